@@ -1,0 +1,38 @@
+import { sql } from "drizzle-orm";
+import { boolean, check, index, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { slugPatternSql } from "@slipway/shared";
+import { createdAt, updatedAt } from "./columns.js";
+import { projects } from "./projects.js";
+import { workspaces } from "./workspaces.js";
+
+export const apps = pgTable(
+  "apps",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    projectId: text("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    slug: text("slug").notNull(),
+    /** `owner/name` of the GitHub repository the app deploys from. */
+    gitRepository: text("git_repository"),
+    /** The production branch: pushes to it deploy to the production environment. */
+    gitDefaultBranch: text("git_default_branch"),
+    deleteProtection: boolean("delete_protection").notNull().default(false),
+    /** The one deployment serving the app's production domains; the source of `isCurrent`. */
+    currentDeploymentId: text("current_deployment_id"),
+    isRolledBack: boolean("is_rolled_back").notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    uniqueIndex("apps_project_slug_unique").on(table.projectId, table.slug),
+    index("apps_workspace_idx").on(table.workspaceId),
+    check("apps_slug_dns_label", sql.raw(`slug ~ '${slugPatternSql}'`)),
+  ],
+);
+
+export type AppRow = typeof apps.$inferSelect;

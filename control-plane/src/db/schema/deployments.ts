@@ -1,0 +1,68 @@
+import { sql } from "drizzle-orm";
+import { check, index, integer, jsonb, pgTable, text } from "drizzle-orm/pg-core";
+import {
+  type DeploymentErrorCode,
+  type DeploymentStatus,
+  type DeploymentTrigger,
+  type EnvironmentRuntime,
+  deploymentErrorCodes,
+  deploymentStatuses,
+} from "@slipway/shared";
+import { apps } from "./apps.js";
+import { createdAt, updatedAt } from "./columns.js";
+import { environments } from "./environments.js";
+import { projects } from "./projects.js";
+import { workspaces } from "./workspaces.js";
+
+const inList = (values: readonly string[]) => values.map((value) => `'${value}'`).join(", ");
+
+/** One immutable deployment: one commit or image, one snapshot of the runtime settings. */
+export const deployments = pgTable(
+  "deployments",
+  {
+    id: text("id").primaryKey(),
+    workspaceId: text("workspace_id")
+      .notNull()
+      .references(() => workspaces.id, { onDelete: "cascade" }),
+    projectId: text("project_id")
+      .notNull()
+      .references(() => projects.id, { onDelete: "cascade" }),
+    appId: text("app_id")
+      .notNull()
+      .references(() => apps.id, { onDelete: "cascade" }),
+    environmentId: text("environment_id")
+      .notNull()
+      .references(() => environments.id, { onDelete: "cascade" }),
+    status: text("status").$type<DeploymentStatus>().notNull(),
+    trigger: text("trigger").$type<DeploymentTrigger>().notNull(),
+    gitCommitSha: text("git_commit_sha"),
+    gitBranch: text("git_branch"),
+    gitRepository: text("git_repository"),
+    gitCommitMessage: text("git_commit_message"),
+    gitAuthor: text("git_author"),
+    pullRequestNumber: integer("pull_request_number"),
+    /** `owner/name` of the fork a pull request came from; null for same-repository changes. */
+    forkRepository: text("fork_repository"),
+    image: text("image"),
+    /** Why a `skipped` deployment did not run, in words a person can act on. */
+    skipReason: text("skip_reason"),
+    errorCode: text("error_code").$type<DeploymentErrorCode>(),
+    errorStep: text("error_step"),
+    errorMessage: text("error_message"),
+    runtime: jsonb("runtime").$type<EnvironmentRuntime>().notNull(),
+    regions: jsonb("regions").$type<string[]>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    index("deployments_workspace_idx").on(table.workspaceId, table.id),
+    index("deployments_environment_idx").on(table.environmentId, table.id),
+    check("deployments_status", sql.raw(`status in (${inList(deploymentStatuses)})`)),
+    check(
+      "deployments_error_code",
+      sql.raw(`error_code is null or error_code in (${inList(deploymentErrorCodes)})`),
+    ),
+  ],
+);
+
+export type DeploymentRow = typeof deployments.$inferSelect;

@@ -1,0 +1,51 @@
+import { randomBytes } from "node:crypto";
+
+/** Prefix of every id Slipway mints; the prefix says what kind of object an id names. */
+export const idPrefixes = {
+  workspace: "ws",
+  rootKey: "key",
+  project: "proj",
+  app: "app",
+  environment: "env",
+  environmentVariable: "evar",
+  deployment: "dep",
+  deploymentStep: "step",
+  domain: "dom",
+  auditLog: "log",
+  request: "req",
+} as const;
+
+export type IdKind = keyof typeof idPrefixes;
+
+const crockford = "0123456789abcdefghjkmnpqrstvwxyz";
+
+function encodeTime(ms: number): string {
+  let out = "";
+  let rest = ms;
+  for (let i = 0; i < 10; i++) {
+    out = crockford[rest % 32] + out;
+    rest = Math.floor(rest / 32);
+  }
+  return out;
+}
+
+function encodeRandom(bytes: Buffer): string {
+  let out = "";
+  for (const byte of bytes) out += crockford[byte % 32];
+  return out;
+}
+
+/**
+ * A ULID-shaped id (time first, then 16 random characters) behind a kind prefix.
+ * Time first keeps ids sortable by creation, which cursor pagination relies on.
+ */
+export function newId(kind: IdKind, nowMs: number = Date.now()): string {
+  return `${idPrefixes[kind]}_${encodeTime(nowMs)}${encodeRandom(randomBytes(16))}`;
+}
+
+const idPattern = /^[a-z]+_[0-9a-z]{26}$/;
+
+/** True when `value` has the shape of an id of `kind` (prefix and body), without a lookup. */
+export function isId(kind: IdKind, value: string): boolean {
+  return value.startsWith(`${idPrefixes[kind]}_`) && idPattern.test(value);
+}
