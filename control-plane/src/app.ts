@@ -1,0 +1,79 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import type { Redis } from "ioredis";
+import { newId } from "@slipway/shared";
+import type { Config } from "./config.js";
+import { createEnvVarCipher } from "./crypto/env-var-cipher.js";
+import type { Database } from "./db/client.js";
+import { authPlugin } from "./http/auth.js";
+import type { ContextFactory } from "./http/define-route.js";
+import { errorHandlerPlugin } from "./http/error-handler.js";
+import { databasePlugin } from "./plugins/database.js";
+import { healthPlugin } from "./plugins/health.js";
+import { openapiPlugin } from "./plugins/openapi.js";
+import { appRoutes } from "./routes/apps.js";
+import { auditLogRoutes } from "./routes/audit-logs.js";
+import { deploymentRoutes } from "./routes/deployments.js";
+import { domainRoutes } from "./routes/domains.js";
+import { environmentRoutes } from "./routes/environments.js";
+import { projectRoutes } from "./routes/projects.js";
+import type { Clock } from "./services/context.js";
+import { type DnsLookup, systemDnsLookup } from "./services/dns-resolver.js";
+
+export interface AppDependencies {
+  config: Config;
+  db: Database;
+  redis?: Redis;
+  clock?: Clock;
+  dns?: DnsLookup;
+  logger?: FastifyServerOptions["logger"];
+}
+
+/**
+ * Composes the API in order: infrastructure, then cross-cutting HTTP concerns, then routes.
+ * Everything with I/O is handed in, so tests drive the clock, DNS and the database.
+ */
+export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.logger ?? { level: deps.config.LOG_LEVEL, redact: ["req.headers.authorization"] },
+    bodyLimit: deps.config.SLIPWAY_BODY_LIMIT,
+    genReqId: () => newId("request"),
+    requestIdHeader: false,
+    disableRequestLogging: false,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook("onSend", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+
+  await app.register(databasePlugin, { db: deps.db });
+  await app.register(errorHandlerPlugin);
+  await app.register(openapiPlugin);
+  await app.register(healthPlugin, { redis: deps.redis });
+  await app.register(authPlugin);
+
+  const cipher = createEnvVarCipher(deps.config.SLIPWAY_ENCRYPTION_KEYS);
+  const clock = deps.clock ?? (() => new Date());
+  const dns = deps.dns ?? systemDnsLookup();
+  const makeContext: ContextFactory = (request, workspaceId, rootKeyId) => ({
+    db: deps.db,
+    workspaceId,
+    actor: { type: "root_key", id: rootKeyId },
+    requestId: request.id,
+    clock,
+    cipher,
+    dns,
+    config: deps.config,
+  });
+
+  await app.register(async (routes) => {
+    projectRoutes(routes, makeContext);
+    appRoutes(routes, makeContext);
+    environmentRoutes(routes, makeContext);
+    domainRoutes(routes, makeContext);
+    deploymentRoutes(routes, makeContext);
+    auditLogRoutes(routes, makeContext);
+  });
+  return app;
+}

@@ -1,0 +1,61 @@
+import { z } from "zod";
+
+/** A data-key-wrapping master key: `v<version>:<base64 of 32 bytes>`. */
+const encryptionKeySchema = z
+  .string()
+  .regex(/^v\d+:[A-Za-z0-9+/=]+$/, "each key must look like v1:<base64 of 32 bytes>")
+  .transform((entry, ctx) => {
+    const [versionText, encoded] = entry.split(":") as [string, string];
+    const key = Buffer.from(encoded, "base64");
+    if (key.length !== 32) {
+      ctx.addIssue({ code: "custom", message: `key ${versionText} is ${key.length} bytes, not 32` });
+      return z.NEVER;
+    }
+    return { version: Number(versionText.slice(1)), key };
+  });
+
+const configSchema = z.object({
+  HOST: z.string().default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(7070),
+  DATABASE_URL: z.string().url(),
+  REDIS_URL: z.string().url(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /**
+   * Comma-separated master keys, newest first. New values are sealed with the first; older
+   * versions stay so existing values can still be opened after a rotation.
+   */
+  SLIPWAY_ENCRYPTION_KEYS: z
+    .string()
+    .min(1)
+    .transform((value) => value.split(",").map((part) => part.trim()))
+    .pipe(z.array(encryptionKeySchema).min(1)),
+  /** Regions a workspace may deploy to; the first is the default of new environments. */
+  SLIPWAY_REGIONS: z
+    .string()
+    .default("eu-1,us-1")
+    .transform((value) => value.split(",").map((part) => part.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/)).min(1)),
+  /** Hostname that custom domains point their CNAME/ALIAS record at. */
+  SLIPWAY_DOMAIN_TARGET: z.string().default("edge.slipway.local"),
+  /** Largest request body the API reads, in bytes. */
+  SLIPWAY_BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576),
+});
+
+export type Config = z.output<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+/** Validates the environment once at boot; the message names every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map(
+    (issue) => `  ${issue.path.join(".") || "(config)"}: ${issue.message}`,
+  );
+  throw new ConfigError(`invalid configuration:\n${problems.join("\n")}`);
+}

@@ -1,0 +1,64 @@
+import { and, eq, isNull } from "drizzle-orm";
+import fp from "fastify-plugin";
+import { AppError } from "@slipway/shared";
+import { hashRootKey } from "../crypto/root-key.js";
+import { rootKeys } from "../db/schema/index.js";
+
+export interface Principal {
+  workspaceId: string;
+  rootKeyId: string;
+  permissions: string[];
+}
+
+declare module "fastify" {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+/**
+ * A permission is `<resource>.<id or *>.<action>`, e.g. `project.*.create_project`.
+ * A granted `*` matches everything; `*` in a segment matches any value of that segment.
+ */
+export function permits(granted: string[], required: string): boolean {
+  const needed = required.split(".");
+  return granted.some((permission) => {
+    if (permission === "*") return true;
+    const parts = permission.split(".");
+    return parts.length === needed.length && parts.every((part, i) => part === "*" || part === needed[i]);
+  });
+}
+
+export function requirePermission(request: { principal?: Principal }, permission: string): Principal {
+  const principal = request.principal;
+  if (!principal) throw new AppError("unauthorized", "Send a root key as 'Authorization: Bearer <key>'.");
+  if (!permits(principal.permissions, permission)) {
+    throw new AppError("forbidden", `This root key lacks the permission '${permission}'.`);
+  }
+  return principal;
+}
+
+/** Resolves the bearer root key of every /v2 request to its workspace before any handler runs. */
+export const authPlugin = fp(
+  async (app) => {
+    app.addHook("onRequest", async (request) => {
+      if (!request.url.startsWith("/v2/") || request.url.startsWith("/v2/liveness")) return;
+      const header = request.headers.authorization;
+      if (!header) {
+        throw new AppError("unauthorized", "Send a root key as 'Authorization: Bearer <key>'.");
+      }
+      const match = /^Bearer\s+(\S+)$/i.exec(header);
+      if (!match) {
+        throw new AppError("unauthorized", "The Authorization header must be 'Bearer <root key>'.");
+      }
+      const [row] = await app.db
+        .select()
+        .from(rootKeys)
+        .where(and(eq(rootKeys.hash, hashRootKey(match[1]!)), isNull(rootKeys.revokedAt)))
+        .limit(1);
+      if (!row) throw new AppError("unauthorized", "The root key is not valid or has been revoked.");
+      request.principal = { workspaceId: row.workspaceId, rootKeyId: row.id, permissions: row.permissions };
+    });
+  },
+  { name: "auth", dependencies: ["database"] },
+);

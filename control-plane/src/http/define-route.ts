@@ -1,0 +1,86 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { requirePermission } from "./auth.js";
+import { type Page, envelopeSchema, listEnvelopeSchema, metaSchema } from "./schemas/common.js";
+import type { ServiceContext } from "../services/context.js";
+
+const fieldErrorSchema = z.object({ location: z.string(), message: z.string(), fix: z.string().optional() });
+const errorEnvelopeSchema = z.object({
+  meta: metaSchema,
+  error: z.object({
+    title: z.string(),
+    detail: z.string(),
+    status: z.number(),
+    type: z.string(),
+    errors: z.array(fieldErrorSchema).optional(),
+  }),
+});
+const errorResponses = Object.fromEntries([400, 401, 403, 404, 409, 412, 413, 415, 429, 500].map((status) => [status, errorEnvelopeSchema]));
+
+export type ContextFactory = (request: FastifyRequest, workspaceId: string, rootKeyId: string) => ServiceContext;
+
+interface RouteDefinition<Body extends z.ZodType, Item extends z.ZodType> {
+  /** `<service>.<method>`, the path after /v2/ exactly as the SDK calls it. */
+  operation: `${string}.${string}`;
+  summary: string;
+  permission: string;
+  body: Body;
+  data: Item;
+}
+
+function register<Body extends z.ZodType>(
+  app: FastifyInstance,
+  definition: RouteDefinition<Body, z.ZodType>,
+  response: z.ZodType,
+  makeContext: ContextFactory,
+  run: (ctx: ServiceContext, body: z.output<Body>, requestId: string) => Promise<unknown>,
+) {
+  const [service] = definition.operation.split(".");
+  app.withTypeProvider<ZodTypeProvider>().post(
+    `/v2/${definition.operation}`,
+    {
+      schema: {
+        operationId: definition.operation,
+        tags: [service!],
+        summary: definition.summary,
+        security: [{ rootKey: [] }],
+        body: definition.body,
+        response: { 200: response, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const principal = requirePermission(request, definition.permission);
+      const ctx = makeContext(request, principal.workspaceId, principal.rootKeyId);
+      return await run(ctx, request.body as z.output<Body>, request.id);
+    },
+  );
+}
+
+/** A `POST /v2/<service>.<method>` answering `{ meta, data }`. */
+export function defineRoute<Body extends z.ZodType, Data extends z.ZodType>(
+  app: FastifyInstance,
+  makeContext: ContextFactory,
+  definition: RouteDefinition<Body, Data> & { handler: (ctx: ServiceContext, body: z.output<Body>) => Promise<z.input<Data>> },
+) {
+  register(app, definition, envelopeSchema(definition.data), makeContext, async (ctx, body, requestId) => ({
+    meta: { requestId },
+    data: await definition.handler(ctx, body),
+  }));
+}
+
+/** A paged list answering `{ meta, data: [...], pagination }`. */
+export function defineListRoute<Body extends z.ZodType, Item extends z.ZodType>(
+  app: FastifyInstance,
+  makeContext: ContextFactory,
+  definition: RouteDefinition<Body, Item> & { handler: (ctx: ServiceContext, body: z.output<Body>) => Promise<Page<z.input<Item>>> },
+) {
+  register(app, definition, listEnvelopeSchema(definition.data), makeContext, async (ctx, body, requestId) => {
+    const page = await definition.handler(ctx, body);
+    return {
+      meta: { requestId },
+      data: page.items,
+      pagination: { hasMore: page.hasMore, ...(page.cursor ? { cursor: page.cursor } : {}) },
+    };
+  });
+}

@@ -1,0 +1,43 @@
+import { z } from "zod";
+import { deploymentActions, deploymentErrorCodes, deploymentStatuses } from "@slipway/shared";
+import { cursorSchema, identifierSchema } from "./common.js";
+import { runtimeResponseSchema } from "./environment.js";
+
+export const deploymentSchema = z.object({
+  id: z.string(),
+  status: z.enum(deploymentStatuses),
+  isCurrent: z.boolean(),
+  environment: z.string(),
+  app: z.string(),
+  project: z.string(),
+  git: z.object({ commitSha: z.string(), branch: z.string().optional() }).optional(),
+  docker: z.object({ image: z.string() }).optional(),
+  availableActions: z.array(z.enum(deploymentActions)),
+  regions: z.array(z.string()),
+  error: z
+    .object({ code: z.enum(deploymentErrorCodes), step: z.string(), message: z.string() })
+    .optional(),
+  domains: z.array(z.string()).optional(),
+  runtime: runtimeResponseSchema.omit({ openapiSpecPath: true }),
+  createdAt: z.number(),
+  updatedAt: z.number().optional(),
+});
+
+export const getDeploymentBody = z.strictObject({ deploymentId: z.string().min(1).max(255) });
+export const listDeploymentsBody = z
+  .strictObject({
+    project: identifierSchema.optional(),
+    app: identifierSchema.optional(),
+    environment: identifierSchema.optional(),
+    status: z.array(z.enum(deploymentStatuses)).max(deploymentStatuses.length).optional(),
+    limit: z.number().int().min(1).max(100).default(100),
+    cursor: cursorSchema,
+  })
+  .refine((body) => !body.app || body.project, {
+    message: "app needs project: an app slug is only unique inside its project",
+    path: ["app"],
+  })
+  .refine((body) => !body.environment || (body.project && body.app), {
+    message: "environment needs project and app",
+    path: ["environment"],
+  });

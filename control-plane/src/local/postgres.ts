@@ -1,0 +1,141 @@
+import { chownSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import pg from "pg";
+import {
+  ServiceStartError,
+  freePort,
+  isRoot,
+  runChecked,
+  sleep,
+  spawnLogged,
+  tailOfFile,
+} from "./processes.js";
+
+export interface RunningPostgres {
+  /** Connection URL of the `postgres` superuser database. */
+  adminUrl: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export interface StartPostgresOptions {
+  dataDir: string;
+  /** Throwaway clusters trade durability for speed; a local install keeps fsync on. */
+  durable: boolean;
+  port?: number;
+}
+
+/** Finds the newest installed PostgreSQL server binaries (Debian keeps them off PATH). */
+export function findPostgresBin(): string {
+  const root = "/usr/lib/postgresql";
+  const versions = existsSync(root)
+    ? readdirSync(root)
+        .filter((name) => existsSync(join(root, name, "bin", "initdb")))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
+  if (versions.length > 0) return join(root, versions[0]!, "bin");
+  const onPath = spawnSync("sh", ["-c", "command -v initdb"], { encoding: "utf8" }).stdout.trim();
+  if (onPath) return onPath.replace(/\/initdb$/, "");
+  throw new ServiceStartError(
+    "PostgreSQL server binaries not found: install them with `apt-get install postgresql` " +
+      "(or run `npm run setup` as root).",
+  );
+}
+
+/** PostgreSQL refuses to run as root, so as root the cluster belongs to the `postgres` user. */
+function asServiceUser(command: string, args: string[]): [string, string[]] {
+  return isRoot() ? ["runuser", ["-u", "postgres", "--", command, ...args]] : [command, args];
+}
+
+function chownToPostgres(path: string): void {
+  if (!isRoot()) return;
+  const ids = spawnSync("id", ["-u", "postgres"], { encoding: "utf8" });
+  const gids = spawnSync("id", ["-g", "postgres"], { encoding: "utf8" });
+  if (ids.status !== 0) {
+    throw new ServiceStartError(
+      "running as root but there is no `postgres` user to own the database: " +
+        "install PostgreSQL with `apt-get install postgresql`.",
+    );
+  }
+  chownSync(path, Number(ids.stdout.trim()), Number(gids.stdout.trim()));
+}
+
+export async function startPostgres(options: StartPostgresOptions): Promise<RunningPostgres> {
+  const bin = findPostgresBin();
+  const pgData = join(options.dataDir, "pgdata");
+  const socketDir = join(options.dataDir, "socket");
+  const logFile = join(options.dataDir, "postgres.log");
+  mkdirSync(options.dataDir, { recursive: true });
+  chownToPostgres(options.dataDir);
+  for (const dir of [socketDir]) {
+    mkdirSync(dir, { recursive: true });
+    chownToPostgres(dir);
+  }
+  if (!existsSync(join(pgData, "PG_VERSION"))) {
+    rmSync(pgData, { recursive: true, force: true });
+    const [cmd, args] = asServiceUser(join(bin, "initdb"), [
+      "-D",
+      pgData,
+      "-U",
+      "postgres",
+      "--auth=trust",
+      "-E",
+      "UTF8",
+      "--no-locale",
+    ]);
+    runChecked(cmd, args, "initdb");
+  }
+  const port = options.port ?? (await freePort());
+  const settings = [
+    `-p ${port}`,
+    `-k ${socketDir}`,
+    "-c listen_addresses=127.0.0.1",
+    "-c max_connections=200",
+    ...(options.durable ? [] : ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]),
+  ];
+  const [cmd, args] = asServiceUser(join(bin, "postgres"), ["-D", pgData, ...settings.flatMap((s) => s.split(" "))]);
+  const child = spawnLogged(cmd, args, logFile);
+  chownToPostgres(logFile);
+  const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  await waitForPostgres(adminUrl, () => child.exitCode, logFile);
+  return {
+    adminUrl,
+    port,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      // SIGINT is PostgreSQL's "fast shutdown": it ends sessions and checkpoints.
+      process.kill(child.pid!, "SIGINT");
+      await Promise.race([exited, sleep(10_000)]);
+    },
+  };
+}
+
+async function waitForPostgres(
+  url: string,
+  exitCode: () => number | null,
+  logFile: string,
+): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (exitCode() !== null) {
+      throw new ServiceStartError(`PostgreSQL exited during start:\n${tailOfFile(logFile)}`);
+    }
+    const client = new pg.Client({ connectionString: url });
+    try {
+      await client.connect();
+      await client.query("select 1");
+      await client.end();
+      return;
+    } catch (error) {
+      await client.end().catch(() => {});
+      if (Date.now() > deadline) {
+        throw new ServiceStartError(`PostgreSQL did not accept connections within 30 s:\n${tailOfFile(logFile)}`, {
+          cause: error,
+        });
+      }
+      await sleep(100);
+    }
+  }
+}

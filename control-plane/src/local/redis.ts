@@ -1,0 +1,88 @@
+import { createConnection } from "node:net";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { ServiceStartError, freePort, sleep, spawnLogged, tailOfFile } from "./processes.js";
+
+export interface RunningRedis {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export interface StartRedisOptions {
+  dataDir: string;
+  /** A local install keeps an append-only file so a restart loses no queued job. */
+  durable: boolean;
+  port?: number;
+}
+
+function findRedisServer(): string {
+  const found = spawnSync("sh", ["-c", "command -v redis-server"], { encoding: "utf8" }).stdout.trim();
+  if (!found) {
+    throw new ServiceStartError(
+      "redis-server not found: install it with `apt-get install redis-server` " +
+        "(or run `npm run setup` as root).",
+    );
+  }
+  return found;
+}
+
+async function ping(port: number): Promise<boolean> {
+  return await new Promise((resolve) => {
+    const socket = createConnection({ host: "127.0.0.1", port });
+    socket.setTimeout(1000);
+    socket.once("connect", () => socket.write("PING\r\n"));
+    socket.once("data", (data) => {
+      socket.destroy();
+      resolve(data.toString().startsWith("+PONG"));
+    });
+    socket.once("error", () => resolve(false));
+    socket.once("timeout", () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
+export async function startRedis(options: StartRedisOptions): Promise<RunningRedis> {
+  const binary = findRedisServer();
+  mkdirSync(options.dataDir, { recursive: true });
+  const port = options.port ?? (await freePort());
+  const logFile = join(options.dataDir, "redis.log");
+  const args = [
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--dir",
+    options.dataDir,
+    "--save",
+    "",
+    "--appendonly",
+    options.durable ? "yes" : "no",
+    "--daemonize",
+    "no",
+  ];
+  const child = spawnLogged(binary, args, logFile);
+  const deadline = Date.now() + 15_000;
+  while (!(await ping(port))) {
+    if (child.exitCode !== null) {
+      throw new ServiceStartError(`redis-server exited during start:\n${tailOfFile(logFile)}`);
+    }
+    if (Date.now() > deadline) {
+      throw new ServiceStartError(`redis-server did not answer within 15 s:\n${tailOfFile(logFile)}`);
+    }
+    await sleep(50);
+  }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      process.kill(child.pid!, "SIGTERM");
+      await Promise.race([exited, sleep(10_000)]);
+    },
+  };
+}

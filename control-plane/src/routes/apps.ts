@@ -1,0 +1,52 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { defineListRoute, defineRoute, type ContextFactory } from "../http/define-route.js";
+import { appRefBody, appSchema, createAppBody, listAppsBody, updateAppBody } from "../http/schemas/app.js";
+import { emptyResponseSchema } from "../http/schemas/common.js";
+import { createApp, deleteApp, getApp, listApps, updateApp } from "../services/apps.js";
+
+export function appRoutes(app: FastifyInstance, makeContext: ContextFactory) {
+  defineRoute(app, makeContext, {
+    operation: "apps.createApp",
+    summary: "Create an app with its production and preview environments",
+    permission: "project.*.create_app",
+    body: createAppBody,
+    data: z.object({ appId: z.string() }),
+    handler: (ctx, body) => createApp(ctx, body),
+  });
+  defineRoute(app, makeContext, {
+    operation: "apps.getApp",
+    summary: "Get an app by id or slug",
+    permission: "project.*.read_app",
+    body: appRefBody,
+    data: appSchema,
+    handler: (ctx, body) => getApp(ctx, body),
+  });
+  defineListRoute(app, makeContext, {
+    operation: "apps.listApps",
+    summary: "List a project's apps, ordered by id",
+    permission: "project.*.read_app",
+    body: listAppsBody,
+    data: appSchema,
+    handler: (ctx, body) => listApps(ctx, body),
+  });
+  defineRoute(app, makeContext, {
+    operation: "apps.updateApp",
+    summary: "Change an app's name, slug, repository or delete protection",
+    permission: "project.*.update_app",
+    body: updateAppBody,
+    data: appSchema,
+    handler: (ctx, body) => updateApp(ctx, body),
+  });
+  defineRoute(app, makeContext, {
+    operation: "apps.deleteApp",
+    summary: "Delete an app, its environments, variables, domains and deployments",
+    permission: "project.*.delete_app",
+    body: appRefBody,
+    data: emptyResponseSchema,
+    handler: async (ctx, body) => {
+      await deleteApp(ctx, body);
+      return {};
+    },
+  });
+}

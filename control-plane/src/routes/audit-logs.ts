@@ -1,0 +1,32 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { defineListRoute, type ContextFactory } from "../http/define-route.js";
+import { cursorSchema } from "../http/schemas/common.js";
+import { listAuditLogs } from "../services/audit-logs.js";
+
+const auditLogSchema = z.object({
+  id: z.string(),
+  actor: z.object({ type: z.string(), id: z.string() }),
+  action: z.string(),
+  target: z.object({ type: z.string(), id: z.string() }),
+  requestId: z.string().optional(),
+  context: z.record(z.string(), z.unknown()),
+  createdAt: z.number(),
+});
+
+/** Slipway's extension in the SDK's style: who changed what, newest first. */
+export function auditLogRoutes(app: FastifyInstance, makeContext: ContextFactory) {
+  defineListRoute(app, makeContext, {
+    operation: "auditLogs.listAuditLogs",
+    summary: "List the workspace's audit log, newest first",
+    permission: "workspace.*.read_audit_log",
+    body: z.strictObject({
+      limit: z.number().int().min(1).max(100).default(100),
+      cursor: cursorSchema,
+      targetId: z.string().min(1).max(255).optional(),
+      action: z.string().min(1).max(255).optional(),
+    }),
+    data: auditLogSchema,
+    handler: (ctx, body) => listAuditLogs(ctx, body),
+  });
+}

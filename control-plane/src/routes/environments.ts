@@ -1,0 +1,77 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { defineListRoute, defineRoute, type ContextFactory } from "../http/define-route.js";
+import { emptyResponseSchema } from "../http/schemas/common.js";
+import { environmentRefBody, environmentSchema, listEnvironmentsBody, updateSettingsBody } from "../http/schemas/environment.js";
+import {
+  environmentVariableSchema,
+  listEnvironmentVariablesBody,
+  removeEnvironmentVariablesBody,
+  setEnvironmentVariablesBody,
+} from "../http/schemas/environment-variable.js";
+import {
+  listEnvironmentVariables,
+  removeEnvironmentVariables,
+  setEnvironmentVariables,
+} from "../services/environment-variables.js";
+import { getEnvironment, listEnvironments, updateSettings } from "../services/environments.js";
+
+export function environmentRoutes(app: FastifyInstance, makeContext: ContextFactory) {
+  defineRoute(app, makeContext, {
+    operation: "environments.getEnvironment",
+    summary: "Get an environment with its runtime, build and region settings",
+    permission: "project.*.read_environment",
+    body: environmentRefBody,
+    data: environmentSchema,
+    handler: (ctx, body) => getEnvironment(ctx, body),
+  });
+  defineRoute(app, makeContext, {
+    operation: "environments.listEnvironments",
+    summary: "List an app's environments",
+    permission: "project.*.read_environment",
+    body: listEnvironmentsBody,
+    data: z.array(environmentSchema),
+    handler: (ctx, body) => listEnvironments(ctx, body),
+  });
+  defineRoute(app, makeContext, {
+    operation: "environments.updateSettings",
+    summary: "Change build, runtime and region settings; omitted fields stay, null clears",
+    permission: "project.*.update_environment",
+    body: updateSettingsBody,
+    data: emptyResponseSchema,
+    handler: async (ctx, body) => {
+      await updateSettings(ctx, body);
+      return {};
+    },
+  });
+  defineRoute(app, makeContext, {
+    operation: "environments.setEnvironmentVariables",
+    summary: "Upsert environment variables atomically; prune deletes the rest",
+    permission: "project.*.update_environment",
+    body: setEnvironmentVariablesBody,
+    data: emptyResponseSchema,
+    handler: async (ctx, body) => {
+      await setEnvironmentVariables(ctx, body);
+      return {};
+    },
+  });
+  defineListRoute(app, makeContext, {
+    operation: "environments.listEnvironmentVariables",
+    summary: "List variables; values only for recoverable ones",
+    permission: "project.*.read_environment",
+    body: listEnvironmentVariablesBody,
+    data: environmentVariableSchema,
+    handler: (ctx, body) => listEnvironmentVariables(ctx, body),
+  });
+  defineRoute(app, makeContext, {
+    operation: "environments.removeEnvironmentVariables",
+    summary: "Remove variables by key, all or none",
+    permission: "project.*.update_environment",
+    body: removeEnvironmentVariablesBody,
+    data: emptyResponseSchema,
+    handler: async (ctx, body) => {
+      await removeEnvironmentVariables(ctx, body);
+      return {};
+    },
+  });
+}

@@ -1,0 +1,52 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { defineListRoute, defineRoute, type ContextFactory } from "../http/define-route.js";
+import { emptyResponseSchema } from "../http/schemas/common.js";
+import { createProjectBody, listProjectsBody, projectRefBody, projectSchema, updateProjectBody } from "../http/schemas/project.js";
+import { createProject, deleteProject, getProject, listProjects, updateProject } from "../services/projects.js";
+
+export function projectRoutes(app: FastifyInstance, makeContext: ContextFactory) {
+  defineRoute(app, makeContext, {
+    operation: "projects.createProject",
+    summary: "Create a project",
+    permission: "project.*.create_project",
+    body: createProjectBody,
+    data: z.object({ id: z.string() }),
+    handler: (ctx, body) => createProject(ctx, body),
+  });
+  defineRoute(app, makeContext, {
+    operation: "projects.getProject",
+    summary: "Get a project by id or slug",
+    permission: "project.*.read_project",
+    body: projectRefBody,
+    data: projectSchema,
+    handler: (ctx, body) => getProject(ctx, body.project),
+  });
+  defineListRoute(app, makeContext, {
+    operation: "projects.listProjects",
+    summary: "List the workspace's projects, ordered by id",
+    permission: "project.*.read_project",
+    body: listProjectsBody,
+    data: projectSchema,
+    handler: (ctx, body) => listProjects(ctx, body),
+  });
+  defineRoute(app, makeContext, {
+    operation: "projects.updateProject",
+    summary: "Rename a project, change its slug or its delete protection",
+    permission: "project.*.update_project",
+    body: updateProjectBody,
+    data: projectSchema,
+    handler: (ctx, body) => updateProject(ctx, body),
+  });
+  defineRoute(app, makeContext, {
+    operation: "projects.deleteProject",
+    summary: "Delete a project and everything in it",
+    permission: "project.*.delete_project",
+    body: projectRefBody,
+    data: emptyResponseSchema,
+    handler: async (ctx, body) => {
+      await deleteProject(ctx, body.project);
+      return {};
+    },
+  });
+}

@@ -1,0 +1,23 @@
+import type { Config } from "../config.js";
+import type { EnvVarCipher } from "../crypto/env-var-cipher.js";
+import type { Database } from "../db/client.js";
+import type { DnsLookup } from "./dns-resolver.js";
+
+export type Clock = () => Date;
+
+export interface Actor {
+  type: "root_key" | "system" | "github";
+  id: string;
+}
+
+/** Everything a domain service needs for one call: who, in which workspace, with what. */
+export interface ServiceContext {
+  db: Database;
+  workspaceId: string;
+  actor: Actor;
+  requestId: string | undefined;
+  clock: Clock;
+  cipher: EnvVarCipher;
+  dns: DnsLookup;
+  config: Pick<Config, "SLIPWAY_REGIONS" | "SLIPWAY_DOMAIN_TARGET">;
+}

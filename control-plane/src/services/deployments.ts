@@ -1,0 +1,143 @@
+import { and, desc, eq, inArray, lt } from "drizzle-orm";
+import { type DeploymentStatus, notFound } from "@slipway/shared";
+import { alias } from "drizzle-orm/pg-core";
+import {
+  type AppRow,
+  type DeploymentRow,
+  type EnvironmentRow,
+  type ProjectRow,
+  apps,
+  deployments,
+  domains,
+  environments,
+  projects,
+} from "../db/schema/index.js";
+import { type Page, toPage } from "../http/schemas/common.js";
+import type { ServiceContext } from "./context.js";
+import { availableActions } from "./deployment-actions.js";
+import { resolveApp, resolveEnvironment, resolveProject } from "./resolve.js";
+
+interface DeploymentJoin {
+  deployment: DeploymentRow;
+  project: ProjectRow;
+  app: AppRow;
+  environment: EnvironmentRow;
+  current: { createdAt: Date } | null;
+}
+
+const currentDeployments = alias(deployments, "current_deployments");
+
+function selectDeployments(ctx: ServiceContext) {
+  return ctx.db
+    .select({
+      deployment: deployments,
+      project: projects,
+      app: apps,
+      environment: environments,
+      current: { createdAt: currentDeployments.createdAt },
+    })
+    .from(deployments)
+    .innerJoin(projects, eq(projects.id, deployments.projectId))
+    .innerJoin(apps, eq(apps.id, deployments.appId))
+    .innerJoin(environments, eq(environments.id, deployments.environmentId))
+    .leftJoin(currentDeployments, eq(currentDeployments.id, apps.currentDeploymentId));
+}
+
+function deploymentView(row: DeploymentJoin, verifiedDomains: string[]) {
+  const { deployment, environment } = row;
+  const isCurrent = row.app.currentDeploymentId === deployment.id;
+  const { openapiSpecPath: _unused, ...runtime } = deployment.runtime;
+  return {
+    id: deployment.id,
+    status: deployment.status,
+    isCurrent,
+    environment: environment.slug,
+    app: row.app.slug,
+    project: row.project.slug,
+    ...(deployment.gitCommitSha
+      ? { git: { commitSha: deployment.gitCommitSha, ...(deployment.gitBranch ? { branch: deployment.gitBranch } : {}) } }
+      : {}),
+    ...(deployment.image ? { docker: { image: deployment.image } } : {}),
+    availableActions: availableActions({
+      status: deployment.status,
+      environmentKind: environment.kind,
+      isCurrent,
+      createdAt: deployment.createdAt,
+      currentCreatedAt: row.current?.createdAt ?? undefined,
+    }),
+    regions: deployment.regions,
+    ...(deployment.errorCode
+      ? { error: { code: deployment.errorCode, step: deployment.errorStep ?? "unknown", message: deployment.errorMessage ?? "" } }
+      : {}),
+    ...(isCurrent ? { domains: verifiedDomains } : {}),
+    runtime,
+    createdAt: deployment.createdAt.getTime(),
+    ...(deployment.updatedAt ? { updatedAt: deployment.updatedAt.getTime() } : {}),
+  };
+}
+
+async function verifiedDomainsByEnvironment(ctx: ServiceContext, environmentIds: string[]) {
+  const byEnvironment = new Map<string, string[]>();
+  if (environmentIds.length === 0) return byEnvironment;
+  const rows = await ctx.db
+    .select({ environmentId: domains.environmentId, domain: domains.domain })
+    .from(domains)
+    .where(and(inArray(domains.environmentId, environmentIds), eq(domains.status, "verified")));
+  for (const row of rows) byEnvironment.set(row.environmentId, [...(byEnvironment.get(row.environmentId) ?? []), row.domain]);
+  return byEnvironment;
+}
+
+export async function getDeployment(ctx: ServiceContext, deploymentId: string) {
+  const [row] = await selectDeployments(ctx)
+    .where(and(eq(deployments.workspaceId, ctx.workspaceId), eq(deployments.id, deploymentId)))
+    .limit(1);
+  if (!row) throw notFound(`Deployment '${deploymentId}'`);
+  const domainsOf = await verifiedDomainsByEnvironment(ctx, [row.environment.id]);
+  return deploymentView(row, domainsOf.get(row.environment.id) ?? []);
+}
+
+export async function listDeployments(
+  ctx: ServiceContext,
+  input: {
+    project?: string | undefined;
+    app?: string | undefined;
+    environment?: string | undefined;
+    status?: DeploymentStatus[] | undefined;
+    limit: number;
+    cursor?: string | undefined;
+  },
+): Promise<Page<ReturnType<typeof deploymentView>>> {
+  let scope;
+  if (input.project && input.app && input.environment) {
+    const { environment } = await resolveEnvironment(ctx.db, ctx.workspaceId, {
+      project: input.project,
+      app: input.app,
+      environment: input.environment,
+    });
+    scope = eq(deployments.environmentId, environment.id);
+  } else if (input.project && input.app) {
+    const { app } = await resolveApp(ctx.db, ctx.workspaceId, input.project, input.app);
+    scope = eq(deployments.appId, app.id);
+  } else if (input.project) {
+    const project = await resolveProject(ctx.db, ctx.workspaceId, input.project);
+    scope = eq(deployments.projectId, project.id);
+  }
+  // Newest first: ids start with their creation time.
+  const rows = await selectDeployments(ctx)
+    .where(
+      and(
+        eq(deployments.workspaceId, ctx.workspaceId),
+        scope,
+        input.status && input.status.length > 0 ? inArray(deployments.status, input.status) : undefined,
+        input.cursor ? lt(deployments.id, input.cursor) : undefined,
+      ),
+    )
+    .orderBy(desc(deployments.id))
+    .limit(input.limit + 1);
+  const page = toPage(
+    rows.map((row) => ({ ...row, id: row.deployment.id })),
+    input.limit,
+  );
+  const domainsOf = await verifiedDomainsByEnvironment(ctx, [...new Set(page.items.map((row) => row.environment.id))]);
+  return { ...page, items: page.items.map((row) => deploymentView(row, domainsOf.get(row.environment.id) ?? [])) };
+}
