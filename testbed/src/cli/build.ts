@@ -1,0 +1,13 @@
+import { ensureBinaries, readCompleteBuild } from "../build/build-binaries.js";
+import { readSettings } from "../config.js";
+import { log, runCli } from "./run-cli.js";
+
+runCli(async () => {
+  const settings = readSettings(process.env);
+  const cached = await readCompleteBuild(settings.binDir);
+  if (cached) {
+    log(`Binaries already built in ${settings.binDir} (cold build took ${cached.buildSeconds} s, ${cached.builtAt}).`);
+    return;
+  }
+  await ensureBinaries(settings, log);
+});

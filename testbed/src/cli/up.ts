@@ -1,0 +1,69 @@
+import { copyFile, mkdir } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { readSettings, REGIONS } from "../config.js";
+import { type ClusterState, readClusterState, writeClusterState } from "../cluster/cluster-state.js";
+import type { ComponentRecord } from "../cluster/components.js";
+import { startCluster } from "../cluster/start-cluster.js";
+import { isRecordedClusterRunning, stopRecordedCluster } from "../cluster/stop-cluster.js";
+import { log, runCli } from "./run-cli.js";
+
+runCli(async () => {
+  const settings = readSettings(process.env);
+  const stableKubeconfig = join(dirname(settings.stateFile), "kubeconfig");
+  const kubectl = join(settings.binDir, "kubectl");
+
+  const previous = await readClusterState(settings.stateFile);
+  if (previous && isRecordedClusterRunning(previous)) {
+    log(`A testbed cluster is already running (${previous.server}, started ${previous.startedAt}).`);
+    printUsage(stableKubeconfig, kubectl);
+    return;
+  }
+  if (previous) {
+    log("Cleaning up a previous testbed cluster that is no longer complete.");
+    await stopRecordedCluster(settings.stateFile);
+  }
+
+  // Record each process as it starts, so `cluster:down` can clean up even after Ctrl-C.
+  const state: ClusterState = {
+    version: 1,
+    startedAt: new Date().toISOString(),
+    workDir: "",
+    kubeconfig: stableKubeconfig,
+    server: "",
+    components: [],
+  };
+  let pendingWrite: Promise<void> = Promise.resolve();
+  const record = (component: ComponentRecord, workDir: string) => {
+    state.workDir = workDir;
+    state.components.push({ ...component });
+    pendingWrite = pendingWrite.then(() => writeClusterState(settings.stateFile, state));
+  };
+  const interrupted = () => {
+    log("\nInterrupted; stopping what was started.");
+    void pendingWrite.then(() => stopRecordedCluster(settings.stateFile)).finally(() => process.exit(130));
+  };
+  process.once("SIGINT", interrupted);
+  process.once("SIGTERM", interrupted);
+
+  log(`Starting a Kubernetes testbed cluster with ${settings.kwokNodes} kwok nodes ...`);
+  const cluster = await startCluster({ settings, log, onComponentStarted: record });
+  await pendingWrite;
+  await mkdir(dirname(stableKubeconfig), { recursive: true });
+  await copyFile(cluster.kubeconfig, stableKubeconfig);
+  await writeClusterState(settings.stateFile, { ...state, server: cluster.server });
+
+  log(
+    `\nCluster ready in ${cluster.startSeconds.toFixed(1)} s: ${cluster.server}, ` +
+      `${settings.kwokNodes} kwok nodes in regions ${REGIONS.join(", ")}. Logs: ${join(cluster.workDir, "logs")}`,
+  );
+  printUsage(stableKubeconfig, kubectl);
+});
+
+function printUsage(kubeconfig: string, kubectl: string): void {
+  log(`
+  export KUBECONFIG=${kubeconfig}
+  ${kubectl} get nodes -L topology.kubernetes.io/region
+
+Use any kubectl (the testbed's is above) or client library with that KUBECONFIG.
+Stop everything with: npm run cluster:down`);
+}

@@ -1,0 +1,145 @@
+import { spawn } from "node:child_process";
+import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import { ComponentCrashedError, ReadinessTimeoutError } from "../errors.js";
+import { readLogTail } from "../log-tail.js";
+
+/** What we remember about a component, also after the process that started it has exited. */
+export interface ComponentRecord {
+  name: string;
+  pid: number;
+  binary: string;
+  logFile: string;
+}
+
+export interface RunningComponent extends ComponentRecord {
+  /** Set once the process exits while we still hold its handle. */
+  exit?: { code: number | null; signal: NodeJS.Signals | null };
+}
+
+/**
+ * Starts a component detached in its own process group with output to a log file, so it
+ * outlives `cluster:up` and `cluster:down` can kill the whole group.
+ */
+export function startComponent(
+  name: string,
+  binary: string,
+  args: string[],
+  logFile: string,
+  env: NodeJS.ProcessEnv = process.env,
+): RunningComponent {
+  const fd = openSync(logFile, "a");
+  try {
+    const child = spawn(binary, args, { detached: true, stdio: ["ignore", fd, fd], env });
+    if (child.pid === undefined) throw new Error(`could not start ${binary}`);
+    const component: RunningComponent = { name, pid: child.pid, binary, logFile };
+    child.on("exit", (code, signal) => {
+      component.exit = { code, signal };
+    });
+    child.on("error", () => {
+      component.exit ??= { code: null, signal: null };
+    });
+    child.unref();
+    return component;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const HAS_PROC = existsSync("/proc/self/stat");
+
+function isPidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** True while the pid runs the given binary; guards against killing a recycled pid. */
+export function isComponentAlive(record: ComponentRecord): boolean {
+  if (!HAS_PROC) return isPidAlive(record.pid);
+  try {
+    const stat = readFileSync(`/proc/${record.pid}/stat`, "utf8");
+    // Field 3 is the state; a zombie has exited already, it only awaits its parent.
+    const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+    if (state === "Z" || state === "X") return false;
+    const cmdline = readFileSync(`/proc/${record.pid}/cmdline`, "utf8");
+    return cmdline.split("\0")[0] === record.binary;
+  } catch {
+    return false;
+  }
+}
+
+export async function crashError(component: RunningComponent): Promise<ComponentCrashedError> {
+  const how = component.exit?.signal
+    ? `was killed by ${component.exit.signal}`
+    : `exited with code ${component.exit?.code ?? "unknown"}`;
+  return new ComponentCrashedError(component.name, how, component.logFile, await readLogTail(component.logFile));
+}
+
+export interface WaitOptions {
+  timeoutMs: number;
+  intervalMs?: number;
+  /** If any of these exits while we wait, fail at once with its log instead of timing out. */
+  watch: RunningComponent[];
+}
+
+/**
+ * Polls `check` until it returns true. Never hangs: a watched component dying or the
+ * deadline passing both end the wait with an error that says what happened.
+ */
+export async function waitUntil(
+  what: string,
+  check: () => Promise<boolean>,
+  options: WaitOptions,
+): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    const dead = options.watch.find((c) => c.exit !== undefined || !isComponentAlive(c));
+    if (dead) {
+      dead.exit ??= { code: null, signal: null };
+      throw await crashError(dead);
+    }
+    try {
+      if (await check()) return;
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      const tails = await Promise.all(
+        options.watch.map(async (c) => `--- ${c.name} (${c.logFile}) ---\n${await readLogTail(c.logFile, 10)}`),
+      );
+      throw new ReadinessTimeoutError(
+        `timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for ${what}` +
+          (lastError ? ` (last error: ${String(lastError)})` : "") +
+          `\n${tails.join("\n")}`,
+      );
+    }
+    await sleep(options.intervalMs ?? 250);
+  }
+}
+
+/** SIGTERM each process group, then SIGKILL what is left after the grace period. */
+export async function stopComponents(records: ComponentRecord[], graceMs = 10_000): Promise<void> {
+  const alive = records.filter(isComponentAlive);
+  for (const record of alive) signalGroup(record.pid, "SIGTERM");
+  const deadline = Date.now() + graceMs;
+  while (alive.some(isComponentAlive) && Date.now() < deadline) await sleep(100);
+  for (const record of alive) {
+    // The group may hold children even when the leader is gone (kubelet's, later).
+    signalGroup(record.pid, "SIGKILL");
+  }
+  const killDeadline = Date.now() + 5_000;
+  while (alive.some(isComponentAlive) && Date.now() < killDeadline) await sleep(100);
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+}

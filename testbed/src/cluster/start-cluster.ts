@@ -1,0 +1,232 @@
+import { request as httpsRequest } from "node:https";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ensureBinaries, type Log } from "../build/build-binaries.js";
+import type { TestbedSettings } from "../config.js";
+import { requireOpenssl } from "../prerequisites.js";
+import { makePki } from "../pki/make-pki.js";
+import {
+  apiserverUrl,
+  type ControlPlaneLayout,
+  etcdClientUrl,
+  makeApiserverArgs,
+  makeControllerManagerArgs,
+  makeEtcdArgs,
+  makeSchedulerArgs,
+} from "./component-args.js";
+import {
+  type ComponentRecord,
+  type RunningComponent,
+  startComponent,
+  stopComponents,
+  waitUntil,
+} from "./components.js";
+import { KubeClient } from "./kube-client.js";
+import { makeKubeconfig } from "./kubeconfig.js";
+import { KwokNodeProvider } from "./kwok-node-provider.js";
+import type { NodeProvider } from "./node-provider.js";
+import { findFreePorts } from "./ports.js";
+
+export const SERVICE_CIDR = "10.96.0.0/16";
+export const POD_CIDR = "10.244.0.0/16";
+
+export interface Cluster {
+  server: string;
+  /** Admin kubeconfig (system:masters), credentials embedded. */
+  kubeconfig: string;
+  workDir: string;
+  components: ComponentRecord[];
+  client: KubeClient;
+  startSeconds: number;
+  /** Stops every component and deletes the work directory. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  settings: TestbedSettings;
+  log: Log;
+  /** Defaults to kwok with settings.kwokNodes fake nodes. */
+  nodeProviders?: NodeProvider[];
+  /** Called as each process starts, so a caller can record it before the start completes. */
+  onComponentStarted?: (component: ComponentRecord, workDir: string) => void;
+}
+
+/**
+ * Builds the binaries if needed, then starts etcd, kube-apiserver, kube-controller-manager,
+ * kube-scheduler and the node providers on free loopback ports in a fresh temp directory.
+ * Resolves when the API is ready, nodes are Ready and service accounts are being created;
+ * on any failure stops what it started and rejects with the failing component's log tail.
+ */
+export async function startCluster(options: StartOptions): Promise<Cluster> {
+  const { settings, log } = options;
+  await requireOpenssl();
+  const build = await ensureBinaries(settings, log);
+  const started = Date.now();
+  const bin = (name: string) => join(settings.binDir, name);
+
+  const workDir = await mkdtemp(join(tmpdir(), "slipway-cluster-"));
+  const running: RunningComponent[] = [];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NO_PROXY: "127.0.0.1,localhost",
+    no_proxy: "127.0.0.1,localhost",
+  };
+  delete env.KUBECONFIG;
+  const start = (name: string, binary: string, args: string[]) => {
+    const component = startComponent(name, binary, args, join(workDir, "logs", `${name}.log`), env);
+    running.push(component);
+    options.onComponentStarted?.(component, workDir);
+    return component;
+  };
+  const stop = async () => {
+    await stopComponents([...running].reverse());
+    await rm(workDir, { recursive: true, force: true });
+  };
+
+  try {
+    await mkdir(join(workDir, "logs"));
+    const [pki, ports] = await Promise.all([
+      makePki(join(workDir, "pki"), SERVICE_CIDR),
+      findFreePorts(5),
+    ]);
+    const layout: ControlPlaneLayout = {
+      workDir,
+      etcdDataDir: join(workDir, "etcd"),
+      ports: {
+        etcdClient: ports[0]!,
+        etcdPeer: ports[1]!,
+        apiserver: ports[2]!,
+        controllerManager: ports[3]!,
+        scheduler: ports[4]!,
+      },
+      serviceCidr: SERVICE_CIDR,
+      podCidr: POD_CIDR,
+      pki: {
+        caCert: pki.caCert,
+        caKey: pki.caKey,
+        apiserverCert: pki.cert("apiserver").cert,
+        apiserverKey: pki.cert("apiserver").key,
+        kubeletClientCert: pki.cert("apiserver-kubelet-client").cert,
+        kubeletClientKey: pki.cert("apiserver-kubelet-client").key,
+        serviceAccountKey: pki.serviceAccountKey,
+        serviceAccountPub: pki.serviceAccountPub,
+      },
+      kubeconfigs: {
+        controllerManager: join(workDir, "controller-manager.kubeconfig"),
+        scheduler: join(workDir, "scheduler.kubeconfig"),
+        kwok: join(workDir, "kwok.kubeconfig"),
+      },
+      kwokStages: join(settings.binDir, "kwok-stages.yaml"),
+    };
+    const server = apiserverUrl(layout);
+    const caPem = await readFile(pki.caCert, "utf8");
+    const writeKubeconfig = async (path: string, certName: string, userName: string) => {
+      const { cert, key } = pki.cert(certName);
+      await writeFile(
+        path,
+        makeKubeconfig({
+          clusterName: "slipway-testbed",
+          server,
+          caPem,
+          userName,
+          clientCertPem: await readFile(cert, "utf8"),
+          clientKeyPem: await readFile(key, "utf8"),
+        }),
+        { mode: 0o600 },
+      );
+    };
+    const kubeconfig = join(workDir, "kubeconfig");
+    await Promise.all([
+      writeKubeconfig(kubeconfig, "admin", "slipway-admin"),
+      writeKubeconfig(layout.kubeconfigs.controllerManager, "controller-manager", "controller-manager"),
+      writeKubeconfig(layout.kubeconfigs.scheduler, "scheduler", "scheduler"),
+      writeKubeconfig(layout.kubeconfigs.kwok, "kwok", "kwok"),
+    ]);
+    const client = KubeClient.fromKubeconfigFile(kubeconfig);
+    const phase = (what: string) => log(`  ${what} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+
+    start("etcd", bin("etcd"), makeEtcdArgs(layout));
+    await waitUntil("etcd /health", () => httpOk(`${etcdClientUrl(layout)}/health`), {
+      timeoutMs: 30_000,
+      watch: running,
+    });
+    phase(`etcd ${build.etcd} healthy on ${etcdClientUrl(layout)}`);
+
+    start("kube-apiserver", bin("kube-apiserver"), makeApiserverArgs(layout));
+    await waitUntil(
+      "kube-apiserver /readyz",
+      async () => (await client.raw("GET", "/readyz", undefined, "application/json", 5_000)).status === 200,
+      { timeoutMs: 120_000, watch: running },
+    );
+    phase(`kube-apiserver ${build.kubernetes} ready on ${server}`);
+
+    start("kube-controller-manager", bin("kube-controller-manager"), makeControllerManagerArgs(layout));
+    start("kube-scheduler", bin("kube-scheduler"), makeSchedulerArgs(layout));
+    const providers = options.nodeProviders ?? [new KwokNodeProvider(settings.kwokNodes)];
+    await Promise.all([
+      waitUntil(
+        "kube-controller-manager and kube-scheduler /healthz",
+        async () =>
+          (await localHealthz(layout.ports.controllerManager)) &&
+          (await localHealthz(layout.ports.scheduler)),
+        { timeoutMs: 60_000, watch: running },
+      ),
+      // Pods can only be created once the default ServiceAccount exists; waiting here means
+      // a test's first Deployment is never slowed down by controller-manager warming up.
+      waitUntil(
+        "the service-account controller to create default/default",
+        async () =>
+          (await client.raw("GET", "/api/v1/namespaces/default/serviceaccounts/default")).status === 200,
+        { timeoutMs: 60_000, watch: running },
+      ),
+      ...providers.map((provider) =>
+        provider.start({
+          binDir: settings.binDir,
+          workDir,
+          layout,
+          client,
+          kubernetesVersion: build.kubernetes,
+          start,
+          running: () => running,
+          log,
+        }),
+      ),
+    ]);
+    const startSeconds = (Date.now() - started) / 1000;
+    phase("controller-manager and scheduler healthy, nodes Ready");
+    return {
+      server,
+      kubeconfig,
+      workDir,
+      components: running.map(({ name, pid, binary, logFile }) => ({ name, pid, binary, logFile })),
+      client,
+      startSeconds,
+      stop,
+    };
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function httpOk(url: string): Promise<boolean> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(3_000) });
+  return res.ok;
+}
+
+/** controller-manager and scheduler serve /healthz with a self-signed cert and no auth. */
+function localHealthz(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = httpsRequest(
+      { host: "127.0.0.1", port, path: "/healthz", rejectUnauthorized: false, timeout: 3_000 },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      },
+    );
+    req.on("error", () => resolve(false));
+    req.on("timeout", () => req.destroy());
+    req.end();
+  });
+}

@@ -1,0 +1,23 @@
+import { open } from "node:fs/promises";
+
+/** The last `lines` lines of a log file (reads at most the final 64 KiB), for error messages. */
+export async function readLogTail(path: string, lines = 30): Promise<string> {
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  try {
+    handle = await open(path, "r");
+    const { size } = await handle.stat();
+    const length = Math.min(size, 64 * 1024);
+    const buffer = Buffer.alloc(length);
+    await handle.read(buffer, 0, length, size - length);
+    return lastLines(buffer.toString("utf8"), lines);
+  } catch {
+    return `(no log at ${path})`;
+  } finally {
+    await handle?.close();
+  }
+}
+
+export function lastLines(text: string, lines: number): string {
+  const all = text.replace(/\s+$/, "").split("\n");
+  return all.slice(-lines).join("\n");
+}
