@@ -39,7 +39,6 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     bodyLimit: deps.config.SLIPWAY_BODY_LIMIT,
     genReqId: () => newId("request"),
     requestIdHeader: false,
-    disableRequestLogging: false,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -27,6 +27,8 @@ interface RouteDefinition<Body extends z.ZodType, Item extends z.ZodType> {
   permission: string;
   body: Body;
   data: Item;
+  /** The SDK expects 202 where the work is accepted rather than finished (deletes, verify). */
+  successStatus?: 200 | 201 | 202;
 }
 
 function register<Body extends z.ZodType>(
@@ -46,10 +48,11 @@ function register<Body extends z.ZodType>(
         summary: definition.summary,
         security: [{ rootKey: [] }],
         body: definition.body,
-        response: { 200: response, ...errorResponses },
+        response: { [definition.successStatus ?? 200]: response, ...errorResponses },
       },
     },
-    async (request) => {
+    async (request, reply) => {
+      reply.status(definition.successStatus ?? 200);
       const principal = requirePermission(request, definition.permission);
       const ctx = makeContext(request, principal.workspaceId, principal.rootKeyId);
       return await run(ctx, request.body as z.output<Body>, request.id);

@@ -61,6 +61,21 @@ function chownToPostgres(path: string): void {
   chownSync(path, Number(ids.stdout.trim()), Number(gids.stdout.trim()));
 }
 
+/** As root, every directory above the data directory must be enterable by `postgres`. */
+export function postgresCanEnter(path: string): boolean {
+  if (!isRoot()) return true;
+  return spawnSync("runuser", ["-u", "postgres", "--", "test", "-x", path]).status === 0;
+}
+
+function assertServiceUserCanEnter(path: string): void {
+  if (!postgresCanEnter(path)) {
+    throw new ServiceStartError(
+      `PostgreSQL runs as the 'postgres' user and cannot enter ${path}: ` +
+        "give the parent directories o+x, or choose another directory with SLIPWAY_DATA_DIR.",
+    );
+  }
+}
+
 export async function startPostgres(options: StartPostgresOptions): Promise<RunningPostgres> {
   const bin = findPostgresBin();
   const pgData = join(options.dataDir, "pgdata");
@@ -68,6 +83,7 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Runn
   const logFile = join(options.dataDir, "postgres.log");
   mkdirSync(options.dataDir, { recursive: true });
   chownToPostgres(options.dataDir);
+  assertServiceUserCanEnter(options.dataDir);
   for (const dir of [socketDir]) {
     mkdirSync(dir, { recursive: true });
     chownToPostgres(dir);

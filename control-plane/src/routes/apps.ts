@@ -40,6 +40,7 @@ export function appRoutes(app: FastifyInstance, makeContext: ContextFactory) {
   });
   defineRoute(app, makeContext, {
     operation: "apps.deleteApp",
+    successStatus: 202,
     summary: "Delete an app, its environments, variables, domains and deployments",
     permission: "project.*.delete_app",
     body: appRefBody,

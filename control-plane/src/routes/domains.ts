@@ -31,6 +31,7 @@ export function domainRoutes(app: FastifyInstance, makeContext: ContextFactory) 
   });
   defineRoute(app, makeContext, {
     operation: "domains.verifyDomain",
+    successStatus: 202,
     summary: "Check the domain's DNS records now",
     permission: "project.*.update_domain",
     body: domainRefBody,

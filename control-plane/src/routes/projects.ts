@@ -40,6 +40,7 @@ export function projectRoutes(app: FastifyInstance, makeContext: ContextFactory)
   });
   defineRoute(app, makeContext, {
     operation: "projects.deleteProject",
+    successStatus: 202,
     summary: "Delete a project and everything in it",
     permission: "project.*.delete_project",
     body: projectRefBody,

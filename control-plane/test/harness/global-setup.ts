@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
@@ -23,6 +23,8 @@ declare module "vitest" {
 export default async function setup(project: TestProject) {
   const stops: Array<() => Promise<void>> = [];
   const scratch = mkdtempSync(join(tmpdir(), "slipway-test-"));
+  // As root, PostgreSQL runs as the `postgres` user, which must be able to enter this directory.
+  chmodSync(scratch, 0o755);
   stops.push(async () => rmSync(scratch, { recursive: true, force: true }));
 
   let adminUrl = process.env.DATABASE_URL;

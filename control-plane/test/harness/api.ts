@@ -1,0 +1,102 @@
+import { randomBytes } from "node:crypto";
+import { Writable } from "node:stream";
+import { Unkey } from "@unkey/api";
+import type { FastifyInstance } from "fastify";
+import { afterAll, expect, inject } from "vitest";
+import { buildApp } from "../../src/app.js";
+import { type Config, loadConfig } from "../../src/config.js";
+import type { Clock } from "../../src/services/context.js";
+import type { DnsLookup } from "../../src/services/dns-resolver.js";
+import { createWorkspaceWithRootKey } from "../../src/services/workspaces.js";
+import { type TestDatabase, createTestDatabase } from "./database.js";
+
+export interface TestWorkspace {
+  workspaceId: string;
+  rootKey: string;
+  sdk: Unkey;
+}
+
+export interface TestApi {
+  url: string;
+  app: FastifyInstance;
+  database: TestDatabase;
+  config: Config;
+  /** Every line the server logged, for tests that prove what never reaches a log. */
+  logLines: string[];
+  /** Values the file's afterAll proves never appeared in a log line. */
+  secrets: Set<string>;
+  newWorkspace(name?: string, permissions?: string[]): Promise<TestWorkspace>;
+  post(path: string, body: unknown, rootKey?: string, headers?: Record<string, string>): Promise<Response>;
+}
+
+export interface TestApiOptions {
+  clock?: Clock;
+  dns?: DnsLookup;
+  env?: Record<string, string>;
+}
+
+/**
+ * The real server on a real port, over a database of this file's own, with the log captured.
+ * The SDK talks to it over HTTP exactly as it would to Unkey.
+ */
+export async function startTestApi(options: TestApiOptions = {}): Promise<TestApi> {
+  const database = await createTestDatabase();
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    REDIS_URL: inject("redisUrl"),
+    SLIPWAY_ENCRYPTION_KEYS: `v1:${randomBytes(32).toString("base64")}`,
+    LOG_LEVEL: "trace",
+    ...options.env,
+  });
+  const logLines: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      logLines.push(chunk.toString());
+      done();
+    },
+  });
+  const app = await buildApp({
+    config,
+    db: database.db,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.dns ? { dns: options.dns } : {}),
+    logger: { level: "trace", stream, redact: ["req.headers.authorization"] },
+  });
+  const url = await app.listen({ host: "127.0.0.1", port: 0 });
+  const secrets = new Set<string>();
+
+  afterAll(async () => {
+    await app.close();
+    const leaked = [...secrets].filter((secret) => logLines.some((line) => line.includes(secret)));
+    expect(leaked, "secrets found in the server log").toEqual([]);
+  });
+
+  return {
+    url,
+    app,
+    database,
+    config,
+    logLines,
+    secrets,
+    async newWorkspace(name = "test", permissions = ["*"]) {
+      const created = await createWorkspaceWithRootKey(database.db, { name, permissions });
+      secrets.add(created.rootKey);
+      return {
+        workspaceId: created.workspaceId,
+        rootKey: created.rootKey,
+        sdk: new Unkey({ rootKey: created.rootKey, serverURL: url, retryConfig: { strategy: "none" } }),
+      };
+    },
+    post(path, body, rootKey, headers = {}) {
+      return fetch(`${url}${path}`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...(rootKey ? { authorization: `Bearer ${rootKey}` } : {}),
+          ...headers,
+        },
+        body: typeof body === "string" ? body : JSON.stringify(body),
+      });
+    },
+  };
+}
