@@ -100,7 +100,8 @@ export async function waitUntil(
   for (;;) {
     const dead = options.watch.find((c) => c.exit !== undefined || !isComponentAlive(c));
     if (dead) {
-      dead.exit ??= { code: null, signal: null };
+      // /proc can notice the death a moment before node delivers the exit status.
+      for (let i = 0; i < 20 && dead.exit === undefined; i++) await sleep(25);
       throw await crashError(dead);
     }
     try {
