@@ -40,6 +40,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     genReqId: () => newId("request"),
     requestIdHeader: false,
   });
+  // The API speaks JSON only: a text body is refused with 415 rather than validated as a string.
+  app.removeContentTypeParser("text/plain");
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook("onSend", async (request, reply) => {

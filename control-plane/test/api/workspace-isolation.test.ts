@@ -1,0 +1,108 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { deployments } from "../../src/db/schema/index.js";
+import { defaultRuntime, newId } from "@slipway/shared";
+import { type TestApi, type TestWorkspace, startTestApi } from "../harness/api.js";
+
+let api: TestApi;
+let intruder: TestWorkspace;
+let owner: TestWorkspace;
+const ids = { project: "", app: "", environment: "", domain: "", deployment: "" };
+
+beforeAll(async () => {
+  api = await startTestApi();
+  owner = await api.newWorkspace("owner");
+  intruder = await api.newWorkspace("intruder");
+  ids.project = (await owner.sdk.projects.createProject({ name: "Secret", slug: "secret" })).data.id;
+  ids.app = (await owner.sdk.apps.createApp({ project: "secret", name: "Vault", slug: "vault" })).data.appId;
+  const environments = await owner.sdk.environments.listEnvironments({ project: "secret", app: "vault" });
+  ids.environment = environments.data.find((environment) => environment.slug === "production")!.id;
+  await owner.sdk.environments.setEnvironmentVariables({
+    project: "secret",
+    app: "vault",
+    environment: "production",
+    variables: [{ key: "TOKEN", value: "owner-only-value", kind: "recoverable" }],
+  });
+  api.secrets.add("owner-only-value");
+  ids.domain = (
+    await owner.sdk.domains.createDomain({ project: "secret", app: "vault", environment: "production", domain: "vault.acme.com" })
+  ).data.domainId;
+  ids.deployment = newId("deployment");
+  await api.database.db.insert(deployments).values({
+    id: ids.deployment,
+    workspaceId: owner.workspaceId,
+    projectId: ids.project,
+    appId: ids.app,
+    environmentId: ids.environment,
+    status: "ready",
+    trigger: "manual",
+    gitCommitSha: "a".repeat(40),
+    runtime: defaultRuntime,
+    regions: ["eu-1"],
+    createdAt: new Date(),
+  });
+});
+
+const byId = () => ({ project: ids.project, app: ids.app, environment: ids.environment });
+const bySlug = { project: "secret", app: "vault", environment: "production" };
+
+/** Every route that names an object, called with the owner's ids and slugs. */
+const cases: Array<[string, () => Record<string, unknown>]> = [
+  ["projects.getProject", () => ({ project: ids.project })],
+  ["projects.getProject", () => ({ project: "secret" })],
+  ["projects.updateProject", () => ({ project: ids.project, name: "pwned" })],
+  ["projects.deleteProject", () => ({ project: ids.project })],
+  ["apps.createApp", () => ({ project: ids.project, name: "x", slug: "x" })],
+  ["apps.getApp", () => ({ project: ids.project, app: ids.app })],
+  ["apps.getApp", () => ({ project: "secret", app: "vault" })],
+  ["apps.listApps", () => ({ project: ids.project })],
+  ["apps.updateApp", () => ({ project: ids.project, app: ids.app, name: "pwned" })],
+  ["apps.deleteApp", () => ({ project: ids.project, app: ids.app })],
+  ["environments.getEnvironment", byId],
+  ["environments.getEnvironment", () => bySlug],
+  ["environments.listEnvironments", () => ({ project: ids.project, app: ids.app })],
+  ["environments.updateSettings", () => ({ ...byId(), port: 1234 })],
+  ["environments.setEnvironmentVariables", () => ({ ...byId(), variables: [{ key: "TOKEN", value: "pwned" }] })],
+  ["environments.listEnvironmentVariables", byId],
+  ["environments.removeEnvironmentVariables", () => ({ ...byId(), variables: ["TOKEN"] })],
+  ["domains.createDomain", () => ({ ...byId(), domain: "evil.acme.com" })],
+  ["domains.getDomain", () => ({ domain: ids.domain })],
+  ["domains.getDomain", () => ({ domain: "vault.acme.com" })],
+  ["domains.listDomains", byId],
+  ["domains.verifyDomain", () => ({ domain: ids.domain })],
+  ["domains.deleteDomain", () => ({ domain: ids.domain })],
+  ["deployments.getDeployment", () => ({ deploymentId: ids.deployment })],
+  ["deployments.listDeployments", () => ({ project: ids.project })],
+];
+
+describe("a root key of one workspace never reaches another's objects", () => {
+  it.each(cases)("%s answers 404 for the other workspace's object (%#)", async (operation, body) => {
+    const response = await api.post(`/v2/${operation}`, body(), intruder.rootKey);
+    const text = await response.text();
+    expect(response.status, text).toBe(404);
+    expect(text).not.toContain("owner-only-value");
+  });
+
+  it("leaves the owner's objects exactly as they were", async () => {
+    const project = await owner.sdk.projects.getProject({ project: "secret" });
+    expect(project.data.name).toBe("Secret");
+    const app = await owner.sdk.apps.getApp({ project: "secret", app: "vault" });
+    expect(app.data.name).toBe("Vault");
+    const environment = await owner.sdk.environments.getEnvironment(bySlug);
+    expect(environment.data.runtime?.port).toBe(8080);
+    const variables = await owner.sdk.environments.listEnvironmentVariables(bySlug);
+    expect(variables.data.map((v) => [v.key, v.value])).toEqual([["TOKEN", "owner-only-value"]]);
+    const domains = await owner.sdk.domains.listDomains(bySlug);
+    expect(domains.data.map((d) => d.domain)).toEqual(["vault.acme.com"]);
+    const deployment = await owner.sdk.deployments.getDeployment({ deploymentId: ids.deployment });
+    expect(deployment.data.status).toBe("ready");
+  });
+
+  it("lists nothing of the other workspace in unscoped lists", async () => {
+    const projects = await intruder.sdk.projects.listProjects({});
+    expect(projects.result.data).toEqual([]);
+    const listed = await intruder.sdk.deployments.listDeployments({});
+    expect(listed.result.data).toEqual([]);
+    const audit = await api.post("/v2/auditLogs.listAuditLogs", {}, intruder.rootKey);
+    expect((await audit.json()).data).toEqual([]);
+  });
+});
