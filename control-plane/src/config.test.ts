@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config.js";
+
+const valid = {
+  DATABASE_URL: "postgres://localhost/slipway",
+  REDIS_URL: "redis://localhost:6379",
+  SLIPWAY_ENCRYPTION_KEYS: `v2:${Buffer.alloc(32, 2).toString("base64")},v1:${Buffer.alloc(32, 1).toString("base64")}`,
+};
+
+describe("configuration", () => {
+  it("parses keys newest first and applies defaults", () => {
+    const config = loadConfig(valid);
+    expect(config.SLIPWAY_ENCRYPTION_KEYS.map((key) => key.version)).toEqual([2, 1]);
+    expect(config.SLIPWAY_REGIONS).toEqual(["eu-1", "us-1"]);
+    expect(config.PORT).toBe(7070);
+  });
+
+  it("names every bad variable in one message", () => {
+    let message = "";
+    try {
+      loadConfig({ ...valid, DATABASE_URL: undefined, PORT: "not-a-port", SLIPWAY_ENCRYPTION_KEYS: "v1:c2hvcnQ=" });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      message = (error as Error).message;
+    }
+    expect(message).toContain("DATABASE_URL");
+    expect(message).toContain("PORT");
+    expect(message).toContain("SLIPWAY_ENCRYPTION_KEYS");
+    expect(message).toContain("not 32");
+    expect(message).not.toContain("c2hvcnQ=");
+  });
+});
