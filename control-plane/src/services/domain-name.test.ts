@@ -44,14 +44,20 @@ describe("canonicalizeDomain", () => {
     { input: "api_v1.acme.com", why: "underscore in a label" },
     { input: "api..acme.com", why: "empty label" },
     { input: `${"a".repeat(64)}.acme.com`, why: "label over 63 characters" },
-    { input: `${Array.from({ length: 50 }, () => "abcd").join(".")}.acme.com`, why: "name over 253 characters" },
+    {
+      input: `${Array.from({ length: 50 }, () => "abcd").join(".")}.acme.com`,
+      why: "name over 253 characters",
+    },
     { input: "", why: "empty" },
   ])("rejects '$input' ($why) as a 400 on body.domain", ({ input }) => {
     const appError = rejectionOf(input);
     expect(appError.status).toBe(400);
     expect(appError.code).toBe("bad_request");
     expect(appError.errors).toHaveLength(1);
-    expect(appError.errors?.[0]).toMatchObject({ location: "body.domain", message: appError.message });
+    expect(appError.errors?.[0]).toMatchObject({
+      location: "body.domain",
+      message: appError.message,
+    });
   });
 
   it("tells the caller how to fix a URL and a public suffix", () => {
@@ -66,25 +72,38 @@ describe("canonicalizeDomain", () => {
 
 describe("dnsRecordsFor", () => {
   const target = "edge.slipway.test";
-  const unverified = { verificationToken: "tok123", routingVerified: false, ownershipVerified: false };
+  const unverified = {
+    verificationToken: "tok123",
+    routingVerified: false,
+    ownershipVerified: false,
+  };
 
   it.each([
     { name: "acme.com", isApex: true, routingType: "ALIAS" },
     { name: "acme.co.uk", isApex: true, routingType: "ALIAS" },
     { name: "api.acme.com", isApex: false, routingType: "CNAME" },
-  ])("$name gets a $routingType to the edge and a TXT at _slipway.$name", ({ name, isApex, routingType }) => {
-    const records = dnsRecordsFor({ name, isApex, ...unverified }, target);
-    expect(records).toEqual([
-      expect.objectContaining({ type: routingType, name, value: target, ttl: 60, verified: false }),
-      expect.objectContaining({
-        type: "TXT",
-        name: `_slipway.${name}`,
-        value: "slipway-verification=tok123",
-        ttl: 60,
-        verified: false,
-      }),
-    ]);
-  });
+  ])(
+    "$name gets a $routingType to the edge and a TXT at _slipway.$name",
+    ({ name, isApex, routingType }) => {
+      const records = dnsRecordsFor({ name, isApex, ...unverified }, target);
+      expect(records).toEqual([
+        expect.objectContaining({
+          type: routingType,
+          name,
+          value: target,
+          ttl: 60,
+          verified: false,
+        }),
+        expect.objectContaining({
+          type: "TXT",
+          name: `_slipway.${name}`,
+          value: "slipway-verification=tok123",
+          ttl: 60,
+          verified: false,
+        }),
+      ]);
+    },
+  );
 
   it("explains on an apex record that a plain CNAME will not do", () => {
     const [routing] = dnsRecordsFor({ name: "acme.com", isApex: true, ...unverified }, target);
@@ -93,7 +112,13 @@ describe("dnsRecordsFor", () => {
 
   it("flags each record by what was read back, independently", () => {
     const records = dnsRecordsFor(
-      { name: "api.acme.com", isApex: false, verificationToken: "t", routingVerified: false, ownershipVerified: true },
+      {
+        name: "api.acme.com",
+        isApex: false,
+        verificationToken: "t",
+        routingVerified: false,
+        ownershipVerified: true,
+      },
       target,
     );
     expect(records.map((record) => [record.type, record.verified])).toEqual([

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { and, asc, eq, gt, ilike } from "drizzle-orm";
+import { and, asc, eq, gt, ilike, or } from "drizzle-orm";
 import { AppError, isId, newId, notFound } from "@slipway/shared";
 import type { DatabaseOrTransaction } from "../db/client.js";
 import { type DomainRow, domains } from "../db/schema/index.js";
@@ -96,6 +96,8 @@ export async function listDomains(
   input: Refs & { limit: number; cursor?: string | undefined; search?: string | undefined },
 ): Promise<Page<ReturnType<typeof domainView>>> {
   const { environment } = await resolveEnvironment(ctx.db, ctx.workspaceId, input);
+  // The SDK documents search as matching the id or the name.
+  const pattern = input.search ? `%${escapeLike(input.search)}%` : undefined;
   const rows = await ctx.db
     .select()
     .from(domains)
@@ -103,7 +105,7 @@ export async function listDomains(
       and(
         eq(domains.environmentId, environment.id),
         input.cursor ? gt(domains.id, input.cursor) : undefined,
-        input.search ? ilike(domains.domain, `%${escapeLike(input.search.toLowerCase())}%`) : undefined,
+        pattern ? or(ilike(domains.id, pattern), ilike(domains.domain, pattern)) : undefined,
       ),
     )
     .orderBy(asc(domains.id))
@@ -154,6 +156,11 @@ export function verificationOutcome(
 
 export async function verifyDomain(ctx: ServiceContext, ref: string) {
   const row = await findDomain(ctx.db, ctx.workspaceId, ref);
+  // As the SDK documents: a verified domain is not checked again, so a record removed later
+  // cannot demote a domain that is serving traffic.
+  if (row.status === "verified") {
+    throw new AppError("precondition_failed", `'${row.domain}' is already verified.`);
+  }
   if (row.status === "failed") {
     throw new AppError(
       "precondition_failed",
