@@ -295,17 +295,15 @@ describe("listDeployments through the official SDK", () => {
   it("pages with a cursor without repeating or skipping a deployment", async () => {
     const seen: string[] = [];
     const pageSizes: number[] = [];
-    let page = await workspace.sdk.deployments.listDeployments({ limit: 3 });
-    for (;;) {
+    const hasMore: boolean[] = [];
+    for await (const page of await workspace.sdk.deployments.listDeployments({ limit: 3 })) {
       pageSizes.push(page.result.data.length);
+      hasMore.push(page.result.pagination.hasMore);
       seen.push(...page.result.data.map((deployment) => deployment.id));
-      const next = await page.next();
-      if (!next) break;
-      page = next;
     }
     expect(pageSizes).toEqual([3, 3, 2]);
+    expect(hasMore).toEqual([true, true, false]);
     expect(seen).toEqual(await listIds({}));
-    expect(page.result.pagination.hasMore).toBe(false);
   });
 
   it("answers 404 for an unknown project and 400 for an app without its project", async () => {
