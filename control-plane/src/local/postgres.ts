@@ -1,14 +1,16 @@
-import { chownSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { chownSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import pg from "pg";
 import {
+  type RunAs,
   ServiceStartError,
   freePort,
   isRoot,
   runChecked,
   sleep,
   spawnLogged,
+  stopLeftover,
   tailOfFile,
 } from "./processes.js";
 
@@ -43,13 +45,12 @@ export function findPostgresBin(): string {
   );
 }
 
-/** PostgreSQL refuses to run as root, so as root the cluster belongs to the `postgres` user. */
-function asServiceUser(command: string, args: string[]): [string, string[]] {
-  return isRoot() ? ["runuser", ["-u", "postgres", "--", command, ...args]] : [command, args];
-}
-
-function chownToPostgres(path: string): void {
-  if (!isRoot()) return;
+/**
+ * PostgreSQL refuses to run as root, so as root the cluster belongs to the `postgres` user.
+ * Spawning with its uid (rather than through runuser) keeps the child pid the server's own.
+ */
+function serviceUser(): RunAs | undefined {
+  if (!isRoot()) return undefined;
   const ids = spawnSync("id", ["-u", "postgres"], { encoding: "utf8" });
   const gids = spawnSync("id", ["-g", "postgres"], { encoding: "utf8" });
   if (ids.status !== 0) {
@@ -58,7 +59,12 @@ function chownToPostgres(path: string): void {
         "install PostgreSQL with `apt-get install postgresql`.",
     );
   }
-  chownSync(path, Number(ids.stdout.trim()), Number(gids.stdout.trim()));
+  return { uid: Number(ids.stdout.trim()), gid: Number(gids.stdout.trim()) };
+}
+
+function chownToPostgres(path: string): void {
+  const user = serviceUser();
+  if (user) chownSync(path, user.uid, user.gid);
 }
 
 /** As root, every directory above the data directory must be enterable by `postgres`. */
@@ -90,7 +96,7 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Runn
   }
   if (!existsSync(join(pgData, "PG_VERSION"))) {
     rmSync(pgData, { recursive: true, force: true });
-    const [cmd, args] = asServiceUser(join(bin, "initdb"), [
+    runChecked(join(bin, "initdb"), [
       "-D",
       pgData,
       "-U",
@@ -99,9 +105,9 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Runn
       "-E",
       "UTF8",
       "--no-locale",
-    ]);
-    runChecked(cmd, args, "initdb");
+    ], "initdb", serviceUser());
   }
+  await stopLeftoverPostmaster(pgData);
   const port = options.port ?? (await freePort());
   const settings = [
     `-p ${port}`,
@@ -110,8 +116,8 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Runn
     "-c max_connections=200",
     ...(options.durable ? [] : ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]),
   ];
-  const [cmd, args] = asServiceUser(join(bin, "postgres"), ["-D", pgData, ...settings.flatMap((s) => s.split(" "))]);
-  const child = spawnLogged(cmd, args, logFile);
+  const args = ["-D", pgData, ...settings.flatMap((setting) => setting.split(" "))];
+  const child = spawnLogged(join(bin, "postgres"), args, logFile, serviceUser());
   chownToPostgres(logFile);
   const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
   await waitForPostgres(adminUrl, () => child.exitCode, logFile);
@@ -126,6 +132,14 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Runn
       await Promise.race([exited, sleep(10_000)]);
     },
   };
+}
+
+/** The first line of postmaster.pid is the pid of a server that may still be running. */
+async function stopLeftoverPostmaster(pgData: string): Promise<void> {
+  const pidFile = join(pgData, "postmaster.pid");
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
+  await stopLeftover(pid, "postgres", "SIGINT");
 }
 
 async function waitForPostgres(

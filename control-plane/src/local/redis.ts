@@ -1,8 +1,8 @@
 import { createConnection } from "node:net";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
-import { ServiceStartError, freePort, sleep, spawnLogged, tailOfFile } from "./processes.js";
+import { ServiceStartError, freePort, sleep, spawnLogged, stopLeftover, tailOfFile } from "./processes.js";
 
 export interface RunningRedis {
   url: string;
@@ -50,6 +50,8 @@ export async function startRedis(options: StartRedisOptions): Promise<RunningRed
   mkdirSync(options.dataDir, { recursive: true });
   const port = options.port ?? (await freePort());
   const logFile = join(options.dataDir, "redis.log");
+  const pidFile = join(options.dataDir, "redis.pid");
+  if (existsSync(pidFile)) await stopLeftover(Number(readFileSync(pidFile, "utf8").trim()), "redis-server", "SIGTERM");
   const args = [
     "--port",
     String(port),
@@ -63,6 +65,8 @@ export async function startRedis(options: StartRedisOptions): Promise<RunningRed
     options.durable ? "yes" : "no",
     "--daemonize",
     "no",
+    "--pidfile",
+    pidFile,
   ];
   const child = spawnLogged(binary, args, logFile);
   const deadline = Date.now() + 15_000;

@@ -29,3 +29,23 @@ export async function createWorkspaceWithRootKey(
   });
   return { workspaceId, rootKeyId, rootKey: key.plaintext };
 }
+
+/** Another root key for an existing workspace (the old ones keep working). */
+export async function addRootKey(
+  db: Database,
+  input: { workspaceId: string; keyName: string; permissions?: string[]; now?: Date },
+): Promise<{ rootKeyId: string; rootKey: string }> {
+  const now = input.now ?? new Date();
+  const rootKeyId = newId("rootKey", now.getTime());
+  const key = mintRootKey();
+  await db.insert(rootKeys).values({
+    id: rootKeyId,
+    workspaceId: input.workspaceId,
+    name: input.keyName,
+    hash: key.hash,
+    start: key.start,
+    permissions: input.permissions ?? ["*"],
+    createdAt: now,
+  });
+  return { rootKeyId, rootKey: key.plaintext };
+}

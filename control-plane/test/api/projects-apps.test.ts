@@ -50,13 +50,12 @@ describe("projects through the official SDK", () => {
     await local.sdk.projects.createProject({ name: "Other", slug: "other" });
 
     const seen: string[] = [];
-    let page = await local.sdk.projects.listProjects({ limit: 2 });
-    for (;;) {
+    let pages = 0;
+    for await (const page of await local.sdk.projects.listProjects({ limit: 2 })) {
+      pages++;
       seen.push(...page.result.data.map((project) => project.slug));
-      const next = await page.next();
-      if (!next) break;
-      page = next;
     }
+    expect(pages).toBe(3);
     expect(seen).toEqual(["svc-0", "svc-1", "svc-2", "svc-3", "svc-4", "other"]);
 
     const searched = await local.sdk.projects.listProjects({ search: "SVC" });
