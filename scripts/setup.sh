@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs what Slipway needs on a Debian 12 machine and the npm dependencies.
+# As root, missing Debian packages are installed; otherwise they are named and the script stops.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# command -> Debian package that provides it
+declare -A needed=(
+  [/usr/lib/postgresql/*/bin/initdb]=postgresql
+  [redis-server]=redis-server
+  [openssl]=openssl
+)
+
+missing=()
+for command in "${!needed[@]}"; do
+  if [[ "$command" == /* ]]; then
+    compgen -G "$command" >/dev/null || missing+=("${needed[$command]}")
+  else
+    command -v "$command" >/dev/null || missing+=("${needed[$command]}")
+  fi
+done
+
+if ((${#missing[@]} > 0)); then
+  if [[ $(id -u) -eq 0 ]]; then
+    echo "setup: installing ${missing[*]}" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "setup: missing system packages; install them with: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
+if ((node_major < 20)); then
+  echo "setup: Node.js 20 or newer is required (found: $(node --version 2>/dev/null || echo none))" >&2
+  exit 1
+fi
+
+# npm ci only when the lockfile changed since the last install: it takes a while.
+stamp=node_modules/.slipway-lock-hash
+lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [[ ! -f $stamp || $(cat "$stamp") != "$lock_hash" ]]; then
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_hash" >"$stamp"
+fi
