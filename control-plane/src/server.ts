@@ -1,0 +1,33 @@
+import { Redis } from "ioredis";
+import { buildApp } from "./app.js";
+import { ConfigError, loadConfig } from "./config.js";
+import { connectDatabase } from "./db/client.js";
+
+/**
+ * The API alone, for a cluster install: PostgreSQL and Redis are given by URL and migrations
+ * are applied by their own step (`npm run migrate`) before a rollout.
+ */
+async function main() {
+  const config = loadConfig();
+  const database = connectDatabase(config.DATABASE_URL);
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 });
+  const app = await buildApp({ config, db: database.db, redis });
+  await app.listen({ host: config.HOST, port: config.PORT });
+  const shutdown = async () => {
+    await app.close();
+    redis.disconnect();
+    await database.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void shutdown());
+  process.once("SIGTERM", () => void shutdown());
+}
+
+main().catch((error) => {
+  process.stderr.write(
+    error instanceof ConfigError
+      ? `slipway: ${error.message}\n`
+      : `slipway: failed to start: ${error?.stack ?? error}\n`,
+  );
+  process.exit(1);
+});
