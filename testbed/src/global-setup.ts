@@ -1,9 +1,10 @@
 /**
  * Vitest global setup: one real cluster per test run. Other packages use it with
  *   test: { globalSetup: ["@slipway/testbed/global-setup"] }
- * Tests then find the admin kubeconfig in process.env.KUBECONFIG (or inject("kubeconfig")).
+ * Tests then find the admin kubeconfig in process.env.KUBECONFIG (or inject("kubeconfig")),
+ * and etcd's URL in process.env.SLIPWAY_TEST_ETCD_URL (for compactEtcd in watch tests).
  * The first run on a machine builds the binaries (20-40 min); later runs start in seconds.
- * Set SLIPWAY_TEST_KUBECONFIG to run against an already running cluster instead.
+ * Set SLIPWAY_TEST_KUBECONFIG (and SLIPWAY_TEST_ETCD_URL) to use a running cluster instead.
  */
 import { readSettings } from "./config.js";
 import { startCluster } from "./cluster/start-cluster.js";
@@ -21,6 +22,7 @@ export default async function setup(project?: ProvideTarget): Promise<() => Prom
   }
   const log = (line: string) => console.log(`[testbed] ${line}`);
   const cluster = await startCluster({ settings: readSettings(process.env), log });
+  process.env.SLIPWAY_TEST_ETCD_URL = cluster.etcdUrl;
   log(`cluster ready in ${cluster.startSeconds.toFixed(1)} s at ${cluster.server}`);
   const previous = process.env.KUBECONFIG;
   process.env.KUBECONFIG = cluster.kubeconfig;

@@ -1,4 +1,5 @@
 export { ensureBinaries, readCompleteBuild } from "./build/build-binaries.js";
+export { compactEtcd } from "./cluster/etcd-compaction.js";
 export { KubeClient } from "./cluster/kube-client.js";
 export { parseKubeconfig } from "./cluster/kubeconfig.js";
 export { REGION_LABEL, ZONE_LABEL } from "./cluster/fake-nodes.js";

@@ -15,7 +15,7 @@ runCli(async () => {
   const previous = await readClusterState(settings.stateFile);
   if (previous && isRecordedClusterRunning(previous)) {
     log(`A testbed cluster is already running (${previous.server}, started ${previous.startedAt}).`);
-    printUsage(stableKubeconfig, kubectl);
+    printUsage(stableKubeconfig, kubectl, previous.etcdUrl);
     return;
   }
   if (previous) {
@@ -50,20 +50,22 @@ runCli(async () => {
   await pendingWrite;
   await mkdir(dirname(stableKubeconfig), { recursive: true });
   await copyFile(cluster.kubeconfig, stableKubeconfig);
-  await writeClusterState(settings.stateFile, { ...state, server: cluster.server });
+  await writeClusterState(settings.stateFile, { ...state, server: cluster.server, etcdUrl: cluster.etcdUrl });
 
   log(
     `\nCluster ready in ${cluster.startSeconds.toFixed(1)} s: ${cluster.server}, ` +
       `${settings.kwokNodes} kwok nodes in regions ${REGIONS.join(", ")}. Logs: ${join(cluster.workDir, "logs")}`,
   );
-  printUsage(stableKubeconfig, kubectl);
+  printUsage(stableKubeconfig, kubectl, cluster.etcdUrl);
 });
 
-function printUsage(kubeconfig: string, kubectl: string): void {
+function printUsage(kubeconfig: string, kubectl: string, etcdUrl: string | undefined): void {
   log(`
   export KUBECONFIG=${kubeconfig}
   ${kubectl} get nodes -L topology.kubernetes.io/region
 
 Use any kubectl (the testbed's is above) or client library with that KUBECONFIG.
+To run tests against this cluster instead of a fresh one per run:
+  SLIPWAY_TEST_KUBECONFIG=${kubeconfig} SLIPWAY_TEST_ETCD_URL=${etcdUrl ?? ""} npm test
 Stop everything with: npm run cluster:down`);
 }

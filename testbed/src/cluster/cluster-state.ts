@@ -9,6 +9,7 @@ export interface ClusterState {
   workDir: string;
   kubeconfig: string;
   server: string;
+  etcdUrl?: string;
   /** In start order; stopped in reverse. */
   components: ComponentRecord[];
 }

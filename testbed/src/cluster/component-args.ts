@@ -31,6 +31,12 @@ export interface ControlPlaneLayout {
     kwok: string;
   };
   kwokStages: string;
+  /**
+   * The apiserver's watch cache. On (the default, as in production) it answers old
+   * resourceVersions from memory; off, watches go to etcd, so after compactEtcd a stale
+   * watch gets the real 410 Gone, which operator tests need to exercise relisting.
+   */
+  watchCache: boolean;
 }
 
 export const ETCD_MEMBER = "slipway";
@@ -83,6 +89,7 @@ export function makeApiserverArgs(layout: ControlPlaneLayout): string[] {
     "--enable-admission-plugins=NodeRestriction",
     "--allow-privileged=true",
     "--profiling=false",
+    ...(layout.watchCache ? [] : ["--watch-cache=false"]),
     "--v=1",
   ];
 }

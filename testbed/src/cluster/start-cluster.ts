@@ -33,6 +33,8 @@ export const POD_CIDR = "10.244.0.0/16";
 
 export interface Cluster {
   server: string;
+  /** etcd's client URL (plain HTTP on loopback), e.g. for compactEtcd in watch tests. */
+  etcdUrl: string;
   /** Admin kubeconfig (system:masters), credentials embedded. */
   kubeconfig: string;
   workDir: string;
@@ -48,6 +50,8 @@ export interface StartOptions {
   log: Log;
   /** Defaults to kwok with settings.kwokNodes fake nodes. */
   nodeProviders?: NodeProvider[];
+  /** Default true. False sends watches to etcd so compactEtcd produces real 410 Gone answers. */
+  watchCache?: boolean;
   /** Called as each process starts, so a caller can record it before the start completes. */
   onComponentStarted?: (component: ComponentRecord, workDir: string) => void;
 }
@@ -118,6 +122,7 @@ export async function startCluster(options: StartOptions): Promise<Cluster> {
         kwok: join(workDir, "kwok.kubeconfig"),
       },
       kwokStages: join(settings.binDir, "kwok-stages.yaml"),
+      watchCache: options.watchCache ?? true,
     };
     const server = apiserverUrl(layout);
     const caPem = await readFile(pki.caCert, "utf8");
@@ -197,6 +202,7 @@ export async function startCluster(options: StartOptions): Promise<Cluster> {
     phase("controller-manager and scheduler healthy, nodes Ready");
     return {
       server,
+      etcdUrl: etcdClientUrl(layout),
       kubeconfig,
       workDir,
       components: running.map(({ name, pid, binary, logFile }) => ({ name, pid, binary, logFile })),

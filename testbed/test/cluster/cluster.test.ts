@@ -1,8 +1,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compactEtcd } from "../../src/cluster/etcd-compaction.js";
 import { KubeClient } from "../../src/cluster/kube-client.js";
 import { REGION_LABEL } from "../../src/cluster/fake-nodes.js";
-import { KUBERNETES_VERSION } from "../../src/config.js";
+import { KwokNodeProvider } from "../../src/cluster/kwok-node-provider.js";
+import { type Cluster, startCluster } from "../../src/cluster/start-cluster.js";
+import { KUBERNETES_VERSION, readSettings } from "../../src/config.js";
 import { KubeApiError } from "../../src/errors.js";
 
 /**
@@ -179,10 +182,35 @@ describe("testbed cluster", () => {
     await kube.apply(path, cm("b"), "someone-else", true);
   });
 
+});
+
+describe("a testbed cluster without the watch cache", () => {
+  let second: Cluster;
+  beforeAll(async () => {
+    const settings = { ...readSettings(process.env), kwokNodes: 1 };
+    second = await startCluster({ settings, log: () => undefined, watchCache: false, nodeProviders: [new KwokNodeProvider(1)] });
+  });
+  afterAll(async () => {
+    await second?.stop();
+  });
+
   it("answers a watch from a compacted resourceVersion with 410 Gone", async () => {
-    const ns = await freshNamespace("watch");
-    const res = await kube.raw("GET", `/api/v1/namespaces/${ns}/configmaps?watch=true&resourceVersion=1&timeoutSeconds=1`);
-    // Either the status code or, once the watch has started, an ERROR event carrying 410.
-    expect(res.status === 410 || /"code":\s*410/.test(res.text)).toBe(true);
+    const path = "/api/v1/namespaces/default/configmaps";
+    const first = await second.client.create<{ metadata: { resourceVersion: string } }>(path, {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "first" },
+    });
+    await second.client.create(path, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "second" } });
+    const watchFromFirst = `${path}?watch=true&resourceVersion=${first.metadata.resourceVersion}&timeoutSeconds=1`;
+    // Before compaction the old resourceVersion is still watchable ...
+    const before = await second.client.raw("GET", watchFromFirst);
+    expect(before.status).toBe(200);
+    expect(before.text).toContain('"name":"second"');
+    // ... after it (the apiserver does this every 5 minutes) it is gone.
+    await compactEtcd(second.etcdUrl);
+    const after = await second.client.raw("GET", watchFromFirst);
+    // The apiserver reports it as an ERROR event carrying a 410 Status.
+    expect(after.status === 410 || /"code":\s*410/.test(after.text)).toBe(true);
   });
 });

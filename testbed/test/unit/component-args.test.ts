@@ -26,6 +26,7 @@ const layout: ControlPlaneLayout = {
   },
   kubeconfigs: { controllerManager: "/w/cm.kc", scheduler: "/w/s.kc", kwok: "/w/k.kc" },
   kwokStages: "/cache/kwok-stages.yaml",
+  watchCache: true,
 };
 
 describe("component arguments", () => {
@@ -47,6 +48,8 @@ describe("component arguments", () => {
     expect(args).toContain("--service-account-key-file=/w/pki/sa.pub");
     expect(args.some((a) => a.startsWith("--service-account-issuer=https://"))).toBe(true);
     expect(args).toContain("--service-cluster-ip-range=10.96.0.0/16");
+    expect(args.some((a) => a.startsWith("--watch-cache"))).toBe(false);
+    expect(makeApiserverArgs({ ...layout, watchCache: false })).toContain("--watch-cache=false");
   });
 
   it("controller-manager runs every controller with per-controller credentials", () => {
