@@ -18,7 +18,12 @@ describe("configuration", () => {
   it("names every bad variable in one message", () => {
     let message = "";
     try {
-      loadConfig({ ...valid, DATABASE_URL: undefined, PORT: "not-a-port", SLIPWAY_ENCRYPTION_KEYS: "v1:c2hvcnQ=" });
+      loadConfig({
+        ...valid,
+        DATABASE_URL: undefined,
+        PORT: "not-a-port",
+        SLIPWAY_ENCRYPTION_KEYS: "v1:c2hvcnQ=",
+      });
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
       message = (error as Error).message;

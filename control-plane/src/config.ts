@@ -8,7 +8,10 @@ const encryptionKeySchema = z
     const [versionText, encoded] = entry.split(":") as [string, string];
     const key = Buffer.from(encoded, "base64");
     if (key.length !== 32) {
-      ctx.addIssue({ code: "custom", message: `key ${versionText} is ${key.length} bytes, not 32` });
+      ctx.addIssue({
+        code: "custom",
+        message: `key ${versionText} is ${key.length} bytes, not 32`,
+      });
       return z.NEVER;
     }
     return { version: Number(versionText.slice(1)), key };
@@ -33,7 +36,12 @@ const configSchema = z.object({
   SLIPWAY_REGIONS: z
     .string()
     .default("eu-1,us-1")
-    .transform((value) => value.split(",").map((part) => part.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(",")
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/)).min(1)),
   /** Hostname that custom domains point their CNAME/ALIAS record at. */
   SLIPWAY_DOMAIN_TARGET: z.string().default("edge.slipway.local"),

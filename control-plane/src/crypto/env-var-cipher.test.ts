@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { DecryptionError, createEnvVarCipher } from "./env-var-cipher.js";
+import { createEnvVarCipher, DecryptionError } from "./env-var-cipher.js";
 
 const keyV1 = { version: 1, key: randomBytes(32) };
 const keyV2 = { version: 2, key: randomBytes(32) };

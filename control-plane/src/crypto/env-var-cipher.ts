@@ -28,7 +28,11 @@ function aesGcmSeal(key: Buffer, plaintext: Buffer, aad: Buffer) {
   return { iv, ciphertext, authTag: cipher.getAuthTag() };
 }
 
-function aesGcmOpen(key: Buffer, sealed: { iv: Buffer; ciphertext: Buffer; authTag: Buffer }, aad: Buffer) {
+function aesGcmOpen(
+  key: Buffer,
+  sealed: { iv: Buffer; ciphertext: Buffer; authTag: Buffer },
+  aad: Buffer,
+) {
   const decipher = createDecipheriv("aes-256-gcm", key, sealed.iv);
   decipher.setAAD(aad);
   decipher.setAuthTag(sealed.authTag);

@@ -4,7 +4,9 @@ import * as schema from "./schema/index.js";
 
 export type Database = NodePgDatabase<typeof schema>;
 /** A transaction handle; repositories accept either this or the database. */
-export type DatabaseOrTransaction = Database | Parameters<Parameters<Database["transaction"]>[0]>[0];
+export type DatabaseOrTransaction =
+  | Database
+  | Parameters<Parameters<Database["transaction"]>[0]>[0];
 
 export interface DatabaseHandle {
   db: Database;
@@ -12,7 +14,10 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-export function connectDatabase(url: string, options: { maxConnections?: number } = {}): DatabaseHandle {
+export function connectDatabase(
+  url: string,
+  options: { maxConnections?: number } = {},
+): DatabaseHandle {
   const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10 });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on("error", () => {});

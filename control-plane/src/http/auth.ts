@@ -1,6 +1,6 @@
+import { AppError } from "@slipway/shared";
 import { and, eq, isNull } from "drizzle-orm";
 import fp from "fastify-plugin";
-import { AppError } from "@slipway/shared";
 import { hashRootKey } from "../crypto/root-key.js";
 import { rootKeys } from "../db/schema/index.js";
 
@@ -25,13 +25,19 @@ export function permits(granted: string[], required: string): boolean {
   return granted.some((permission) => {
     if (permission === "*") return true;
     const parts = permission.split(".");
-    return parts.length === needed.length && parts.every((part, i) => part === "*" || part === needed[i]);
+    return (
+      parts.length === needed.length && parts.every((part, i) => part === "*" || part === needed[i])
+    );
   });
 }
 
-export function requirePermission(request: { principal?: Principal }, permission: string): Principal {
+export function requirePermission(
+  request: { principal?: Principal },
+  permission: string,
+): Principal {
   const principal = request.principal;
-  if (!principal) throw new AppError("unauthorized", "Send a root key as 'Authorization: Bearer <key>'.");
+  if (!principal)
+    throw new AppError("unauthorized", "Send a root key as 'Authorization: Bearer <key>'.");
   if (!permits(principal.permissions, permission)) {
     throw new AppError("forbidden", `This root key lacks the permission '${permission}'.`);
   }
@@ -56,8 +62,13 @@ export const authPlugin = fp(
         .from(rootKeys)
         .where(and(eq(rootKeys.hash, hashRootKey(match[1]!)), isNull(rootKeys.revokedAt)))
         .limit(1);
-      if (!row) throw new AppError("unauthorized", "The root key is not valid or has been revoked.");
-      request.principal = { workspaceId: row.workspaceId, rootKeyId: row.id, permissions: row.permissions };
+      if (!row)
+        throw new AppError("unauthorized", "The root key is not valid or has been revoked.");
+      request.principal = {
+        workspaceId: row.workspaceId,
+        rootKeyId: row.id,
+        permissions: row.permissions,
+      };
     });
   },
   { name: "auth", dependencies: ["database"] },

@@ -1,11 +1,15 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { requirePermission } from "./auth.js";
-import { type Page, envelopeSchema, listEnvelopeSchema, metaSchema } from "./schemas/common.js";
 import type { ServiceContext } from "../services/context.js";
+import { requirePermission } from "./auth.js";
+import { envelopeSchema, listEnvelopeSchema, metaSchema, type Page } from "./schemas/common.js";
 
-const fieldErrorSchema = z.object({ location: z.string(), message: z.string(), fix: z.string().optional() });
+const fieldErrorSchema = z.object({
+  location: z.string(),
+  message: z.string(),
+  fix: z.string().optional(),
+});
 const errorEnvelopeSchema = z.object({
   meta: metaSchema,
   error: z.object({
@@ -16,9 +20,15 @@ const errorEnvelopeSchema = z.object({
     errors: z.array(fieldErrorSchema).optional(),
   }),
 });
-const errorResponses = Object.fromEntries([400, 401, 403, 404, 409, 412, 413, 415, 429, 500].map((status) => [status, errorEnvelopeSchema]));
+const errorResponses = Object.fromEntries(
+  [400, 401, 403, 404, 409, 412, 413, 415, 429, 500].map((status) => [status, errorEnvelopeSchema]),
+);
 
-export type ContextFactory = (request: FastifyRequest, workspaceId: string, rootKeyId: string) => ServiceContext;
+export type ContextFactory = (
+  request: FastifyRequest,
+  workspaceId: string,
+  rootKeyId: string,
+) => ServiceContext;
 
 interface RouteDefinition<Body extends z.ZodType, Item extends z.ZodType> {
   /** `<service>.<method>`, the path after /v2/ exactly as the SDK calls it. */
@@ -64,26 +74,42 @@ function register<Body extends z.ZodType>(
 export function defineRoute<Body extends z.ZodType, Data extends z.ZodType>(
   app: FastifyInstance,
   makeContext: ContextFactory,
-  definition: RouteDefinition<Body, Data> & { handler: (ctx: ServiceContext, body: z.output<Body>) => Promise<z.input<Data>> },
+  definition: RouteDefinition<Body, Data> & {
+    handler: (ctx: ServiceContext, body: z.output<Body>) => Promise<z.input<Data>>;
+  },
 ) {
-  register(app, definition, envelopeSchema(definition.data), makeContext, async (ctx, body, requestId) => ({
-    meta: { requestId },
-    data: await definition.handler(ctx, body),
-  }));
+  register(
+    app,
+    definition,
+    envelopeSchema(definition.data),
+    makeContext,
+    async (ctx, body, requestId) => ({
+      meta: { requestId },
+      data: await definition.handler(ctx, body),
+    }),
+  );
 }
 
 /** A paged list answering `{ meta, data: [...], pagination }`. */
 export function defineListRoute<Body extends z.ZodType, Item extends z.ZodType>(
   app: FastifyInstance,
   makeContext: ContextFactory,
-  definition: RouteDefinition<Body, Item> & { handler: (ctx: ServiceContext, body: z.output<Body>) => Promise<Page<z.input<Item>>> },
+  definition: RouteDefinition<Body, Item> & {
+    handler: (ctx: ServiceContext, body: z.output<Body>) => Promise<Page<z.input<Item>>>;
+  },
 ) {
-  register(app, definition, listEnvelopeSchema(definition.data), makeContext, async (ctx, body, requestId) => {
-    const page = await definition.handler(ctx, body);
-    return {
-      meta: { requestId },
-      data: page.items,
-      pagination: { hasMore: page.hasMore, ...(page.cursor ? { cursor: page.cursor } : {}) },
-    };
-  });
+  register(
+    app,
+    definition,
+    listEnvelopeSchema(definition.data),
+    makeContext,
+    async (ctx, body, requestId) => {
+      const page = await definition.handler(ctx, body);
+      return {
+        meta: { requestId },
+        data: page.items,
+        pagination: { hasMore: page.hasMore, ...(page.cursor ? { cursor: page.cursor } : {}) },
+      };
+    },
+  );
 }

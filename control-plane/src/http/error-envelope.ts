@@ -1,4 +1,10 @@
-import { AppError, type ErrorCode, type FieldError, errorCodes, errorTypeUrl } from "@slipway/shared";
+import {
+  AppError,
+  type ErrorCode,
+  errorCodes,
+  errorTypeUrl,
+  type FieldError,
+} from "@slipway/shared";
 
 export interface ErrorEnvelope {
   meta: { requestId: string };
@@ -32,14 +38,24 @@ export function errorEnvelope(requestId: string, error: AppError): ErrorEnvelope
 }
 
 /** Translates Fastify's own error codes into the registry's. */
-export function fromFastifyError(error: { code?: string; statusCode?: number; message: string }): AppError | undefined {
+export function fromFastifyError(error: {
+  code?: string;
+  statusCode?: number;
+  message: string;
+}): AppError | undefined {
   const byCode: Record<string, [ErrorCode, string]> = {
-    FST_ERR_CTP_BODY_TOO_LARGE: ["payload_too_large", "The request body is larger than this API accepts."],
+    FST_ERR_CTP_BODY_TOO_LARGE: [
+      "payload_too_large",
+      "The request body is larger than this API accepts.",
+    ],
     FST_ERR_CTP_INVALID_MEDIA_TYPE: [
       "unsupported_media_type",
       "Send the request body as JSON with the header 'Content-Type: application/json'.",
     ],
-    FST_ERR_CTP_INVALID_CONTENT_LENGTH: ["bad_request", "The Content-Length header does not match the body."],
+    FST_ERR_CTP_INVALID_CONTENT_LENGTH: [
+      "bad_request",
+      "The Content-Length header does not match the body.",
+    ],
     FST_ERR_CTP_EMPTY_JSON_BODY: ["bad_request", "The request body is empty; send a JSON object."],
     FST_ERR_CTP_INVALID_JSON_BODY: ["bad_request", "The request body is not valid JSON."],
   };

@@ -1,6 +1,6 @@
+import { AppError, type FieldError, isAppError } from "@slipway/shared";
 import fp from "fastify-plugin";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
-import { AppError, type FieldError, isAppError } from "@slipway/shared";
 import { errorEnvelope, fromFastifyError } from "./error-envelope.js";
 
 interface ZodIssueLike {
@@ -45,11 +45,17 @@ export const errorHandlerPlugin = fp(
           new AppError("internal", "unexpected failure", { cause: error });
       }
       if (appError.status >= 500) {
-        request.log.error({ err: appError.cause ?? appError, requestId: request.id }, "request failed");
+        request.log.error(
+          { err: appError.cause ?? appError, requestId: request.id },
+          "request failed",
+        );
       } else {
         request.log.info({ code: appError.code, requestId: request.id }, appError.message);
       }
-      reply.status(appError.status).type("application/json").send(errorEnvelope(request.id, appError));
+      reply
+        .status(appError.status)
+        .type("application/json")
+        .send(errorEnvelope(request.id, appError));
     });
 
     app.setNotFoundHandler((request, reply) => {

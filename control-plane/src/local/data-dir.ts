@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { isRoot } from "./processes.js";
 import { postgresCanEnter } from "./postgres.js";
+import { isRoot } from "./processes.js";
 
 /** Where `npm start` keeps everything, so a restart loses nothing. */
 export function localDataDir(env: Record<string, string | undefined> = process.env): string {

@@ -41,12 +41,23 @@ async function main() {
     const redisClient = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
     await redisClient.connect();
 
-    const [existing] = await database.db.select().from(workspaces).orderBy(asc(workspaces.id)).limit(1);
+    const [existing] = await database.db
+      .select()
+      .from(workspaces)
+      .orderBy(asc(workspaces.id))
+      .limit(1);
     let rootKey: string | undefined;
     if (!existing) {
-      rootKey = (await createWorkspaceWithRootKey(database.db, { name: "default", keyName: "bootstrap" })).rootKey;
+      rootKey = (
+        await createWorkspaceWithRootKey(database.db, { name: "default", keyName: "bootstrap" })
+      ).rootKey;
     } else if (wantsNewKey) {
-      rootKey = (await addRootKey(database.db, { workspaceId: existing.id, keyName: "bootstrap (re-issued)" })).rootKey;
+      rootKey = (
+        await addRootKey(database.db, {
+          workspaceId: existing.id,
+          keyName: "bootstrap (re-issued)",
+        })
+      ).rootKey;
     }
 
     const app = await buildApp({ config, db: database.db, redis: redisClient });

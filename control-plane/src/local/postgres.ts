@@ -1,13 +1,13 @@
-import { chownSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
 import { spawnSync } from "node:child_process";
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import pg from "pg";
 import {
-  type RunAs,
-  ServiceStartError,
   freePort,
   isRoot,
+  type RunAs,
   runChecked,
+  ServiceStartError,
   sleep,
   spawnLogged,
   stopLeftover,
@@ -96,16 +96,12 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Runn
   }
   if (!existsSync(join(pgData, "PG_VERSION"))) {
     rmSync(pgData, { recursive: true, force: true });
-    runChecked(join(bin, "initdb"), [
-      "-D",
-      pgData,
-      "-U",
-      "postgres",
-      "--auth=trust",
-      "-E",
-      "UTF8",
-      "--no-locale",
-    ], "initdb", serviceUser());
+    runChecked(
+      join(bin, "initdb"),
+      ["-D", pgData, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale"],
+      "initdb",
+      serviceUser(),
+    );
   }
   await stopLeftoverPostmaster(pgData);
   const port = options.port ?? (await freePort());
@@ -114,7 +110,9 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Runn
     `-k ${socketDir}`,
     "-c listen_addresses=127.0.0.1",
     "-c max_connections=200",
-    ...(options.durable ? [] : ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]),
+    ...(options.durable
+      ? []
+      : ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]),
   ];
   const args = ["-D", pgData, ...settings.flatMap((setting) => setting.split(" "))];
   const child = spawnLogged(join(bin, "postgres"), args, logFile, serviceUser());
@@ -161,9 +159,12 @@ async function waitForPostgres(
     } catch (error) {
       await client.end().catch(() => {});
       if (Date.now() > deadline) {
-        throw new ServiceStartError(`PostgreSQL did not accept connections within 30 s:\n${tailOfFile(logFile)}`, {
-          cause: error,
-        });
+        throw new ServiceStartError(
+          `PostgreSQL did not accept connections within 30 s:\n${tailOfFile(logFile)}`,
+          {
+            cause: error,
+          },
+        );
       }
       await sleep(100);
     }

@@ -47,7 +47,12 @@ export function runChecked(command: string, args: string[], what: string, runAs?
 }
 
 /** Starts a long-running process with its output in a log file, in its own process group. */
-export function spawnLogged(command: string, args: string[], logFile: string, runAs?: RunAs): ChildProcess {
+export function spawnLogged(
+  command: string,
+  args: string[],
+  logFile: string,
+  runAs?: RunAs,
+): ChildProcess {
   const log = openSync(logFile, "a");
   const child = spawn(command, args, { stdio: ["ignore", log, log], detached: true, ...runAs });
   child.unref();
@@ -80,7 +85,11 @@ export function isAlive(pid: number): boolean {
  * servers never share one data directory. Only a process whose command line names
  * `expectedCommand` is touched: a recycled pid of an unrelated process is left alone.
  */
-export async function stopLeftover(pid: number, expectedCommand: string, signal: NodeJS.Signals): Promise<void> {
+export async function stopLeftover(
+  pid: number,
+  expectedCommand: string,
+  signal: NodeJS.Signals,
+): Promise<void> {
   if (!Number.isInteger(pid) || pid <= 1 || !isAlive(pid)) return;
   let commandLine = "";
   try {

@@ -1,8 +1,15 @@
-import { createConnection } from "node:net";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { spawnSync } from "node:child_process";
-import { ServiceStartError, freePort, sleep, spawnLogged, stopLeftover, tailOfFile } from "./processes.js";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { createConnection } from "node:net";
+import { join } from "node:path";
+import {
+  freePort,
+  ServiceStartError,
+  sleep,
+  spawnLogged,
+  stopLeftover,
+  tailOfFile,
+} from "./processes.js";
 
 export interface RunningRedis {
   url: string;
@@ -18,7 +25,9 @@ export interface StartRedisOptions {
 }
 
 function findRedisServer(): string {
-  const found = spawnSync("sh", ["-c", "command -v redis-server"], { encoding: "utf8" }).stdout.trim();
+  const found = spawnSync("sh", ["-c", "command -v redis-server"], {
+    encoding: "utf8",
+  }).stdout.trim();
   if (!found) {
     throw new ServiceStartError(
       "redis-server not found: install it with `apt-get install redis-server` " +
@@ -51,7 +60,8 @@ export async function startRedis(options: StartRedisOptions): Promise<RunningRed
   const port = options.port ?? (await freePort());
   const logFile = join(options.dataDir, "redis.log");
   const pidFile = join(options.dataDir, "redis.pid");
-  if (existsSync(pidFile)) await stopLeftover(Number(readFileSync(pidFile, "utf8").trim()), "redis-server", "SIGTERM");
+  if (existsSync(pidFile))
+    await stopLeftover(Number(readFileSync(pidFile, "utf8").trim()), "redis-server", "SIGTERM");
   const args = [
     "--port",
     String(port),
@@ -75,7 +85,9 @@ export async function startRedis(options: StartRedisOptions): Promise<RunningRed
       throw new ServiceStartError(`redis-server exited during start:\n${tailOfFile(logFile)}`);
     }
     if (Date.now() > deadline) {
-      throw new ServiceStartError(`redis-server did not answer within 15 s:\n${tailOfFile(logFile)}`);
+      throw new ServiceStartError(
+        `redis-server did not answer within 15 s:\n${tailOfFile(logFile)}`,
+      );
     }
     await sleep(50);
   }

@@ -11,10 +11,13 @@ export const openapiPlugin = fp(
         info: {
           title: "Slipway API",
           version: "2.0.0",
-          description: "Wire-compatible with Unkey's v2 API: POST /v2/<service>.<method> with a root key.",
+          description:
+            "Wire-compatible with Unkey's v2 API: POST /v2/<service>.<method> with a root key.",
         },
         components: {
-          securitySchemes: { rootKey: { type: "http", scheme: "bearer", description: "A Slipway root key" } },
+          securitySchemes: {
+            rootKey: { type: "http", scheme: "bearer", description: "A Slipway root key" },
+          },
         },
       },
       transform: jsonSchemaTransform,

@@ -1,7 +1,13 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { defineListRoute, defineRoute, type ContextFactory } from "../http/define-route.js";
-import { appRefBody, appSchema, createAppBody, listAppsBody, updateAppBody } from "../http/schemas/app.js";
+import { type ContextFactory, defineListRoute, defineRoute } from "../http/define-route.js";
+import {
+  appRefBody,
+  appSchema,
+  createAppBody,
+  listAppsBody,
+  updateAppBody,
+} from "../http/schemas/app.js";
 import { emptyResponseSchema } from "../http/schemas/common.js";
 import { createApp, deleteApp, getApp, listApps, updateApp } from "../services/apps.js";
 

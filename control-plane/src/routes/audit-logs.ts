@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { defineListRoute, type ContextFactory } from "../http/define-route.js";
+import { type ContextFactory, defineListRoute } from "../http/define-route.js";
 import { cursorSchema } from "../http/schemas/common.js";
 import { listAuditLogs } from "../services/audit-logs.js";
 

@@ -1,6 +1,10 @@
 import type { FastifyInstance } from "fastify";
-import { defineListRoute, defineRoute, type ContextFactory } from "../http/define-route.js";
-import { deploymentSchema, getDeploymentBody, listDeploymentsBody } from "../http/schemas/deployment.js";
+import { type ContextFactory, defineListRoute, defineRoute } from "../http/define-route.js";
+import {
+  deploymentSchema,
+  getDeploymentBody,
+  listDeploymentsBody,
+} from "../http/schemas/deployment.js";
 import { getDeployment, listDeployments } from "../services/deployments.js";
 
 export function deploymentRoutes(app: FastifyInstance, makeContext: ContextFactory) {

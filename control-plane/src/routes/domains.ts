@@ -1,8 +1,20 @@
 import type { FastifyInstance } from "fastify";
-import { defineListRoute, defineRoute, type ContextFactory } from "../http/define-route.js";
+import { type ContextFactory, defineListRoute, defineRoute } from "../http/define-route.js";
 import { emptyResponseSchema } from "../http/schemas/common.js";
-import { createDomainBody, createDomainData, domainRefBody, domainSchema, listDomainsBody } from "../http/schemas/domain.js";
-import { createDomain, deleteDomain, getDomain, listDomains, verifyDomain } from "../services/domains.js";
+import {
+  createDomainBody,
+  createDomainData,
+  domainRefBody,
+  domainSchema,
+  listDomainsBody,
+} from "../http/schemas/domain.js";
+import {
+  createDomain,
+  deleteDomain,
+  getDomain,
+  listDomains,
+  verifyDomain,
+} from "../services/domains.js";
 
 export function domainRoutes(app: FastifyInstance, makeContext: ContextFactory) {
   defineRoute(app, makeContext, {

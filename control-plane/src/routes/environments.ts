@@ -1,8 +1,13 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { defineListRoute, defineRoute, type ContextFactory } from "../http/define-route.js";
+import { type ContextFactory, defineListRoute, defineRoute } from "../http/define-route.js";
 import { emptyResponseSchema } from "../http/schemas/common.js";
-import { environmentRefBody, environmentSchema, listEnvironmentsBody, updateSettingsBody } from "../http/schemas/environment.js";
+import {
+  environmentRefBody,
+  environmentSchema,
+  listEnvironmentsBody,
+  updateSettingsBody,
+} from "../http/schemas/environment.js";
 import {
   environmentVariableSchema,
   listEnvironmentVariablesBody,

@@ -1,9 +1,21 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { defineListRoute, defineRoute, type ContextFactory } from "../http/define-route.js";
+import { type ContextFactory, defineListRoute, defineRoute } from "../http/define-route.js";
 import { emptyResponseSchema } from "../http/schemas/common.js";
-import { createProjectBody, listProjectsBody, projectRefBody, projectSchema, updateProjectBody } from "../http/schemas/project.js";
-import { createProject, deleteProject, getProject, listProjects, updateProject } from "../services/projects.js";
+import {
+  createProjectBody,
+  listProjectsBody,
+  projectRefBody,
+  projectSchema,
+  updateProjectBody,
+} from "../http/schemas/project.js";
+import {
+  createProject,
+  deleteProject,
+  getProject,
+  listProjects,
+  updateProject,
+} from "../services/projects.js";
 
 export function projectRoutes(app: FastifyInstance, makeContext: ContextFactory) {
   defineRoute(app, makeContext, {

@@ -1,11 +1,11 @@
-import { and, asc, eq, gt, ilike, or } from "drizzle-orm";
 import {
   AppError,
-  type EnvironmentKind,
   defaultBuild,
   defaultRuntime,
+  type EnvironmentKind,
   newId,
 } from "@slipway/shared";
+import { and, asc, eq, gt, ilike, or } from "drizzle-orm";
 import { type AppRow, apps, environments } from "../db/schema/index.js";
 import { type Page, toPage } from "../http/schemas/common.js";
 import { recordAudit } from "./audit.js";
@@ -20,7 +20,12 @@ export function appView(row: AppRow) {
     name: row.name,
     slug: row.slug,
     ...(row.gitRepository
-      ? { git: { repository: row.gitRepository, ...(row.gitDefaultBranch ? { defaultBranch: row.gitDefaultBranch } : {}) } }
+      ? {
+          git: {
+            repository: row.gitRepository,
+            ...(row.gitDefaultBranch ? { defaultBranch: row.gitDefaultBranch } : {}),
+          },
+        }
       : {}),
     ...(row.currentDeploymentId ? { currentDeploymentId: row.currentDeploymentId } : {}),
     isRolledBack: row.isRolledBack,
@@ -36,11 +41,17 @@ const initialEnvironments: Array<{ slug: string; kind: EnvironmentKind; descript
   { slug: "preview", kind: "preview", description: "Previews of branches and pull requests." },
 ];
 
-const slugTaken = (slug: string) => new AppError("conflict", `An app with slug '${slug}' already exists in this project.`);
+const slugTaken = (slug: string) =>
+  new AppError("conflict", `An app with slug '${slug}' already exists in this project.`);
 
 export async function createApp(
   ctx: ServiceContext,
-  input: { project: string; name: string; slug: string; git?: { repository: string; defaultBranch?: string | undefined } | undefined },
+  input: {
+    project: string;
+    name: string;
+    slug: string;
+    git?: { repository: string; defaultBranch?: string | undefined } | undefined;
+  },
 ) {
   const now = ctx.clock();
   const appId = newId("app", now.getTime());
@@ -73,7 +84,12 @@ export async function createApp(
           createdAt: now,
         })),
       );
-      await recordAudit(tx, ctx, { action: "app.create", targetType: "app", targetId: appId, context: { slug: input.slug } });
+      await recordAudit(tx, ctx, {
+        action: "app.create",
+        targetType: "app",
+        targetId: appId,
+        context: { slug: input.slug },
+      });
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw slugTaken(input.slug);
@@ -89,7 +105,12 @@ export async function getApp(ctx: ServiceContext, refs: { project: string; app: 
 
 export async function listApps(
   ctx: ServiceContext,
-  input: { project: string; limit: number; cursor?: string | undefined; search?: string | undefined },
+  input: {
+    project: string;
+    limit: number;
+    cursor?: string | undefined;
+    search?: string | undefined;
+  },
 ): Promise<Page<ReturnType<typeof appView>>> {
   const project = await resolveProject(ctx.db, ctx.workspaceId, input.project);
   const pattern = input.search ? `%${escapeLike(input.search)}%` : undefined;
@@ -100,7 +121,9 @@ export async function listApps(
       and(
         eq(apps.projectId, project.id),
         input.cursor ? gt(apps.id, input.cursor) : undefined,
-        pattern ? or(ilike(apps.id, pattern), ilike(apps.name, pattern), ilike(apps.slug, pattern)) : undefined,
+        pattern
+          ? or(ilike(apps.id, pattern), ilike(apps.name, pattern), ilike(apps.slug, pattern))
+          : undefined,
       ),
     )
     .orderBy(asc(apps.id))
@@ -116,7 +139,10 @@ export async function updateApp(
     app: string;
     name?: string | undefined;
     slug?: string | undefined;
-    git?: { repository?: string | undefined; defaultBranch?: string | undefined } | null | undefined;
+    git?:
+      | { repository?: string | undefined; defaultBranch?: string | undefined }
+      | null
+      | undefined;
     deleteProtection?: boolean | undefined;
   },
 ) {
@@ -130,9 +156,18 @@ export async function updateApp(
       } else if (input.git) {
         const repository = input.git.repository ?? app.gitRepository;
         if (!repository) {
-          throw new AppError("bad_request", "The app has no repository yet: send git.repository to connect one.", {
-            errors: [{ location: "body.git.repository", message: "is required when the app has no repository" }],
-          });
+          throw new AppError(
+            "bad_request",
+            "The app has no repository yet: send git.repository to connect one.",
+            {
+              errors: [
+                {
+                  location: "body.git.repository",
+                  message: "is required when the app has no repository",
+                },
+              ],
+            },
+          );
         }
         gitChanges = {
           gitRepository: repository,
@@ -142,11 +177,22 @@ export async function updateApp(
       const changes = {
         ...(input.name !== undefined ? { name: input.name } : {}),
         ...(input.slug !== undefined ? { slug: input.slug } : {}),
-        ...(input.deleteProtection !== undefined ? { deleteProtection: input.deleteProtection } : {}),
+        ...(input.deleteProtection !== undefined
+          ? { deleteProtection: input.deleteProtection }
+          : {}),
         ...gitChanges,
       };
-      const [row] = await tx.update(apps).set({ ...changes, updatedAt: now }).where(eq(apps.id, app.id)).returning();
-      await recordAudit(tx, ctx, { action: "app.update", targetType: "app", targetId: app.id, context: { fields: Object.keys(changes) } });
+      const [row] = await tx
+        .update(apps)
+        .set({ ...changes, updatedAt: now })
+        .where(eq(apps.id, app.id))
+        .returning();
+      await recordAudit(tx, ctx, {
+        action: "app.update",
+        targetType: "app",
+        targetId: app.id,
+        context: { fields: Object.keys(changes) },
+      });
       return appView(row!);
     });
   } catch (error) {
@@ -165,6 +211,11 @@ export async function deleteApp(ctx: ServiceContext, refs: { project: string; ap
       );
     }
     await tx.delete(apps).where(eq(apps.id, app.id));
-    await recordAudit(tx, ctx, { action: "app.delete", targetType: "app", targetId: app.id, context: { slug: app.slug } });
+    await recordAudit(tx, ctx, {
+      action: "app.delete",
+      targetType: "app",
+      targetId: app.id,
+      context: { slug: app.slug },
+    });
   });
 }

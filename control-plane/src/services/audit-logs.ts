@@ -17,7 +17,12 @@ export function auditLogView(row: typeof auditLogs.$inferSelect) {
 
 export async function listAuditLogs(
   ctx: ServiceContext,
-  input: { limit: number; cursor?: string | undefined; targetId?: string | undefined; action?: string | undefined },
+  input: {
+    limit: number;
+    cursor?: string | undefined;
+    targetId?: string | undefined;
+    action?: string | undefined;
+  },
 ): Promise<Page<ReturnType<typeof auditLogView>>> {
   const rows = await ctx.db
     .select()

@@ -12,7 +12,11 @@ export interface AuditEntry {
 }
 
 /** Written in the same transaction as the change, so a mutation without its audit row can't exist. */
-export async function recordAudit(tx: DatabaseOrTransaction, ctx: ServiceContext, entry: AuditEntry) {
+export async function recordAudit(
+  tx: DatabaseOrTransaction,
+  ctx: ServiceContext,
+  entry: AuditEntry,
+) {
   const now = ctx.clock();
   await tx.insert(auditLogs).values({
     id: newId("auditLog", now.getTime()),

@@ -16,7 +16,8 @@ export function availableActions(input: {
   if (input.status !== "ready") return [];
   const actions: DeploymentAction[] = [];
   if (input.environmentKind === "production" && !input.isCurrent) {
-    const olderThanCurrent = input.currentCreatedAt !== undefined && input.createdAt < input.currentCreatedAt;
+    const olderThanCurrent =
+      input.currentCreatedAt !== undefined && input.createdAt < input.currentCreatedAt;
     actions.push(olderThanCurrent ? "rollback" : "promote");
   }
   if (!input.isCurrent) actions.push("stop");

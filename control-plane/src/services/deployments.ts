@@ -1,15 +1,15 @@
-import { and, desc, eq, inArray, lt } from "drizzle-orm";
 import { type DeploymentStatus, notFound } from "@slipway/shared";
+import { and, desc, eq, inArray, lt, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import {
   type AppRow,
-  type DeploymentRow,
-  type EnvironmentRow,
-  type ProjectRow,
   apps,
+  type DeploymentRow,
   deployments,
   domains,
+  type EnvironmentRow,
   environments,
+  type ProjectRow,
   projects,
 } from "../db/schema/index.js";
 import { type Page, toPage } from "../http/schemas/common.js";
@@ -55,7 +55,12 @@ function deploymentView(row: DeploymentJoin, verifiedDomains: string[]) {
     app: row.app.slug,
     project: row.project.slug,
     ...(deployment.gitCommitSha
-      ? { git: { commitSha: deployment.gitCommitSha, ...(deployment.gitBranch ? { branch: deployment.gitBranch } : {}) } }
+      ? {
+          git: {
+            commitSha: deployment.gitCommitSha,
+            ...(deployment.gitBranch ? { branch: deployment.gitBranch } : {}),
+          },
+        }
       : {}),
     ...(deployment.image ? { docker: { image: deployment.image } } : {}),
     availableActions: availableActions({
@@ -67,7 +72,13 @@ function deploymentView(row: DeploymentJoin, verifiedDomains: string[]) {
     }),
     regions: deployment.regions,
     ...(deployment.errorCode
-      ? { error: { code: deployment.errorCode, step: deployment.errorStep ?? "unknown", message: deployment.errorMessage ?? "" } }
+      ? {
+          error: {
+            code: deployment.errorCode,
+            step: deployment.errorStep ?? "unknown",
+            message: deployment.errorMessage ?? "",
+          },
+        }
       : {}),
     ...(isCurrent ? { domains: verifiedDomains } : {}),
     runtime,
@@ -83,7 +94,11 @@ async function verifiedDomainsByEnvironment(ctx: ServiceContext, environmentIds:
     .select({ environmentId: domains.environmentId, domain: domains.domain })
     .from(domains)
     .where(and(inArray(domains.environmentId, environmentIds), eq(domains.status, "verified")));
-  for (const row of rows) byEnvironment.set(row.environmentId, [...(byEnvironment.get(row.environmentId) ?? []), row.domain]);
+  for (const row of rows)
+    byEnvironment.set(row.environmentId, [
+      ...(byEnvironment.get(row.environmentId) ?? []),
+      row.domain,
+    ]);
   return byEnvironment;
 }
 
@@ -107,7 +122,7 @@ export async function listDeployments(
     cursor?: string | undefined;
   },
 ): Promise<Page<ReturnType<typeof deploymentView>>> {
-  let scope;
+  let scope: SQL | undefined;
   if (input.project && input.app && input.environment) {
     const { environment } = await resolveEnvironment(ctx.db, ctx.workspaceId, {
       project: input.project,
@@ -128,7 +143,9 @@ export async function listDeployments(
       and(
         eq(deployments.workspaceId, ctx.workspaceId),
         scope,
-        input.status && input.status.length > 0 ? inArray(deployments.status, input.status) : undefined,
+        input.status && input.status.length > 0
+          ? inArray(deployments.status, input.status)
+          : undefined,
         input.cursor ? lt(deployments.id, input.cursor) : undefined,
       ),
     )
@@ -138,6 +155,11 @@ export async function listDeployments(
     rows.map((row) => ({ ...row, id: row.deployment.id })),
     input.limit,
   );
-  const domainsOf = await verifiedDomainsByEnvironment(ctx, [...new Set(page.items.map((row) => row.environment.id))]);
-  return { ...page, items: page.items.map((row) => deploymentView(row, domainsOf.get(row.environment.id) ?? [])) };
+  const domainsOf = await verifiedDomainsByEnvironment(ctx, [
+    ...new Set(page.items.map((row) => row.environment.id)),
+  ]);
+  return {
+    ...page,
+    items: page.items.map((row) => deploymentView(row, domainsOf.get(row.environment.id) ?? [])),
+  };
 }

@@ -1,6 +1,6 @@
 import { domainToASCII } from "node:url";
-import { parse } from "tldts";
 import { AppError } from "@slipway/shared";
+import { parse } from "tldts";
 
 export interface CanonicalDomain {
   /** Lowercase ASCII, Punycode for Unicode labels, no trailing dot. */
@@ -18,7 +18,10 @@ const invalid = (detail: string, fix?: string) =>
 export function canonicalizeDomain(input: string): CanonicalDomain {
   const trimmed = input.trim().replace(/\.$/, "");
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) || /[/:?#@\s]/.test(trimmed)) {
-    throw invalid(`'${input}' is not a bare hostname`, "Send only the name, e.g. 'api.acme.com': no scheme, port or path.");
+    throw invalid(
+      `'${input}' is not a bare hostname`,
+      "Send only the name, e.g. 'api.acme.com': no scheme, port or path.",
+    );
   }
   const ascii = domainToASCII(trimmed.toLowerCase());
   if (!ascii) throw invalid(`'${input}' is not a valid domain name`);
@@ -56,7 +59,13 @@ export interface DnsRecordView {
 
 /** Pure: the two records a domain needs, one for routing and one proving ownership. */
 export function dnsRecordsFor(
-  domain: { name: string; isApex: boolean; verificationToken: string; routingVerified: boolean; ownershipVerified: boolean },
+  domain: {
+    name: string;
+    isApex: boolean;
+    verificationToken: string;
+    routingVerified: boolean;
+    ownershipVerified: boolean;
+  },
   target: string,
 ): DnsRecordView[] {
   return [

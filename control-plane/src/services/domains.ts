@@ -1,12 +1,17 @@
 import { randomBytes } from "node:crypto";
-import { and, asc, eq, gt, ilike, or } from "drizzle-orm";
 import { AppError, isId, newId, notFound } from "@slipway/shared";
+import { and, asc, eq, gt, ilike, or } from "drizzle-orm";
 import type { DatabaseOrTransaction } from "../db/client.js";
 import { type DomainRow, domains } from "../db/schema/index.js";
 import { type Page, toPage } from "../http/schemas/common.js";
 import { recordAudit } from "./audit.js";
 import type { ServiceContext } from "./context.js";
-import { canonicalizeDomain, dnsRecordsFor, verificationRecordPrefix, verificationValuePrefix } from "./domain-name.js";
+import {
+  canonicalizeDomain,
+  dnsRecordsFor,
+  verificationRecordPrefix,
+  verificationValuePrefix,
+} from "./domain-name.js";
 import { isUniqueViolation } from "./postgres-errors.js";
 import { resolveEnvironment } from "./resolve.js";
 import { escapeLike } from "./search.js";
@@ -57,19 +62,31 @@ export async function createDomain(ctx: ServiceContext, input: Refs & { domain: 
           createdAt: now,
         })
         .returning();
-      await recordAudit(tx, ctx, { action: "domain.create", targetType: "domain", targetId: id, context: { domain: canonical.name } });
+      await recordAudit(tx, ctx, {
+        action: "domain.create",
+        targetType: "domain",
+        targetId: id,
+        context: { domain: canonical.name },
+      });
       return inserted!;
     });
     return { domainId: row.id, dnsRecords: recordsOf(row, ctx.config.SLIPWAY_DOMAIN_TARGET) };
   } catch (error) {
     if (isUniqueViolation(error)) {
-      throw new AppError("conflict", `'${canonical.name}' is already attached to an environment in this workspace.`);
+      throw new AppError(
+        "conflict",
+        `'${canonical.name}' is already attached to an environment in this workspace.`,
+      );
     }
     throw error;
   }
 }
 
-async function findDomain(db: DatabaseOrTransaction, workspaceId: string, ref: string): Promise<DomainRow> {
+async function findDomain(
+  db: DatabaseOrTransaction,
+  workspaceId: string,
+  ref: string,
+): Promise<DomainRow> {
   let byName: string | undefined;
   if (!isId("domain", ref)) {
     try {
@@ -81,14 +98,22 @@ async function findDomain(db: DatabaseOrTransaction, workspaceId: string, ref: s
   const [row] = await db
     .select()
     .from(domains)
-    .where(and(eq(domains.workspaceId, workspaceId), byName ? eq(domains.domain, byName) : eq(domains.id, ref)))
+    .where(
+      and(
+        eq(domains.workspaceId, workspaceId),
+        byName ? eq(domains.domain, byName) : eq(domains.id, ref),
+      ),
+    )
     .limit(1);
   if (!row) throw notFound(`Domain '${ref}'`);
   return row;
 }
 
 export async function getDomain(ctx: ServiceContext, ref: string) {
-  return domainView(await findDomain(ctx.db, ctx.workspaceId, ref), ctx.config.SLIPWAY_DOMAIN_TARGET);
+  return domainView(
+    await findDomain(ctx.db, ctx.workspaceId, ref),
+    ctx.config.SLIPWAY_DOMAIN_TARGET,
+  );
 }
 
 export async function listDomains(
@@ -111,14 +136,22 @@ export async function listDomains(
     .orderBy(asc(domains.id))
     .limit(input.limit + 1);
   const page = toPage(rows, input.limit);
-  return { ...page, items: page.items.map((row) => domainView(row, ctx.config.SLIPWAY_DOMAIN_TARGET)) };
+  return {
+    ...page,
+    items: page.items.map((row) => domainView(row, ctx.config.SLIPWAY_DOMAIN_TARGET)),
+  };
 }
 
 export async function deleteDomain(ctx: ServiceContext, ref: string) {
   await ctx.db.transaction(async (tx) => {
     const row = await findDomain(tx, ctx.workspaceId, ref);
     await tx.delete(domains).where(eq(domains.id, row.id));
-    await recordAudit(tx, ctx, { action: "domain.delete", targetType: "domain", targetId: row.id, context: { domain: row.domain } });
+    await recordAudit(tx, ctx, {
+      action: "domain.delete",
+      targetType: "domain",
+      targetId: row.id,
+      context: { domain: row.domain },
+    });
   });
 }
 
@@ -137,9 +170,14 @@ export function verificationOutcome(
   target: string,
   now: Date,
 ): Pick<DomainRow, "status" | "verificationError" | "routingVerified" | "ownershipVerified"> {
-  const ownershipVerified = found.txt.includes(`${verificationValuePrefix}${row.verificationToken}`);
-  const routingVerified = found.cname.some((name) => name.replace(/\.$/, "").toLowerCase() === target);
-  if (ownershipVerified) return { status: "verified", verificationError: null, routingVerified, ownershipVerified };
+  const ownershipVerified = found.txt.includes(
+    `${verificationValuePrefix}${row.verificationToken}`,
+  );
+  const routingVerified = found.cname.some(
+    (name) => name.replace(/\.$/, "").toLowerCase() === target,
+  );
+  if (ownershipVerified)
+    return { status: "verified", verificationError: null, routingVerified, ownershipVerified };
   const expired = now.getTime() - row.createdAt.getTime() > verificationWindowMs;
   const txtName = `${verificationRecordPrefix}.${row.domain}`;
   const verificationError =
@@ -148,7 +186,9 @@ export function verificationOutcome(
       : `The TXT record at ${txtName} does not hold the expected value (found: ${found.txt.slice(0, 3).join(", ")}).`;
   return {
     status: expired ? "failed" : "verifying",
-    verificationError: expired ? `${verificationError} The 24 hour verification window has passed.` : verificationError,
+    verificationError: expired
+      ? `${verificationError} The 24 hour verification window has passed.`
+      : verificationError,
     routingVerified,
     ownershipVerified,
   };
@@ -168,12 +208,29 @@ export async function verifyDomain(ctx: ServiceContext, ref: string) {
     );
   }
   const [txt, cname] = await Promise.all([
-    lookupOrEmpty(async () => (await ctx.dns.resolveTxt(`${verificationRecordPrefix}.${row.domain}`)).map((chunks) => chunks.join(""))),
+    lookupOrEmpty(async () =>
+      (await ctx.dns.resolveTxt(`${verificationRecordPrefix}.${row.domain}`)).map((chunks) =>
+        chunks.join(""),
+      ),
+    ),
     lookupOrEmpty(() => ctx.dns.resolveCname(row.domain)),
   ]);
-  const outcome = verificationOutcome(row, { txt, cname }, ctx.config.SLIPWAY_DOMAIN_TARGET, ctx.clock());
+  const outcome = verificationOutcome(
+    row,
+    { txt, cname },
+    ctx.config.SLIPWAY_DOMAIN_TARGET,
+    ctx.clock(),
+  );
   await ctx.db.transaction(async (tx) => {
-    await tx.update(domains).set({ ...outcome, updatedAt: ctx.clock() }).where(eq(domains.id, row.id));
-    await recordAudit(tx, ctx, { action: "domain.verify", targetType: "domain", targetId: row.id, context: { status: outcome.status } });
+    await tx
+      .update(domains)
+      .set({ ...outcome, updatedAt: ctx.clock() })
+      .where(eq(domains.id, row.id));
+    await recordAudit(tx, ctx, {
+      action: "domain.verify",
+      targetType: "domain",
+      targetId: row.id,
+      context: { status: outcome.status },
+    });
   });
 }

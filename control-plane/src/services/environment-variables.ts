@@ -1,8 +1,8 @@
-import { and, asc, eq, gt, inArray, notInArray } from "drizzle-orm";
 import { AppError, type FieldError, newId } from "@slipway/shared";
+import { and, asc, eq, gt, inArray, notInArray } from "drizzle-orm";
 import { type EnvironmentVariableRow, environmentVariables } from "../db/schema/index.js";
-import type { SetEnvironmentVariablesBody } from "../http/schemas/environment-variable.js";
 import { type Page, toPage } from "../http/schemas/common.js";
+import type { SetEnvironmentVariablesBody } from "../http/schemas/environment-variable.js";
 import { recordAudit } from "./audit.js";
 import type { ServiceContext } from "./context.js";
 import { resolveEnvironment } from "./resolve.js";
@@ -19,17 +19,28 @@ export function findDuplicateKeys(keys: string[]): FieldError[] {
   keys.forEach((key, index) => {
     const first = firstIndex.get(key);
     if (first === undefined) firstIndex.set(key, index);
-    else errors.push({ location: `body.variables.${index}.key`, message: `duplicate key '${key}', first at variables.${first}` });
+    else
+      errors.push({
+        location: `body.variables.${index}.key`,
+        message: `duplicate key '${key}', first at variables.${first}`,
+      });
   });
   return errors;
 }
 
-export async function setEnvironmentVariables(ctx: ServiceContext, body: SetEnvironmentVariablesBody) {
+export async function setEnvironmentVariables(
+  ctx: ServiceContext,
+  body: SetEnvironmentVariablesBody,
+) {
   const duplicates = findDuplicateKeys(body.variables.map((variable) => variable.key));
   if (duplicates.length > 0) {
-    throw new AppError("bad_request", `Each key may appear once: ${duplicates.map((d) => d.message).join("; ")}`, {
-      errors: duplicates,
-    });
+    throw new AppError(
+      "bad_request",
+      `Each key may appear once: ${duplicates.map((d) => d.message).join("; ")}`,
+      {
+        errors: duplicates,
+      },
+    );
   }
   const now = ctx.clock();
   await ctx.db.transaction(async (tx) => {
@@ -44,8 +55,18 @@ export async function setEnvironmentVariables(ctx: ServiceContext, body: SetEnvi
       };
       await tx
         .insert(environmentVariables)
-        .values({ id: newId("environmentVariable", now.getTime()), workspaceId: ctx.workspaceId, environmentId: environment.id, key: variable.key, createdAt: now, ...written })
-        .onConflictDoUpdate({ target: [environmentVariables.environmentId, environmentVariables.key], set: written });
+        .values({
+          id: newId("environmentVariable", now.getTime()),
+          workspaceId: ctx.workspaceId,
+          environmentId: environment.id,
+          key: variable.key,
+          createdAt: now,
+          ...written,
+        })
+        .onConflictDoUpdate({
+          target: [environmentVariables.environmentId, environmentVariables.key],
+          set: written,
+        });
     }
     let pruned: string[] = [];
     if (body.prune) {
@@ -70,27 +91,47 @@ export async function setEnvironmentVariables(ctx: ServiceContext, body: SetEnvi
   });
 }
 
-export async function removeEnvironmentVariables(ctx: ServiceContext, body: Refs & { variables: string[] }) {
+export async function removeEnvironmentVariables(
+  ctx: ServiceContext,
+  body: Refs & { variables: string[] },
+) {
   const duplicates = findDuplicateKeys(body.variables);
   if (duplicates.length > 0) {
-    throw new AppError("bad_request", `Each key may appear once: ${duplicates.map((d) => d.message).join("; ")}`, {
-      errors: duplicates.map((d) => ({ ...d, location: d.location.replace(/\.key$/, "") })),
-    });
+    throw new AppError(
+      "bad_request",
+      `Each key may appear once: ${duplicates.map((d) => d.message).join("; ")}`,
+      {
+        errors: duplicates.map((d) => ({ ...d, location: d.location.replace(/\.key$/, "") })),
+      },
+    );
   }
   await ctx.db.transaction(async (tx) => {
     const { environment } = await resolveEnvironment(tx, ctx.workspaceId, body);
     const existing = await tx
       .select({ key: environmentVariables.key })
       .from(environmentVariables)
-      .where(and(eq(environmentVariables.environmentId, environment.id), inArray(environmentVariables.key, body.variables)));
+      .where(
+        and(
+          eq(environmentVariables.environmentId, environment.id),
+          inArray(environmentVariables.key, body.variables),
+        ),
+      );
     const found = new Set(existing.map((row) => row.key));
     const missing = body.variables.filter((key) => !found.has(key));
     if (missing.length > 0) {
-      throw new AppError("not_found", `No variable named ${missing.map((key) => `'${key}'`).join(", ")} in this environment; nothing was removed.`);
+      throw new AppError(
+        "not_found",
+        `No variable named ${missing.map((key) => `'${key}'`).join(", ")} in this environment; nothing was removed.`,
+      );
     }
     await tx
       .delete(environmentVariables)
-      .where(and(eq(environmentVariables.environmentId, environment.id), inArray(environmentVariables.key, body.variables)));
+      .where(
+        and(
+          eq(environmentVariables.environmentId, environment.id),
+          inArray(environmentVariables.key, body.variables),
+        ),
+      );
     await recordAudit(tx, ctx, {
       action: "environment.remove_variables",
       targetType: "environment",
@@ -105,7 +146,9 @@ function variableView(ctx: ServiceContext, row: EnvironmentVariableRow) {
     key: row.key,
     kind: row.kind,
     // Write-only values never leave the server through the API, not even to their author.
-    ...(row.kind === "recoverable" ? { value: ctx.cipher.open(row, sealingContext(row.environmentId, row.key)) } : {}),
+    ...(row.kind === "recoverable"
+      ? { value: ctx.cipher.open(row, sealingContext(row.environmentId, row.key)) }
+      : {}),
     ...(row.description ? { description: row.description } : {}),
     createdAt: row.createdAt.getTime(),
   };
@@ -120,9 +163,17 @@ export async function listEnvironmentVariables(
   const rows = await ctx.db
     .select()
     .from(environmentVariables)
-    .where(and(eq(environmentVariables.environmentId, environment.id), input.cursor ? gt(environmentVariables.key, input.cursor) : undefined))
+    .where(
+      and(
+        eq(environmentVariables.environmentId, environment.id),
+        input.cursor ? gt(environmentVariables.key, input.cursor) : undefined,
+      ),
+    )
     .orderBy(asc(environmentVariables.key))
     .limit(input.limit + 1);
-  const page = toPage(rows.map((row) => ({ ...row, id: row.key })), input.limit);
+  const page = toPage(
+    rows.map((row) => ({ ...row, id: row.key })),
+    input.limit,
+  );
   return { ...page, items: page.items.map((row) => variableView(ctx, row)) };
 }

@@ -1,5 +1,10 @@
+import {
+  AppError,
+  type EnvironmentBuild,
+  type EnvironmentRuntime,
+  type FieldError,
+} from "@slipway/shared";
 import { asc, eq } from "drizzle-orm";
-import { AppError, type EnvironmentBuild, type EnvironmentRuntime, type FieldError } from "@slipway/shared";
 import { type EnvironmentRow, environments } from "../db/schema/index.js";
 import type { UpdateSettingsBody } from "../http/schemas/environment.js";
 import { recordAudit } from "./audit.js";
@@ -28,14 +33,25 @@ export async function getEnvironment(ctx: ServiceContext, refs: Refs) {
   return environmentView(environment);
 }
 
-export async function listEnvironments(ctx: ServiceContext, refs: { project: string; app: string }) {
+export async function listEnvironments(
+  ctx: ServiceContext,
+  refs: { project: string; app: string },
+) {
   const { app } = await resolveApp(ctx.db, ctx.workspaceId, refs.project, refs.app);
-  const rows = await ctx.db.select().from(environments).where(eq(environments.appId, app.id)).orderBy(asc(environments.id));
+  const rows = await ctx.db
+    .select()
+    .from(environments)
+    .where(eq(environments.appId, app.id))
+    .orderBy(asc(environments.id));
   return rows.map(environmentView);
 }
 
 /** Undefined leaves a field as it is; null clears an optional one (the SDK's convention). */
-function merge<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | null | undefined): void {
+function merge<T extends object, K extends keyof T>(
+  target: T,
+  key: K,
+  value: T[K] | null | undefined,
+): void {
   if (value === undefined) return;
   if (value === null) delete target[key];
   else target[key] = value;
@@ -46,7 +62,12 @@ export function applySettings(
   current: Pick<EnvironmentRow, "runtime" | "build" | "regions">,
   body: UpdateSettingsBody,
   allowedRegions: readonly string[],
-): { runtime: EnvironmentRuntime; build: EnvironmentBuild; regions: EnvironmentRow["regions"]; changed: string[] } {
+): {
+  runtime: EnvironmentRuntime;
+  build: EnvironmentBuild;
+  regions: EnvironmentRow["regions"];
+  changed: string[];
+} {
   const runtime: EnvironmentRuntime = structuredClone(current.runtime);
   const build: EnvironmentBuild = structuredClone(current.build);
   merge(build, "dockerfile", body.dockerfile);
@@ -77,15 +98,22 @@ export function applySettings(
         });
       }
       if (seen.has(region.name)) {
-        errors.push({ location: `body.regions.${index}.name`, message: `region '${region.name}' is listed twice` });
+        errors.push({
+          location: `body.regions.${index}.name`,
+          message: `region '${region.name}' is listed twice`,
+        });
       }
       seen.add(region.name);
     });
   }
   if (errors.length > 0) {
-    throw new AppError("bad_request", `The request is invalid: ${errors.map((e) => `${e.location} ${e.message}`).join("; ")}`, {
-      errors,
-    });
+    throw new AppError(
+      "bad_request",
+      `The request is invalid: ${errors.map((e) => `${e.location} ${e.message}`).join("; ")}`,
+      {
+        errors,
+      },
+    );
   }
   const fields = ["project", "app", "environment"];
   const changed = Object.entries(body)

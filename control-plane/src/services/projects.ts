@@ -1,6 +1,6 @@
-import { and, asc, eq, gt, ilike, or } from "drizzle-orm";
 import { AppError, newId } from "@slipway/shared";
-import { type ProjectRow, apps, projects } from "../db/schema/index.js";
+import { and, asc, eq, gt, ilike, or } from "drizzle-orm";
+import { apps, type ProjectRow, projects } from "../db/schema/index.js";
 import { type Page, toPage } from "../http/schemas/common.js";
 import { recordAudit } from "./audit.js";
 import type { ServiceContext } from "./context.js";
@@ -27,8 +27,21 @@ export async function createProject(ctx: ServiceContext, input: { name: string; 
   const id = newId("project", now.getTime());
   try {
     await ctx.db.transaction(async (tx) => {
-      await tx.insert(projects).values({ id, workspaceId: ctx.workspaceId, name: input.name, slug: input.slug, createdAt: now });
-      await recordAudit(tx, ctx, { action: "project.create", targetType: "project", targetId: id, context: { slug: input.slug } });
+      await tx
+        .insert(projects)
+        .values({
+          id,
+          workspaceId: ctx.workspaceId,
+          name: input.name,
+          slug: input.slug,
+          createdAt: now,
+        });
+      await recordAudit(tx, ctx, {
+        action: "project.create",
+        targetType: "project",
+        targetId: id,
+        context: { slug: input.slug },
+      });
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw slugTaken(input.slug);
@@ -53,7 +66,13 @@ export async function listProjects(
       and(
         eq(projects.workspaceId, ctx.workspaceId),
         input.cursor ? gt(projects.id, input.cursor) : undefined,
-        pattern ? or(ilike(projects.id, pattern), ilike(projects.name, pattern), ilike(projects.slug, pattern)) : undefined,
+        pattern
+          ? or(
+              ilike(projects.id, pattern),
+              ilike(projects.name, pattern),
+              ilike(projects.slug, pattern),
+            )
+          : undefined,
       ),
     )
     .orderBy(asc(projects.id))
@@ -64,7 +83,12 @@ export async function listProjects(
 
 export async function updateProject(
   ctx: ServiceContext,
-  input: { project: string; slug?: string | undefined; name?: string | undefined; deleteProtection?: boolean | undefined },
+  input: {
+    project: string;
+    slug?: string | undefined;
+    name?: string | undefined;
+    deleteProtection?: boolean | undefined;
+  },
 ) {
   const now = ctx.clock();
   try {
@@ -73,7 +97,9 @@ export async function updateProject(
       const changes = {
         ...(input.slug !== undefined ? { slug: input.slug } : {}),
         ...(input.name !== undefined ? { name: input.name } : {}),
-        ...(input.deleteProtection !== undefined ? { deleteProtection: input.deleteProtection } : {}),
+        ...(input.deleteProtection !== undefined
+          ? { deleteProtection: input.deleteProtection }
+          : {}),
       };
       const [row] = await tx
         .update(projects)
@@ -114,6 +140,11 @@ export async function deleteProject(ctx: ServiceContext, ref: string) {
       );
     }
     await tx.delete(projects).where(eq(projects.id, project.id));
-    await recordAudit(tx, ctx, { action: "project.delete", targetType: "project", targetId: project.id, context: { slug: project.slug } });
+    await recordAudit(tx, ctx, {
+      action: "project.delete",
+      targetType: "project",
+      targetId: project.id,
+      context: { slug: project.slug },
+    });
   });
 }

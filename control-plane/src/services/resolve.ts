@@ -1,12 +1,12 @@
-import { and, eq } from "drizzle-orm";
 import { isId, notFound } from "@slipway/shared";
+import { and, eq } from "drizzle-orm";
 import type { DatabaseOrTransaction } from "../db/client.js";
 import {
   type AppRow,
-  type EnvironmentRow,
-  type ProjectRow,
   apps,
+  type EnvironmentRow,
   environments,
+  type ProjectRow,
   projects,
 } from "../db/schema/index.js";
 
@@ -14,12 +14,19 @@ import {
  * Finds a project, app or environment by prefixed id or slug, always inside the caller's
  * workspace: another workspace's objects answer exactly like missing ones.
  */
-export async function resolveProject(db: DatabaseOrTransaction, workspaceId: string, ref: string): Promise<ProjectRow> {
+export async function resolveProject(
+  db: DatabaseOrTransaction,
+  workspaceId: string,
+  ref: string,
+): Promise<ProjectRow> {
   const [row] = await db
     .select()
     .from(projects)
     .where(
-      and(eq(projects.workspaceId, workspaceId), isId("project", ref) ? eq(projects.id, ref) : eq(projects.slug, ref)),
+      and(
+        eq(projects.workspaceId, workspaceId),
+        isId("project", ref) ? eq(projects.id, ref) : eq(projects.slug, ref),
+      ),
     )
     .limit(1);
   if (!row) throw notFound(`Project '${ref}'`);
@@ -36,7 +43,12 @@ export async function resolveApp(
   const [app] = await db
     .select()
     .from(apps)
-    .where(and(eq(apps.projectId, project.id), isId("app", appRef) ? eq(apps.id, appRef) : eq(apps.slug, appRef)))
+    .where(
+      and(
+        eq(apps.projectId, project.id),
+        isId("app", appRef) ? eq(apps.id, appRef) : eq(apps.slug, appRef),
+      ),
+    )
     .limit(1);
   if (!app) throw notFound(`App '${appRef}' in project '${projectRef}'`);
   return { project, app };

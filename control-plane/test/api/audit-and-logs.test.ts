@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { type TestApi, type TestWorkspace, startTestApi } from "../harness/api.js";
+import { startTestApi, type TestApi, type TestWorkspace } from "../harness/api.js";
 
 let api: TestApi;
 let workspace: TestWorkspace;
@@ -13,7 +13,12 @@ describe("audit log", () => {
   it("records every mutation with actor, action, target and request id", async () => {
     const project = await workspace.sdk.projects.createProject({ name: "Audit", slug: "audit" });
     const app = await workspace.sdk.apps.createApp({ project: "audit", name: "App", slug: "app" });
-    const settings = await workspace.sdk.environments.updateSettings({ project: "audit", app: "app", environment: "production", port: 9000 });
+    const settings = await workspace.sdk.environments.updateSettings({
+      project: "audit",
+      app: "app",
+      environment: "production",
+      port: 9000,
+    });
     await workspace.sdk.environments.setEnvironmentVariables({
       project: "audit",
       app: "app",
@@ -24,15 +29,24 @@ describe("audit log", () => {
 
     const response = await api.post("/v2/auditLogs.listAuditLogs", {}, workspace.rootKey);
     const body = await response.json();
-    const entries = body.data as Array<Record<string, any>>;
+    const entries = body.data as Array<{
+      action: string;
+      actor: unknown;
+      target: unknown;
+      requestId?: string;
+      context: Record<string, unknown>;
+    }>;
     expect(entries.map((entry) => entry.action)).toEqual([
       "environment.set_variables",
       "environment.update_settings",
       "app.create",
       "project.create",
     ]);
-    const [rootKeyRow] = await api.database.pool.query("select id from root_keys where workspace_id = $1", [workspace.workspaceId]).then((r) => r.rows);
-    for (const entry of entries) expect(entry.actor).toEqual({ type: "root_key", id: rootKeyRow.id });
+    const [rootKeyRow] = await api.database.pool
+      .query("select id from root_keys where workspace_id = $1", [workspace.workspaceId])
+      .then((r) => r.rows);
+    for (const entry of entries)
+      expect(entry.actor).toEqual({ type: "root_key", id: rootKeyRow.id });
     expect(entries[3]!.target).toEqual({ type: "project", id: project.data.id });
     expect(entries[2]!.target).toEqual({ type: "app", id: app.data.appId });
     expect(entries[1]!.requestId).toBe(settings.meta.requestId);
@@ -40,15 +54,33 @@ describe("audit log", () => {
     expect(entries[0]!.context).toMatchObject({ keys: ["AUDITED_SECRET"] });
     expect(JSON.stringify(entries)).not.toContain("value-not-in-audit");
 
-    const filtered = await api.post("/v2/auditLogs.listAuditLogs", { targetId: project.data.id }, workspace.rootKey);
-    expect((await filtered.json()).data.map((entry: { action: string }) => entry.action)).toEqual(["project.create"]);
+    const filtered = await api.post(
+      "/v2/auditLogs.listAuditLogs",
+      { targetId: project.data.id },
+      workspace.rootKey,
+    );
+    expect((await filtered.json()).data.map((entry: { action: string }) => entry.action)).toEqual([
+      "project.create",
+    ]);
   });
 
   it("records nothing for a rejected mutation", async () => {
-    const before = (await (await api.post("/v2/auditLogs.listAuditLogs", {}, workspace.rootKey)).json()).data.length;
-    await api.post("/v2/projects.createProject", { name: "X", slug: "BAD SLUG" }, workspace.rootKey);
-    await api.post("/v2/projects.createProject", { name: "Dupe", slug: "audit" }, workspace.rootKey);
-    const after = (await (await api.post("/v2/auditLogs.listAuditLogs", {}, workspace.rootKey)).json()).data.length;
+    const before = (
+      await (await api.post("/v2/auditLogs.listAuditLogs", {}, workspace.rootKey)).json()
+    ).data.length;
+    await api.post(
+      "/v2/projects.createProject",
+      { name: "X", slug: "BAD SLUG" },
+      workspace.rootKey,
+    );
+    await api.post(
+      "/v2/projects.createProject",
+      { name: "Dupe", slug: "audit" },
+      workspace.rootKey,
+    );
+    const after = (
+      await (await api.post("/v2/auditLogs.listAuditLogs", {}, workspace.rootKey)).json()
+    ).data.length;
     expect(after).toBe(before);
   });
 });
@@ -63,18 +95,29 @@ describe("secrets never reach the log", () => {
       environment: "production",
       variables: [{ key: "STRIPE_KEY", value: secretValue, kind: "recoverable" }],
     });
-    await workspace.sdk.environments.listEnvironmentVariables({ project: "audit", app: "app", environment: "production" });
+    await workspace.sdk.environments.listEnvironmentVariables({
+      project: "audit",
+      app: "app",
+      environment: "production",
+    });
     // A bad request that carries the secret in its body, and one with a bad key in the header.
     await api.post(
       "/v2/environments.setEnvironmentVariables",
-      { project: "audit", app: "app", environment: "production", variables: [{ key: "bad-key", value: secretValue }] },
+      {
+        project: "audit",
+        app: "app",
+        environment: "production",
+        variables: [{ key: "bad-key", value: secretValue }],
+      },
       workspace.rootKey,
     );
     await api.post("/v2/projects.listProjects", {}, `${workspace.rootKey}x`);
     api.secrets.add(`${workspace.rootKey}x`);
 
     expect(api.logLines.length).toBeGreaterThan(10);
-    expect(api.logLines.some((line) => line.includes("/v2/environments.setEnvironmentVariables"))).toBe(true);
+    expect(
+      api.logLines.some((line) => line.includes("/v2/environments.setEnvironmentVariables")),
+    ).toBe(true);
     for (const secret of [secretValue, workspace.rootKey, `${workspace.rootKey}x`]) {
       expect(api.logLines.filter((line) => line.includes(secret))).toEqual([]);
     }

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { type TestApi, type TestWorkspace, startTestApi } from "../harness/api.js";
+import { startTestApi, type TestApi, type TestWorkspace } from "../harness/api.js";
 
 let api: TestApi;
 let workspace: TestWorkspace;
@@ -19,7 +19,10 @@ async function errorOf(response: Response) {
     status: response.status,
     type: expect.stringMatching(/^https:\/\/slipway\.dev\/docs\/errors\//),
   });
-  return body.error as { detail: string; errors?: Array<{ location: string; message: string; fix?: string }> };
+  return body.error as {
+    detail: string;
+    errors?: Array<{ location: string; message: string; fix?: string }>;
+  };
 }
 
 describe("authentication", () => {
@@ -28,14 +31,23 @@ describe("authentication", () => {
     ["a wrong key", "Bearer sw_root_not-a-real-key"],
     ["a non-bearer scheme", "Basic dXNlcjpwYXNz"],
   ])("answers 401 for %s", async (_case, authorization) => {
-    const response = await api.post("/v2/projects.listProjects", {}, undefined, authorization ? { authorization } : {});
+    const response = await api.post(
+      "/v2/projects.listProjects",
+      {},
+      undefined,
+      authorization ? { authorization } : {},
+    );
     expect(response.status).toBe(401);
     await errorOf(response);
   });
 
   it("answers 403 when the key lacks the permission, and the work is not done", async () => {
     const readOnly = await api.newWorkspace("read-only", ["project.*.read_project"]);
-    const response = await api.post("/v2/projects.createProject", { name: "X", slug: "x" }, readOnly.rootKey);
+    const response = await api.post(
+      "/v2/projects.createProject",
+      { name: "X", slug: "x" },
+      readOnly.rootKey,
+    );
     expect(response.status).toBe(403);
     expect((await errorOf(response)).detail).toContain("project.*.create_project");
     const listed = await readOnly.sdk.projects.listProjects({});
@@ -61,10 +73,18 @@ describe("validation", () => {
   });
 
   it("names unknown fields with a fix", async () => {
-    const response = await api.post("/v2/projects.getProject", { project: "p", projectId: "x" }, workspace.rootKey);
+    const response = await api.post(
+      "/v2/projects.getProject",
+      { project: "p", projectId: "x" },
+      workspace.rootKey,
+    );
     const error = await errorOf(response);
     expect(error.errors).toEqual([
-      { location: "body.projectId", message: "unknown field 'projectId'", fix: expect.stringContaining("Remove 'projectId'") },
+      {
+        location: "body.projectId",
+        message: "unknown field 'projectId'",
+        fix: expect.stringContaining("Remove 'projectId'"),
+      },
     ]);
   });
 
@@ -78,10 +98,16 @@ describe("validation", () => {
   });
 
   it("answers 413 for an oversized body and 415 for a non-JSON content type", async () => {
-    let response = await api.post("/v2/projects.createProject", { name: "x".repeat(10_000), slug: "big" }, workspace.rootKey);
+    let response = await api.post(
+      "/v2/projects.createProject",
+      { name: "x".repeat(10_000), slug: "big" },
+      workspace.rootKey,
+    );
     expect(response.status).toBe(413);
     await errorOf(response);
-    response = await api.post("/v2/projects.createProject", "name=x", workspace.rootKey, { "content-type": "text/plain" });
+    response = await api.post("/v2/projects.createProject", "name=x", workspace.rootKey, {
+      "content-type": "text/plain",
+    });
     expect(response.status).toBe(415);
     await errorOf(response);
   });
@@ -109,7 +135,10 @@ describe("discovery", () => {
       expect(paths).toContain(`/v2/${operation}`);
     }
     const create = document.paths["/v2/projects.createProject"].post;
-    expect(create.requestBody.content["application/json"].schema.required).toEqual(["name", "slug"]);
+    expect(create.requestBody.content["application/json"].schema.required).toEqual([
+      "name",
+      "slug",
+    ]);
   });
 
   it("reports liveness and readiness", async () => {

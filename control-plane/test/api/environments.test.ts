@@ -2,7 +2,7 @@ import * as errors from "@unkey/api/models/errors";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { environmentVariables } from "../../src/db/schema/index.js";
-import { type TestApi, type TestWorkspace, startTestApi } from "../harness/api.js";
+import { startTestApi, type TestApi, type TestWorkspace } from "../harness/api.js";
 
 let api: TestApi;
 let workspace: TestWorkspace;
@@ -18,7 +18,13 @@ beforeAll(async () => {
 describe("environment settings", () => {
   it("starts with defaults and applies updateSettings: omitted fields stay, null clears", async () => {
     const initial = await workspace.sdk.environments.getEnvironment(production);
-    expect(initial.data.runtime).toMatchObject({ port: 8080, vCpus: 0.25, memoryMib: 256, storageMib: 0, upstreamProtocol: "http1" });
+    expect(initial.data.runtime).toMatchObject({
+      port: 8080,
+      vCpus: 0.25,
+      memoryMib: 256,
+      storageMib: 0,
+      upstreamProtocol: "http1",
+    });
     expect(initial.data.regions).toEqual([{ name: "eu-1", replicas: { min: 1, max: 1 } }]);
 
     await workspace.sdk.environments.updateSettings({
@@ -36,16 +42,33 @@ describe("environment settings", () => {
         { name: "us-1", replicas: { min: 0, max: 2 } },
       ],
     });
-    await workspace.sdk.environments.updateSettings({ ...production, healthcheck: null, autoDeploy: false });
+    await workspace.sdk.environments.updateSettings({
+      ...production,
+      healthcheck: null,
+      autoDeploy: false,
+    });
 
     const { data } = await workspace.sdk.environments.getEnvironment(production);
-    expect(data.runtime).toMatchObject({ port: 3000, vCpus: 1.5, memoryMib: 1024, storageMib: 2048, upstreamProtocol: "h2c" });
+    expect(data.runtime).toMatchObject({
+      port: 3000,
+      vCpus: 1.5,
+      memoryMib: 1024,
+      storageMib: 2048,
+      upstreamProtocol: "h2c",
+    });
     expect(data.runtime?.healthcheck).toBeUndefined();
-    expect(data.build).toMatchObject({ dockerfile: "deploy/Dockerfile", watchPaths: ["src/**", "**/*.go"], autoDeploy: false });
+    expect(data.build).toMatchObject({
+      dockerfile: "deploy/Dockerfile",
+      watchPaths: ["src/**", "**/*.go"],
+      autoDeploy: false,
+    });
     expect(data.regions?.map((region) => region.name)).toEqual(["eu-1", "us-1"]);
     expect(data.updatedAt).toBeDefined();
 
-    const preview = await workspace.sdk.environments.getEnvironment({ ...production, environment: "preview" });
+    const preview = await workspace.sdk.environments.getEnvironment({
+      ...production,
+      environment: "preview",
+    });
     expect(preview.data.runtime?.port).toBe(8080);
   });
 
@@ -59,12 +82,22 @@ describe("environment settings", () => {
     [{ dockerfile: "../outside/Dockerfile" }, "body.dockerfile"],
     [{ healthcheck: { method: "GET", path: "healthz" } }, "body.healthcheck.path"],
   ])("rejects %j with a 400 naming %s and changes nothing", async (settings, location) => {
-    const before = await workspace.sdk.environments.getEnvironment({ ...production, environment: "preview" });
-    const response = await api.post("/v2/environments.updateSettings", { ...production, environment: "preview", ...settings }, workspace.rootKey);
+    const before = await workspace.sdk.environments.getEnvironment({
+      ...production,
+      environment: "preview",
+    });
+    const response = await api.post(
+      "/v2/environments.updateSettings",
+      { ...production, environment: "preview", ...settings },
+      workspace.rootKey,
+    );
     expect(response.status).toBe(400);
     const body = await response.json();
     expect(body.error.errors.map((e: { location: string }) => e.location)).toContain(location);
-    const after = await workspace.sdk.environments.getEnvironment({ ...production, environment: "preview" });
+    const after = await workspace.sdk.environments.getEnvironment({
+      ...production,
+      environment: "preview",
+    });
     expect(after.data).toEqual(before.data);
   });
 });
@@ -75,17 +108,29 @@ describe("environment variables", () => {
       ...production,
       variables: [
         { key: "DATABASE_URL", value: "postgres://user:hunter2@db/prod", kind: "writeonly" },
-        { key: "PUBLIC_NAME", value: "store-api", kind: "recoverable", description: "shown in the UI" },
+        {
+          key: "PUBLIC_NAME",
+          value: "store-api",
+          kind: "recoverable",
+          description: "shown in the UI",
+        },
         { key: "DEFAULT_KIND", value: "defaults-to-writeonly" },
       ],
     });
-    for (const value of ["postgres://user:hunter2@db/prod", "store-api", "defaults-to-writeonly"]) api.secrets.add(value);
+    for (const value of ["postgres://user:hunter2@db/prod", "store-api", "defaults-to-writeonly"])
+      api.secrets.add(value);
 
     const listed = await workspace.sdk.environments.listEnvironmentVariables(production);
     expect(listed.data).toEqual([
       { key: "DATABASE_URL", kind: "writeonly", createdAt: expect.any(Number) },
       { key: "DEFAULT_KIND", kind: "writeonly", createdAt: expect.any(Number) },
-      { key: "PUBLIC_NAME", kind: "recoverable", value: "store-api", description: "shown in the UI", createdAt: expect.any(Number) },
+      {
+        key: "PUBLIC_NAME",
+        kind: "recoverable",
+        value: "store-api",
+        description: "shown in the UI",
+        createdAt: expect.any(Number),
+      },
     ]);
 
     const rows = await api.database.db.select().from(environmentVariables);
@@ -104,18 +149,29 @@ describe("environment variables", () => {
         { key: "B", value: "2", kind: "recoverable" },
       ],
     });
-    await workspace.sdk.environments.setEnvironmentVariables({ ...env, variables: [{ key: "A", value: "10", kind: "recoverable" }] });
+    await workspace.sdk.environments.setEnvironmentVariables({
+      ...env,
+      variables: [{ key: "A", value: "10", kind: "recoverable" }],
+    });
     let listed = await workspace.sdk.environments.listEnvironmentVariables(env);
     expect(listed.data.map((v) => [v.key, v.value, v.description])).toEqual([
       ["A", "10", undefined],
       ["B", "2", undefined],
     ]);
 
-    await workspace.sdk.environments.setEnvironmentVariables({ ...env, variables: [{ key: "C", value: "3", kind: "recoverable" }], prune: true });
+    await workspace.sdk.environments.setEnvironmentVariables({
+      ...env,
+      variables: [{ key: "C", value: "3", kind: "recoverable" }],
+      prune: true,
+    });
     listed = await workspace.sdk.environments.listEnvironmentVariables(env);
     expect(listed.data.map((v) => v.key)).toEqual(["C"]);
 
-    await workspace.sdk.environments.setEnvironmentVariables({ ...env, variables: [], prune: true });
+    await workspace.sdk.environments.setEnvironmentVariables({
+      ...env,
+      variables: [],
+      prune: true,
+    });
     listed = await workspace.sdk.environments.listEnvironmentVariables(env);
     expect(listed.data).toEqual([]);
   });
@@ -139,7 +195,10 @@ describe("environment variables", () => {
     api.secrets.add("secret-x-2");
     expect(response.status).toBe(400);
     const body = await response.json();
-    expect(body.error.errors.map((e: { location: string }) => e.location)).toEqual(["body.variables.2.key", "body.variables.3.key"]);
+    expect(body.error.errors.map((e: { location: string }) => e.location)).toEqual([
+      "body.variables.2.key",
+      "body.variables.3.key",
+    ]);
     expect(JSON.stringify(body)).not.toContain("secret-x");
     const listed = await workspace.sdk.environments.listEnvironmentVariables(env);
     expect(listed.data.map((v) => v.key)).not.toContain("X");
@@ -152,7 +211,11 @@ describe("environment variables", () => {
       [[{ key: "MY-VAR", value: "v" }], "body.variables.0.key"],
       [[{ key: "BIG", value: "é".repeat(40_000) }], "body.variables.0.value"],
     ] as const) {
-      const response = await api.post("/v2/environments.setEnvironmentVariables", { ...env, variables }, workspace.rootKey);
+      const response = await api.post(
+        "/v2/environments.setEnvironmentVariables",
+        { ...env, variables },
+        workspace.rootKey,
+      );
       expect(response.status).toBe(400);
       const body = await response.json();
       expect(body.error.errors[0].location).toBe(location);
@@ -193,9 +256,17 @@ describe("environment variables", () => {
     const first = await local.sdk.environments.listEnvironmentVariables({ ...env, limit: 2 });
     expect(first.data.map((v) => v.key)).toEqual(["A", "B"]);
     expect(first.pagination).toEqual({ hasMore: true, cursor: "B" });
-    const second = await local.sdk.environments.listEnvironmentVariables({ ...env, limit: 2, cursor: "B" });
+    const second = await local.sdk.environments.listEnvironmentVariables({
+      ...env,
+      limit: 2,
+      cursor: "B",
+    });
     expect(second.data.map((v) => v.key)).toEqual(["C", "D"]);
-    const third = await local.sdk.environments.listEnvironmentVariables({ ...env, limit: 2, cursor: "D" });
+    const third = await local.sdk.environments.listEnvironmentVariables({
+      ...env,
+      limit: 2,
+      cursor: "D",
+    });
     expect(third.data.map((v) => v.key)).toEqual(["E"]);
     expect(third.pagination.hasMore).toBe(false);
   });
@@ -215,13 +286,24 @@ describe("environment variables", () => {
     const target = rows.find((row) => row.key === "TARGET")!;
     await api.database.db
       .update(environmentVariables)
-      .set({ ciphertext: source.ciphertext, iv: source.iv, authTag: source.authTag, wrappedDataKey: source.wrappedDataKey })
+      .set({
+        ciphertext: source.ciphertext,
+        iv: source.iv,
+        authTag: source.authTag,
+        wrappedDataKey: source.wrappedDataKey,
+      })
       .where(eq(environmentVariables.id, target.id));
-    const response = await api.post("/v2/environments.listEnvironmentVariables", env, workspace.rootKey);
+    const response = await api.post(
+      "/v2/environments.listEnvironmentVariables",
+      env,
+      workspace.rootKey,
+    );
     expect(response.status).toBe(500);
     const body = await response.json();
     expect(JSON.stringify(body)).not.toContain("moved-secret");
     expect(body.error.detail).toContain(body.meta.requestId);
-    await api.database.db.delete(environmentVariables).where(eq(environmentVariables.id, target.id));
+    await api.database.db
+      .delete(environmentVariables)
+      .where(eq(environmentVariables.id, target.id));
   });
 });

@@ -1,7 +1,7 @@
+import { defaultRuntime, newId } from "@slipway/shared";
 import { beforeAll, describe, expect, it } from "vitest";
 import { deployments } from "../../src/db/schema/index.js";
-import { defaultRuntime, newId } from "@slipway/shared";
-import { type TestApi, type TestWorkspace, startTestApi } from "../harness/api.js";
+import { startTestApi, type TestApi, type TestWorkspace } from "../harness/api.js";
 
 let api: TestApi;
 let intruder: TestWorkspace;
@@ -12,9 +12,16 @@ beforeAll(async () => {
   api = await startTestApi();
   owner = await api.newWorkspace("owner");
   intruder = await api.newWorkspace("intruder");
-  ids.project = (await owner.sdk.projects.createProject({ name: "Secret", slug: "secret" })).data.id;
-  ids.app = (await owner.sdk.apps.createApp({ project: "secret", name: "Vault", slug: "vault" })).data.appId;
-  const environments = await owner.sdk.environments.listEnvironments({ project: "secret", app: "vault" });
+  ids.project = (
+    await owner.sdk.projects.createProject({ name: "Secret", slug: "secret" })
+  ).data.id;
+  ids.app = (
+    await owner.sdk.apps.createApp({ project: "secret", name: "Vault", slug: "vault" })
+  ).data.appId;
+  const environments = await owner.sdk.environments.listEnvironments({
+    project: "secret",
+    app: "vault",
+  });
   ids.environment = environments.data.find((environment) => environment.slug === "production")!.id;
   await owner.sdk.environments.setEnvironmentVariables({
     project: "secret",
@@ -24,7 +31,12 @@ beforeAll(async () => {
   });
   api.secrets.add("owner-only-value");
   ids.domain = (
-    await owner.sdk.domains.createDomain({ project: "secret", app: "vault", environment: "production", domain: "vault.acme.com" })
+    await owner.sdk.domains.createDomain({
+      project: "secret",
+      app: "vault",
+      environment: "production",
+      domain: "vault.acme.com",
+    })
   ).data.domainId;
   ids.deployment = newId("deployment");
   await api.database.db.insert(deployments).values({
@@ -61,7 +73,10 @@ const cases: Array<[string, () => Record<string, unknown>]> = [
   ["environments.getEnvironment", () => bySlug],
   ["environments.listEnvironments", () => ({ project: ids.project, app: ids.app })],
   ["environments.updateSettings", () => ({ ...byId(), port: 1234 })],
-  ["environments.setEnvironmentVariables", () => ({ ...byId(), variables: [{ key: "TOKEN", value: "pwned" }] })],
+  [
+    "environments.setEnvironmentVariables",
+    () => ({ ...byId(), variables: [{ key: "TOKEN", value: "pwned" }] }),
+  ],
   ["environments.listEnvironmentVariables", byId],
   ["environments.removeEnvironmentVariables", () => ({ ...byId(), variables: ["TOKEN"] })],
   ["domains.createDomain", () => ({ ...byId(), domain: "evil.acme.com" })],
@@ -75,12 +90,15 @@ const cases: Array<[string, () => Record<string, unknown>]> = [
 ];
 
 describe("a root key of one workspace never reaches another's objects", () => {
-  it.each(cases)("%s answers 404 for the other workspace's object (%#)", async (operation, body) => {
-    const response = await api.post(`/v2/${operation}`, body(), intruder.rootKey);
-    const text = await response.text();
-    expect(response.status, text).toBe(404);
-    expect(text).not.toContain("owner-only-value");
-  });
+  it.each(cases)(
+    "%s answers 404 for the other workspace's object (%#)",
+    async (operation, body) => {
+      const response = await api.post(`/v2/${operation}`, body(), intruder.rootKey);
+      const text = await response.text();
+      expect(response.status, text).toBe(404);
+      expect(text).not.toContain("owner-only-value");
+    },
+  );
 
   it("leaves the owner's objects exactly as they were", async () => {
     const project = await owner.sdk.projects.getProject({ project: "secret" });

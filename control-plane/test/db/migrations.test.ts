@@ -1,6 +1,6 @@
+import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { randomBytes } from "node:crypto";
 import { connectDatabase } from "../../src/db/client.js";
 import { runMigrations } from "../../src/db/migrate.js";
 import { withDatabase } from "../harness/global-setup.js";
@@ -43,9 +43,13 @@ describe("migrations", () => {
         "root_keys",
         "workspaces",
       ]);
-      const applied = await handle.pool.query("select count(*)::int as count from drizzle.__drizzle_migrations");
+      const applied = await handle.pool.query(
+        "select count(*)::int as count from drizzle.__drizzle_migrations",
+      );
       await runMigrations(handle.db);
-      const again = await handle.pool.query("select count(*)::int as count from drizzle.__drizzle_migrations");
+      const again = await handle.pool.query(
+        "select count(*)::int as count from drizzle.__drizzle_migrations",
+      );
       expect(again.rows[0].count).toBe(applied.rows[0].count);
     } finally {
       await handle.close();
@@ -55,7 +59,9 @@ describe("migrations", () => {
   it("enforce slugs as DNS labels in the database itself", async () => {
     const handle = connectDatabase(withDatabase(adminUrl, name), { maxConnections: 1 });
     try {
-      await handle.pool.query("insert into workspaces (id, name, created_at) values ('ws_x', 'x', now())");
+      await handle.pool.query(
+        "insert into workspaces (id, name, created_at) values ('ws_x', 'x', now())",
+      );
       const insert = (slug: string) =>
         handle.pool.query(
           "insert into projects (id, workspace_id, name, slug, created_at) values ($1, 'ws_x', 'n', $2, now())",

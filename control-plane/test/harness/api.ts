@@ -8,7 +8,7 @@ import { type Config, loadConfig } from "../../src/config.js";
 import type { Clock } from "../../src/services/context.js";
 import type { DnsLookup } from "../../src/services/dns-resolver.js";
 import { createWorkspaceWithRootKey } from "../../src/services/workspaces.js";
-import { type TestDatabase, createTestDatabase } from "./database.js";
+import { createTestDatabase, type TestDatabase } from "./database.js";
 
 export interface TestWorkspace {
   workspaceId: string;
@@ -26,7 +26,12 @@ export interface TestApi {
   /** Values the file's afterAll proves never appeared in a log line. */
   secrets: Set<string>;
   newWorkspace(name?: string, permissions?: string[]): Promise<TestWorkspace>;
-  post(path: string, body: unknown, rootKey?: string, headers?: Record<string, string>): Promise<Response>;
+  post(
+    path: string,
+    body: unknown,
+    rootKey?: string,
+    headers?: Record<string, string>,
+  ): Promise<Response>;
 }
 
 export interface TestApiOptions {
@@ -84,7 +89,11 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       return {
         workspaceId: created.workspaceId,
         rootKey: created.rootKey,
-        sdk: new Unkey({ rootKey: created.rootKey, serverURL: url, retryConfig: { strategy: "none" } }),
+        sdk: new Unkey({
+          rootKey: created.rootKey,
+          serverURL: url,
+          retryConfig: { strategy: "none" },
+        }),
       };
     },
     post(path, body, rootKey, headers = {}) {

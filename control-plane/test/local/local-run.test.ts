@@ -83,7 +83,11 @@ describe("npm start", () => {
 
     const second = await startLocal(port);
     expect(second.output()).not.toMatch(/sw_root_/);
-    const variables = await sdk.environments.listEnvironmentVariables({ project: "kept", app: "web", environment: "production" });
+    const variables = await sdk.environments.listEnvironmentVariables({
+      project: "kept",
+      app: "web",
+      environment: "production",
+    });
     expect(variables.data.map((v) => [v.key, v.value])).toEqual([["GREETING", "hello"]]);
 
     // A start that dies without cleaning up leaves servers behind; the next start replaces them.

@@ -1,10 +1,18 @@
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { type DeploymentStatus, newId } from "@slipway/shared";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { DatabaseOrTransaction } from "../client.js";
-import { type DeploymentRow, type DeploymentStepStatus, deploymentSteps, deployments } from "../schema/index.js";
+import {
+  type DeploymentRow,
+  type DeploymentStepStatus,
+  deploymentSteps,
+  deployments,
+} from "../schema/index.js";
 
 export type DeploymentPatch = Partial<
-  Pick<DeploymentRow, "image" | "errorCode" | "errorStep" | "errorMessage" | "skipReason" | "regions">
+  Pick<
+    DeploymentRow,
+    "image" | "errorCode" | "errorStep" | "errorMessage" | "skipReason" | "regions"
+  >
 >;
 
 /**
@@ -13,7 +21,13 @@ export type DeploymentPatch = Partial<
  */
 export async function transitionDeployment(
   db: DatabaseOrTransaction,
-  input: { id: string; from: readonly DeploymentStatus[]; to: DeploymentStatus; at: Date; patch?: DeploymentPatch },
+  input: {
+    id: string;
+    from: readonly DeploymentStatus[];
+    to: DeploymentStatus;
+    at: Date;
+    patch?: DeploymentPatch;
+  },
 ): Promise<DeploymentRow | undefined> {
   const [row] = await db
     .update(deployments)
@@ -48,7 +62,13 @@ export async function startDeploymentStep(
  */
 export async function finishDeploymentStep(
   db: DatabaseOrTransaction,
-  input: { deploymentId: string; name: string; status: Exclude<DeploymentStepStatus, "running">; at: Date; errorMessage?: string },
+  input: {
+    deploymentId: string;
+    name: string;
+    status: Exclude<DeploymentStepStatus, "running">;
+    at: Date;
+    errorMessage?: string;
+  },
 ): Promise<boolean> {
   const rows = await db
     .update(deploymentSteps)

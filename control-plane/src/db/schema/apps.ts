@@ -1,20 +1,16 @@
+import { slugPatternSql } from "@slipway/shared";
 import { sql } from "drizzle-orm";
 import { boolean, check, index, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { slugPatternSql } from "@slipway/shared";
 import { createdAt, updatedAt } from "./columns.js";
-import { projects } from "./projects.js";
-import { workspaces } from "./workspaces.js";
+import { projectRef } from "./projects.js";
+import { workspaceRef } from "./workspaces.js";
 
 export const apps = pgTable(
   "apps",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id")
-      .notNull()
-      .references(() => workspaces.id, { onDelete: "cascade" }),
-    projectId: text("project_id")
-      .notNull()
-      .references(() => projects.id, { onDelete: "cascade" }),
+    workspaceId: workspaceRef(),
+    projectId: projectRef(),
     name: text("name").notNull(),
     slug: text("slug").notNull(),
     /** `owner/name` of the GitHub repository the app deploys from. */
@@ -36,3 +32,9 @@ export const apps = pgTable(
 );
 
 export type AppRow = typeof apps.$inferSelect;
+
+/** The column by which another table belongs to a row of this one; deleting the owner deletes it. */
+export const appRef = () =>
+  text("app_id")
+    .notNull()
+    .references(() => apps.id, { onDelete: "cascade" });

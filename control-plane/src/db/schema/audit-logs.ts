@@ -1,15 +1,13 @@
 import { index, jsonb, pgTable, text } from "drizzle-orm/pg-core";
 import { createdAt } from "./columns.js";
-import { workspaces } from "./workspaces.js";
+import { workspaceRef } from "./workspaces.js";
 
 /** One row per mutation: who did what to which object, and under which request. */
 export const auditLogs = pgTable(
   "audit_logs",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id")
-      .notNull()
-      .references(() => workspaces.id, { onDelete: "cascade" }),
+    workspaceId: workspaceRef(),
     actorType: text("actor_type").$type<"root_key" | "system" | "github">().notNull(),
     actorId: text("actor_id").notNull(),
     action: text("action").notNull(),

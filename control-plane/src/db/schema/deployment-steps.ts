@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { check, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { createdAt } from "./columns.js";
 import { deployments } from "./deployments.js";
-import { workspaces } from "./workspaces.js";
+import { workspaceRef } from "./workspaces.js";
 
 export const deploymentStepStatuses = [
   "running",
@@ -18,9 +18,7 @@ export const deploymentSteps = pgTable(
   "deployment_steps",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id")
-      .notNull()
-      .references(() => workspaces.id, { onDelete: "cascade" }),
+    workspaceId: workspaceRef(),
     deploymentId: text("deployment_id")
       .notNull()
       .references(() => deployments.id, { onDelete: "cascade" }),

@@ -1,18 +1,18 @@
-import { sql } from "drizzle-orm";
-import { check, index, integer, jsonb, pgTable, text } from "drizzle-orm/pg-core";
 import {
   type DeploymentErrorCode,
   type DeploymentStatus,
   type DeploymentTrigger,
-  type EnvironmentRuntime,
   deploymentErrorCodes,
   deploymentStatuses,
+  type EnvironmentRuntime,
 } from "@slipway/shared";
-import { apps } from "./apps.js";
+import { sql } from "drizzle-orm";
+import { check, index, integer, jsonb, pgTable, text } from "drizzle-orm/pg-core";
+import { appRef } from "./apps.js";
 import { createdAt, updatedAt } from "./columns.js";
-import { environments } from "./environments.js";
-import { projects } from "./projects.js";
-import { workspaces } from "./workspaces.js";
+import { environmentRef } from "./environments.js";
+import { projectRef } from "./projects.js";
+import { workspaceRef } from "./workspaces.js";
 
 const inList = (values: readonly string[]) => values.map((value) => `'${value}'`).join(", ");
 
@@ -21,18 +21,10 @@ export const deployments = pgTable(
   "deployments",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id")
-      .notNull()
-      .references(() => workspaces.id, { onDelete: "cascade" }),
-    projectId: text("project_id")
-      .notNull()
-      .references(() => projects.id, { onDelete: "cascade" }),
-    appId: text("app_id")
-      .notNull()
-      .references(() => apps.id, { onDelete: "cascade" }),
-    environmentId: text("environment_id")
-      .notNull()
-      .references(() => environments.id, { onDelete: "cascade" }),
+    workspaceId: workspaceRef(),
+    projectId: projectRef(),
+    appId: appRef(),
+    environmentId: environmentRef(),
     status: text("status").$type<DeploymentStatus>().notNull(),
     trigger: text("trigger").$type<DeploymentTrigger>().notNull(),
     gitCommitSha: text("git_commit_sha"),

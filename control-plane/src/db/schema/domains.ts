@@ -1,10 +1,10 @@
 import { sql } from "drizzle-orm";
 import { boolean, check, index, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { apps } from "./apps.js";
+import { appRef } from "./apps.js";
 import { createdAt, updatedAt } from "./columns.js";
-import { environments } from "./environments.js";
-import { projects } from "./projects.js";
-import { workspaces } from "./workspaces.js";
+import { environmentRef } from "./environments.js";
+import { projectRef } from "./projects.js";
+import { workspaceRef } from "./workspaces.js";
 
 export const domainStatuses = ["pending", "verifying", "verified", "failed"] as const;
 export type DomainStatus = (typeof domainStatuses)[number];
@@ -13,18 +13,10 @@ export const domains = pgTable(
   "domains",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id")
-      .notNull()
-      .references(() => workspaces.id, { onDelete: "cascade" }),
-    projectId: text("project_id")
-      .notNull()
-      .references(() => projects.id, { onDelete: "cascade" }),
-    appId: text("app_id")
-      .notNull()
-      .references(() => apps.id, { onDelete: "cascade" }),
-    environmentId: text("environment_id")
-      .notNull()
-      .references(() => environments.id, { onDelete: "cascade" }),
+    workspaceId: workspaceRef(),
+    projectId: projectRef(),
+    appId: appRef(),
+    environmentId: environmentRef(),
     /** Canonical form: lowercase ASCII, Unicode labels Punycode-encoded. */
     domain: text("domain").notNull(),
     /** True for a registrable domain itself (acme.com), which cannot hold a CNAME. */

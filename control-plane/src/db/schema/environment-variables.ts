@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { check, customType, integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { createdAt, updatedAt } from "./columns.js";
-import { environments } from "./environments.js";
-import { workspaces } from "./workspaces.js";
+import { environmentRef } from "./environments.js";
+import { workspaceRef } from "./workspaces.js";
 
 const bytea = customType<{ data: Buffer }>({ dataType: () => "bytea" });
 
@@ -14,12 +14,8 @@ export const environmentVariables = pgTable(
   "environment_variables",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id")
-      .notNull()
-      .references(() => workspaces.id, { onDelete: "cascade" }),
-    environmentId: text("environment_id")
-      .notNull()
-      .references(() => environments.id, { onDelete: "cascade" }),
+    workspaceId: workspaceRef(),
+    environmentId: environmentRef(),
     key: text("key").notNull(),
     kind: text("kind", { enum: ["recoverable", "writeonly"] }).notNull(),
     description: text("description"),

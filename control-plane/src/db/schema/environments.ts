@@ -1,29 +1,23 @@
-import { sql } from "drizzle-orm";
-import { boolean, check, index, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import {
   type EnvironmentBuild,
   type EnvironmentRegion,
   type EnvironmentRuntime,
   slugPatternSql,
 } from "@slipway/shared";
-import { apps } from "./apps.js";
+import { sql } from "drizzle-orm";
+import { boolean, check, index, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { appRef } from "./apps.js";
 import { createdAt, updatedAt } from "./columns.js";
-import { projects } from "./projects.js";
-import { workspaces } from "./workspaces.js";
+import { projectRef } from "./projects.js";
+import { workspaceRef } from "./workspaces.js";
 
 export const environments = pgTable(
   "environments",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id")
-      .notNull()
-      .references(() => workspaces.id, { onDelete: "cascade" }),
-    projectId: text("project_id")
-      .notNull()
-      .references(() => projects.id, { onDelete: "cascade" }),
-    appId: text("app_id")
-      .notNull()
-      .references(() => apps.id, { onDelete: "cascade" }),
+    workspaceId: workspaceRef(),
+    projectId: projectRef(),
+    appId: appRef(),
     slug: text("slug").notNull(),
     description: text("description").notNull().default(""),
     kind: text("kind", { enum: ["production", "preview"] }).notNull(),
@@ -43,3 +37,9 @@ export const environments = pgTable(
 );
 
 export type EnvironmentRow = typeof environments.$inferSelect;
+
+/** The column by which another table belongs to a row of this one; deleting the owner deletes it. */
+export const environmentRef = () =>
+  text("environment_id")
+    .notNull()
+    .references(() => environments.id, { onDelete: "cascade" });

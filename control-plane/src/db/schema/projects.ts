@@ -1,16 +1,14 @@
+import { slugPatternSql } from "@slipway/shared";
 import { sql } from "drizzle-orm";
 import { boolean, check, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { slugPatternSql } from "@slipway/shared";
 import { createdAt, updatedAt } from "./columns.js";
-import { workspaces } from "./workspaces.js";
+import { workspaceRef } from "./workspaces.js";
 
 export const projects = pgTable(
   "projects",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id")
-      .notNull()
-      .references(() => workspaces.id, { onDelete: "cascade" }),
+    workspaceId: workspaceRef(),
     name: text("name").notNull(),
     slug: text("slug").notNull(),
     deleteProtection: boolean("delete_protection").notNull().default(false),
@@ -24,3 +22,9 @@ export const projects = pgTable(
 );
 
 export type ProjectRow = typeof projects.$inferSelect;
+
+/** The column by which another table belongs to a row of this one; deleting the owner deletes it. */
+export const projectRef = () =>
+  text("project_id")
+    .notNull()
+    .references(() => projects.id, { onDelete: "cascade" });

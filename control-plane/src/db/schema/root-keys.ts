@@ -1,15 +1,13 @@
 import { index, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { createdAt } from "./columns.js";
-import { workspaces } from "./workspaces.js";
+import { workspaceRef } from "./workspaces.js";
 
 /** Root keys are stored as SHA-256 hashes; the plaintext is shown once, at creation. */
 export const rootKeys = pgTable(
   "root_keys",
   {
     id: text("id").primaryKey(),
-    workspaceId: text("workspace_id")
-      .notNull()
-      .references(() => workspaces.id, { onDelete: "cascade" }),
+    workspaceId: workspaceRef(),
     name: text("name").notNull(),
     /** Hex SHA-256 of the whole key. */
     hash: text("hash").notNull(),

@@ -9,3 +9,9 @@ export const workspaces = pgTable("workspaces", {
 });
 
 export type WorkspaceRow = typeof workspaces.$inferSelect;
+
+/** The column by which another table belongs to a row of this one; deleting the owner deletes it. */
+export const workspaceRef = () =>
+  text("workspace_id")
+    .notNull()
+    .references(() => workspaces.id, { onDelete: "cascade" });

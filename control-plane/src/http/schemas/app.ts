@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { cursorSchema, identifierSchema, limitSchema, nameSchema, searchSchema, slugSchema } from "./common.js";
+import {
+  cursorSchema,
+  identifierSchema,
+  limitSchema,
+  nameSchema,
+  searchSchema,
+  slugSchema,
+} from "./common.js";
 
 const repositorySchema = z
   .string()
@@ -28,7 +35,9 @@ export const createAppBody = z.strictObject({
   project: identifierSchema,
   name: nameSchema,
   slug: slugSchema,
-  git: z.strictObject({ repository: repositorySchema, defaultBranch: branchSchema.optional() }).optional(),
+  git: z
+    .strictObject({ repository: repositorySchema, defaultBranch: branchSchema.optional() })
+    .optional(),
 });
 export const appRefBody = z.strictObject({ project: identifierSchema, app: identifierSchema });
 export const listAppsBody = z.strictObject({
@@ -43,7 +52,10 @@ export const updateAppBody = z.strictObject({
   name: nameSchema.optional(),
   slug: slugSchema.optional(),
   git: z
-    .strictObject({ repository: repositorySchema.optional(), defaultBranch: branchSchema.optional() })
+    .strictObject({
+      repository: repositorySchema.optional(),
+      defaultBranch: branchSchema.optional(),
+    })
     .nullable()
     .optional(),
   deleteProtection: z.boolean().optional(),

@@ -22,7 +22,11 @@ export const slugSchema = z
     "must be a DNS label: lowercase letters, digits and '-', starting and ending with a letter or digit",
   );
 
-export const nameSchema = z.string().trim().min(1, "must not be empty").max(255, "must be at most 255 characters");
+export const nameSchema = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(255, "must be at most 255 characters");
 
 export const limitSchema = z.number().int().min(1).max(100).default(100);
 export const cursorSchema = z.string().min(1).max(255).optional();

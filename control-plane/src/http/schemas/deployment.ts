@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { deploymentActions, deploymentErrorCodes, deploymentStatuses } from "@slipway/shared";
+import { z } from "zod";
 import { cursorSchema, identifierSchema } from "./common.js";
 import { runtimeResponseSchema } from "./environment.js";
 

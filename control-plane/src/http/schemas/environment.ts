@@ -1,13 +1,14 @@
-import { z } from "zod";
 import {
   healthcheckMethods,
   runtimeLimits,
   shutdownSignals,
   upstreamProtocols,
 } from "@slipway/shared";
+import { z } from "zod";
 import { identifierSchema } from "./common.js";
 
-const multipleOf = (step: number) => (value: number) => Math.abs(value / step - Math.round(value / step)) < 1e-9;
+const multipleOf = (step: number) => (value: number) =>
+  Math.abs(value / step - Math.round(value / step)) < 1e-9;
 
 const absolutePathSchema = z.string().min(1).max(1024).startsWith("/", "must start with a slash");
 
@@ -84,7 +85,9 @@ export const environmentSchema = z.object({
       autoDeploy: z.boolean(),
     })
     .optional(),
-  regions: z.array(z.object({ name: z.string(), replicas: z.object({ min: z.number(), max: z.number() }) })).optional(),
+  regions: z
+    .array(z.object({ name: z.string(), replicas: z.object({ min: z.number(), max: z.number() }) }))
+    .optional(),
 });
 
 export { runtimeResponseSchema };
@@ -94,7 +97,10 @@ export const environmentRefBody = z.strictObject({
   app: identifierSchema,
   environment: identifierSchema,
 });
-export const listEnvironmentsBody = z.strictObject({ project: identifierSchema, app: identifierSchema });
+export const listEnvironmentsBody = z.strictObject({
+  project: identifierSchema,
+  app: identifierSchema,
+});
 
 export const updateSettingsBody = z.strictObject({
   project: identifierSchema,
@@ -138,6 +144,10 @@ export const updateSettingsBody = z.strictObject({
   shutdownSignal: z.enum(shutdownSignals).optional(),
   upstreamProtocol: z.enum(upstreamProtocols).optional(),
   openapiSpecPath: absolutePathSchema.nullable().optional(),
-  regions: z.array(regionSchema).min(1, "an environment needs at least one region").max(20).optional(),
+  regions: z
+    .array(regionSchema)
+    .min(1, "an environment needs at least one region")
+    .max(20)
+    .optional(),
 });
 export type UpdateSettingsBody = z.output<typeof updateSettingsBody>;

@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { cursorSchema, identifierSchema, limitSchema, nameSchema, searchSchema, slugSchema } from "./common.js";
+import {
+  cursorSchema,
+  identifierSchema,
+  limitSchema,
+  nameSchema,
+  searchSchema,
+  slugSchema,
+} from "./common.js";
 
 export const projectSchema = z.object({
   id: z.string(),
