@@ -15,18 +15,24 @@ export function parseGoVersion(output: string): { major: number; minor: number }
 }
 
 /** Where we look for go: $GOROOT/bin, PATH, then the usual tarball location. */
-export function goCandidates(env: NodeJS.ProcessEnv): string[] {
+export function goCandidates(
+  env: NodeJS.ProcessEnv,
+  wellKnown: string[] = ["/usr/local/go/bin/go"],
+): string[] {
   const candidates: string[] = [];
   if (env.SLIPWAY_GO) candidates.push(env.SLIPWAY_GO);
   if (env.GOROOT) candidates.push(join(env.GOROOT, "bin", "go"));
   for (const dir of (env.PATH ?? "").split(":")) if (dir) candidates.push(join(dir, "go"));
-  candidates.push("/usr/local/go/bin/go");
+  candidates.push(...wellKnown);
   return candidates;
 }
 
 /** Returns the path of a usable go binary or throws one message naming what to install. */
-export async function findGo(env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  for (const candidate of goCandidates(env)) {
+export async function findGo(
+  env: NodeJS.ProcessEnv = process.env,
+  wellKnown?: string[],
+): Promise<string> {
+  for (const candidate of goCandidates(env, wellKnown)) {
     if (!existsSync(candidate)) continue;
     const { stdout } = await run(candidate, ["version"], { env: { ...env, GOTOOLCHAIN: "local" } });
     const version = parseGoVersion(stdout);
@@ -47,9 +53,9 @@ export async function findGo(env: NodeJS.ProcessEnv = process.env): Promise<stri
 }
 
 /** The certificates are made with openssl; Debian/Ubuntu: apt-get install openssl. */
-export async function requireOpenssl(): Promise<string> {
+export async function requireOpenssl(env: NodeJS.ProcessEnv = process.env): Promise<string> {
   try {
-    const { stdout } = await run("openssl", ["version"]);
+    const { stdout } = await run("openssl", ["version"], { env });
     return stdout.trim();
   } catch {
     throw new MissingPrerequisiteError(

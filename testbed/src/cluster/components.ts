@@ -123,18 +123,27 @@ export async function waitUntil(
   }
 }
 
-/** SIGTERM each process group, then SIGKILL what is left after the grace period. */
-export async function stopComponents(records: ComponentRecord[], graceMs = 10_000): Promise<void> {
-  const alive = records.filter(isComponentAlive);
-  for (const record of alive) signalGroup(record.pid, "SIGTERM");
-  const deadline = Date.now() + graceMs;
-  while (alive.some(isComponentAlive) && Date.now() < deadline) await sleep(100);
-  for (const record of alive) {
+/**
+ * Stops components one at a time in the given order (callers pass reverse start order, so
+ * etcd goes last): SIGTERM the process group, SIGKILL whatever is left after `graceMs`.
+ * The grace is short on purpose: a throwaway cluster gains nothing from the apiserver's
+ * graceful drain, which otherwise takes 20 s.
+ */
+export async function stopComponents(records: ComponentRecord[], graceMs = 3_000): Promise<void> {
+  for (const record of records) {
+    if (isComponentAlive(record)) {
+      signalGroup(record.pid, "SIGTERM");
+      await waitForExit(record, graceMs);
+    }
     // The group may hold children even when the leader is gone (kubelet's, later).
     signalGroup(record.pid, "SIGKILL");
+    await waitForExit(record, 5_000);
   }
-  const killDeadline = Date.now() + 5_000;
-  while (alive.some(isComponentAlive) && Date.now() < killDeadline) await sleep(100);
+}
+
+async function waitForExit(record: ComponentRecord, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (isComponentAlive(record) && Date.now() < deadline) await sleep(50);
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
