@@ -6,8 +6,13 @@
  * The first run on a machine builds the binaries (20-40 min); later runs start in seconds.
  * Set SLIPWAY_TEST_KUBECONFIG (and SLIPWAY_TEST_ETCD_URL) to use a running cluster instead.
  */
-import { readSettings } from "./config.js";
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { writeClusterState } from "./cluster/cluster-state.js";
+import { isPidAlive } from "./cluster/components.js";
 import { startCluster } from "./cluster/start-cluster.js";
+import { stopRecordedCluster } from "./cluster/stop-cluster.js";
+import { readSettings } from "./config.js";
 
 interface ProvideTarget {
   provide?: (key: string, value: unknown) => void;
@@ -21,7 +26,21 @@ export default async function setup(project?: ProvideTarget): Promise<() => Prom
     return async () => undefined;
   }
   const log = (line: string) => console.log(`[testbed] ${line}`);
-  const cluster = await startCluster({ settings: readSettings(process.env), log });
+  const settings = readSettings(process.env);
+  // A test run that was SIGKILLed could not tear its cluster down; do it now.
+  const runsDir = join(settings.cacheDir, "test-clusters");
+  await stopClustersOfDeadRuns(runsDir, log);
+  const stateFile = join(runsDir, `${process.pid}.json`);
+  const cluster = await startCluster({ settings, log });
+  await writeClusterState(stateFile, {
+    version: 1,
+    startedAt: new Date().toISOString(),
+    workDir: cluster.workDir,
+    kubeconfig: cluster.kubeconfig,
+    server: cluster.server,
+    etcdUrl: cluster.etcdUrl,
+    components: cluster.components,
+  });
   process.env.SLIPWAY_TEST_ETCD_URL = cluster.etcdUrl;
   log(`cluster ready in ${cluster.startSeconds.toFixed(1)} s at ${cluster.server}`);
   const previous = process.env.KUBECONFIG;
@@ -29,7 +48,10 @@ export default async function setup(project?: ProvideTarget): Promise<() => Prom
   project?.provide?.("kubeconfig", cluster.kubeconfig);
   // If vitest is killed rather than finishing, still take the cluster down.
   const onSignal = () => {
-    void cluster.stop().finally(() => process.exit(130));
+    void cluster
+      .stop()
+      .then(() => stopRecordedCluster(stateFile))
+      .finally(() => process.exit(130));
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
@@ -37,8 +59,24 @@ export default async function setup(project?: ProvideTarget): Promise<() => Prom
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     await cluster.stop();
+    await stopRecordedCluster(stateFile);
     if (previous === undefined) delete process.env.KUBECONFIG;
     else process.env.KUBECONFIG = previous;
     log("cluster stopped");
   };
+}
+
+async function stopClustersOfDeadRuns(runsDir: string, log: (line: string) => void): Promise<void> {
+  let files: string[] = [];
+  try {
+    files = await readdir(runsDir);
+  } catch {
+    return;
+  }
+  for (const file of files) {
+    const pid = Number(file.replace(/\.json$/, ""));
+    if (!Number.isInteger(pid) || isPidAlive(pid)) continue;
+    const state = await stopRecordedCluster(join(runsDir, file));
+    if (state) log(`stopped a cluster left behind by test run ${pid} (${state.workDir})`);
+  }
 }

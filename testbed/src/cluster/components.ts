@@ -48,7 +48,7 @@ export function startComponent(
 
 const HAS_PROC = existsSync("/proc/self/stat");
 
-function isPidAlive(pid: number): boolean {
+export function isPidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
