@@ -57,9 +57,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const cipher = createEnvVarCipher(deps.config.SLIPWAY_ENCRYPTION_KEYS);
   const clock = deps.clock ?? (() => new Date());
   const dns = deps.dns ?? systemDnsLookup();
-  const makeContext: ContextFactory = (request, workspaceId, rootKeyId) => ({
+  const makeContext: ContextFactory = (request, workspaceId, rootKeyId, access) => ({
     db: deps.db,
     workspaceId,
+    access,
     actor: { type: "root_key", id: rootKeyId },
     requestId: request.id,
     clock,

@@ -2,6 +2,8 @@ import { Redis } from "ioredis";
 import { buildApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { connectDatabase } from "./db/client.js";
+import { systemDnsLookup } from "./services/dns-resolver.js";
+import { startDomainVerifier } from "./services/domain-verification.js";
 
 /**
  * The API alone, for a cluster install: PostgreSQL and Redis are given by URL and migrations
@@ -12,8 +14,16 @@ async function main() {
   const database = connectDatabase(config.DATABASE_URL);
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 });
   const app = await buildApp({ config, db: database.db, redis });
+  const stopVerifier = startDomainVerifier({
+    db: database.db,
+    dns: systemDnsLookup(),
+    clock: () => new Date(),
+    target: config.SLIPWAY_DOMAIN_TARGET,
+    onError: (error) => app.log.error({ err: error }, "domain verification pass failed"),
+  });
   await app.listen({ host: config.HOST, port: config.PORT });
   const shutdown = async () => {
+    stopVerifier();
     await app.close();
     redis.disconnect();
     await database.close();

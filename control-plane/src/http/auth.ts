@@ -16,34 +16,6 @@ declare module "fastify" {
   }
 }
 
-/**
- * A permission is `<resource>.<id or *>.<action>`, e.g. `project.*.create_project`.
- * A granted `*` matches everything; `*` in a segment matches any value of that segment.
- */
-export function permits(granted: string[], required: string): boolean {
-  const needed = required.split(".");
-  return granted.some((permission) => {
-    if (permission === "*") return true;
-    const parts = permission.split(".");
-    return (
-      parts.length === needed.length && parts.every((part, i) => part === "*" || part === needed[i])
-    );
-  });
-}
-
-export function requirePermission(
-  request: { principal?: Principal },
-  permission: string,
-): Principal {
-  const principal = request.principal;
-  if (!principal)
-    throw new AppError("unauthorized", "Send a root key as 'Authorization: Bearer <key>'.");
-  if (!permits(principal.permissions, permission)) {
-    throw new AppError("forbidden", `This root key lacks the permission '${permission}'.`);
-  }
-  return principal;
-}
-
 /** Resolves the bearer root key of every /v2 request to its workspace before any handler runs. */
 export const authPlugin = fp(
   async (app) => {

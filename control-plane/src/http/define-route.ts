@@ -1,8 +1,9 @@
+import { AppError } from "@slipway/shared";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { ServiceContext } from "../services/context.js";
-import { requirePermission } from "./auth.js";
+import { type AccessCheck, accessCheckFor, type PermissionRequirement } from "./permissions.js";
 import { envelopeSchema, listEnvelopeSchema, metaSchema, type Page } from "./schemas/common.js";
 
 const fieldErrorSchema = z.object({
@@ -28,13 +29,14 @@ export type ContextFactory = (
   request: FastifyRequest,
   workspaceId: string,
   rootKeyId: string,
+  access: AccessCheck,
 ) => ServiceContext;
 
 interface RouteDefinition<Body extends z.ZodType, Item extends z.ZodType> {
   /** `<service>.<method>`, the path after /v2/ exactly as the SDK calls it. */
   operation: `${string}.${string}`;
   summary: string;
-  permission: string;
+  permission: PermissionRequirement;
   body: Body;
   data: Item;
   /** The SDK expects 202 where the work is accepted rather than finished (deletes, verify). */
@@ -63,9 +65,17 @@ function register<Body extends z.ZodType>(
     },
     async (request, reply) => {
       reply.status(definition.successStatus ?? 200);
-      const principal = requirePermission(request, definition.permission);
-      const ctx = makeContext(request, principal.workspaceId, principal.rootKeyId);
-      return await run(ctx, request.body as z.output<Body>, request.id);
+      const principal = request.principal;
+      if (!principal) {
+        throw new AppError("unauthorized", "Send a root key as 'Authorization: Bearer <key>'.");
+      }
+      const access = accessCheckFor(principal.permissions, definition.permission);
+      const ctx = makeContext(request, principal.workspaceId, principal.rootKeyId, access);
+      const result = await run(ctx, request.body as z.output<Body>, request.id);
+      // A handler that never checked the object it touched is a bug, not a grant.
+      if (!access.satisfied)
+        throw new Error(`${definition.operation} finished without an access check`);
+      return result;
     },
   );
 }

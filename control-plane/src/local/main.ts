@@ -7,6 +7,8 @@ import { ConfigError, loadConfig } from "../config.js";
 import { connectDatabase } from "../db/client.js";
 import { runMigrations } from "../db/migrate.js";
 import { workspaces } from "../db/schema/index.js";
+import { systemDnsLookup } from "../services/dns-resolver.js";
+import { startDomainVerifier } from "../services/domain-verification.js";
 import { addRootKey, createWorkspaceWithRootKey } from "../services/workspaces.js";
 import { localDataDir, localEncryptionKeys, postgresDataDir } from "./data-dir.js";
 import { startPostgres } from "./postgres.js";
@@ -61,6 +63,13 @@ async function main() {
     }
 
     const app = await buildApp({ config, db: database.db, redis: redisClient });
+    const stopVerifier = startDomainVerifier({
+      db: database.db,
+      dns: systemDnsLookup(),
+      clock: () => new Date(),
+      target: config.SLIPWAY_DOMAIN_TARGET,
+      onError: (error) => app.log.error({ err: error }, "domain verification pass failed"),
+    });
     let url: string;
     try {
       url = await app.listen({ host: config.HOST, port: config.PORT });
@@ -87,6 +96,7 @@ async function main() {
 
     const shutdown = async (signal: string) => {
       app.log.info({ signal }, "shutting down");
+      stopVerifier();
       await app.close();
       redisClient.disconnect();
       await database.close();

@@ -15,7 +15,7 @@ export function appRoutes(app: FastifyInstance, makeContext: ContextFactory) {
   defineRoute(app, makeContext, {
     operation: "apps.createApp",
     summary: "Create an app with its production and preview environments",
-    permission: "project.*.create_app",
+    permission: { resource: "project", action: "create_app", scope: "object" },
     body: createAppBody,
     data: z.object({ appId: z.string() }),
     handler: (ctx, body) => createApp(ctx, body),
@@ -23,7 +23,7 @@ export function appRoutes(app: FastifyInstance, makeContext: ContextFactory) {
   defineRoute(app, makeContext, {
     operation: "apps.getApp",
     summary: "Get an app by id or slug",
-    permission: "project.*.read_app",
+    permission: { resource: "app", action: "read_app", scope: "object" },
     body: appRefBody,
     data: appSchema,
     handler: (ctx, body) => getApp(ctx, body),
@@ -31,7 +31,7 @@ export function appRoutes(app: FastifyInstance, makeContext: ContextFactory) {
   defineListRoute(app, makeContext, {
     operation: "apps.listApps",
     summary: "List a project's apps, ordered by id",
-    permission: "project.*.read_app",
+    permission: { resource: "app", action: "read_app", scope: "all" },
     body: listAppsBody,
     data: appSchema,
     handler: (ctx, body) => listApps(ctx, body),
@@ -39,7 +39,7 @@ export function appRoutes(app: FastifyInstance, makeContext: ContextFactory) {
   defineRoute(app, makeContext, {
     operation: "apps.updateApp",
     summary: "Change an app's name, slug, repository or delete protection",
-    permission: "project.*.update_app",
+    permission: { resource: "app", action: "update_app", scope: "object" },
     body: updateAppBody,
     data: appSchema,
     handler: (ctx, body) => updateApp(ctx, body),
@@ -48,7 +48,7 @@ export function appRoutes(app: FastifyInstance, makeContext: ContextFactory) {
     operation: "apps.deleteApp",
     successStatus: 202,
     summary: "Delete an app, its environments, variables, domains and deployments",
-    permission: "project.*.delete_app",
+    permission: { resource: "app", action: "delete_app", scope: "object" },
     body: appRefBody,
     data: emptyResponseSchema,
     handler: async (ctx, body) => {

@@ -19,7 +19,7 @@ export function auditLogRoutes(app: FastifyInstance, makeContext: ContextFactory
   defineListRoute(app, makeContext, {
     operation: "auditLogs.listAuditLogs",
     summary: "List the workspace's audit log, newest first",
-    permission: "workspace.*.read_audit_log",
+    permission: { resource: "workspace", action: "read_audit_log", scope: "all" },
     body: z.strictObject({
       limit: z.number().int().min(1).max(100).default(100),
       cursor: cursorSchema,

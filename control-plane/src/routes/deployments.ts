@@ -11,7 +11,7 @@ export function deploymentRoutes(app: FastifyInstance, makeContext: ContextFacto
   defineRoute(app, makeContext, {
     operation: "deployments.getDeployment",
     summary: "Get a deployment's status, source, runtime and available actions",
-    permission: "project.*.read_deployment",
+    permission: { resource: "environment", action: "read_deployment", scope: "object" },
     body: getDeploymentBody,
     data: deploymentSchema,
     handler: (ctx, body) => getDeployment(ctx, body.deploymentId),
@@ -19,7 +19,7 @@ export function deploymentRoutes(app: FastifyInstance, makeContext: ContextFacto
   defineListRoute(app, makeContext, {
     operation: "deployments.listDeployments",
     summary: "List deployments, newest first, filtered by project, app, environment or status",
-    permission: "project.*.read_deployment",
+    permission: { resource: "environment", action: "read_deployment", scope: "all" },
     body: listDeploymentsBody,
     data: deploymentSchema,
     handler: (ctx, body) => listDeployments(ctx, body),

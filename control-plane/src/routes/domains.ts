@@ -8,19 +8,14 @@ import {
   domainSchema,
   listDomainsBody,
 } from "../http/schemas/domain.js";
-import {
-  createDomain,
-  deleteDomain,
-  getDomain,
-  listDomains,
-  verifyDomain,
-} from "../services/domains.js";
+import { verifyDomain } from "../services/domain-verification.js";
+import { createDomain, deleteDomain, getDomain, listDomains } from "../services/domains.js";
 
 export function domainRoutes(app: FastifyInstance, makeContext: ContextFactory) {
   defineRoute(app, makeContext, {
     operation: "domains.createDomain",
     summary: "Attach a custom domain to an environment and get its DNS records",
-    permission: "project.*.create_domain",
+    permission: { resource: "environment", action: "create_domain", scope: "object" },
     body: createDomainBody,
     data: createDomainData,
     handler: (ctx, body) => createDomain(ctx, body),
@@ -28,7 +23,7 @@ export function domainRoutes(app: FastifyInstance, makeContext: ContextFactory) 
   defineRoute(app, makeContext, {
     operation: "domains.getDomain",
     summary: "Get a domain by id or hostname",
-    permission: "project.*.read_domain",
+    permission: { resource: "environment", action: "read_domain", scope: "object" },
     body: domainRefBody,
     data: domainSchema,
     handler: (ctx, body) => getDomain(ctx, body.domain),
@@ -36,7 +31,7 @@ export function domainRoutes(app: FastifyInstance, makeContext: ContextFactory) 
   defineListRoute(app, makeContext, {
     operation: "domains.listDomains",
     summary: "List an environment's domains",
-    permission: "project.*.read_domain",
+    permission: { resource: "environment", action: "read_domain", scope: "object" },
     body: listDomainsBody,
     data: domainSchema,
     handler: (ctx, body) => listDomains(ctx, body),
@@ -45,7 +40,7 @@ export function domainRoutes(app: FastifyInstance, makeContext: ContextFactory) 
     operation: "domains.verifyDomain",
     successStatus: 202,
     summary: "Check the domain's DNS records now",
-    permission: "project.*.update_domain",
+    permission: { resource: "environment", action: "verify_domain", scope: "object" },
     body: domainRefBody,
     data: emptyResponseSchema,
     handler: async (ctx, body) => {
@@ -56,7 +51,7 @@ export function domainRoutes(app: FastifyInstance, makeContext: ContextFactory) 
   defineRoute(app, makeContext, {
     operation: "domains.deleteDomain",
     summary: "Detach a domain",
-    permission: "project.*.delete_domain",
+    permission: { resource: "environment", action: "delete_domain", scope: "object" },
     body: domainRefBody,
     data: emptyResponseSchema,
     handler: async (ctx, body) => {

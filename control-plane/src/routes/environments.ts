@@ -25,7 +25,7 @@ export function environmentRoutes(app: FastifyInstance, makeContext: ContextFact
   defineRoute(app, makeContext, {
     operation: "environments.getEnvironment",
     summary: "Get an environment with its runtime, build and region settings",
-    permission: "project.*.read_environment",
+    permission: { resource: "environment", action: "read_environment", scope: "object" },
     body: environmentRefBody,
     data: environmentSchema,
     handler: (ctx, body) => getEnvironment(ctx, body),
@@ -33,7 +33,7 @@ export function environmentRoutes(app: FastifyInstance, makeContext: ContextFact
   defineRoute(app, makeContext, {
     operation: "environments.listEnvironments",
     summary: "List an app's environments",
-    permission: "project.*.read_environment",
+    permission: { resource: "environment", action: "read_environment", scope: "all" },
     body: listEnvironmentsBody,
     data: z.array(environmentSchema),
     handler: (ctx, body) => listEnvironments(ctx, body),
@@ -41,7 +41,7 @@ export function environmentRoutes(app: FastifyInstance, makeContext: ContextFact
   defineRoute(app, makeContext, {
     operation: "environments.updateSettings",
     summary: "Change build, runtime and region settings; omitted fields stay, null clears",
-    permission: "project.*.update_environment",
+    permission: { resource: "environment", action: "update_environment", scope: "object" },
     body: updateSettingsBody,
     data: emptyResponseSchema,
     handler: async (ctx, body) => {
@@ -52,7 +52,7 @@ export function environmentRoutes(app: FastifyInstance, makeContext: ContextFact
   defineRoute(app, makeContext, {
     operation: "environments.setEnvironmentVariables",
     summary: "Upsert environment variables atomically; prune deletes the rest",
-    permission: "project.*.update_environment",
+    permission: { resource: "environment", action: "set_environment_variables", scope: "object" },
     body: setEnvironmentVariablesBody,
     data: emptyResponseSchema,
     handler: async (ctx, body) => {
@@ -63,7 +63,7 @@ export function environmentRoutes(app: FastifyInstance, makeContext: ContextFact
   defineListRoute(app, makeContext, {
     operation: "environments.listEnvironmentVariables",
     summary: "List variables; values only for recoverable ones",
-    permission: "project.*.read_environment",
+    permission: { resource: "environment", action: "read_environment_variables", scope: "object" },
     body: listEnvironmentVariablesBody,
     data: environmentVariableSchema,
     handler: (ctx, body) => listEnvironmentVariables(ctx, body),
@@ -71,7 +71,11 @@ export function environmentRoutes(app: FastifyInstance, makeContext: ContextFact
   defineRoute(app, makeContext, {
     operation: "environments.removeEnvironmentVariables",
     summary: "Remove variables by key, all or none",
-    permission: "project.*.update_environment",
+    permission: {
+      resource: "environment",
+      action: "remove_environment_variables",
+      scope: "object",
+    },
     body: removeEnvironmentVariablesBody,
     data: emptyResponseSchema,
     handler: async (ctx, body) => {

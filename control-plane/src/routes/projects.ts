@@ -21,7 +21,7 @@ export function projectRoutes(app: FastifyInstance, makeContext: ContextFactory)
   defineRoute(app, makeContext, {
     operation: "projects.createProject",
     summary: "Create a project",
-    permission: "project.*.create_project",
+    permission: { resource: "project", action: "create_project", scope: "all" },
     body: createProjectBody,
     data: z.object({ id: z.string() }),
     handler: (ctx, body) => createProject(ctx, body),
@@ -29,7 +29,7 @@ export function projectRoutes(app: FastifyInstance, makeContext: ContextFactory)
   defineRoute(app, makeContext, {
     operation: "projects.getProject",
     summary: "Get a project by id or slug",
-    permission: "project.*.read_project",
+    permission: { resource: "project", action: "read_project", scope: "object" },
     body: projectRefBody,
     data: projectSchema,
     handler: (ctx, body) => getProject(ctx, body.project),
@@ -37,7 +37,7 @@ export function projectRoutes(app: FastifyInstance, makeContext: ContextFactory)
   defineListRoute(app, makeContext, {
     operation: "projects.listProjects",
     summary: "List the workspace's projects, ordered by id",
-    permission: "project.*.read_project",
+    permission: { resource: "project", action: "read_project", scope: "all" },
     body: listProjectsBody,
     data: projectSchema,
     handler: (ctx, body) => listProjects(ctx, body),
@@ -45,7 +45,7 @@ export function projectRoutes(app: FastifyInstance, makeContext: ContextFactory)
   defineRoute(app, makeContext, {
     operation: "projects.updateProject",
     summary: "Rename a project, change its slug or its delete protection",
-    permission: "project.*.update_project",
+    permission: { resource: "project", action: "update_project", scope: "object" },
     body: updateProjectBody,
     data: projectSchema,
     handler: (ctx, body) => updateProject(ctx, body),
@@ -54,7 +54,7 @@ export function projectRoutes(app: FastifyInstance, makeContext: ContextFactory)
     operation: "projects.deleteProject",
     successStatus: 202,
     summary: "Delete a project and everything in it",
-    permission: "project.*.delete_project",
+    permission: { resource: "project", action: "delete_project", scope: "object" },
     body: projectRefBody,
     data: emptyResponseSchema,
     handler: async (ctx, body) => {

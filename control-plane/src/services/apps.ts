@@ -57,7 +57,7 @@ export async function createApp(
   const appId = newId("app", now.getTime());
   try {
     await ctx.db.transaction(async (tx) => {
-      const project = await resolveProject(tx, ctx.workspaceId, input.project);
+      const project = await resolveProject({ ...ctx, db: tx }, input.project);
       await tx.insert(apps).values({
         id: appId,
         workspaceId: ctx.workspaceId,
@@ -99,7 +99,7 @@ export async function createApp(
 }
 
 export async function getApp(ctx: ServiceContext, refs: { project: string; app: string }) {
-  const { app } = await resolveApp(ctx.db, ctx.workspaceId, refs.project, refs.app);
+  const { app } = await resolveApp(ctx, { project: refs.project, app: refs.app });
   return appView(app);
 }
 
@@ -112,7 +112,7 @@ export async function listApps(
     search?: string | undefined;
   },
 ): Promise<Page<ReturnType<typeof appView>>> {
-  const project = await resolveProject(ctx.db, ctx.workspaceId, input.project);
+  const project = await resolveProject(ctx, input.project);
   const pattern = input.search ? `%${escapeLike(input.search)}%` : undefined;
   const rows = await ctx.db
     .select()
@@ -149,7 +149,10 @@ export async function updateApp(
   const now = ctx.clock();
   try {
     return await ctx.db.transaction(async (tx) => {
-      const { app } = await resolveApp(tx, ctx.workspaceId, input.project, input.app);
+      const { app } = await resolveApp(
+        { ...ctx, db: tx },
+        { project: input.project, app: input.app },
+      );
       let gitChanges: Partial<Pick<AppRow, "gitRepository" | "gitDefaultBranch">> = {};
       if (input.git === null) {
         gitChanges = { gitRepository: null, gitDefaultBranch: null };
@@ -203,7 +206,7 @@ export async function updateApp(
 
 export async function deleteApp(ctx: ServiceContext, refs: { project: string; app: string }) {
   await ctx.db.transaction(async (tx) => {
-    const { app } = await resolveApp(tx, ctx.workspaceId, refs.project, refs.app);
+    const { app } = await resolveApp({ ...ctx, db: tx }, { project: refs.project, app: refs.app });
     if (app.deleteProtection) {
       throw new AppError(
         "precondition_failed",

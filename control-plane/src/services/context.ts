@@ -1,6 +1,7 @@
 import type { Config } from "../config.js";
 import type { EnvVarCipher } from "../crypto/env-var-cipher.js";
 import type { Database } from "../db/client.js";
+import type { AccessCheck } from "../http/permissions.js";
 import type { DnsLookup } from "./dns-resolver.js";
 
 export type Clock = () => Date;
@@ -14,6 +15,8 @@ export interface Actor {
 export interface ServiceContext {
   db: Database;
   workspaceId: string;
+  /** Throws `forbidden` unless the root key may act on the owner of an object. */
+  access: AccessCheck;
   actor: Actor;
   requestId: string | undefined;
   clock: Clock;

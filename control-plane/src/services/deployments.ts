@@ -107,6 +107,7 @@ export async function getDeployment(ctx: ServiceContext, deploymentId: string) {
     .where(and(eq(deployments.workspaceId, ctx.workspaceId), eq(deployments.id, deploymentId)))
     .limit(1);
   if (!row) throw notFound(`Deployment '${deploymentId}'`);
+  ctx.access(row.deployment);
   const domainsOf = await verifiedDomainsByEnvironment(ctx, [row.environment.id]);
   return deploymentView(row, domainsOf.get(row.environment.id) ?? []);
 }
@@ -124,17 +125,17 @@ export async function listDeployments(
 ): Promise<Page<ReturnType<typeof deploymentView>>> {
   let scope: SQL | undefined;
   if (input.project && input.app && input.environment) {
-    const { environment } = await resolveEnvironment(ctx.db, ctx.workspaceId, {
+    const { environment } = await resolveEnvironment(ctx, {
       project: input.project,
       app: input.app,
       environment: input.environment,
     });
     scope = eq(deployments.environmentId, environment.id);
   } else if (input.project && input.app) {
-    const { app } = await resolveApp(ctx.db, ctx.workspaceId, input.project, input.app);
+    const { app } = await resolveApp(ctx, { project: input.project, app: input.app });
     scope = eq(deployments.appId, app.id);
   } else if (input.project) {
-    const project = await resolveProject(ctx.db, ctx.workspaceId, input.project);
+    const project = await resolveProject(ctx, input.project);
     scope = eq(deployments.projectId, project.id);
   }
   // Newest first: ids start with their creation time.

@@ -1,25 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { AppError, isId, newId, notFound } from "@slipway/shared";
 import { and, asc, eq, gt, ilike, or } from "drizzle-orm";
-import type { DatabaseOrTransaction } from "../db/client.js";
 import { type DomainRow, domains } from "../db/schema/index.js";
 import { type Page, toPage } from "../http/schemas/common.js";
 import { recordAudit } from "./audit.js";
 import type { ServiceContext } from "./context.js";
-import {
-  canonicalizeDomain,
-  dnsRecordsFor,
-  verificationRecordPrefix,
-  verificationValuePrefix,
-} from "./domain-name.js";
+import { canonicalizeDomain, dnsRecordsFor } from "./domain-name.js";
 import { isUniqueViolation } from "./postgres-errors.js";
-import { resolveEnvironment } from "./resolve.js";
+import { resolveEnvironment, type TenantScope } from "./resolve.js";
 import { escapeLike } from "./search.js";
 
 type Refs = { project: string; app: string; environment: string };
-
-/** How long a domain may wait for its records before verification gives up. */
-export const verificationWindowMs = 24 * 60 * 60 * 1000;
 
 function recordsOf(row: DomainRow, target: string) {
   return dnsRecordsFor({ name: row.domain, ...row }, target);
@@ -46,7 +37,7 @@ export async function createDomain(ctx: ServiceContext, input: Refs & { domain: 
   const id = newId("domain", now.getTime());
   try {
     const row = await ctx.db.transaction(async (tx) => {
-      const { project, app, environment } = await resolveEnvironment(tx, ctx.workspaceId, input);
+      const { project, app, environment } = await resolveEnvironment({ ...ctx, db: tx }, input);
       const [inserted] = await tx
         .insert(domains)
         .values({
@@ -59,6 +50,7 @@ export async function createDomain(ctx: ServiceContext, input: Refs & { domain: 
           isApex: canonical.isApex,
           status: "pending",
           verificationToken: randomBytes(16).toString("hex"),
+          verificationStartedAt: now,
           createdAt: now,
         })
         .returning();
@@ -82,11 +74,7 @@ export async function createDomain(ctx: ServiceContext, input: Refs & { domain: 
   }
 }
 
-async function findDomain(
-  db: DatabaseOrTransaction,
-  workspaceId: string,
-  ref: string,
-): Promise<DomainRow> {
+export async function findDomain(scope: TenantScope, ref: string): Promise<DomainRow> {
   let byName: string | undefined;
   if (!isId("domain", ref)) {
     try {
@@ -95,32 +83,30 @@ async function findDomain(
       throw notFound(`Domain '${ref}'`);
     }
   }
-  const [row] = await db
+  const [row] = await scope.db
     .select()
     .from(domains)
     .where(
       and(
-        eq(domains.workspaceId, workspaceId),
+        eq(domains.workspaceId, scope.workspaceId),
         byName ? eq(domains.domain, byName) : eq(domains.id, ref),
       ),
     )
     .limit(1);
   if (!row) throw notFound(`Domain '${ref}'`);
+  scope.access(row);
   return row;
 }
 
 export async function getDomain(ctx: ServiceContext, ref: string) {
-  return domainView(
-    await findDomain(ctx.db, ctx.workspaceId, ref),
-    ctx.config.SLIPWAY_DOMAIN_TARGET,
-  );
+  return domainView(await findDomain(ctx, ref), ctx.config.SLIPWAY_DOMAIN_TARGET);
 }
 
 export async function listDomains(
   ctx: ServiceContext,
   input: Refs & { limit: number; cursor?: string | undefined; search?: string | undefined },
 ): Promise<Page<ReturnType<typeof domainView>>> {
-  const { environment } = await resolveEnvironment(ctx.db, ctx.workspaceId, input);
+  const { environment } = await resolveEnvironment(ctx, input);
   // The SDK documents search as matching the id or the name.
   const pattern = input.search ? `%${escapeLike(input.search)}%` : undefined;
   const rows = await ctx.db
@@ -144,93 +130,13 @@ export async function listDomains(
 
 export async function deleteDomain(ctx: ServiceContext, ref: string) {
   await ctx.db.transaction(async (tx) => {
-    const row = await findDomain(tx, ctx.workspaceId, ref);
+    const row = await findDomain({ ...ctx, db: tx }, ref);
     await tx.delete(domains).where(eq(domains.id, row.id));
     await recordAudit(tx, ctx, {
       action: "domain.delete",
       targetType: "domain",
       targetId: row.id,
       context: { domain: row.domain },
-    });
-  });
-}
-
-async function lookupOrEmpty<T>(lookup: () => Promise<T[]>): Promise<T[]> {
-  try {
-    return await lookup();
-  } catch {
-    return [];
-  }
-}
-
-/** Pure: what a DNS check found, turned into the domain's next state. */
-export function verificationOutcome(
-  row: Pick<DomainRow, "domain" | "verificationToken" | "createdAt">,
-  found: { txt: string[]; cname: string[] },
-  target: string,
-  now: Date,
-): Pick<DomainRow, "status" | "verificationError" | "routingVerified" | "ownershipVerified"> {
-  const ownershipVerified = found.txt.includes(
-    `${verificationValuePrefix}${row.verificationToken}`,
-  );
-  const routingVerified = found.cname.some(
-    (name) => name.replace(/\.$/, "").toLowerCase() === target,
-  );
-  if (ownershipVerified)
-    return { status: "verified", verificationError: null, routingVerified, ownershipVerified };
-  const expired = now.getTime() - row.createdAt.getTime() > verificationWindowMs;
-  const txtName = `${verificationRecordPrefix}.${row.domain}`;
-  const verificationError =
-    found.txt.length === 0
-      ? `No TXT record found at ${txtName}.`
-      : `The TXT record at ${txtName} does not hold the expected value (found: ${found.txt.slice(0, 3).join(", ")}).`;
-  return {
-    status: expired ? "failed" : "verifying",
-    verificationError: expired
-      ? `${verificationError} The 24 hour verification window has passed.`
-      : verificationError,
-    routingVerified,
-    ownershipVerified,
-  };
-}
-
-export async function verifyDomain(ctx: ServiceContext, ref: string) {
-  const row = await findDomain(ctx.db, ctx.workspaceId, ref);
-  // As the SDK documents: a verified domain is not checked again, so a record removed later
-  // cannot demote a domain that is serving traffic.
-  if (row.status === "verified") {
-    throw new AppError("precondition_failed", `'${row.domain}' is already verified.`);
-  }
-  if (row.status === "failed") {
-    throw new AppError(
-      "precondition_failed",
-      `Verification of '${row.domain}' failed after 24 hours. Fix the DNS records, then delete and re-add the domain.`,
-    );
-  }
-  const [txt, cname] = await Promise.all([
-    lookupOrEmpty(async () =>
-      (await ctx.dns.resolveTxt(`${verificationRecordPrefix}.${row.domain}`)).map((chunks) =>
-        chunks.join(""),
-      ),
-    ),
-    lookupOrEmpty(() => ctx.dns.resolveCname(row.domain)),
-  ]);
-  const outcome = verificationOutcome(
-    row,
-    { txt, cname },
-    ctx.config.SLIPWAY_DOMAIN_TARGET,
-    ctx.clock(),
-  );
-  await ctx.db.transaction(async (tx) => {
-    await tx
-      .update(domains)
-      .set({ ...outcome, updatedAt: ctx.clock() })
-      .where(eq(domains.id, row.id));
-    await recordAudit(tx, ctx, {
-      action: "domain.verify",
-      targetType: "domain",
-      targetId: row.id,
-      context: { status: outcome.status },
     });
   });
 }

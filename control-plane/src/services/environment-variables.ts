@@ -44,7 +44,7 @@ export async function setEnvironmentVariables(
   }
   const now = ctx.clock();
   await ctx.db.transaction(async (tx) => {
-    const { environment } = await resolveEnvironment(tx, ctx.workspaceId, body);
+    const { environment } = await resolveEnvironment({ ...ctx, db: tx }, body);
     for (const variable of body.variables) {
       const sealed = ctx.cipher.seal(variable.value, sealingContext(environment.id, variable.key));
       const written = {
@@ -106,7 +106,7 @@ export async function removeEnvironmentVariables(
     );
   }
   await ctx.db.transaction(async (tx) => {
-    const { environment } = await resolveEnvironment(tx, ctx.workspaceId, body);
+    const { environment } = await resolveEnvironment({ ...ctx, db: tx }, body);
     const existing = await tx
       .select({ key: environmentVariables.key })
       .from(environmentVariables)
@@ -158,7 +158,7 @@ export async function listEnvironmentVariables(
   ctx: ServiceContext,
   input: Refs & { limit: number; cursor?: string | undefined },
 ): Promise<Page<ReturnType<typeof variableView>>> {
-  const { environment } = await resolveEnvironment(ctx.db, ctx.workspaceId, input);
+  const { environment } = await resolveEnvironment(ctx, input);
   // Paged by key: keys are unique per environment and what a person scans for.
   const rows = await ctx.db
     .select()

@@ -29,7 +29,7 @@ export function environmentView(row: EnvironmentRow) {
 type Refs = { project: string; app: string; environment: string };
 
 export async function getEnvironment(ctx: ServiceContext, refs: Refs) {
-  const { environment } = await resolveEnvironment(ctx.db, ctx.workspaceId, refs);
+  const { environment } = await resolveEnvironment(ctx, refs);
   return environmentView(environment);
 }
 
@@ -37,7 +37,7 @@ export async function listEnvironments(
   ctx: ServiceContext,
   refs: { project: string; app: string },
 ) {
-  const { app } = await resolveApp(ctx.db, ctx.workspaceId, refs.project, refs.app);
+  const { app } = await resolveApp(ctx, { project: refs.project, app: refs.app });
   const rows = await ctx.db
     .select()
     .from(environments)
@@ -125,7 +125,7 @@ export function applySettings(
 export async function updateSettings(ctx: ServiceContext, body: UpdateSettingsBody) {
   const now = ctx.clock();
   await ctx.db.transaction(async (tx) => {
-    const { environment } = await resolveEnvironment(tx, ctx.workspaceId, body);
+    const { environment } = await resolveEnvironment({ ...ctx, db: tx }, body);
     const next = applySettings(environment, body, ctx.config.SLIPWAY_REGIONS);
     await tx
       .update(environments)

@@ -27,15 +27,13 @@ export async function createProject(ctx: ServiceContext, input: { name: string; 
   const id = newId("project", now.getTime());
   try {
     await ctx.db.transaction(async (tx) => {
-      await tx
-        .insert(projects)
-        .values({
-          id,
-          workspaceId: ctx.workspaceId,
-          name: input.name,
-          slug: input.slug,
-          createdAt: now,
-        });
+      await tx.insert(projects).values({
+        id,
+        workspaceId: ctx.workspaceId,
+        name: input.name,
+        slug: input.slug,
+        createdAt: now,
+      });
       await recordAudit(tx, ctx, {
         action: "project.create",
         targetType: "project",
@@ -51,7 +49,7 @@ export async function createProject(ctx: ServiceContext, input: { name: string; 
 }
 
 export async function getProject(ctx: ServiceContext, ref: string) {
-  return projectView(await resolveProject(ctx.db, ctx.workspaceId, ref));
+  return projectView(await resolveProject(ctx, ref));
 }
 
 export async function listProjects(
@@ -93,7 +91,7 @@ export async function updateProject(
   const now = ctx.clock();
   try {
     return await ctx.db.transaction(async (tx) => {
-      const current = await resolveProject(tx, ctx.workspaceId, input.project);
+      const current = await resolveProject({ ...ctx, db: tx }, input.project);
       const changes = {
         ...(input.slug !== undefined ? { slug: input.slug } : {}),
         ...(input.name !== undefined ? { name: input.name } : {}),
@@ -122,7 +120,7 @@ export async function updateProject(
 
 export async function deleteProject(ctx: ServiceContext, ref: string) {
   await ctx.db.transaction(async (tx) => {
-    const project = await resolveProject(tx, ctx.workspaceId, ref);
+    const project = await resolveProject({ ...ctx, db: tx }, ref);
     if (project.deleteProtection) {
       throw new AppError(
         "precondition_failed",

@@ -9,58 +9,62 @@ import {
   type ProjectRow,
   projects,
 } from "../db/schema/index.js";
+import type { AccessCheck } from "../http/permissions.js";
+
+/** Where a lookup happens: which database (or transaction), which tenant, which grant. */
+export interface TenantScope {
+  db: DatabaseOrTransaction;
+  workspaceId: string;
+  access: AccessCheck;
+}
 
 /**
  * Finds a project, app or environment by prefixed id or slug, always inside the caller's
- * workspace: another workspace's objects answer exactly like missing ones.
+ * workspace: another workspace's objects answer exactly like missing ones. Each object found
+ * is checked against the root key's grant before it is returned.
  */
-export async function resolveProject(
-  db: DatabaseOrTransaction,
-  workspaceId: string,
-  ref: string,
-): Promise<ProjectRow> {
-  const [row] = await db
+export async function resolveProject(scope: TenantScope, ref: string): Promise<ProjectRow> {
+  const [row] = await scope.db
     .select()
     .from(projects)
     .where(
       and(
-        eq(projects.workspaceId, workspaceId),
+        eq(projects.workspaceId, scope.workspaceId),
         isId("project", ref) ? eq(projects.id, ref) : eq(projects.slug, ref),
       ),
     )
     .limit(1);
   if (!row) throw notFound(`Project '${ref}'`);
+  scope.access({ projectId: row.id });
   return row;
 }
 
 export async function resolveApp(
-  db: DatabaseOrTransaction,
-  workspaceId: string,
-  projectRef: string,
-  appRef: string,
+  scope: TenantScope,
+  refs: { project: string; app: string },
 ): Promise<{ project: ProjectRow; app: AppRow }> {
-  const project = await resolveProject(db, workspaceId, projectRef);
-  const [app] = await db
+  const project = await resolveProject(scope, refs.project);
+  const [app] = await scope.db
     .select()
     .from(apps)
     .where(
       and(
         eq(apps.projectId, project.id),
-        isId("app", appRef) ? eq(apps.id, appRef) : eq(apps.slug, appRef),
+        isId("app", refs.app) ? eq(apps.id, refs.app) : eq(apps.slug, refs.app),
       ),
     )
     .limit(1);
-  if (!app) throw notFound(`App '${appRef}' in project '${projectRef}'`);
+  if (!app) throw notFound(`App '${refs.app}' in project '${refs.project}'`);
+  scope.access({ projectId: project.id, appId: app.id });
   return { project, app };
 }
 
 export async function resolveEnvironment(
-  db: DatabaseOrTransaction,
-  workspaceId: string,
+  scope: TenantScope,
   refs: { project: string; app: string; environment: string },
 ): Promise<{ project: ProjectRow; app: AppRow; environment: EnvironmentRow }> {
-  const { project, app } = await resolveApp(db, workspaceId, refs.project, refs.app);
-  const [environment] = await db
+  const { project, app } = await resolveApp(scope, refs);
+  const [environment] = await scope.db
     .select()
     .from(environments)
     .where(
@@ -73,5 +77,6 @@ export async function resolveEnvironment(
     )
     .limit(1);
   if (!environment) throw notFound(`Environment '${refs.environment}' of app '${refs.app}'`);
+  scope.access({ projectId: project.id, appId: app.id, environmentId: environment.id });
   return { project, app, environment };
 }

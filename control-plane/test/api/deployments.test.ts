@@ -139,6 +139,7 @@ beforeAll(async () => {
     isApex: false,
     status,
     verificationToken: "token",
+    verificationStartedAt: new Date(start),
     createdAt: new Date(start),
   });
   await api.database.db

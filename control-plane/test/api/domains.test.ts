@@ -1,6 +1,7 @@
 import * as errors from "@unkey/api/models/errors";
 import { beforeAll, describe, expect, it } from "vitest";
 import { systemDnsLookup } from "../../src/services/dns-resolver.js";
+import { runDomainVerificationPass } from "../../src/services/domain-verification.js";
 import { startTestApi, type TestApi, type TestWorkspace } from "../harness/api.js";
 import { startTestDnsServer, type TestDnsServer } from "../harness/dns-server.js";
 
@@ -296,41 +297,68 @@ describe("verifying a domain against real DNS", () => {
     ]);
   });
 
-  it("fails a domain whose records are still missing 24 hours after creation, and refuses to check it again", async () => {
+  it("fails a domain whose records are still missing 24 hours later, and verifyDomain restarts it", async () => {
     const { data } = await workspace.sdk.domains.createDomain({
       ...production,
       domain: "late.verify-example.com",
     });
     const ownership = data.dnsRecords.find((record) => record.type === "TXT")!;
+    const verifier = {
+      db: api.database.db,
+      dns: systemDnsLookup([dns.address]),
+      clock: () => new Date(Date.now() + clockSkewMs),
+      target,
+    };
+    const statusOf = async () =>
+      (await workspace.sdk.domains.getDomain({ domain: data.domainId })).data;
     try {
+      // The background verifier keeps checking; within the window the domain stays verifying.
       clockSkewMs = 23 * hourMs;
-      await workspace.sdk.domains.verifyDomain({ domain: data.domainId });
-      expect((await workspace.sdk.domains.getDomain({ domain: data.domainId })).data.status).toBe(
-        "verifying",
-      );
+      expect(await runDomainVerificationPass(verifier)).toBeGreaterThanOrEqual(1);
+      expect((await statusOf()).status).toBe("verifying");
 
       clockSkewMs = 24 * hourMs + 60_000;
-      await workspace.sdk.domains.verifyDomain({ domain: data.domainId });
-      const failed = await workspace.sdk.domains.getDomain({ domain: data.domainId });
-      expect(failed.data.status).toBe("failed");
-      expect(failed.data.verificationError).toMatch(
+      await runDomainVerificationPass(verifier);
+      const failed = await statusOf();
+      expect(failed.status).toBe("failed");
+      expect(failed.verificationError).toMatch(
         /No TXT record found at _slipway\.late\.verify-example\.com.*24 hour/,
       );
 
-      // Slipway keeps the window anchored at createdAt, so publishing the record late does not
-      // revive the domain: it must be deleted and re-added. (Unkey's docs describe verifyDomain
-      // as restarting a failed domain; Slipway has nowhere to store a restarted window yet.)
+      // A failed domain is left alone by the verifier, even once the record appears...
       dns.setRecord(ownership.name, "TXT", [ownership.value]);
-      const failure = await failureOf(
-        workspace.sdk.domains.verifyDomain({ domain: data.domainId }),
-      );
-      expect(failure).toBeInstanceOf(errors.PreconditionFailedErrorResponse);
-      expect((failure as errors.PreconditionFailedErrorResponse).data$.error.detail).toContain(
-        "delete and re-add",
-      );
-      expect((await workspace.sdk.domains.getDomain({ domain: data.domainId })).data.status).toBe(
-        "failed",
-      );
+      await runDomainVerificationPass(verifier);
+      expect((await statusOf()).status).toBe("failed");
+
+      // ...until verifyDomain restarts it, as the SDK documents: a fresh window and a check.
+      await workspace.sdk.domains.verifyDomain({ domain: data.domainId });
+      const restarted = await statusOf();
+      expect(restarted.status).toBe("verified");
+      expect(restarted.verificationError).toBeUndefined();
+    } finally {
+      clockSkewMs = 0;
+    }
+  });
+
+  it("gives a pending domain a new 24 hour window on verifyDomain", async () => {
+    const { data } = await workspace.sdk.domains.createDomain({
+      ...production,
+      domain: "renewed.verify-example.com",
+    });
+    const verifier = {
+      db: api.database.db,
+      dns: systemDnsLookup([dns.address]),
+      clock: () => new Date(Date.now() + clockSkewMs),
+      target,
+    };
+    try {
+      clockSkewMs = 20 * hourMs;
+      await workspace.sdk.domains.verifyDomain({ domain: data.domainId });
+      // 25 h after creation but only 5 h into the restarted window: still verifying.
+      clockSkewMs = 25 * hourMs;
+      await runDomainVerificationPass(verifier);
+      const domain = (await workspace.sdk.domains.getDomain({ domain: data.domainId })).data;
+      expect(domain.status).toBe("verifying");
     } finally {
       clockSkewMs = 0;
     }

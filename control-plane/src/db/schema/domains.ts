@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, index, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, check, index, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { appRef } from "./apps.js";
 import { createdAt, updatedAt } from "./columns.js";
 import { environmentRef } from "./environments.js";
@@ -23,6 +23,8 @@ export const domains = pgTable(
     isApex: boolean("is_apex").notNull(),
     status: text("status").$type<DomainStatus>().notNull(),
     verificationToken: text("verification_token").notNull(),
+    /** Start of the current 24 hour verification window; verifyDomain restarts it. */
+    verificationStartedAt: timestamp("verification_started_at", { withTimezone: true }).notNull(),
     verificationError: text("verification_error"),
     routingVerified: boolean("routing_verified").notNull().default(false),
     ownershipVerified: boolean("ownership_verified").notNull().default(false),
