@@ -8,7 +8,7 @@
  */
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { writeClusterState } from "./cluster/cluster-state.js";
+import { removeClusterState, writeClusterState } from "./cluster/cluster-state.js";
 import { isPidAlive } from "./cluster/components.js";
 import { startCluster } from "./cluster/start-cluster.js";
 import { stopRecordedCluster } from "./cluster/stop-cluster.js";
@@ -50,7 +50,7 @@ export default async function setup(project?: ProvideTarget): Promise<() => Prom
   const onSignal = () => {
     void cluster
       .stop()
-      .then(() => stopRecordedCluster(stateFile))
+      .then(() => removeClusterState(stateFile))
       .finally(() => process.exit(130));
   };
   process.once("SIGINT", onSignal);
@@ -59,7 +59,7 @@ export default async function setup(project?: ProvideTarget): Promise<() => Prom
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     await cluster.stop();
-    await stopRecordedCluster(stateFile);
+    await removeClusterState(stateFile);
     if (previous === undefined) delete process.env.KUBECONFIG;
     else process.env.KUBECONFIG = previous;
     log("cluster stopped");

@@ -1,4 +1,10 @@
-import { BuildFailedError, ComponentCrashedError, MissingPrerequisiteError } from "../errors.js";
+import { InvalidSettingError } from "../config.js";
+import {
+  BuildFailedError,
+  ComponentCrashedError,
+  MissingPrerequisiteError,
+  ReadinessTimeoutError,
+} from "../errors.js";
 
 /** Runs a CLI entry point: expected failures print their message only, others their stack. */
 export function runCli(main: () => Promise<void>): void {
@@ -7,7 +13,12 @@ export function runCli(main: () => Promise<void>): void {
     (error: unknown) => {
       if (error instanceof MissingPrerequisiteError) {
         console.error(`\nMissing prerequisite: ${error.message}`);
-      } else if (error instanceof ComponentCrashedError || error instanceof BuildFailedError) {
+      } else if (
+        error instanceof ComponentCrashedError ||
+        error instanceof BuildFailedError ||
+        error instanceof ReadinessTimeoutError ||
+        error instanceof InvalidSettingError
+      ) {
         console.error(`\n${error.message}`);
       } else {
         console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));

@@ -131,11 +131,11 @@ export async function waitUntil(
  */
 export async function stopComponents(records: ComponentRecord[], graceMs = 3_000): Promise<void> {
   for (const record of records) {
-    if (isComponentAlive(record)) {
-      signalGroup(record.pid, "SIGTERM");
-      await waitForExit(record, graceMs);
-    }
-    // The group may hold children even when the leader is gone (kubelet's, later).
+    // A dead leader's pid may already belong to someone else: never signal it.
+    if (!isComponentAlive(record)) continue;
+    signalGroup(record.pid, "SIGTERM");
+    await waitForExit(record, graceMs);
+    // The group may hold children that outlive the leader (kubelet's, later).
     signalGroup(record.pid, "SIGKILL");
     await waitForExit(record, 5_000);
   }
