@@ -1,10 +1,10 @@
 export { ensureBinaries, readCompleteBuild } from "./build/build-binaries.js";
 export { compactEtcd } from "./cluster/etcd-compaction.js";
+export { REGION_LABEL, ZONE_LABEL } from "./cluster/fake-nodes.js";
 export { KubeClient } from "./cluster/kube-client.js";
 export { parseKubeconfig } from "./cluster/kubeconfig.js";
-export { REGION_LABEL, ZONE_LABEL } from "./cluster/fake-nodes.js";
-export type { NodeProvider, NodeProviderContext } from "./cluster/node-provider.js";
 export { KwokNodeProvider } from "./cluster/kwok-node-provider.js";
+export type { NodeProvider, NodeProviderContext } from "./cluster/node-provider.js";
 export { type Cluster, startCluster } from "./cluster/start-cluster.js";
 export {
   ETCD_VERSION,

@@ -74,7 +74,10 @@ async function buildInto(settings: TestbedSettings, log: Log): Promise<BuildMani
   const tmpDir = `${settings.binDir}.tmp-${process.pid}`;
   await rm(tmpDir, { recursive: true, force: true });
   await mkdir(tmpDir, { recursive: true });
-  const logFile = join(settings.cacheDir, `build-${new Date().toISOString().replace(/[:.]/g, "-")}.log`);
+  const logFile = join(
+    settings.cacheDir,
+    `build-${new Date().toISOString().replace(/[:.]/g, "-")}.log`,
+  );
   const buildDate = await moduleTime(go, env);
   const started = Date.now();
   log(
@@ -89,7 +92,10 @@ async function buildInto(settings: TestbedSettings, log: Log): Promise<BuildMani
       log(`  ... still building ${step.label} (${s} s)`),
     ).catch(async (error: Error) => {
       await rm(tmpDir, { recursive: true, force: true });
-      throw new BuildFailedError(`building ${step.label} failed: ${error.message}`, await readLogTail(logFile, 40));
+      throw new BuildFailedError(
+        `building ${step.label} failed: ${error.message}`,
+        await readLogTail(logFile, 40),
+      );
     });
     log(`  built ${step.label} in ${Math.round((Date.now() - stepStarted) / 1000)} s`);
   }
@@ -101,7 +107,10 @@ async function buildInto(settings: TestbedSettings, log: Log): Promise<BuildMani
     })
   ).stdout.trim();
   const stageFiles = await Promise.all(
-    KWOK_STAGE_FILES.map(async (rel) => ({ rel, text: await readFile(join(kwokDir, rel), "utf8") })),
+    KWOK_STAGE_FILES.map(async (rel) => ({
+      rel,
+      text: await readFile(join(kwokDir, rel), "utf8"),
+    })),
   );
   await writeFile(join(tmpDir, "kwok-stages.yaml"), makeKwokStagesYaml(KWOK_VERSION, stageFiles));
 
@@ -118,7 +127,9 @@ async function buildInto(settings: TestbedSettings, log: Log): Promise<BuildMani
   // A leftover incomplete directory (killed build from an older layout) would make rename fail.
   await rm(settings.binDir, { recursive: true, force: true });
   await rename(tmpDir, settings.binDir);
-  log(`built all binaries in ${manifest.buildSeconds} s (a cold Go build cache makes this the slow part; rebuilds reuse it)`);
+  log(
+    `built all binaries in ${manifest.buildSeconds} s (a cold Go build cache makes this the slow part; rebuilds reuse it)`,
+  );
   return manifest;
 }
 
@@ -127,7 +138,14 @@ async function moduleTime(go: string, env: NodeJS.ProcessEnv): Promise<string> {
   try {
     const { stdout } = await run(
       go,
-      ["list", "-mod=readonly", "-m", "-f", "{{.Time.UTC.Format \"2006-01-02T15:04:05Z\"}}", "k8s.io/kubernetes"],
+      [
+        "list",
+        "-mod=readonly",
+        "-m",
+        "-f",
+        '{{.Time.UTC.Format "2006-01-02T15:04:05Z"}}',
+        "k8s.io/kubernetes",
+      ],
       { cwd: join(WRAPPERS_DIR, "kubernetes"), env },
     );
     return stdout.trim() || "1970-01-01T00:00:00Z";
@@ -152,7 +170,10 @@ function runLogged(
     child.stderr.pipe(out, { end: false });
     const started = Date.now();
     // CI logs need a sign of life during a 30-minute compile.
-    const heartbeat = setInterval(() => onHeartbeat(Math.round((Date.now() - started) / 1000)), 60_000);
+    const heartbeat = setInterval(
+      () => onHeartbeat(Math.round((Date.now() - started) / 1000)),
+      60_000,
+    );
     child.on("error", (error) => {
       clearInterval(heartbeat);
       out.end();

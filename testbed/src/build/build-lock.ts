@@ -50,7 +50,11 @@ export async function acquireLock(lockDir: string, options: AcquireOptions): Pro
   for (;;) {
     try {
       await mkdir(lockDir);
-      const owner: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+      const owner: LockOwner = {
+        pid: process.pid,
+        host: hostname(),
+        since: new Date().toISOString(),
+      };
       await writeFile(join(lockDir, "owner.json"), JSON.stringify(owner));
       return { release: () => rm(lockDir, { recursive: true, force: true }) };
     } catch (error) {

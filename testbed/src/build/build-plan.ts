@@ -64,7 +64,10 @@ export function makeBuildPlan(outDir: string, buildDate: string): GoBuildStep[] 
       wrapperDir: join(WRAPPERS_DIR, "kwok"),
       packages: ["sigs.k8s.io/kwok/cmd/kwok"],
       output: join(outDir, "kwok"),
-      ldflags: [...strip, `-X sigs.k8s.io/kwok/pkg/consts.Version=${KWOK_VERSION.replace(/^v/, "")}`],
+      ldflags: [
+        ...strip,
+        `-X sigs.k8s.io/kwok/pkg/consts.Version=${KWOK_VERSION.replace(/^v/, "")}`,
+      ],
     },
   ];
 }

@@ -67,12 +67,23 @@ export interface ToolWrapperSpec {
 
 /** A go.mod that uses Go 1.24 `tool` directives so `go mod tidy` keeps exactly the deps of those main packages. */
 export function makeToolWrapperGoMod(spec: ToolWrapperSpec): string {
-  const out: string[] = [GENERATED_HEADER, `module ${spec.module}`, "", `go ${spec.goDirective}`, ""];
+  const out: string[] = [
+    GENERATED_HEADER,
+    `module ${spec.module}`,
+    "",
+    `go ${spec.goDirective}`,
+    "",
+  ];
   if (spec.godebug && spec.godebug.length > 0) out.push(...spec.godebug, "");
   out.push("tool (", ...spec.tools.map((t) => `\t${t}`), ")", "");
   out.push(`require ${spec.require.path} ${spec.require.version}`, "");
   if (spec.replace && spec.replace.length > 0) {
-    out.push("replace (", ...spec.replace.map((r) => `\t${r.from} => ${r.to} ${r.version}`), ")", "");
+    out.push(
+      "replace (",
+      ...spec.replace.map((r) => `\t${r.from} => ${r.to} ${r.version}`),
+      ")",
+      "",
+    );
   }
   return out.join("\n");
 }

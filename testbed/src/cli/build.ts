@@ -6,7 +6,9 @@ runCli(async () => {
   const settings = readSettings(process.env);
   const cached = await readCompleteBuild(settings.binDir);
   if (cached) {
-    log(`Binaries already built in ${settings.binDir} (cold build took ${cached.buildSeconds} s, ${cached.builtAt}).`);
+    log(
+      `Binaries already built in ${settings.binDir} (cold build took ${cached.buildSeconds} s, ${cached.builtAt}).`,
+    );
     return;
   }
   await ensureBinaries(settings, log);

@@ -1,7 +1,7 @@
 import { rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { readSettings } from "../config.js";
 import { stopRecordedCluster } from "../cluster/stop-cluster.js";
+import { readSettings } from "../config.js";
 import { log, runCli } from "./run-cli.js";
 
 runCli(async () => {

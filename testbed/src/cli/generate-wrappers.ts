@@ -29,7 +29,10 @@ runCli(async () => {
   const go = await findGo();
   const env = { ...makeGoEnv(process.env, 2), GOFLAGS: "-mod=mod -buildvcs=false" };
   const releaseGoMod = async (module: string, version: string) => {
-    const { stdout } = await run(go, ["mod", "download", "-json", `${module}@${version}`], { env, cwd: WRAPPERS_DIR });
+    const { stdout } = await run(go, ["mod", "download", "-json", `${module}@${version}`], {
+      env,
+      cwd: WRAPPERS_DIR,
+    });
     return readFile((JSON.parse(stdout) as { GoMod: string }).GoMod, "utf8");
   };
   const write = async (name: string, goMod: string) => {

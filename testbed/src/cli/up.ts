@@ -1,10 +1,14 @@
 import { copyFile, mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { readSettings, REGIONS } from "../config.js";
-import { type ClusterState, readClusterState, writeClusterState } from "../cluster/cluster-state.js";
+import {
+  type ClusterState,
+  readClusterState,
+  writeClusterState,
+} from "../cluster/cluster-state.js";
 import type { ComponentRecord } from "../cluster/components.js";
 import { startCluster } from "../cluster/start-cluster.js";
 import { isRecordedClusterRunning, stopRecordedCluster } from "../cluster/stop-cluster.js";
+import { REGIONS, readSettings } from "../config.js";
 import { log, runCli } from "./run-cli.js";
 
 runCli(async () => {
@@ -14,7 +18,9 @@ runCli(async () => {
 
   const previous = await readClusterState(settings.stateFile);
   if (previous && isRecordedClusterRunning(previous)) {
-    log(`A testbed cluster is already running (${previous.server}, started ${previous.startedAt}).`);
+    log(
+      `A testbed cluster is already running (${previous.server}, started ${previous.startedAt}).`,
+    );
     printUsage(stableKubeconfig, kubectl, previous.etcdUrl);
     return;
   }
@@ -40,7 +46,9 @@ runCli(async () => {
   };
   const interrupted = () => {
     log("\nInterrupted; stopping what was started.");
-    void pendingWrite.then(() => stopRecordedCluster(settings.stateFile)).finally(() => process.exit(130));
+    void pendingWrite
+      .then(() => stopRecordedCluster(settings.stateFile))
+      .finally(() => process.exit(130));
   };
   process.once("SIGINT", interrupted);
   process.once("SIGTERM", interrupted);
@@ -50,7 +58,11 @@ runCli(async () => {
   await pendingWrite;
   await mkdir(dirname(stableKubeconfig), { recursive: true });
   await copyFile(cluster.kubeconfig, stableKubeconfig);
-  await writeClusterState(settings.stateFile, { ...state, server: cluster.server, etcdUrl: cluster.etcdUrl });
+  await writeClusterState(settings.stateFile, {
+    ...state,
+    server: cluster.server,
+    etcdUrl: cluster.etcdUrl,
+  });
 
   log(
     `\nCluster ready in ${cluster.startSeconds.toFixed(1)} s: ${cluster.server}, ` +

@@ -76,7 +76,12 @@ export async function crashError(component: RunningComponent): Promise<Component
   const how = component.exit?.signal
     ? `was killed by ${component.exit.signal}`
     : `exited with code ${component.exit?.code ?? "unknown"}`;
-  return new ComponentCrashedError(component.name, how, component.logFile, await readLogTail(component.logFile));
+  return new ComponentCrashedError(
+    component.name,
+    how,
+    component.logFile,
+    await readLogTail(component.logFile),
+  );
 }
 
 export interface WaitOptions {
@@ -111,7 +116,9 @@ export async function waitUntil(
     }
     if (Date.now() > deadline) {
       const tails = await Promise.all(
-        options.watch.map(async (c) => `--- ${c.name} (${c.logFile}) ---\n${await readLogTail(c.logFile, 10)}`),
+        options.watch.map(
+          async (c) => `--- ${c.name} (${c.logFile}) ---\n${await readLogTail(c.logFile, 10)}`,
+        ),
       );
       throw new ReadinessTimeoutError(
         `timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for ${what}` +

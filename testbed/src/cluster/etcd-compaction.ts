@@ -4,7 +4,10 @@
  * Uses etcd's JSON gateway on its client URL (on by default).
  */
 export async function compactEtcd(etcdUrl: string): Promise<number> {
-  const status = await postJson<{ header: { revision: string } }>(`${etcdUrl}/v3/maintenance/status`, {});
+  const status = await postJson<{ header: { revision: string } }>(
+    `${etcdUrl}/v3/maintenance/status`,
+    {},
+  );
   const revision = Number(status.header.revision);
   await postJson(`${etcdUrl}/v3/kv/compaction`, { revision: String(revision), physical: true });
   return revision;

@@ -26,7 +26,11 @@ export class KwokNodeProvider implements NodeProvider {
     }
     await waitUntil(
       `${nodes.length} kwok nodes to become Ready`,
-      () => nodesReady(context.client, nodes.map((n) => n.name)),
+      () =>
+        nodesReady(
+          context.client,
+          nodes.map((n) => n.name),
+        ),
       { timeoutMs: 60_000, watch: context.running() },
     );
     context.log(

@@ -1,11 +1,11 @@
-import { request as httpsRequest } from "node:https";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { request as httpsRequest } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureBinaries, type Log } from "../build/build-binaries.js";
 import type { TestbedSettings } from "../config.js";
-import { requireOpenssl } from "../prerequisites.js";
 import { makePki } from "../pki/make-pki.js";
+import { requireOpenssl } from "../prerequisites.js";
 import {
   apiserverUrl,
   type ControlPlaneLayout,
@@ -144,12 +144,17 @@ export async function startCluster(options: StartOptions): Promise<Cluster> {
     const kubeconfig = join(workDir, "kubeconfig");
     await Promise.all([
       writeKubeconfig(kubeconfig, "admin", "slipway-admin"),
-      writeKubeconfig(layout.kubeconfigs.controllerManager, "controller-manager", "controller-manager"),
+      writeKubeconfig(
+        layout.kubeconfigs.controllerManager,
+        "controller-manager",
+        "controller-manager",
+      ),
       writeKubeconfig(layout.kubeconfigs.scheduler, "scheduler", "scheduler"),
       writeKubeconfig(layout.kubeconfigs.kwok, "kwok", "kwok"),
     ]);
     const client = KubeClient.fromKubeconfigFile(kubeconfig);
-    const phase = (what: string) => log(`  ${what} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    const phase = (what: string) =>
+      log(`  ${what} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 
     start("etcd", bin("etcd"), makeEtcdArgs(layout));
     await waitUntil("etcd /health", () => httpOk(`${etcdClientUrl(layout)}/health`), {
@@ -161,12 +166,17 @@ export async function startCluster(options: StartOptions): Promise<Cluster> {
     start("kube-apiserver", bin("kube-apiserver"), makeApiserverArgs(layout));
     await waitUntil(
       "kube-apiserver /readyz",
-      async () => (await client.raw("GET", "/readyz", undefined, "application/json", 5_000)).status === 200,
+      async () =>
+        (await client.raw("GET", "/readyz", undefined, "application/json", 5_000)).status === 200,
       { timeoutMs: 120_000, watch: running },
     );
     phase(`kube-apiserver ${build.kubernetes} ready on ${server}`);
 
-    start("kube-controller-manager", bin("kube-controller-manager"), makeControllerManagerArgs(layout));
+    start(
+      "kube-controller-manager",
+      bin("kube-controller-manager"),
+      makeControllerManagerArgs(layout),
+    );
     start("kube-scheduler", bin("kube-scheduler"), makeSchedulerArgs(layout));
     const providers = options.nodeProviders ?? [new KwokNodeProvider(settings.kwokNodes)];
     await Promise.all([
@@ -182,7 +192,8 @@ export async function startCluster(options: StartOptions): Promise<Cluster> {
       waitUntil(
         "the service-account controller to create default/default",
         async () =>
-          (await client.raw("GET", "/api/v1/namespaces/default/serviceaccounts/default")).status === 200,
+          (await client.raw("GET", "/api/v1/namespaces/default/serviceaccounts/default")).status ===
+          200,
         { timeoutMs: 60_000, watch: running },
       ),
       ...providers.map((provider) =>

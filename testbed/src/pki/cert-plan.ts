@@ -42,7 +42,12 @@ export function makeCertPlan(serviceCidr: string): LeafCertSpec[] {
     { name: "controller-manager", commonName: "system:kube-controller-manager", usage: "client" },
     { name: "scheduler", commonName: "system:kube-scheduler", usage: "client" },
     // kwok acts as every fake kubelet (node status, pod status, leases), so it needs broad rights.
-    { name: "kwok", commonName: "kwok-controller", organization: "system:masters", usage: "client" },
+    {
+      name: "kwok",
+      commonName: "kwok-controller",
+      organization: "system:masters",
+      usage: "client",
+    },
     // For the follow-up real-node mode: lets the apiserver reach kubelets for logs/exec.
     {
       name: "apiserver-kubelet-client",

@@ -31,14 +31,37 @@ async function makeLeaf(dir: string, spec: LeafCertSpec): Promise<void> {
   const ext = join(dir, `${spec.name}.ext`);
   await writeFile(ext, makeExtensionFile(spec));
   await openssl(
-    ["req", "-new", ...EC_KEY, "-keyout", `${spec.name}.key`, "-out", `${spec.name}.csr`, "-subj", makeSubject(spec)],
+    [
+      "req",
+      "-new",
+      ...EC_KEY,
+      "-keyout",
+      `${spec.name}.key`,
+      "-out",
+      `${spec.name}.csr`,
+      "-subj",
+      makeSubject(spec),
+    ],
     dir,
   );
   await openssl(
     [
-      "x509", "-req", "-in", `${spec.name}.csr`, "-CA", "ca.crt", "-CAkey", "ca.key",
-      "-set_serial", `0x7${randomBytes(8).toString("hex")}`,
-      "-days", "30", "-extfile", `${spec.name}.ext`, "-out", `${spec.name}.crt`,
+      "x509",
+      "-req",
+      "-in",
+      `${spec.name}.csr`,
+      "-CA",
+      "ca.crt",
+      "-CAkey",
+      "ca.key",
+      "-set_serial",
+      `0x7${randomBytes(8).toString("hex")}`,
+      "-days",
+      "30",
+      "-extfile",
+      `${spec.name}.ext`,
+      "-out",
+      `${spec.name}.crt`,
     ],
     dir,
   );
@@ -49,10 +72,21 @@ export async function makePki(dir: string, serviceCidr: string): Promise<Pki> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await openssl(
     [
-      "req", "-x509", ...EC_KEY, "-keyout", "ca.key", "-out", "ca.crt", "-days", "30",
-      "-subj", "/CN=slipway-testbed-ca",
-      "-addext", "basicConstraints=critical,CA:TRUE",
-      "-addext", "keyUsage=critical,keyCertSign,cRLSign,digitalSignature",
+      "req",
+      "-x509",
+      ...EC_KEY,
+      "-keyout",
+      "ca.key",
+      "-out",
+      "ca.crt",
+      "-days",
+      "30",
+      "-subj",
+      "/CN=slipway-testbed-ca",
+      "-addext",
+      "basicConstraints=critical,CA:TRUE",
+      "-addext",
+      "keyUsage=critical,keyCertSign,cRLSign,digitalSignature",
     ],
     dir,
   );

@@ -36,7 +36,10 @@ describe("build lock", () => {
     const lockDir = join(await tempDir(), "build.lock");
     const dead = spawnSync("true").pid!;
     await mkdir(lockDir);
-    await writeFile(join(lockDir, "owner.json"), JSON.stringify({ pid: dead, host: hostname(), since: "" }));
+    await writeFile(
+      join(lockDir, "owner.json"),
+      JSON.stringify({ pid: dead, host: hostname(), since: "" }),
+    );
     const lock = await acquireLock(lockDir, { timeoutMs: 2_000, pollMs: 20 });
     await lock.release();
   });
@@ -44,7 +47,9 @@ describe("build lock", () => {
   it("gives up with a clear error when a live owner holds it too long", async () => {
     const lockDir = join(await tempDir(), "build.lock");
     const held = await acquireLock(lockDir, { timeoutMs: 1_000 });
-    await expect(acquireLock(lockDir, { timeoutMs: 200, pollMs: 20 })).rejects.toThrow(/held by pid/);
+    await expect(acquireLock(lockDir, { timeoutMs: 200, pollMs: 20 })).rejects.toThrow(
+      /held by pid/,
+    );
     await held.release();
   });
 });

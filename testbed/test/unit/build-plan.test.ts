@@ -20,7 +20,9 @@ describe("build plan", () => {
   it("builds every binary the cluster needs, static and reproducibly, from the pinned go.sum", () => {
     const plan = makeBuildPlan("/out", "2026-01-01T00:00:00Z");
     const outputs = plan.flatMap((step) =>
-      step.output.endsWith("/") ? step.packages.map((p) => p.split("/").pop()) : [step.output.split("/").pop()],
+      step.output.endsWith("/")
+        ? step.packages.map((p) => p.split("/").pop())
+        : [step.output.split("/").pop()],
     );
     expect(outputs.sort()).toEqual([...BINARY_NAMES].sort());
     const args = makeGoBuildArgs(plan[0]!, 2);

@@ -11,7 +11,13 @@ import {
 const layout: ControlPlaneLayout = {
   workDir: "/w",
   etcdDataDir: "/w/etcd",
-  ports: { etcdClient: 1001, etcdPeer: 1002, apiserver: 1003, controllerManager: 1004, scheduler: 1005 },
+  ports: {
+    etcdClient: 1001,
+    etcdPeer: 1002,
+    apiserver: 1003,
+    controllerManager: 1004,
+    scheduler: 1005,
+  },
   serviceCidr: "10.96.0.0/16",
   podCidr: "10.244.0.0/16",
   pki: {

@@ -1,9 +1,14 @@
+import { execFileSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { execFileSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
-import { isComponentAlive, startComponent, stopComponents, waitUntil } from "../../src/cluster/components.js";
+import {
+  isComponentAlive,
+  startComponent,
+  stopComponents,
+  waitUntil,
+} from "../../src/cluster/components.js";
 import { ComponentCrashedError, ReadinessTimeoutError } from "../../src/errors.js";
 
 const dirs: string[] = [];
@@ -19,7 +24,12 @@ async function tempDir() {
 describe("component processes", () => {
   it("a component that crashes is reported with the tail of its log, not waited on", async () => {
     const dir = await tempDir();
-    const crashing = startComponent("fake-apiserver", "/bin/sh", ["-c", "echo 'bind: address already in use'; exit 3"], join(dir, "a.log"));
+    const crashing = startComponent(
+      "fake-apiserver",
+      "/bin/sh",
+      ["-c", "echo 'bind: address already in use'; exit 3"],
+      join(dir, "a.log"),
+    );
     const started = Date.now();
     const error = await waitUntil("something that never happens", async () => false, {
       timeoutMs: 30_000,
@@ -35,7 +45,11 @@ describe("component processes", () => {
     const dir = await tempDir();
     const sleeper = startComponent("sleeper", "/bin/sleep", ["30"], join(dir, "s.log"));
     await expect(
-      waitUntil("the moon", async () => false, { timeoutMs: 300, intervalMs: 50, watch: [sleeper] }),
+      waitUntil("the moon", async () => false, {
+        timeoutMs: 300,
+        intervalMs: 50,
+        watch: [sleeper],
+      }),
     ).rejects.toThrow(ReadinessTimeoutError);
     await stopComponents([sleeper]);
   });
@@ -43,8 +57,16 @@ describe("component processes", () => {
   it("stopping kills the component's whole process group", async () => {
     const dir = await tempDir();
     // The shell's child keeps running if only the shell were killed.
-    const parent = startComponent("parent", "/bin/sh", ["-c", "sleep 60 & wait"], join(dir, "p.log"));
-    await waitUntil("child to start", async () => isComponentAlive(parent), { timeoutMs: 2_000, watch: [] });
+    const parent = startComponent(
+      "parent",
+      "/bin/sh",
+      ["-c", "sleep 60 & wait"],
+      join(dir, "p.log"),
+    );
+    await waitUntil("child to start", async () => isComponentAlive(parent), {
+      timeoutMs: 2_000,
+      watch: [],
+    });
     await new Promise((r) => setTimeout(r, 200));
     await stopComponents([parent], 2_000);
     expect(isComponentAlive(parent)).toBe(false);
@@ -54,6 +76,9 @@ describe("component processes", () => {
         .toString()
         .split("\n")
         .filter((stat) => stat.trim() && !stat.trim().startsWith("Z"));
-    await waitUntil("the group to be gone", async () => livingInGroup().length === 0, { timeoutMs: 3_000, watch: [] });
+    await waitUntil("the group to be gone", async () => livingInGroup().length === 0, {
+      timeoutMs: 3_000,
+      watch: [],
+    });
   });
 });

@@ -10,7 +10,10 @@ describe("fake nodes", () => {
   });
 
   it("registers nodes that kwok will manage and the scheduler can place pods on", () => {
-    const node = makeFakeNodeManifest({ name: "kwok-eu-1-0", region: "eu-1", zone: "eu-1a" }, "v1.34.4") as {
+    const node = makeFakeNodeManifest(
+      { name: "kwok-eu-1-0", region: "eu-1", zone: "eu-1a" },
+      "v1.34.4",
+    ) as {
       metadata: { annotations: Record<string, string>; labels: Record<string, string> };
       spec: { taints?: unknown[] };
       status: { allocatable: Record<string, string> };

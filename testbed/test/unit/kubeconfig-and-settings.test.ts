@@ -26,7 +26,9 @@ describe("settings", () => {
   it("caches outside the repo, under ~/.cache/slipway by default, one directory per pinned version", () => {
     const s = readSettings({}, "/home/dev");
     expect(s.cacheDir).toBe("/home/dev/.cache/slipway");
-    expect(s.binDir).toMatch(/^\/home\/dev\/\.cache\/slipway\/k8s-v1\.34\.\d+-etcd-v3\.6\.\d+-kwok-v/);
+    expect(s.binDir).toMatch(
+      /^\/home\/dev\/\.cache\/slipway\/k8s-v1\.34\.\d+-etcd-v3\.6\.\d+-kwok-v/,
+    );
     expect(s.kwokNodes).toBe(4);
   });
 

@@ -29,12 +29,30 @@ describe("certificates", () => {
     dirs.push(dir);
     const pki = await makePki(join(dir, "pki"), "10.96.0.0/16");
     for (const name of ["apiserver", "admin", "controller-manager", "scheduler", "kwok"]) {
-      const { stdout } = await run("openssl", ["verify", "-CAfile", pki.caCert, pki.cert(name).cert]);
+      const { stdout } = await run("openssl", [
+        "verify",
+        "-CAfile",
+        pki.caCert,
+        pki.cert(name).cert,
+      ]);
       expect(stdout).toContain(": OK");
     }
-    const { stdout: subject } = await run("openssl", ["x509", "-in", pki.cert("admin").cert, "-noout", "-subject"]);
+    const { stdout: subject } = await run("openssl", [
+      "x509",
+      "-in",
+      pki.cert("admin").cert,
+      "-noout",
+      "-subject",
+    ]);
     expect(subject).toMatch(/O\s*=\s*system:masters/);
-    const { stdout: pub } = await run("openssl", ["pkey", "-pubin", "-in", pki.serviceAccountPub, "-noout", "-text"]);
+    const { stdout: pub } = await run("openssl", [
+      "pkey",
+      "-pubin",
+      "-in",
+      pki.serviceAccountPub,
+      "-noout",
+      "-text",
+    ]);
     expect(pub).toMatch(/prime256v1|P-256/);
   });
 });

@@ -15,7 +15,9 @@ describe("prerequisites", () => {
   });
 
   it("without openssl, says to install openssl", async () => {
-    await expect(requireOpenssl({ PATH: "/nonexistent" })).rejects.toThrow(/apt-get install openssl/);
+    await expect(requireOpenssl({ PATH: "/nonexistent" })).rejects.toThrow(
+      /apt-get install openssl/,
+    );
     expect(await requireOpenssl()).toMatch(/OpenSSL/i);
   });
 });

@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   makeKubernetesWrapperGoMod,
-  parseGodebugLines,
   parseGoDirective,
+  parseGodebugLines,
   parseStagingModules,
   stagingVersionFor,
 } from "../../src/build/wrapper-gomod.js";
@@ -31,7 +31,9 @@ describe("wrapper go.mod generation", () => {
   it("replaces every staging module of the release with its v0 tag", () => {
     expect(parseStagingModules(releaseGoMod)).toEqual(["k8s.io/api", "k8s.io/apimachinery"]);
     expect(stagingVersionFor("v1.34.4")).toBe("v0.34.4");
-    const goMod = makeKubernetesWrapperGoMod("v1.34.4", releaseGoMod, ["k8s.io/kubernetes/cmd/kubectl"]);
+    const goMod = makeKubernetesWrapperGoMod("v1.34.4", releaseGoMod, [
+      "k8s.io/kubernetes/cmd/kubectl",
+    ]);
     expect(goMod).toContain("require k8s.io/kubernetes v1.34.4");
     expect(goMod).toContain("\tk8s.io/api => k8s.io/api v0.34.4");
     expect(goMod).toContain("\tk8s.io/apimachinery => k8s.io/apimachinery v0.34.4");
@@ -54,8 +56,12 @@ describe("wrapper go.mod generation", () => {
 
   it("the committed wrapper modules pin the versions the testbed says it runs", () => {
     const k8s = readFileSync(join(WRAPPERS_DIR, "kubernetes", "go.mod"), "utf8");
-    expect(k8s).toMatch(new RegExp(`k8s\\.io/kubernetes ${KUBERNETES_VERSION.replace(/\./g, "\\.")}\\b`));
-    expect(k8s).toContain(`k8s.io/client-go => k8s.io/client-go ${stagingVersionFor(KUBERNETES_VERSION)}`);
+    expect(k8s).toMatch(
+      new RegExp(`k8s\\.io/kubernetes ${KUBERNETES_VERSION.replace(/\./g, "\\.")}\\b`),
+    );
+    expect(k8s).toContain(
+      `k8s.io/client-go => k8s.io/client-go ${stagingVersionFor(KUBERNETES_VERSION)}`,
+    );
     expect(k8s).toMatch(/^godebug default=go1\.24$/m);
     expect(readFileSync(join(WRAPPERS_DIR, "etcd", "go.mod"), "utf8")).toContain(
       `go.etcd.io/etcd/server/v3 ${ETCD_VERSION}`,
