@@ -1,0 +1,13 @@
+import { readFile } from "node:fs/promises";
+import { describe, expect, it } from "vitest";
+import { renderDeploymentCrdYaml } from "./render-crds.js";
+
+describe("crds/deployment.yaml", () => {
+  it("is exactly what the shared schema generates (run `npm run generate-crds`)", async () => {
+    const committed = await readFile(
+      new URL("../../../crds/deployment.yaml", import.meta.url),
+      "utf8",
+    );
+    expect(committed).toBe(renderDeploymentCrdYaml());
+  });
+});

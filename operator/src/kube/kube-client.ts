@@ -1,0 +1,187 @@
+import type { IncomingMessage } from "node:http";
+import { Agent, request } from "node:https";
+import type { KubeConnection } from "./kubeconfig.js";
+
+export const FIELD_MANAGER = "slipway-operator";
+
+export type ContentType =
+  | "application/json"
+  | "application/merge-patch+json"
+  | "application/apply-patch+yaml";
+
+/** A non-2xx answer of the apiserver, with its Status reason when it sent one. */
+export class KubeApiError extends Error {
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly status: number,
+    readonly reason: string,
+    detail: string,
+  ) {
+    super(`${method} ${path} -> HTTP ${status} ${reason}: ${detail.slice(0, 500)}`);
+    this.name = "KubeApiError";
+  }
+}
+
+export const isNotFound = (error: unknown) => error instanceof KubeApiError && error.status === 404;
+export const isConflict = (error: unknown) => error instanceof KubeApiError && error.status === 409;
+
+export interface RequestRecord {
+  method: string;
+  path: string;
+  status: number;
+}
+
+/** Everything the operator needs from the apiserver; tests wrap it to count or fail requests. */
+export interface KubeApi {
+  get<T>(path: string): Promise<T>;
+  /** Returns undefined for 404. */
+  find<T>(path: string): Promise<T | undefined>;
+  /** Server-side apply under FIELD_MANAGER, forcing ownership of the fields it sends. */
+  apply<T>(path: string, body: unknown): Promise<T>;
+  create<T>(path: string, body: unknown): Promise<T>;
+  replace<T>(path: string, body: unknown): Promise<T>;
+  /** Deletes; a 404 is success (cleanup is idempotent). */
+  remove(path: string): Promise<void>;
+  /** Opens a watch; resolves with the response stream of newline-delimited JSON events. */
+  openWatch(path: string, signal: AbortSignal): Promise<IncomingMessage>;
+}
+
+/**
+ * A small HTTPS client for the apiserver with the kubeconfig's client certificate or token.
+ * Every finished request is reported to `onRequest` (metrics, write counting in tests).
+ */
+export class KubeClient implements KubeApi {
+  private readonly agent: Agent;
+
+  constructor(
+    readonly connection: KubeConnection,
+    private readonly onRequest: (record: RequestRecord) => void = () => undefined,
+    private readonly timeoutMs = 30_000,
+  ) {
+    this.agent = new Agent({
+      keepAlive: true,
+      ca: connection.caPem,
+      cert: connection.certPem,
+      key: connection.keyPem,
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  async get<T>(path: string): Promise<T> {
+    return this.send<T>("GET", path);
+  }
+
+  async find<T>(path: string): Promise<T | undefined> {
+    try {
+      return await this.send<T>("GET", path);
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  apply<T>(path: string, body: unknown): Promise<T> {
+    const sep = path.includes("?") ? "&" : "?";
+    const query = `fieldManager=${FIELD_MANAGER}&force=true`;
+    return this.send<T>("PATCH", `${path}${sep}${query}`, body, "application/apply-patch+yaml");
+  }
+
+  create<T>(path: string, body: unknown): Promise<T> {
+    return this.send<T>("POST", path, body);
+  }
+
+  replace<T>(path: string, body: unknown): Promise<T> {
+    return this.send<T>("PUT", path, body);
+  }
+
+  async remove(path: string): Promise<void> {
+    try {
+      await this.send("DELETE", path, {
+        apiVersion: "v1",
+        kind: "DeleteOptions",
+        propagationPolicy: "Background",
+      });
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+  }
+
+  async send<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType: ContentType = "application/json",
+  ): Promise<T> {
+    const res = await this.open(method, path, body, contentType, this.timeoutMs);
+    const text = await readAll(res);
+    const status = res.statusCode ?? 0;
+    this.onRequest({ method, path, status });
+    if (status < 200 || status >= 300) {
+      let reason = "";
+      try {
+        reason = (JSON.parse(text) as { reason?: string }).reason ?? "";
+      } catch {
+        // not a Status object
+      }
+      throw new KubeApiError(method, path, status, reason, text);
+    }
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  async openWatch(path: string, signal: AbortSignal): Promise<IncomingMessage> {
+    // No socket timeout: the apiserver ends the watch itself after timeoutSeconds.
+    const res = await this.open("GET", path, undefined, "application/json", 0, signal);
+    const status = res.statusCode ?? 0;
+    this.onRequest({ method: "WATCH", path, status });
+    if (status !== 200) {
+      const text = await readAll(res);
+      throw new KubeApiError("GET", path, status, status === 410 ? "Expired" : "", text);
+    }
+    return res;
+  }
+
+  private open(
+    method: string,
+    path: string,
+    body: unknown,
+    contentType: ContentType,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<IncomingMessage> {
+    const url = new URL(path, this.connection.server);
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    return new Promise((resolve, reject) => {
+      const req = request(url, {
+        method,
+        agent: this.agent,
+        signal,
+        timeout: timeoutMs || undefined,
+        headers: {
+          accept: "application/json",
+          ...(this.connection.token ? { authorization: `Bearer ${this.connection.token}` } : {}),
+          ...(payload === undefined
+            ? {}
+            : { "content-type": contentType, "content-length": Buffer.byteLength(payload) }),
+        },
+      });
+      req.on("response", resolve);
+      req.on("timeout", () => req.destroy(new Error(`${method} ${url.pathname} timed out`)));
+      req.on("error", reject);
+      if (payload !== undefined) req.write(payload);
+      req.end();
+    });
+  }
+}
+
+function readAll(res: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on("data", (chunk: Buffer) => chunks.push(chunk));
+    res.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    res.on("error", reject);
+  });
+}

@@ -1,0 +1,67 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import {
+  DEPLOYMENT_API_VERSION,
+  DEPLOYMENT_KIND,
+  type SlipwayDeploymentInput,
+  type SlipwayDeploymentSpecInput,
+} from "@slipway/shared";
+import { KubeClient, type RequestRecord } from "../src/kube/kube-client.js";
+import { loadKubeConnection } from "../src/kube/kubeconfig.js";
+
+/** A client for the cluster the testbed global setup started; `requests` records every call. */
+export function testClient(requests?: RequestRecord[]): KubeClient {
+  if (!process.env.KUBECONFIG) throw new Error("the testbed global setup did not set KUBECONFIG");
+  return new KubeClient(loadKubeConnection(process.env), (r) => requests?.push(r));
+}
+
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 90_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      lastError = error;
+    }
+    await sleep(250);
+  }
+  throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ""}`);
+}
+
+export async function freshNamespace(kube: KubeClient, prefix: string): Promise<string> {
+  const ns = await kube.create<{ metadata: { name: string } }>("/api/v1/namespaces", {
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: { generateName: `${prefix}-` },
+  });
+  return ns.metadata.name;
+}
+
+export const crPath = (ns: string, name = "") =>
+  `/apis/slipway.dev/v1alpha1/namespaces/${ns}/deployments${name ? `/${name}` : ""}`;
+
+export function sampleDeployment(
+  name: string,
+  spec: Partial<SlipwayDeploymentSpecInput> = {},
+): SlipwayDeploymentInput {
+  return {
+    apiVersion: DEPLOYMENT_API_VERSION,
+    kind: DEPLOYMENT_KIND,
+    metadata: { name },
+    spec: {
+      image: "registry.invalid/acme/api@sha256:0123",
+      workspaceId: "ws_test",
+      projectId: "prj_test",
+      appId: "app_test",
+      environmentId: "env_test",
+      environmentSlug: "production",
+      regions: [{ name: "eu-1", replicas: { min: 2, max: 4 } }],
+      ...spec,
+    },
+  };
+}

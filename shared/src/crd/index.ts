@@ -1,0 +1,4 @@
+export * from "./deployment-crd.js";
+export * from "./deployment-schema.js";
+export * from "./deployment-types.js";
+export * from "./schema-types.js";
