@@ -1,0 +1,219 @@
+import {
+  type DeploymentCondition,
+  type DeploymentPhase,
+  deploymentConditionTypes,
+  type InstanceStatus,
+  type RegionStatus,
+  type SlipwayDeployment,
+  type SlipwayDeploymentStatus,
+} from "@slipway/shared";
+import { SLIPWAY_REGION_LABEL } from "../desired/names.js";
+import { type Reason, reasons } from "./reasons.js";
+
+/** The fields of apps/v1 Deployment and Pod the status is computed from. */
+export interface ObservedWorkload {
+  metadata: { generation?: number };
+  spec?: { replicas?: number };
+  status?: {
+    observedGeneration?: number;
+    replicas?: number;
+    readyReplicas?: number;
+    updatedReplicas?: number;
+    conditions?: { type: string; status: string; reason?: string }[];
+  };
+}
+
+export interface ObservedPod {
+  metadata: { name: string; labels?: Record<string, string>; deletionTimestamp?: string };
+  status?: {
+    phase?: string;
+    podIP?: string;
+    conditions?: { type: string; status: string }[];
+    containerStatuses?: { state?: { waiting?: { reason?: string } } }[];
+  };
+}
+
+export interface ObservedRegion {
+  name: string;
+  workload?: ObservedWorkload;
+  pods: ObservedPod[];
+}
+
+/** A failure of the reconcile itself, reported as Degraded. */
+export interface ReconcileFailure {
+  reason: Reason;
+  message: string;
+}
+
+const FAILING_WAIT_REASONS = new Set([
+  "CrashLoopBackOff",
+  "ImagePullBackOff",
+  "ErrImagePull",
+  "CreateContainerConfigError",
+  "InvalidImageName",
+]);
+
+function instanceOf(pod: ObservedPod, region: string): InstanceStatus {
+  return {
+    name: pod.metadata.name,
+    ...(pod.status?.podIP ? { ip: pod.status.podIP } : {}),
+    region: pod.metadata.labels?.[SLIPWAY_REGION_LABEL] ?? region,
+    phase: pod.status?.phase ?? "Pending",
+    ready: pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True") ?? false,
+  };
+}
+
+function regionStatus(region: ObservedRegion): RegionStatus {
+  const instances = region.pods
+    .filter((pod) => !pod.metadata.deletionTimestamp)
+    .map((pod) => instanceOf(pod, region.name))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return {
+    name: region.name,
+    replicas: region.workload?.status?.replicas ?? 0,
+    readyReplicas: region.workload?.status?.readyReplicas ?? 0,
+    instances,
+  };
+}
+
+function workloadSettled(workload: ObservedWorkload | undefined): boolean {
+  return (
+    workload !== undefined &&
+    (workload.status?.observedGeneration ?? 0) >= (workload.metadata.generation ?? 0)
+  );
+}
+
+interface Verdict {
+  phase: DeploymentPhase;
+  ready: [boolean, Reason, string];
+  progressing: [boolean, Reason, string];
+  degraded: [boolean, Reason, string];
+}
+
+function judge(
+  cr: SlipwayDeployment,
+  regions: ObservedRegion[],
+  failure?: ReconcileFailure,
+): Verdict {
+  const ok: [boolean, Reason, string] = [false, reasons.asExpected, ""];
+  if (failure) {
+    return {
+      phase: "Degraded",
+      ready: [false, failure.reason, failure.message],
+      progressing: [false, failure.reason, failure.message],
+      degraded: [true, failure.reason, failure.message],
+    };
+  }
+  if (cr.spec.desiredState === "idle") {
+    const stopped = regions.every(
+      (r) => workloadSettled(r.workload) && (r.workload?.status?.replicas ?? 0) === 0,
+    );
+    return stopped
+      ? {
+          phase: "Idle",
+          ready: [false, reasons.idle, "scaled to zero"],
+          progressing: [false, reasons.idle, "scaled to zero"],
+          degraded: ok,
+        }
+      : {
+          phase: "Progressing",
+          ready: [false, reasons.scalingToZero, "stopping instances"],
+          progressing: [true, reasons.scalingToZero, "stopping instances"],
+          degraded: ok,
+        };
+  }
+  const failing = regions.flatMap((r) =>
+    r.pods.flatMap((pod) =>
+      (pod.status?.containerStatuses ?? [])
+        .map((c) => c.state?.waiting?.reason)
+        .filter((reason): reason is string => !!reason && FAILING_WAIT_REASONS.has(reason))
+        .map((reason) => `${pod.metadata.name}: ${reason}`),
+    ),
+  );
+  const deadline = regions.find((r) =>
+    r.workload?.status?.conditions?.some(
+      (c) => c.type === "Progressing" && c.reason === "ProgressDeadlineExceeded",
+    ),
+  );
+  const waiting = cr.spec.regions
+    .map((spec) => {
+      const observed = regions.find((r) => r.name === spec.name)?.workload;
+      const ready = observed?.status?.readyReplicas ?? 0;
+      const settled = workloadSettled(observed);
+      return settled && ready >= spec.replicas.min
+        ? undefined
+        : `${spec.name} ${ready}/${spec.replicas.min} ready`;
+    })
+    .filter((line): line is string => line !== undefined);
+  const degraded: [boolean, Reason, string] = deadline
+    ? [
+        true,
+        reasons.progressDeadlineExceeded,
+        `region ${deadline.name} exceeded its progress deadline`,
+      ]
+    : failing.length > 0
+      ? [true, reasons.instancesFailing, failing.sort().join(", ")]
+      : ok;
+  if (waiting.length === 0) {
+    return {
+      phase: "Ready",
+      ready: [true, reasons.available, "every region has its minimum of ready instances"],
+      progressing: [false, reasons.rolloutComplete, ""],
+      degraded,
+    };
+  }
+  const message = `waiting for ${waiting.join(", ")}`;
+  return {
+    phase: degraded[0] ? "Degraded" : "Progressing",
+    ready: [false, reasons.rolloutInProgress, message],
+    progressing: [true, reasons.rolloutInProgress, message],
+    degraded,
+  };
+}
+
+function condition(
+  type: string,
+  [value, reason, message]: [boolean, Reason, string],
+  cr: SlipwayDeployment,
+  now: Date,
+): DeploymentCondition {
+  const status = value ? "True" : "False";
+  const previous = cr.status?.conditions?.find((c) => c.type === type);
+  // The transition time moves only when the status flips, as in metav1.Condition.
+  const lastTransitionTime =
+    previous?.status === status && previous.lastTransitionTime
+      ? previous.lastTransitionTime
+      : now.toISOString().replace(/\.\d{3}Z$/, "Z");
+  return {
+    type,
+    status,
+    observedGeneration: cr.metadata.generation ?? 0,
+    lastTransitionTime,
+    reason,
+    message,
+  };
+}
+
+/** The status the CR should have given what was observed. Pure; `now` stamps transitions. */
+export function makeStatus(
+  cr: SlipwayDeployment,
+  observed: ObservedRegion[],
+  now: Date,
+  failure?: ReconcileFailure,
+): SlipwayDeploymentStatus {
+  const verdict = judge(cr, observed, failure);
+  const regions = cr.spec.regions.map((spec) =>
+    regionStatus(observed.find((r) => r.name === spec.name) ?? { name: spec.name, pods: [] }),
+  );
+  return {
+    observedGeneration: cr.metadata.generation ?? 0,
+    phase: verdict.phase,
+    readyReplicas: regions.reduce((sum, r) => sum + r.readyReplicas, 0),
+    conditions: [
+      condition(deploymentConditionTypes.ready, verdict.ready, cr, now),
+      condition(deploymentConditionTypes.progressing, verdict.progressing, cr, now),
+      condition(deploymentConditionTypes.degraded, verdict.degraded, cr, now),
+    ],
+    regions,
+  };
+}
