@@ -1,0 +1,245 @@
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, posix } from "node:path";
+import { createInterface } from "node:readline";
+import {
+  BuildError,
+  type BuildEvent,
+  type BuildRequest,
+  type BuildResult,
+  isBuildError,
+} from "@slipway/shared";
+import { resolveDockerfile, safeRelativePath } from "../dockerfile/resolve-dockerfile.js";
+import { listSourceTree } from "../source/list-files.js";
+import { prepareSource } from "../source/prepare-source.js";
+import { makeBuildctlArgs, readPushedDigest } from "./buildctl-args.js";
+import { classifyFailure } from "./classify-failure.js";
+import { ProgressTracker } from "./progress.js";
+import { makeSecretPlan } from "./secrets.js";
+
+export interface BuilderDeps {
+  /** Path of the buildctl binary. */
+  buildctl: string;
+  /** buildkitd's address, e.g. unix:///run/buildkit/buildkitd.sock. */
+  addr: string;
+  fetch: typeof globalThis.fetch;
+  now: () => Date;
+  /** Registry credentials for buildctl (a directory with config.json), if the registry needs them. */
+  dockerConfigDir?: string | undefined;
+  /** Time limit of one build. */
+  timeoutSeconds?: number;
+  /** Where temporary files go (default: the OS temp dir). */
+  workDir?: string;
+}
+
+export interface BuildOptions {
+  onEvent?: (event: BuildEvent) => void;
+  signal?: AbortSignal;
+}
+
+/** After SIGTERM (buildctl then cancels the solve itself), SIGKILL the group after this. */
+const KILL_GRACE_MS = 800;
+const STDERR_KEPT = 64 * 1024;
+
+/**
+ * Builds the request's image with buildctl against a running buildkitd and pushes it. The edge
+ * of the builder: every decision (paths, argv, secrets, events, error mapping) is made by the
+ * pure modules it calls.
+ */
+export async function runBuild(
+  request: BuildRequest,
+  deps: BuilderDeps,
+  options: BuildOptions = {},
+): Promise<BuildResult> {
+  const started = deps.now();
+  const timeout = AbortSignal.timeout((deps.timeoutSeconds ?? 1800) * 1000);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  const secrets = makeSecretPlan(request.env);
+  const tag = request.tag ?? request.deploymentId;
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag)) {
+    throw new BuildError("invalid_request", `"${tag}" is not a valid image tag.`);
+  }
+  if (!/^[a-z0-9.-]+(?::\d+)?\/[a-z0-9._/-]+$/.test(request.imageRepository)) {
+    throw new BuildError(
+      "invalid_request",
+      `"${request.imageRepository}" is not a valid image repository (registry/name, lower case).`,
+    );
+  }
+  const cancelledError = () =>
+    timeout.aborted
+      ? new BuildError(
+          "timed_out",
+          `The build took longer than ${deps.timeoutSeconds ?? 1800} s and was stopped.`,
+        )
+      : new BuildError("cancelled", "The build was cancelled.");
+  if (signal.aborted) throw cancelledError();
+
+  const source = await prepareSource(request.source, {
+    fetch: deps.fetch,
+    signal,
+    workDir: deps.workDir,
+  }).catch((error: unknown) => {
+    throw signal.aborted && !isBuildError(error) ? cancelledError() : error;
+  });
+  const scratch = await mkdtemp(join(deps.workDir ?? tmpdir(), "slipway-build-"));
+  try {
+    const { contextPath, dockerfilePath } = await locateDockerfile(source.root, request);
+    const contextDir = join(source.root, contextPath);
+    const dockerfileFile = join(source.root, dockerfilePath);
+    const content = await readFile(dockerfileFile, "utf8");
+    if (content.split("\n").every((line) => /^\s*(#.*)?$/.test(line))) {
+      // BuildKit says "file with no instructions"; saying it before a round trip is clearer.
+      throw new BuildError(
+        "dockerfile_empty",
+        `The Dockerfile "${dockerfilePath}" is empty: it has no instructions.`,
+        {
+          hint: "Add at least a FROM instruction.",
+        },
+      );
+    }
+    const metadataFile = join(scratch, "metadata.json");
+    const args = makeBuildctlArgs({
+      addr: deps.addr,
+      contextDir,
+      dockerfileDir: join(dockerfileFile, ".."),
+      dockerfileName: posix.basename(dockerfilePath),
+      imageName: `${request.imageRepository}:${tag}`,
+      cacheRef: request.cacheRef,
+      metadataFile,
+      secretArgs: secrets.args,
+    });
+    const tracker = new ProgressTracker(secrets.redact);
+    const outcome = await runBuildctl(
+      deps,
+      args,
+      secrets.childEnv,
+      tracker,
+      signal,
+      options.onEvent,
+    );
+    for (const event of tracker.flush(deps.now().toISOString())) options.onEvent?.(event);
+    if (signal.aborted) throw cancelledError();
+    if (outcome.exitCode !== 0) {
+      throw classifyFailure({
+        exitCode: outcome.exitCode,
+        stderr: secrets.redact(outcome.stderr),
+        failedStep: tracker.failedStep(),
+        anyStepStarted: tracker.timings().length > 0 || outcome.anyEvent,
+      });
+    }
+    const metadata = JSON.parse(await readFile(metadataFile, "utf8")) as Record<string, unknown>;
+    const digest = readPushedDigest(metadata);
+    if (!digest) {
+      throw new BuildError(
+        "registry_push_failed",
+        "BuildKit finished but reported no pushed image digest.",
+        {
+          raw: JSON.stringify(metadata),
+        },
+      );
+    }
+    const steps = tracker.timings();
+    return {
+      imageRef: `${request.imageRepository}@${digest}`,
+      digest,
+      taggedRef: `${request.imageRepository}:${tag}`,
+      steps,
+      cachedSteps: steps.filter((step) => step.cached).length,
+      durationSeconds: (deps.now().getTime() - started.getTime()) / 1000,
+    };
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+    await source.dispose();
+  }
+}
+
+async function locateDockerfile(root: string, request: BuildRequest) {
+  const contextPath = safeRelativePath("root directory", request.rootDirectory || ".");
+  const configured = request.dockerfile?.trim() ? request.dockerfile : "Dockerfile";
+  const dockerfilePath = safeRelativePath("dockerfile path", posix.join(contextPath, configured));
+  const [contextInfo, fileInfo] = await Promise.all([
+    stat(join(root, contextPath)).catch(() => undefined),
+    stat(join(root, dockerfilePath)).catch(() => undefined),
+  ]);
+  if (contextInfo?.isDirectory() && fileInfo?.isFile()) return { contextPath, dockerfilePath };
+  // Not where the settings say: list the tree so the error can suggest what exists.
+  const tree = await listSourceTree(root);
+  return resolveDockerfile(request, tree.files, tree.directories);
+}
+
+interface BuildctlOutcome {
+  exitCode: number | null;
+  stderr: string;
+  anyEvent: boolean;
+}
+
+function runBuildctl(
+  deps: BuilderDeps,
+  args: string[],
+  secretEnv: Record<string, string>,
+  tracker: ProgressTracker,
+  signal: AbortSignal,
+  onEvent: ((event: BuildEvent) => void) | undefined,
+): Promise<BuildctlOutcome> {
+  return new Promise((resolve, reject) => {
+    // Only what buildctl needs: secrets live in this environment and nowhere else.
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: process.env.HOME ?? "/root",
+      ...(deps.dockerConfigDir ? { DOCKER_CONFIG: deps.dockerConfigDir } : {}),
+      ...secretEnv,
+    };
+    // Its own process group, so cancelling kills buildctl and anything it started.
+    const child = spawn(deps.buildctl, args, {
+      env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    let anyEvent = false;
+    let killTimer: NodeJS.Timeout | undefined;
+    const killGroup = (sig: NodeJS.Signals) => {
+      try {
+        if (child.pid) process.kill(-child.pid, sig);
+      } catch {
+        // Already gone.
+      }
+    };
+    const onAbort = () => {
+      // SIGTERM makes buildctl cancel its solve context, which cancels the build in buildkitd.
+      killGroup("SIGTERM");
+      killTimer = setTimeout(() => killGroup("SIGKILL"), KILL_GRACE_MS);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      for (const event of tracker.feedLine(line)) {
+        anyEvent = true;
+        onEvent?.(event);
+      }
+    });
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr = (stderr + chunk).slice(-STDERR_KEPT);
+    });
+    child.on("error", (error) => {
+      signal.removeEventListener("abort", onAbort);
+      clearTimeout(killTimer);
+      reject(
+        new BuildError(
+          "builder_unavailable",
+          `buildctl could not be started: ${error.message}`,
+          {},
+          error,
+        ),
+      );
+    });
+    child.on("close", (exitCode) => {
+      signal.removeEventListener("abort", onAbort);
+      clearTimeout(killTimer);
+      // buildctl is gone; make sure nothing else of its group outlives it.
+      killGroup("SIGKILL");
+      resolve({ exitCode, stderr, anyEvent });
+    });
+    if (signal.aborted) onAbort();
+  });
+}

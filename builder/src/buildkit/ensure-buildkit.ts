@@ -1,0 +1,155 @@
+import { spawn } from "node:child_process";
+import { createWriteStream, existsSync } from "node:fs";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { dirname, join } from "node:path";
+import {
+  BUILDKIT_BINARIES,
+  BUILDKIT_VERSION,
+  BUILDKIT_WRAPPER_DIR,
+  type BuilderSettings,
+} from "../config.js";
+import { MissingPrerequisiteError, ToolBuildFailedError } from "../errors.js";
+import { readLogTail } from "../log-tail.js";
+import { acquireLock } from "./build-lock.js";
+import { goCandidates, makeBuildkitBuildArgs, makeGoEnv } from "./build-plan.js";
+
+export interface BuildkitManifest {
+  buildkit: string;
+  builtAt: string;
+  buildSeconds: number;
+  binaries: string[];
+}
+
+export interface BuildkitBinaries {
+  buildkitd: string;
+  buildctl: string;
+  manifest: BuildkitManifest;
+}
+
+const MANIFEST = "manifest.json";
+
+/** A directory is complete only if the manifest (written last) and both binaries exist. */
+export async function readBuildkitBuild(binDir: string): Promise<BuildkitBinaries | undefined> {
+  try {
+    const manifest = JSON.parse(await readFile(join(binDir, MANIFEST), "utf8")) as BuildkitManifest;
+    if (!BUILDKIT_BINARIES.every((name) => existsSync(join(binDir, name)))) return undefined;
+    return { buildkitd: join(binDir, "buildkitd"), buildctl: join(binDir, "buildctl"), manifest };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Makes sure the pinned buildkitd and buildctl exist in settings.binDir, building them from the
+ * wrapper module if not. Idempotent and safe to run concurrently (lock, temp dir, rename).
+ */
+export async function ensureBuildkit(
+  settings: Pick<BuilderSettings, "cacheDir" | "binDir">,
+  log: (line: string) => void,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<BuildkitBinaries> {
+  const existing = await readBuildkitBuild(settings.binDir);
+  if (existing) return existing;
+  await mkdir(settings.cacheDir, { recursive: true });
+  const lock = await acquireLock(join(settings.cacheDir, "buildkit-build.lock"), {
+    timeoutMs: 60 * 60_000,
+    onWait: (pid) => log(`another BuildKit build (pid ${pid ?? "?"}) is running; waiting for it`),
+  });
+  try {
+    return (await readBuildkitBuild(settings.binDir)) ?? (await buildInto(settings, log, env));
+  } finally {
+    await lock.release();
+  }
+}
+
+async function buildInto(
+  settings: Pick<BuilderSettings, "cacheDir" | "binDir">,
+  log: (line: string) => void,
+  baseEnv: NodeJS.ProcessEnv,
+): Promise<BuildkitBinaries> {
+  const go = goCandidates(baseEnv).find((candidate) => existsSync(candidate));
+  if (!go) {
+    throw new MissingPrerequisiteError(
+      "The Go toolchain is needed to build BuildKit once, and no go was found (PATH, $GOROOT/bin, /usr/local/go/bin). Install Go 1.26.8+ or set SLIPWAY_GO.",
+    );
+  }
+  const parallelism = Math.max(1, Math.min(availableParallelism(), 4));
+  const env = makeGoEnv(baseEnv, parallelism, dirname(go));
+  const tmpDir = `${settings.binDir}.tmp-${process.pid}`;
+  await rm(tmpDir, { recursive: true, force: true });
+  await mkdir(tmpDir, { recursive: true });
+  const logFile = join(
+    settings.cacheDir,
+    `buildkit-build-${new Date().toISOString().replace(/[:.]/g, "-")}.log`,
+  );
+  log(
+    `building BuildKit ${BUILDKIT_VERSION} (buildkitd, buildctl) into ${settings.binDir}; takes minutes once; log: ${logFile}`,
+  );
+  const started = Date.now();
+  try {
+    await runLogged(go, makeBuildkitBuildArgs(tmpDir, parallelism), env, logFile, (seconds) =>
+      log(`  ... still building BuildKit (${seconds} s)`),
+    );
+  } catch (error) {
+    await rm(tmpDir, { recursive: true, force: true });
+    throw new ToolBuildFailedError(
+      `building BuildKit ${BUILDKIT_VERSION} failed: ${(error as Error).message}`,
+      await readLogTail(logFile, 40),
+    );
+  }
+  const manifest: BuildkitManifest = {
+    buildkit: BUILDKIT_VERSION,
+    builtAt: new Date().toISOString(),
+    buildSeconds: Math.round((Date.now() - started) / 1000),
+    binaries: [...BUILDKIT_BINARIES],
+  };
+  await writeFile(join(tmpDir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+  await rm(settings.binDir, { recursive: true, force: true });
+  await rename(tmpDir, settings.binDir);
+  log(`built BuildKit in ${manifest.buildSeconds} s`);
+  return {
+    buildkitd: join(settings.binDir, "buildkitd"),
+    buildctl: join(settings.binDir, "buildctl"),
+    manifest,
+  };
+}
+
+function runLogged(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  logFile: string,
+  onHeartbeat: (elapsedSeconds: number) => void,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const out = createWriteStream(logFile, { flags: "a" });
+    out.write(`$ (cd ${BUILDKIT_WRAPPER_DIR} && go ${args.join(" ")})\n`);
+    const child = spawn(command, args, {
+      cwd: BUILDKIT_WRAPPER_DIR,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout.pipe(out, { end: false });
+    child.stderr.pipe(out, { end: false });
+    const started = Date.now();
+    // CI logs need a sign of life during a long compile.
+    const heartbeat = setInterval(
+      () => onHeartbeat(Math.round((Date.now() - started) / 1000)),
+      60_000,
+    );
+    child.on("error", (error) => {
+      clearInterval(heartbeat);
+      out.end();
+      reject(error);
+    });
+    child.on("close", (code, signal) => {
+      clearInterval(heartbeat);
+      out.end(() =>
+        code === 0
+          ? resolve()
+          : reject(new Error(signal ? `killed by ${signal}` : `exit code ${code}`)),
+      );
+    });
+  });
+}

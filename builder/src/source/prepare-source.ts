@@ -1,0 +1,125 @@
+import { execFile } from "node:child_process";
+import { createWriteStream } from "node:fs";
+import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { promisify } from "node:util";
+import { BuildError, type BuildSource } from "@slipway/shared";
+
+const run = promisify(execFile);
+
+export interface PreparedSource {
+  /** The repository root on disk. */
+  root: string;
+  /** Removes what preparing created (never a caller's directory). */
+  dispose(): Promise<void>;
+}
+
+/**
+ * Puts the source on disk. A tarball URL is downloaded with the caller's authorization header
+ * (an installation token) by this process: the header is never handed to BuildKit, written
+ * to disk or put in an error message.
+ */
+export async function prepareSource(
+  source: BuildSource,
+  options: { fetch: typeof globalThis.fetch; signal: AbortSignal; workDir?: string },
+): Promise<PreparedSource> {
+  if (source.kind === "directory") {
+    const info = await stat(source.path).catch(() => undefined);
+    if (!info?.isDirectory()) {
+      throw new BuildError(
+        "source_unavailable",
+        `The source directory ${source.path} does not exist.`,
+      );
+    }
+    return { root: source.path, dispose: async () => undefined };
+  }
+  const workDir = await mkdtemp(join(options.workDir ?? tmpdir(), "slipway-source-"));
+  const dispose = () => rm(workDir, { recursive: true, force: true });
+  try {
+    let archive: string;
+    if ("url" in source) {
+      archive = join(workDir, "source.tar.gz");
+      await download(source.url, source.authorization, archive, options);
+    } else {
+      archive = source.path;
+    }
+    const root = join(workDir, "src");
+    await run("mkdir", [root]);
+    // GNU tar refuses members with ".." and strips leading "/", so an archive cannot escape root.
+    await run("tar", ["-xzf", archive, "-C", root, "--no-same-owner", "--no-same-permissions"], {
+      signal: options.signal,
+    }).catch((error: Error) => {
+      throw new BuildError(
+        "source_unavailable",
+        "The source tarball could not be unpacked (is it a .tar.gz?).",
+        {
+          raw: error.message,
+        },
+      );
+    });
+    if ("url" in source) await rm(archive, { force: true });
+    return { root: await singleTopDirectory(root), dispose };
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+}
+
+/** GitHub's tarballs wrap the repository in one `owner-repo-sha/` directory. */
+async function singleTopDirectory(root: string): Promise<string> {
+  const entries = await readdir(root, { withFileTypes: true });
+  const only = entries[0];
+  return entries.length === 1 && only?.isDirectory() ? join(root, only.name) : root;
+}
+
+async function download(
+  url: string,
+  authorization: string | undefined,
+  file: string,
+  options: { fetch: typeof globalThis.fetch; signal: AbortSignal },
+): Promise<void> {
+  const where = safeUrl(url);
+  let response: Response;
+  try {
+    response = await options.fetch(url, {
+      headers: authorization ? { authorization } : {},
+      redirect: "follow",
+      signal: options.signal,
+    });
+  } catch (error) {
+    if (options.signal.aborted) throw error;
+    throw new BuildError(
+      "source_unavailable",
+      `Downloading the source from ${where} failed: ${(error as Error).message}`,
+    );
+  }
+  if (!response.ok || !response.body) {
+    throw new BuildError(
+      "source_unavailable",
+      `Downloading the source from ${where} failed with HTTP ${response.status}.`,
+      {
+        hint:
+          response.status === 401 || response.status === 403 || response.status === 404
+            ? "Check that the GitHub App still has access to the repository."
+            : "Try again; the source host may be unavailable.",
+      },
+    );
+  }
+  await pipeline(
+    Readable.fromWeb(response.body as import("node:stream/web").ReadableStream),
+    createWriteStream(file, { mode: 0o600 }),
+  );
+}
+
+/** The URL without credentials or query (a signed URL's query is a credential too). */
+export function safeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+  } catch {
+    return "(invalid URL)";
+  }
+}
