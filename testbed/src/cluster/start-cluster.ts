@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { request as httpsRequest } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -222,8 +222,16 @@ export async function startCluster(options: StartOptions): Promise<Cluster> {
       stop,
     };
   } catch (error) {
-    await stop().catch(() => undefined);
+    // Keep the logs the error message points at; drop keys, data and kubeconfigs.
+    await stopComponents([...running].reverse()).catch(() => undefined);
+    await removeAllBut(workDir, "logs").catch(() => undefined);
     throw error;
+  }
+}
+
+async function removeAllBut(dir: string, keep: string): Promise<void> {
+  for (const entry of await readdir(dir)) {
+    if (entry !== keep) await rm(join(dir, entry), { recursive: true, force: true });
   }
 }
 
