@@ -5,9 +5,11 @@ import type { Redis } from "ioredis";
 import type { Config } from "./config.js";
 import { createEnvVarCipher } from "./crypto/env-var-cipher.js";
 import type { Database } from "./db/client.js";
+import { githubWebhookRoute } from "./github/webhook-route.js";
 import { authPlugin } from "./http/auth.js";
 import type { ContextFactory } from "./http/define-route.js";
 import { errorHandlerPlugin } from "./http/error-handler.js";
+import type { JobQueues } from "./jobs/queues.js";
 import { databasePlugin } from "./plugins/database.js";
 import { healthPlugin } from "./plugins/health.js";
 import { openapiPlugin } from "./plugins/openapi.js";
@@ -24,6 +26,8 @@ export interface AppDependencies {
   config: Config;
   db: Database;
   redis?: Redis;
+  /** Where webhook deliveries are enqueued; without it `/webhooks/github` answers 503. */
+  queues?: JobQueues;
   clock?: Clock;
   dns?: DnsLookup;
   logger?: FastifyServerOptions["logger"];
@@ -69,6 +73,13 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     config: deps.config,
   });
 
+  await app.register(githubWebhookRoute, {
+    db: deps.db,
+    queues: deps.queues,
+    secret: deps.config.GITHUB_WEBHOOK_SECRET,
+    bodyLimit: deps.config.GITHUB_WEBHOOK_BODY_LIMIT,
+    clock,
+  });
   await app.register(async (routes) => {
     projectRoutes(routes, makeContext);
     appRoutes(routes, makeContext);

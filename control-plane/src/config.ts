@@ -45,6 +45,19 @@ const configSchema = z.object({
     .pipe(z.array(z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/)).min(1)),
   /** Hostname that custom domains point their CNAME/ALIAS record at. */
   SLIPWAY_DOMAIN_TARGET: z.string().default("edge.slipway.local"),
+  /** The GitHub App's webhook secret; without it `/webhooks/github` answers 503. */
+  GITHUB_WEBHOOK_SECRET: z.string().min(1).optional(),
+  GITHUB_APP_ID: z.string().regex(/^\d+$/, "must be the numeric App ID").optional(),
+  /** The App's private key (PEM); `\n` escapes are accepted for one-line env files. */
+  GITHUB_PRIVATE_KEY: z
+    .string()
+    .min(1)
+    .transform((value) => value.replace(/\\n/g, "\n"))
+    .optional(),
+  /** GitHub's REST API; tests point it at their fake GitHub. */
+  GITHUB_API_URL: z.string().url().default("https://api.github.com"),
+  /** Largest webhook body accepted, in bytes (GitHub caps payloads at 25 MB). */
+  GITHUB_WEBHOOK_BODY_LIMIT: z.coerce.number().int().min(1024).default(26_214_400),
   /** Largest request body the API reads, in bytes. */
   SLIPWAY_BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576),
 });

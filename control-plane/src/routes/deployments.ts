@@ -1,10 +1,12 @@
 import type { FastifyInstance } from "fastify";
 import { type ContextFactory, defineListRoute, defineRoute } from "../http/define-route.js";
+import { emptyResponseSchema } from "../http/schemas/common.js";
 import {
   deploymentSchema,
   getDeploymentBody,
   listDeploymentsBody,
 } from "../http/schemas/deployment.js";
+import { approveDeployment, cancelDeployment } from "../services/deployment-lifecycle.js";
 import { getDeployment, listDeployments } from "../services/deployments.js";
 
 export function deploymentRoutes(app: FastifyInstance, makeContext: ContextFactory) {
@@ -23,5 +25,29 @@ export function deploymentRoutes(app: FastifyInstance, makeContext: ContextFacto
     body: listDeploymentsBody,
     data: deploymentSchema,
     handler: (ctx, body) => listDeployments(ctx, body),
+  });
+  defineRoute(app, makeContext, {
+    operation: "deployments.approveDeployment",
+    successStatus: 202,
+    summary: "Slipway: let a deployment awaiting approval (a fork's pull request) proceed",
+    permission: { resource: "environment", action: "approve_deployment", scope: "object" },
+    body: getDeploymentBody,
+    data: emptyResponseSchema,
+    handler: async (ctx, body) => {
+      await approveDeployment(ctx, body.deploymentId);
+      return {};
+    },
+  });
+  defineRoute(app, makeContext, {
+    operation: "deployments.cancelDeployment",
+    successStatus: 202,
+    summary: "Slipway: cancel a queued, waiting or building deployment",
+    permission: { resource: "environment", action: "cancel_deployment", scope: "object" },
+    body: getDeploymentBody,
+    data: emptyResponseSchema,
+    handler: async (ctx, body) => {
+      await cancelDeployment(ctx, body.deploymentId);
+      return {};
+    },
   });
 }

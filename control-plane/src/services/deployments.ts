@@ -81,6 +81,7 @@ function deploymentView(row: DeploymentJoin, verifiedDomains: string[]) {
         }
       : {}),
     ...(isCurrent ? { domains: verifiedDomains } : {}),
+    ...(deployment.skipReason ? { skipReason: deployment.skipReason } : {}),
     runtime,
     createdAt: deployment.createdAt.getTime(),
     ...(deployment.updatedAt ? { updatedAt: deployment.updatedAt.getTime() } : {}),

@@ -39,6 +39,7 @@ describe("migrations", () => {
         "domains",
         "environment_variables",
         "environments",
+        "github_deliveries",
         "projects",
         "root_keys",
         "workspaces",

@@ -5,6 +5,7 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, expect, inject } from "vitest";
 import { buildApp } from "../../src/app.js";
 import { type Config, loadConfig } from "../../src/config.js";
+import type { JobQueues } from "../../src/jobs/queues.js";
 import type { Clock } from "../../src/services/context.js";
 import type { DnsLookup } from "../../src/services/dns-resolver.js";
 import { createWorkspaceWithRootKey } from "../../src/services/workspaces.js";
@@ -36,6 +37,7 @@ export interface TestApi {
 
 export interface TestApiOptions {
   clock?: Clock;
+  queues?: JobQueues;
   dns?: DnsLookup;
   env?: Record<string, string>;
 }
@@ -65,6 +67,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     db: database.db,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.dns ? { dns: options.dns } : {}),
+    ...(options.queues ? { queues: options.queues } : {}),
     logger: { level: "trace", stream, redact: ["req.headers.authorization"] },
   });
   const url = await app.listen({ host: "127.0.0.1", port: 0 });

@@ -7,7 +7,7 @@ import {
   type EnvironmentRuntime,
 } from "@slipway/shared";
 import { sql } from "drizzle-orm";
-import { check, index, integer, jsonb, pgTable, text } from "drizzle-orm/pg-core";
+import { check, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { appRef } from "./apps.js";
 import { createdAt, updatedAt } from "./columns.js";
 import { environmentRef } from "./environments.js";
@@ -41,6 +41,13 @@ export const deployments = pgTable(
     errorCode: text("error_code").$type<DeploymentErrorCode>(),
     errorStep: text("error_step"),
     errorMessage: text("error_message"),
+    /**
+     * What made this deployment, unique: a webhook retried after a crash finds the row it
+     * already created instead of making a second one (e.g. `push:<delivery>:<app>`).
+     */
+    idempotencyKey: text("idempotency_key"),
+    /** Who let an awaiting_approval deployment proceed (`github:<login>` or a root key id). */
+    approvedBy: text("approved_by"),
     runtime: jsonb("runtime").$type<EnvironmentRuntime>().notNull(),
     regions: jsonb("regions").$type<string[]>().notNull(),
     createdAt: createdAt(),
@@ -49,6 +56,7 @@ export const deployments = pgTable(
   (table) => [
     index("deployments_workspace_idx").on(table.workspaceId, table.id),
     index("deployments_environment_idx").on(table.environmentId, table.id),
+    uniqueIndex("deployments_idempotency_key_unique").on(table.idempotencyKey),
     check("deployments_status", sql.raw(`status in (${inList(deploymentStatuses)})`)),
     check(
       "deployments_error_code",

@@ -5,6 +5,7 @@ export * from "./deployments.js";
 export * from "./domains.js";
 export * from "./environment-variables.js";
 export * from "./environments.js";
+export * from "./github-deliveries.js";
 export * from "./projects.js";
 export * from "./root-keys.js";
 export * from "./workspaces.js";

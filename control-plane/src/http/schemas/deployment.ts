@@ -18,6 +18,8 @@ export const deploymentSchema = z.object({
     .object({ code: z.enum(deploymentErrorCodes), step: z.string(), message: z.string() })
     .optional(),
   domains: z.array(z.string()).optional(),
+  /** Slipway: why a `skipped` deployment did not run (watch paths, auto-deploy off). */
+  skipReason: z.string().optional(),
   runtime: runtimeResponseSchema.omit({ openapiSpecPath: true }),
   createdAt: z.number(),
   updatedAt: z.number().optional(),

@@ -1,0 +1,15 @@
+CREATE TABLE "github_deliveries" (
+	"id" text PRIMARY KEY NOT NULL,
+	"event" text NOT NULL,
+	"action" text,
+	"installation_id" text,
+	"payload" jsonb NOT NULL,
+	"received_at" timestamp with time zone NOT NULL,
+	"processed_at" timestamp with time zone,
+	"error" text
+);
+--> statement-breakpoint
+ALTER TABLE "deployments" ADD COLUMN "idempotency_key" text;--> statement-breakpoint
+ALTER TABLE "deployments" ADD COLUMN "approved_by" text;--> statement-breakpoint
+CREATE INDEX "github_deliveries_unprocessed_idx" ON "github_deliveries" USING btree ("received_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "deployments_idempotency_key_unique" ON "deployments" USING btree ("idempotency_key");

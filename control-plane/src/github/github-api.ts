@@ -1,0 +1,114 @@
+import { App } from "@octokit/app";
+import { Octokit } from "@octokit/core";
+
+export type RepositoryPermission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
+
+/** The GitHub REST calls the pipeline makes, as the App's installation. */
+export interface GitHubApi {
+  /** Files changed between two commits (the compare API), for pushes whose payload lists too few. */
+  changedFiles(input: {
+    installationId: string;
+    repository: string;
+    base: string;
+    head: string;
+  }): Promise<string[]>;
+  /** A user's permission on a repository, e.g. to decide who may approve a fork's deployment. */
+  permissionOf(input: {
+    installationId: string;
+    repository: string;
+    login: string;
+  }): Promise<RepositoryPermission>;
+}
+
+export class GitHubApiError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "GitHubApiError";
+  }
+}
+
+function splitRepository(repository: string): { owner: string; repo: string } {
+  const [owner, repo] = repository.split("/");
+  if (!owner || !repo) throw new GitHubApiError(`'${repository}' is not owner/name`);
+  return { owner, repo };
+}
+
+/**
+ * GitHub through @octokit/app: installation tokens are minted and cached by the library and
+ * never leave this object (they are not logged and not returned).
+ */
+export function createGitHubApi(config: {
+  appId: string;
+  privateKey: string;
+  baseUrl: string;
+}): GitHubApi {
+  const app = new App({
+    appId: config.appId,
+    privateKey: config.privateKey,
+    Octokit: Octokit.defaults({ baseUrl: config.baseUrl }),
+  });
+  const installation = (id: string) => app.getInstallationOctokit(Number(id));
+
+  return {
+    async changedFiles({ installationId, repository, base, head }) {
+      const octokit = await installation(installationId);
+      const { owner, repo } = splitRepository(repository);
+      const files = new Set<string>();
+      // The compare API pages its file list (300 files a page, 3000 at most).
+      for (let page = 1; page <= 10; page++) {
+        const response = await octokit.request("GET /repos/{owner}/{repo}/compare/{basehead}", {
+          owner,
+          repo,
+          basehead: `${base}...${head}`,
+          per_page: 300,
+          page,
+        });
+        const pageFiles = response.data.files ?? [];
+        for (const file of pageFiles) {
+          files.add(file.filename);
+          if (file.previous_filename) files.add(file.previous_filename);
+        }
+        if (pageFiles.length < 300) break;
+      }
+      return [...files].sort();
+    },
+    async permissionOf({ installationId, repository, login }) {
+      const octokit = await installation(installationId);
+      const { owner, repo } = splitRepository(repository);
+      try {
+        const response = await octokit.request(
+          "GET /repos/{owner}/{repo}/collaborators/{username}/permission",
+          {
+            owner,
+            repo,
+            username: login,
+          },
+        );
+        const role = response.data.role_name as RepositoryPermission | undefined;
+        return role ?? (response.data.permission as RepositoryPermission);
+      } catch (error) {
+        if ((error as { status?: number }).status === 404) return "none";
+        throw new GitHubApiError(`could not read ${login}'s permission on ${repository}`, {
+          cause: error,
+        });
+      }
+    },
+  };
+}
+
+export const canWrite = (permission: RepositoryPermission) =>
+  permission === "admin" || permission === "maintain" || permission === "write";
+
+/** The GitHub API when the App is configured (ID and private key), else undefined. */
+export function githubApiFromConfig(config: {
+  GITHUB_APP_ID?: string | undefined;
+  GITHUB_PRIVATE_KEY?: string | undefined;
+  GITHUB_API_URL: string;
+}): GitHubApi | undefined {
+  if (!config.GITHUB_APP_ID || !config.GITHUB_PRIVATE_KEY) return undefined;
+  return createGitHubApi({
+    appId: config.GITHUB_APP_ID,
+    privateKey: config.GITHUB_PRIVATE_KEY,
+    baseUrl: config.GITHUB_API_URL,
+  });
+}

@@ -1,0 +1,99 @@
+import { Webhooks } from "@octokit/webhooks";
+import { AppError } from "@slipway/shared";
+import type { FastifyInstance } from "fastify";
+import type { Database } from "../db/client.js";
+import { githubDeliveries } from "../db/schema/index.js";
+import type { JobQueues } from "../jobs/queues.js";
+
+/** Events the pipeline acts on; anything else is acknowledged and dropped. */
+export const handledEvents = new Set([
+  "push",
+  "pull_request",
+  "installation",
+  "installation_repositories",
+  "check_run",
+]);
+
+export interface WebhookRouteOptions {
+  db: Database;
+  queues: JobQueues | undefined;
+  secret: string | undefined;
+  bodyLimit: number;
+  clock: () => Date;
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * `POST /webhooks/github`: verify the signature over the raw bytes, store the delivery, enqueue
+ * it, answer. Nothing heavier happens here, so GitHub gets its answer in milliseconds.
+ */
+export async function githubWebhookRoute(app: FastifyInstance, options: WebhookRouteOptions) {
+  const webhooks = options.secret ? new Webhooks({ secret: options.secret }) : undefined;
+  // The signature covers the exact bytes GitHub sent, so this route keeps the raw body.
+  app.addContentTypeParser(
+    "application/json",
+    { parseAs: "buffer", bodyLimit: options.bodyLimit },
+    (_request, body, done) => done(null, body),
+  );
+  app.post(
+    "/webhooks/github",
+    { bodyLimit: options.bodyLimit, schema: { hide: true } },
+    async (request, reply) => {
+      if (!webhooks || !options.queues) {
+        throw new AppError(
+          "service_unavailable",
+          "The GitHub App is not configured on this Slipway (GITHUB_WEBHOOK_SECRET).",
+        );
+      }
+      const raw = request.body as Buffer | undefined;
+      const signature = header(request.headers["x-hub-signature-256"]);
+      const event = header(request.headers["x-github-event"]);
+      const deliveryId = header(request.headers["x-github-delivery"]);
+      if (!raw || !signature) throw new AppError("unauthorized", "Missing X-Hub-Signature-256.");
+      const text = raw.toString("utf8");
+      if (!(await webhooks.verify(text, signature))) {
+        throw new AppError("unauthorized", "The X-Hub-Signature-256 does not match the body.");
+      }
+      if (!event || !deliveryId) {
+        throw new AppError("bad_request", "Missing X-GitHub-Event or X-GitHub-Delivery.");
+      }
+      if (!handledEvents.has(event)) {
+        reply.status(202);
+        return { meta: { requestId: request.id }, data: { deliveryId, ignored: true } };
+      }
+      let payload: Record<string, unknown>;
+      try {
+        const parsed: unknown = JSON.parse(text);
+        if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+          throw new Error("not an object");
+        payload = parsed as Record<string, unknown>;
+      } catch {
+        throw new AppError("bad_request", "The webhook body is not a JSON object.");
+      }
+      const installation = payload.installation as { id?: number } | undefined;
+      const inserted = await options.db
+        .insert(githubDeliveries)
+        .values({
+          id: deliveryId,
+          event,
+          action: typeof payload.action === "string" ? payload.action : null,
+          installationId: installation?.id !== undefined ? String(installation.id) : null,
+          payload,
+          receivedAt: options.clock(),
+        })
+        .onConflictDoNothing()
+        .returning({ id: githubDeliveries.id });
+      // Enqueue on redelivery too: the job id de-duplicates, and a delivery stored just before
+      // a crash still gets processed.
+      await options.queues.enqueue({ name: "github.delivery", data: { deliveryId } });
+      reply.status(202);
+      return {
+        meta: { requestId: request.id },
+        data: { deliveryId, duplicate: inserted.length === 0 },
+      };
+    },
+  );
+}

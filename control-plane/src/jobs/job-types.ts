@@ -1,0 +1,30 @@
+/** Every background job Slipway runs: one union, so a producer can't enqueue an unknown shape. */
+export type Job = { name: "github.delivery"; data: { deliveryId: string } };
+
+export type JobName = Job["name"];
+export type JobData<Name extends JobName> = Extract<Job, { name: Name }>["data"];
+
+export const queueNames = ["github"] as const;
+export type QueueName = (typeof queueNames)[number];
+
+/** Which queue carries each job; queues are the unit of concurrency and of isolation. */
+export const queueOfJob: Record<JobName, QueueName> = {
+  "github.delivery": "github",
+};
+
+/** The id BullMQ de-duplicates on: the same delivery enqueued twice runs once. */
+export function jobIdOf(job: Job): string {
+  switch (job.name) {
+    case "github.delivery":
+      // BullMQ forbids ":" in custom ids (it is its own key separator).
+      return `github.delivery-${job.data.deliveryId}`;
+  }
+}
+
+/** A failure that no retry can fix (bad payload, missing object); the job fails at once. */
+export class PermanentJobError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "PermanentJobError";
+  }
+}

@@ -1,0 +1,266 @@
+import { newId } from "@slipway/shared";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import type { Database, DatabaseOrTransaction } from "../db/client.js";
+import {
+  type AppRow,
+  apps,
+  auditLogs,
+  deployments,
+  type EnvironmentRow,
+  environments,
+  githubDeliveries,
+} from "../db/schema/index.js";
+import { canWrite, type GitHubApi } from "../github/github-api.js";
+import { PermanentJobError } from "../jobs/job-types.js";
+import type { Clock } from "../services/context.js";
+import { createDeploymentOnce } from "./create-deployment.js";
+import { readPullRequest, readPush } from "./delivery-payloads.js";
+import { decidePullRequest } from "./pull-request-decision.js";
+import { decidePush, type EnvironmentTarget } from "./push-decision.js";
+import { changedFilesOf, pushFileListMayBeIncomplete } from "./watch-paths.js";
+
+export interface PipelineDependencies {
+  db: Database;
+  github: GitHubApi | undefined;
+  clock: Clock;
+  log: { info(object: object, message: string): void; warn(object: object, message: string): void };
+}
+
+interface AppWithEnvironments {
+  app: AppRow;
+  production: EnvironmentRow;
+  preview: EnvironmentRow;
+}
+
+/** Apps connected to a repository, in every workspace, with the two environments pushes use. */
+async function appsOfRepository(
+  db: DatabaseOrTransaction,
+  repository: string,
+): Promise<AppWithEnvironments[]> {
+  const rows = await db
+    .select()
+    .from(apps)
+    .where(sql`lower(${apps.gitRepository}) = ${repository.toLowerCase()}`);
+  if (rows.length === 0) return [];
+  const envs = await db
+    .select()
+    .from(environments)
+    .where(
+      inArray(
+        environments.appId,
+        rows.map((row) => row.id),
+      ),
+    );
+  return rows.flatMap((app) => {
+    const production = envs.find((env) => env.appId === app.id && env.kind === "production");
+    const preview = envs.find((env) => env.appId === app.id && env.kind === "preview");
+    return production && preview ? [{ app, production, preview }] : [];
+  });
+}
+
+const target = (environment: EnvironmentRow): EnvironmentTarget => ({
+  id: environment.id,
+  kind: environment.kind,
+  autoDeploy: environment.build.autoDeploy,
+  watchPaths: environment.build.watchPaths,
+});
+
+async function auditDeployment(
+  db: DatabaseOrTransaction,
+  at: Date,
+  workspaceId: string,
+  deploymentId: string,
+  deliveryId: string,
+  actor: string,
+) {
+  await db.insert(auditLogs).values({
+    id: newId("auditLog", at.getTime()),
+    workspaceId,
+    actorType: "github",
+    actorId: actor,
+    action: "deployment.create",
+    targetType: "deployment",
+    targetId: deploymentId,
+    context: { deliveryId },
+    createdAt: at,
+  });
+}
+
+async function handlePush(
+  deps: PipelineDependencies,
+  deliveryId: string,
+  installationId: string | null,
+  payload: Record<string, unknown>,
+) {
+  const push = readPush(payload);
+  const connected = await appsOfRepository(deps.db, push.repository);
+  if (connected.length === 0) return;
+  let changedFiles = changedFilesOf(push.commits);
+  if (
+    pushFileListMayBeIncomplete(push.commits.length) &&
+    deps.github &&
+    installationId &&
+    !push.created &&
+    !push.deleted
+  ) {
+    changedFiles = await deps.github.changedFiles({
+      installationId,
+      repository: push.repository,
+      base: push.before,
+      head: push.after,
+    });
+  }
+  for (const { app, production, preview } of connected) {
+    const decision = decidePush(
+      push,
+      {
+        productionBranch: app.gitDefaultBranch ?? "main",
+        production: target(production),
+        preview: target(preview),
+      },
+      changedFiles,
+    );
+    if (decision.kind === "ignore") {
+      deps.log.info({ deliveryId, appId: app.id, reason: decision.reason }, "push deploys nothing");
+      continue;
+    }
+    const at = deps.clock();
+    await deps.db.transaction(async (tx) => {
+      const result = await createDeploymentOnce(tx, {
+        idempotencyKey: `push:${deliveryId}:${app.id}`,
+        workspaceId: app.workspaceId,
+        projectId: app.projectId,
+        appId: app.id,
+        environment: decision.environment.id === production.id ? production : preview,
+        status: decision.status,
+        trigger: "push",
+        git: {
+          commitSha: push.after,
+          branch: decision.branch,
+          repository: push.repository,
+          commitMessage: push.headCommitMessage,
+          author: push.author,
+        },
+        skipReason: decision.skipReason,
+        at,
+      });
+      if (result.created)
+        await auditDeployment(
+          tx,
+          at,
+          app.workspaceId,
+          result.deployment.id,
+          deliveryId,
+          push.author ?? "unknown",
+        );
+    });
+  }
+}
+
+async function handlePullRequest(
+  deps: PipelineDependencies,
+  deliveryId: string,
+  installationId: string | null,
+  payload: Record<string, unknown>,
+) {
+  const pr = readPullRequest(payload);
+  const connected = await appsOfRepository(deps.db, pr.baseRepository);
+  if (connected.length === 0) return;
+  let authorCanWrite = false;
+  if (deps.github && installationId && pr.action !== "closed") {
+    authorCanWrite = canWrite(
+      await deps.github.permissionOf({
+        installationId,
+        repository: pr.baseRepository,
+        login: pr.author,
+      }),
+    );
+  }
+  const decision = decidePullRequest(pr, authorCanWrite);
+  for (const { app, preview } of connected) {
+    const at = deps.clock();
+    if (decision.kind === "ignore") continue;
+    if (decision.kind === "stop-previews") {
+      await stopPullRequestPreviews(deps.db, preview.id, pr.number, at);
+      continue;
+    }
+    await deps.db.transaction(async (tx) => {
+      const result = await createDeploymentOnce(tx, {
+        idempotencyKey: `pull_request:${deliveryId}:${app.id}`,
+        workspaceId: app.workspaceId,
+        projectId: app.projectId,
+        appId: app.id,
+        environment: preview,
+        status: decision.status,
+        trigger: "pull_request",
+        git: {
+          commitSha: pr.headSha,
+          branch: `pr-${pr.number}`,
+          repository: pr.headRepository,
+          commitMessage: pr.title,
+          author: pr.author,
+        },
+        pullRequestNumber: pr.number,
+        forkRepository: decision.forkRepository,
+        at,
+      });
+      if (result.created)
+        await auditDeployment(tx, at, app.workspaceId, result.deployment.id, deliveryId, pr.author);
+    });
+  }
+}
+
+/** A closed pull request takes its previews down: queued ones are cancelled, running ones stopped. */
+async function stopPullRequestPreviews(
+  db: DatabaseOrTransaction,
+  environmentId: string,
+  number: number,
+  at: Date,
+) {
+  const scope = and(
+    eq(deployments.environmentId, environmentId),
+    eq(deployments.pullRequestNumber, number),
+  );
+  await db
+    .update(deployments)
+    .set({ status: "cancelled", updatedAt: at })
+    .where(and(scope, inArray(deployments.status, ["pending", "awaiting_approval"])));
+  await db
+    .update(deployments)
+    .set({ status: "stopped", updatedAt: at })
+    .where(and(scope, eq(deployments.status, "ready")));
+}
+
+/**
+ * The `github.delivery` job: turns one stored delivery into deployments. Safe to run again:
+ * a processed delivery is skipped, and each deployment has an idempotency key.
+ */
+export async function processGitHubDelivery(
+  deps: PipelineDependencies,
+  deliveryId: string,
+): Promise<void> {
+  const [delivery] = await deps.db
+    .select()
+    .from(githubDeliveries)
+    .where(eq(githubDeliveries.id, deliveryId));
+  if (!delivery) throw new PermanentJobError(`delivery ${deliveryId} is not stored`);
+  if (delivery.processedAt) return;
+  try {
+    if (delivery.event === "push")
+      await handlePush(deps, delivery.id, delivery.installationId, delivery.payload);
+    if (delivery.event === "pull_request")
+      await handlePullRequest(deps, delivery.id, delivery.installationId, delivery.payload);
+  } catch (error) {
+    if (error instanceof PermanentJobError) {
+      await deps.db
+        .update(githubDeliveries)
+        .set({ processedAt: deps.clock(), error: error.message })
+        .where(and(eq(githubDeliveries.id, deliveryId), isNull(githubDeliveries.processedAt)));
+    }
+    throw error;
+  }
+  await deps.db
+    .update(githubDeliveries)
+    .set({ processedAt: deps.clock() })
+    .where(and(eq(githubDeliveries.id, deliveryId), isNull(githubDeliveries.processedAt)));
+}

@@ -1,0 +1,173 @@
+import { createPublicKey, createVerify, generateKeyPairSync, randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { components } from "@octokit/openapi-types";
+
+type Schemas = components["schemas"];
+
+export interface RecordedCall {
+  method: string;
+  path: string;
+  authorization: string | undefined;
+}
+
+/**
+ * A local stand-in for api.github.com: the REST endpoints the pipeline calls, answering with
+ * GitHub's real response shapes (typed from @octokit/openapi-types). The App's JWT is verified
+ * against the App's public key, and installation tokens are checked on every repository call.
+ */
+export interface FakeGitHub {
+  url: string;
+  appId: string;
+  privateKey: string;
+  calls: RecordedCall[];
+  /** Files the compare API reports for `base...head`. */
+  setComparison(repository: string, base: string, head: string, files: string[]): void;
+  /** A user's role on a repository (absent users answer 404, as GitHub does for non-collaborators). */
+  setPermission(
+    repository: string,
+    login: string,
+    role: "admin" | "maintain" | "write" | "triage" | "read",
+  ): void;
+  /** Installation tokens minted so far, so tests can prove none leaked. */
+  issuedTokens: string[];
+  close(): Promise<void>;
+}
+
+function verifyAppJwt(
+  authorization: string | undefined,
+  publicKeyPem: string,
+  appId: string,
+): boolean {
+  const token = authorization?.replace(/^Bearer\s+/i, "");
+  const [header, payload, signature] = token?.split(".") ?? [];
+  if (!header || !payload || !signature) return false;
+  const verifier = createVerify("RSA-SHA256");
+  verifier.update(`${header}.${payload}`);
+  if (!verifier.verify(createPublicKey(publicKeyPem), Buffer.from(signature, "base64url")))
+    return false;
+  const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as {
+    iss?: string | number;
+    exp?: number;
+  };
+  return String(claims.iss) === appId && (claims.exp ?? 0) * 1000 > Date.now();
+}
+
+function send(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { "content-type": "application/json; charset=utf-8" });
+  response.end(JSON.stringify(body));
+}
+
+export async function startFakeGitHub(): Promise<FakeGitHub> {
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  });
+  const appId = "424242";
+  const comparisons = new Map<string, string[]>();
+  const permissions = new Map<string, string>();
+  const issuedTokens: string[] = [];
+  const calls: RecordedCall[] = [];
+
+  const handle = (request: IncomingMessage, response: ServerResponse) => {
+    const url = new URL(request.url ?? "/", "http://localhost");
+    const path = url.pathname;
+    calls.push({
+      method: request.method ?? "GET",
+      path,
+      authorization: request.headers.authorization,
+    });
+    const bearer = request.headers.authorization?.replace(/^(Bearer|token)\s+/i, "");
+
+    let match = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(path);
+    if (request.method === "POST" && match) {
+      if (!verifyAppJwt(request.headers.authorization, publicKey, appId)) {
+        return send(response, 401, { message: "A JSON web token could not be decoded" });
+      }
+      const token = `ghs_${randomBytes(18).toString("base64url")}`;
+      issuedTokens.push(token);
+      const body: Schemas["installation-token"] = {
+        token,
+        expires_at: new Date(Date.now() + 3600_000).toISOString(),
+        permissions: {
+          contents: "read",
+          checks: "write",
+          deployments: "write",
+          pull_requests: "write",
+        },
+        repository_selection: "all",
+      };
+      return send(response, 201, body);
+    }
+    if (!bearer || !issuedTokens.includes(bearer)) {
+      return send(response, 401, { message: "Bad credentials" });
+    }
+
+    match = /^\/repos\/([^/]+\/[^/]+)\/compare\/(.+)\.\.\.(.+)$/.exec(path);
+    if (request.method === "GET" && match) {
+      const files = comparisons.get(`${match[1]}:${match[2]}...${match[3]}`);
+      if (!files) return send(response, 404, { message: "Not Found" });
+      const perPage = Number(url.searchParams.get("per_page") ?? 300);
+      const page = Number(url.searchParams.get("page") ?? 1);
+      const slice = files.slice((page - 1) * perPage, page * perPage);
+      const body: Pick<
+        Schemas["commit-comparison"],
+        "status" | "ahead_by" | "behind_by" | "total_commits" | "files"
+      > = {
+        status: "ahead",
+        ahead_by: 1,
+        behind_by: 0,
+        total_commits: 1,
+        files: slice.map((filename) => ({
+          sha: "0".repeat(40),
+          filename,
+          status: "modified",
+          additions: 1,
+          deletions: 0,
+          changes: 1,
+          blob_url: "",
+          raw_url: "",
+          contents_url: "",
+        })),
+      };
+      return send(response, 200, body);
+    }
+
+    match = /^\/repos\/([^/]+\/[^/]+)\/collaborators\/([^/]+)\/permission$/.exec(path);
+    if (request.method === "GET" && match) {
+      const role = permissions.get(`${match[1]}:${match[2]}`);
+      if (!role) return send(response, 404, { message: "Not Found" });
+      const permission = role === "maintain" ? "write" : role === "triage" ? "read" : role;
+      const body: Pick<
+        Schemas["repository-collaborator-permission"],
+        "permission" | "role_name"
+      > & {
+        user: { login: string };
+      } = { permission, role_name: role, user: { login: match[2]! } };
+      return send(response, 200, body);
+    }
+    return send(response, 404, {
+      message: "Not Found",
+      documentation_url: "https://docs.github.com/rest",
+    });
+  };
+
+  const server = createServer(handle);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    appId,
+    privateKey,
+    calls,
+    issuedTokens,
+    setComparison(repository, base, head, files) {
+      comparisons.set(`${repository}:${base}...${head}`, files);
+    },
+    setPermission(repository, login, role) {
+      permissions.set(`${repository}:${login}`, role);
+    },
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,121 @@
+import { createHmac, randomUUID } from "node:crypto";
+import examples from "@octokit/webhooks-examples";
+import { eq } from "drizzle-orm";
+import { Redis } from "ioredis";
+import { afterAll, inject } from "vitest";
+import { githubDeliveries } from "../../src/db/schema/index.js";
+import { githubApiFromConfig } from "../../src/github/github-api.js";
+import { createJobQueues, startJobWorkers } from "../../src/jobs/queues.js";
+import { processGitHubDelivery } from "../../src/pipeline/process-delivery.js";
+import { startTestApi, type TestApi } from "./api.js";
+import { uniqueRedisPrefix } from "./database.js";
+import { type FakeGitHub, startFakeGitHub } from "./fake-github.js";
+
+/** A webhook payload as tests reshape it: free-form JSON, typed loosely on purpose. */
+// biome-ignore lint/suspicious/noExplicitAny: example payloads are arbitrary JSON that tests edit field by field
+export type Payload = Record<string, any>;
+
+export const webhookSecret = "slipway-test-webhook-secret";
+
+export interface TestPipeline {
+  api: TestApi;
+  github: FakeGitHub;
+  /** Signs and posts a delivery as GitHub would; returns the HTTP response. */
+  deliver(
+    event: string,
+    payload: unknown,
+    options?: { deliveryId?: string; signature?: string },
+  ): Promise<Response>;
+  /** Waits until the worker has processed a delivery. */
+  processed(deliveryId: string): Promise<void>;
+}
+
+export function sign(body: string, secret = webhookSecret): string {
+  return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+}
+
+/** One of GitHub's published example payloads, deep-copied so a test can change it. */
+export function examplePayload(
+  event: string,
+  pick: (example: Payload) => boolean,
+): Payload {
+  const definition = (
+    examples as unknown as Array<{ name: string; examples: Payload[] }>
+  ).find((e) => e.name === event);
+  const found = definition?.examples.find(pick);
+  if (!found) throw new Error(`no ${event} example matches`);
+  return structuredClone(found);
+}
+
+/**
+ * The API with the GitHub App configured against a fake GitHub, real BullMQ queues on the run's
+ * Redis (a key prefix of this file's own) and the pipeline worker running.
+ */
+export async function startTestPipeline(): Promise<TestPipeline> {
+  const github = await startFakeGitHub();
+  const redis = new Redis(inject("redisUrl"), { maxRetriesPerRequest: null });
+  const prefix = uniqueRedisPrefix();
+  const queues = createJobQueues({ connection: redis, prefix });
+  const api = await startTestApi({
+    queues,
+    env: {
+      GITHUB_WEBHOOK_SECRET: webhookSecret,
+      GITHUB_APP_ID: github.appId,
+      GITHUB_PRIVATE_KEY: github.privateKey,
+      GITHUB_API_URL: github.url,
+    },
+  });
+  const deps = {
+    db: api.database.db,
+    github: githubApiFromConfig(api.config),
+    clock: () => new Date(),
+    log: api.app.log,
+  };
+  const workers = startJobWorkers({
+    connection: redis,
+    prefix,
+    handlers: { "github.delivery": (data) => processGitHubDelivery(deps, data.deliveryId) },
+    stalledIntervalMs: 1000,
+    onError: (error) => api.app.log.error({ err: error }, "worker error"),
+  });
+  api.secrets.add(webhookSecret);
+
+  afterAll(async () => {
+    for (const token of github.issuedTokens) api.secrets.add(token);
+    await workers.close();
+    await queues.close();
+    redis.disconnect();
+    await github.close();
+  });
+
+  return {
+    api,
+    github,
+    deliver(event, payload, options = {}) {
+      const body = JSON.stringify(payload);
+      return fetch(`${api.url}/webhooks/github`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "x-github-event": event,
+          "x-github-delivery": options.deliveryId ?? randomUUID(),
+          "x-hub-signature-256": options.signature ?? sign(body),
+        },
+        body,
+      });
+    },
+    async processed(deliveryId) {
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const [row] = await api.database.db
+          .select()
+          .from(githubDeliveries)
+          .where(eq(githubDeliveries.id, deliveryId));
+        if (row?.processedAt) return;
+        if (Date.now() > deadline)
+          throw new Error(`delivery ${deliveryId} was not processed within 15 s`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+  };
+}
