@@ -35,13 +35,10 @@ export function sign(body: string, secret = webhookSecret): string {
 }
 
 /** One of GitHub's published example payloads, deep-copied so a test can change it. */
-export function examplePayload(
-  event: string,
-  pick: (example: Payload) => boolean,
-): Payload {
-  const definition = (
-    examples as unknown as Array<{ name: string; examples: Payload[] }>
-  ).find((e) => e.name === event);
+export function examplePayload(event: string, pick: (example: Payload) => boolean): Payload {
+  const definition = (examples as unknown as Array<{ name: string; examples: Payload[] }>).find(
+    (e) => e.name === event,
+  );
   const found = definition?.examples.find(pick);
   if (!found) throw new Error(`no ${event} example matches`);
   return structuredClone(found);
