@@ -3,6 +3,6 @@ import { defineConfig } from "vitest/config";
 // Each workspace package owns its vitest config; this runs them all in one invocation.
 export default defineConfig({
   test: {
-    projects: ["shared", "control-plane", "testbed", "operator"],
+    projects: ["shared", "control-plane", "testbed", "operator", "builder"],
   },
 });

@@ -62,7 +62,7 @@ const rules: Rule[] = [
     make: (match, { raw, evidence }) =>
       new BuildError(
         "copy_source_missing",
-        `COPY/ADD refers to "${match[1]}", which is not in the build context${evidence.failedStep ? ` (step: ${evidence.failedStep.name})` : ""}.`,
+        `COPY/ADD refers to "${(match[1] ?? "").replace(/^\/+/, "")}", which is not in the build context${evidence.failedStep ? ` (step: ${evidence.failedStep.name})` : ""}.`,
         {
           hint: "Paths in COPY and ADD are relative to the root directory; check the path, that the file is committed, and that .dockerignore does not exclude it.",
           raw,

@@ -212,15 +212,19 @@ function runBuildctl(
       killTimer = setTimeout(() => killGroup("SIGKILL"), KILL_GRACE_MS);
     };
     signal.addEventListener("abort", onAbort, { once: true });
-    createInterface({ input: child.stdout }).on("line", (line) => {
-      for (const event of tracker.feedLine(line)) {
+    // buildctl prints rawjson progress on stderr, then its `error: …` lines; stdout stays empty.
+    createInterface({ input: child.stderr }).on("line", (line) => {
+      const events = line.startsWith("{") ? tracker.feedLine(line) : undefined;
+      if (events === undefined || (events.length === 0 && !line.startsWith('{"'))) {
+        stderr = `${stderr}${line}\n`.slice(-STDERR_KEPT);
+        return;
+      }
+      for (const event of events) {
         anyEvent = true;
         onEvent?.(event);
       }
     });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr = (stderr + chunk).slice(-STDERR_KEPT);
-    });
+    child.stdout.resume();
     child.on("error", (error) => {
       signal.removeEventListener("abort", onAbort);
       clearTimeout(killTimer);
