@@ -1,5 +1,9 @@
 import { newId } from "@slipway/shared";
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+} from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { Redis } from "ioredis";
 import type { Config } from "./config.js";
@@ -31,6 +35,8 @@ export interface AppDependencies {
   clock?: Clock;
   dns?: DnsLookup;
   logger?: FastifyServerOptions["logger"];
+  /** A pino logger shared with background workers; takes precedence over `logger`. */
+  loggerInstance?: FastifyBaseLogger;
 }
 
 /**
@@ -39,7 +45,14 @@ export interface AppDependencies {
  */
 export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: deps.logger ?? { level: deps.config.LOG_LEVEL, redact: ["req.headers.authorization"] },
+    ...(deps.loggerInstance
+      ? { loggerInstance: deps.loggerInstance }
+      : {
+          logger: deps.logger ?? {
+            level: deps.config.LOG_LEVEL,
+            redact: ["req.headers.authorization"],
+          },
+        }),
     bodyLimit: deps.config.SLIPWAY_BODY_LIMIT,
     genReqId: () => newId("request"),
     requestIdHeader: false,

@@ -1,9 +1,9 @@
 import { Redis } from "ioredis";
+import { pino } from "pino";
 import { buildApp } from "./app.js";
+import { startBackground } from "./background.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { connectDatabase } from "./db/client.js";
-import { systemDnsLookup } from "./services/dns-resolver.js";
-import { startDomainVerifier } from "./services/domain-verification.js";
 
 /**
  * The API alone, for a cluster install: PostgreSQL and Redis are given by URL and migrations
@@ -13,17 +13,18 @@ async function main() {
   const config = loadConfig();
   const database = connectDatabase(config.DATABASE_URL);
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 });
-  const app = await buildApp({ config, db: database.db, redis });
-  const stopVerifier = startDomainVerifier({
+  const log = pino({ level: config.LOG_LEVEL, redact: ["req.headers.authorization"] });
+  const background = startBackground({ config, db: database.db, redis, log });
+  const app = await buildApp({
+    config,
     db: database.db,
-    dns: systemDnsLookup(),
-    clock: () => new Date(),
-    target: config.SLIPWAY_DOMAIN_TARGET,
-    onError: (error) => app.log.error({ err: error }, "domain verification pass failed"),
+    redis,
+    queues: background.queues,
+    loggerInstance: log,
   });
   await app.listen({ host: config.HOST, port: config.PORT });
   const shutdown = async () => {
-    stopVerifier();
+    await background.stop();
     await app.close();
     redis.disconnect();
     await database.close();

@@ -2,13 +2,13 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { asc } from "drizzle-orm";
 import { Redis } from "ioredis";
+import { pino } from "pino";
 import { buildApp } from "../app.js";
+import { startBackground } from "../background.js";
 import { ConfigError, loadConfig } from "../config.js";
 import { connectDatabase } from "../db/client.js";
 import { runMigrations } from "../db/migrate.js";
 import { workspaces } from "../db/schema/index.js";
-import { systemDnsLookup } from "../services/dns-resolver.js";
-import { startDomainVerifier } from "../services/domain-verification.js";
 import { addRootKey, createWorkspaceWithRootKey } from "../services/workspaces.js";
 import { localDataDir, localEncryptionKeys, postgresDataDir } from "./data-dir.js";
 import { startPostgres } from "./postgres.js";
@@ -62,13 +62,14 @@ async function main() {
       ).rootKey;
     }
 
-    const app = await buildApp({ config, db: database.db, redis: redisClient });
-    const stopVerifier = startDomainVerifier({
+    const log = pino({ level: config.LOG_LEVEL, redact: ["req.headers.authorization"] });
+    const background = startBackground({ config, db: database.db, redis: redisClient, log });
+    const app = await buildApp({
+      config,
       db: database.db,
-      dns: systemDnsLookup(),
-      clock: () => new Date(),
-      target: config.SLIPWAY_DOMAIN_TARGET,
-      onError: (error) => app.log.error({ err: error }, "domain verification pass failed"),
+      redis: redisClient,
+      queues: background.queues,
+      loggerInstance: log,
     });
     let url: string;
     try {
@@ -96,7 +97,7 @@ async function main() {
 
     const shutdown = async (signal: string) => {
       app.log.info({ signal }, "shutting down");
-      stopVerifier();
+      await background.stop();
       await app.close();
       redisClient.disconnect();
       await database.close();

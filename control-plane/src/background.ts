@@ -1,0 +1,53 @@
+import type { FastifyBaseLogger } from "fastify";
+import type { Redis } from "ioredis";
+import type { Config } from "./config.js";
+import type { Database } from "./db/client.js";
+import { githubApiFromConfig } from "./github/github-api.js";
+import { createJobQueues, type JobQueues, startJobWorkers } from "./jobs/queues.js";
+import { processGitHubDelivery } from "./pipeline/process-delivery.js";
+import { systemDnsLookup } from "./services/dns-resolver.js";
+import { startDomainVerifier } from "./services/domain-verification.js";
+
+export interface Background {
+  queues: JobQueues;
+  /** Stops workers first (letting running jobs finish), then the queues and the verifier. */
+  stop(): Promise<void>;
+}
+
+/** Everything the control plane runs besides answering HTTP: job workers and the domain verifier. */
+export function startBackground(deps: {
+  config: Config;
+  db: Database;
+  redis: Redis;
+  log: FastifyBaseLogger;
+}): Background {
+  const prefix = "slipway";
+  const queues = createJobQueues({ connection: deps.redis, prefix });
+  const pipeline = {
+    db: deps.db,
+    github: githubApiFromConfig(deps.config),
+    clock: () => new Date(),
+    log: deps.log,
+  };
+  const workers = startJobWorkers({
+    connection: deps.redis,
+    prefix,
+    handlers: { "github.delivery": (data) => processGitHubDelivery(pipeline, data.deliveryId) },
+    onError: (error) => deps.log.error({ err: error }, "job worker error"),
+  });
+  const stopVerifier = startDomainVerifier({
+    db: deps.db,
+    dns: systemDnsLookup(),
+    clock: () => new Date(),
+    target: deps.config.SLIPWAY_DOMAIN_TARGET,
+    onError: (error) => deps.log.error({ err: error }, "domain verification pass failed"),
+  });
+  return {
+    queues,
+    async stop() {
+      stopVerifier();
+      await workers.close();
+      await queues.close();
+    },
+  };
+}
