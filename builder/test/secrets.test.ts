@@ -1,0 +1,72 @@
+import { createHash } from "node:crypto";
+import { rm } from "node:fs/promises";
+import type { BuildEvent } from "@slipway/shared";
+import { afterAll, describe, expect, it } from "vitest";
+import { runBuild } from "../src/build/run-build.js";
+import { makeApp, stack, testDeps, uniqueRepository } from "./harness/context.js";
+import { downloadAllBlobs, downloadImage } from "./harness/registry-client.js";
+
+const dirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+
+describe("environment variables as BuildKit secrets", () => {
+  it("are readable by RUN --mount=type=secret but absent from layers, config, cache and logs", async () => {
+    const npmToken = "npm_Zq7sV9xLr2KpW4mT8cYb";
+    const apiKey = "sk-live-4f9a8b7c6d5e4f3a2b1c";
+    const dir = await makeApp({
+      Dockerfile: [
+        `FROM ${stack().baseImage}`,
+        // The per-variable secret, used the way the issue describes it.
+        'RUN --mount=type=secret,id=NPM_TOKEN NPM_TOKEN=$(cat /run/secrets/NPM_TOKEN) && printf %s "$NPM_TOKEN" | sha256sum > /npm-token.sha256',
+        // The env-file secret, sourced by sh.
+        'RUN --mount=type=secret,id=slipway.env set -a && . /run/secrets/slipway.env && printf %s "$API_KEY" | sha256sum > /api-key.sha256',
+        // A careless build step that prints a secret: the builder's logs must not show it.
+        'RUN --mount=type=secret,id=API_KEY echo "key is $(cat /run/secrets/API_KEY)"',
+        "",
+      ].join("\n"),
+    });
+    dirs.push(dir);
+    const repository = uniqueRepository("secrets");
+    const cacheRef = `${repository}:buildcache`;
+    const events: BuildEvent[] = [];
+    const result = await runBuild(
+      {
+        deploymentId: "dep_secret1",
+        source: { kind: "directory", path: dir },
+        rootDirectory: ".",
+        env: { NPM_TOKEN: npmToken, API_KEY: apiKey },
+        imageRepository: repository,
+        cacheRef,
+      },
+      testDeps(),
+      { onEvent: (event) => events.push(event) },
+    );
+
+    const image = await downloadImage(result.imageRef);
+    const layers = Buffer.concat(image.layers).toString("latin1");
+    // The RUN steps really read the values: their hashes are in the image...
+    expect(layers).toContain(sha256(npmToken));
+    expect(layers).toContain(sha256(apiKey));
+    // ...the values themselves are nowhere.
+    for (const secret of [npmToken, apiKey]) {
+      expect(layers).not.toContain(secret);
+      expect(image.config).not.toContain(secret);
+      expect(JSON.stringify(events)).not.toContain(secret);
+    }
+    // Not baked in as ENV either (the history keeps the RUN text, which names but never holds them).
+    const env: string[] = JSON.parse(image.config).config.Env;
+    expect(env.filter((entry) => /^(NPM_TOKEN|API_KEY)=/.test(entry))).toEqual([]);
+
+    const cacheBlobs = Buffer.concat(await downloadAllBlobs(cacheRef)).toString("latin1");
+    expect(cacheBlobs.length).toBeGreaterThan(0);
+    expect(cacheBlobs).not.toContain(npmToken);
+    expect(cacheBlobs).not.toContain(apiKey);
+
+    // The printing step ran and its line reached the log, redacted.
+    expect(events).toContainEqual(expect.objectContaining({ type: "log", line: "key is ***" }));
+  });
+});
