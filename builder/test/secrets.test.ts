@@ -1,9 +1,11 @@
 import { createHash } from "node:crypto";
-import { rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { BuildEvent } from "@slipway/shared";
 import { afterAll, describe, expect, it } from "vitest";
 import { runBuild } from "../src/build/run-build.js";
 import { makeApp, stack, testDeps, uniqueRepository } from "./harness/context.js";
+import { findProcesses } from "./harness/processes.js";
 import { downloadAllBlobs, downloadImage } from "./harness/registry-client.js";
 
 const dirs: string[] = [];
@@ -20,6 +22,8 @@ describe("environment variables as BuildKit secrets", () => {
     const dir = await makeApp({
       Dockerfile: [
         `FROM ${stack().baseImage}`,
+        // Time to look at the running buildctl from outside.
+        "RUN sleep 2",
         // The per-variable secret, used the way the issue describes it.
         'RUN --mount=type=secret,id=NPM_TOKEN NPM_TOKEN=$(cat /run/secrets/NPM_TOKEN) && printf %s "$NPM_TOKEN" | sha256sum > /npm-token.sha256',
         // The env-file secret, sourced by sh.
@@ -33,6 +37,7 @@ describe("environment variables as BuildKit secrets", () => {
     const repository = uniqueRepository("secrets");
     const cacheRef = `${repository}:buildcache`;
     const events: BuildEvent[] = [];
+    const seen = inspectBuildctl(repository);
     const result = await runBuild(
       {
         deploymentId: "dep_secret1",
@@ -45,6 +50,13 @@ describe("environment variables as BuildKit secrets", () => {
       testDeps(),
       { onEvent: (event) => events.push(event) },
     );
+
+    // buildctl got the values through its environment, never through argv.
+    const buildctl = await seen;
+    expect(buildctl.cmdline).toContain("id=NPM_TOKEN,env=SLIPWAY_SECRET_1");
+    expect(buildctl.cmdline).not.toContain(npmToken);
+    expect(buildctl.cmdline).not.toContain(apiKey);
+    expect(buildctl.environ).toContain(`SLIPWAY_SECRET_1=${npmToken}`);
 
     const image = await downloadImage(result.imageRef);
     const layers = Buffer.concat(image.layers).toString("latin1");
@@ -70,3 +82,22 @@ describe("environment variables as BuildKit secrets", () => {
     expect(events).toContainEqual(expect.objectContaining({ type: "log", line: "key is ***" }));
   });
 });
+
+/** The argv and environment of the buildctl building `repository`, read from /proc while it runs. */
+async function inspectBuildctl(repository: string): Promise<{ cmdline: string; environ: string }> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    for (const pid of await findProcesses(repository)) {
+      try {
+        const cmdline = (await readFile(`/proc/${pid}/cmdline`, "utf8")).replaceAll("\0", " ");
+        if (!cmdline.includes(" build ")) continue;
+        const environ = (await readFile(`/proc/${pid}/environ`, "utf8")).replaceAll("\0", "\n");
+        return { cmdline, environ };
+      } catch {
+        // Exited meanwhile.
+      }
+    }
+    await sleep(20);
+  }
+  throw new Error("buildctl was never seen running");
+}

@@ -16,7 +16,9 @@ const LOG_TAIL_SHOWN = 15;
 export function mainErrorLine(stderr: string): string {
   const lines = stderr.split("\n").map((line) => line.trim());
   const error = lines.filter((line) => line.startsWith("error:")).pop();
-  return (error ?? lines.filter(Boolean).pop() ?? "").replace(/^error:\s*/, "");
+  return (error ?? lines.filter(Boolean).pop() ?? "")
+    .replace(/^error:\s*/, "")
+    .replace(/^failed to solve:\s*/, "");
 }
 
 interface Context {
