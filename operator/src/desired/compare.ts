@@ -39,3 +39,29 @@ export function canonicalJson(value: unknown): string {
   }
   return JSON.stringify(value);
 }
+
+/** The first path where `actual` does not contain `desired`, for logs; undefined if none. */
+export function firstDifference(desired: unknown, actual: unknown, path = ""): string | undefined {
+  if (Array.isArray(desired)) {
+    if (!Array.isArray(actual) || actual.length !== desired.length) return path || "/";
+    for (let i = 0; i < desired.length; i++) {
+      const found = firstDifference(desired[i], actual[i], `${path}/${i}`);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (desired !== null && typeof desired === "object") {
+    if (actual === null || typeof actual !== "object") return path || "/";
+    for (const [key, value] of Object.entries(desired as Record<string, unknown>)) {
+      if (value === undefined) continue;
+      const found = firstDifference(
+        value,
+        (actual as Record<string, unknown>)[key],
+        `${path}/${key}`,
+      );
+      if (found) return found;
+    }
+    return undefined;
+  }
+  return desired === actual ? undefined : path;
+}

@@ -52,5 +52,7 @@ export function withAppliedHash<T extends DesiredObject["body"]>(body: T): T {
 
 /** An observed object needs an apply unless it holds everything desired under the same hash. */
 export function needsApply(desired: DesiredObject["body"], observed: unknown): boolean {
-  return observed === undefined || !isContained(desired, observed);
+  // Items of a list carry no apiVersion and kind; the path already pins both.
+  const { apiVersion: _apiVersion, kind: _kind, ...fields } = desired;
+  return observed === undefined || !isContained(fields, observed);
 }

@@ -46,7 +46,8 @@ function makeProbe(cr: SlipwayDeployment) {
     periodSeconds: check.intervalSeconds,
     timeoutSeconds: check.timeoutSeconds,
     failureThreshold: check.failureThreshold,
-    initialDelaySeconds: check.initialDelaySeconds,
+    // The apiserver drops a zero here (omitempty), so sending one would never look applied.
+    ...(check.initialDelaySeconds > 0 ? { initialDelaySeconds: check.initialDelaySeconds } : {}),
   };
 }
 
