@@ -1,3 +1,4 @@
+export { buildBaseImage } from "./base-image.js";
 export { buildEvents } from "./build/build-events.js";
 export { makeBuildctlArgs } from "./build/buildctl-args.js";
 export { classifyFailure } from "./build/classify-failure.js";
@@ -14,5 +15,6 @@ export { type LocalBuildkit, startBuildkitd } from "./buildkit/start-buildkitd.j
 export { BUILDKIT_VERSION, type BuilderSettings, readBuilderSettings } from "./config.js";
 export { resolveDockerfile, safeRelativePath } from "./dockerfile/resolve-dockerfile.js";
 export * from "./errors.js";
+export { makeImageTarget } from "./image-target.js";
 export { type LocalBuildStack, startLocalBuildStack } from "./local-stack.js";
 export { type LocalRegistry, startRegistry } from "./registry/start-registry.js";

@@ -4,9 +4,10 @@
  * Debian's static busybox, since nothing can be pulled from the internet.
  * The first run on a machine builds BuildKit from Go modules (minutes); later runs start in seconds.
  */
+
+import { buildBaseImage } from "../../src/base-image.js";
 import { readBuilderSettings } from "../../src/config.js";
 import { startLocalBuildStack } from "../../src/local-stack.js";
-import { buildBaseImage } from "./base-image.js";
 
 interface ProvideTarget {
   provide?: (key: string, value: unknown) => void;

@@ -1,8 +1,8 @@
 import { copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runBuild } from "../../src/build/run-build.js";
-import type { LocalBuildStack } from "../../src/local-stack.js";
+import { runBuild } from "./build/run-build.js";
+import type { LocalBuildStack } from "./local-stack.js";
 
 export const BUSYBOX = "/bin/busybox";
 

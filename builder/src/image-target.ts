@@ -1,0 +1,22 @@
+import type { BuilderSettings } from "./config.js";
+
+/**
+ * Where an app's images and its layer cache live in the configured registry:
+ * `<registry>/<prefix>/<project>-<app>` and `…:buildcache`. One cache per app, shared by its
+ * environments, so a preview build reuses production's layers.
+ */
+export function makeImageTarget(
+  settings: Pick<BuilderSettings, "registry" | "repositoryPrefix" | "registryCache">,
+  app: { projectSlug: string; appSlug: string },
+): { imageRepository: string; cacheRef: string | undefined } {
+  if (!settings.registry)
+    throw new Error("SLIPWAY_REGISTRY is not set: the builder has nowhere to push images");
+  const name = `${app.projectSlug}-${app.appSlug}`.toLowerCase().replace(/[^a-z0-9._-]+/g, "-");
+  const imageRepository = [settings.registry, settings.repositoryPrefix, name]
+    .filter(Boolean)
+    .join("/");
+  return {
+    imageRepository,
+    cacheRef: settings.registryCache ? `${imageRepository}:buildcache` : undefined,
+  };
+}
