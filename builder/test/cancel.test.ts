@@ -66,6 +66,28 @@ describe("cancellation", () => {
     expect(await findProcesses("sleep 173")).toEqual([]);
   });
 
+  it("stops a build that outlives the time limit with timed_out", async () => {
+    const dir = await makeApp({ Dockerfile: `FROM ${stack().baseImage}\nRUN sleep 174\n` });
+    dirs.push(dir);
+    const started = Date.now();
+    const error = await runBuild(
+      {
+        deploymentId: "dep_timeout",
+        source: { kind: "directory", path: dir },
+        rootDirectory: ".",
+        env: {},
+        imageRepository: uniqueRepository("timeout"),
+      },
+      testDeps({ timeoutSeconds: 3 }),
+    ).then(
+      () => undefined,
+      (e: unknown) => e as BuildError,
+    );
+    expect(error?.code).toBe("timed_out");
+    expect(error?.retryable).toBe(true);
+    expect(Date.now() - started).toBeLessThan(6000);
+  });
+
   it("refuses to start when the signal is already aborted", async () => {
     const error = await runBuild(
       {
