@@ -1,4 +1,5 @@
-import { rm } from "node:fs/promises";
+import { rm, symlink } from "node:fs/promises";
+import { join } from "node:path";
 import { type BuildError, type BuildRequest, isBuildError } from "@slipway/shared";
 import { afterAll, describe, expect, it } from "vitest";
 import { runBuild } from "../src/build/run-build.js";
@@ -72,6 +73,29 @@ describe("Dockerfile detection on a real source tree", () => {
     )) as BuildError;
     expect(error.code).toBe("invalid_request");
     expect(error.message).toContain("outside the repository");
+  });
+
+  it("refuses a Dockerfile that is a symlink out of the repository", async () => {
+    const outside = await makeApp({ Dockerfile: from() });
+    dirs.push(outside);
+    const dir = await makeApp({ "app.txt": "x" });
+    dirs.push(dir);
+    await symlink(join(outside, "Dockerfile"), join(dir, "Dockerfile"));
+    const error = await runBuild(
+      {
+        deploymentId: "dep_link",
+        source: { kind: "directory", path: dir },
+        rootDirectory: ".",
+        env: {},
+        imageRepository: uniqueRepository("detect"),
+      },
+      testDeps(),
+    ).then(
+      () => undefined,
+      (e: unknown) => e as BuildError,
+    );
+    expect(error?.code).toBe("invalid_request");
+    expect(error?.message).toContain("symbolic link");
   });
 
   it("builds with rootDirectory and a Dockerfile in a subfolder of it", async () => {

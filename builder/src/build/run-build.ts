@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdtemp, readFile, realpath, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, posix } from "node:path";
 import { createInterface } from "node:readline";
@@ -162,7 +162,24 @@ async function locateDockerfile(root: string, request: BuildRequest) {
     stat(join(root, contextPath)).catch(() => undefined),
     stat(join(root, dockerfilePath)).catch(() => undefined),
   ]);
-  if (contextInfo?.isDirectory() && fileInfo?.isFile()) return { contextPath, dockerfilePath };
+  if (contextInfo?.isDirectory() && fileInfo?.isFile()) {
+    // A symlinked Dockerfile or root directory must not lead out of the repository either.
+    const [realRoot, realContext, realFile] = await Promise.all(
+      [root, join(root, contextPath), join(root, dockerfilePath)].map((path) => realpath(path)),
+    );
+    for (const [what, path] of [
+      ["root directory", realContext],
+      ["dockerfile path", realFile],
+    ] as const) {
+      if (path !== realRoot && !path?.startsWith(`${realRoot}/`)) {
+        throw new BuildError(
+          "invalid_request",
+          `The ${what} is a symbolic link that points outside the repository.`,
+        );
+      }
+    }
+    return { contextPath, dockerfilePath };
+  }
   // Not where the settings say: list the tree so the error can suggest what exists.
   const tree = await listSourceTree(root);
   return resolveDockerfile(request, tree.files, tree.directories);
