@@ -1,5 +1,5 @@
 import { defaultConfig, type OperatorConfig } from "../src/config.js";
-import type { RequestRecord } from "../src/kube/kube-client.js";
+import type { KubeApi, KubeClient, RequestRecord } from "../src/kube/kube-client.js";
 import { type RunningOperator, startOperator } from "../src/operator.js";
 import { jsonLogger, silentLogger } from "../src/runtime/logger.js";
 import { Metrics } from "../src/runtime/metrics.js";
@@ -20,12 +20,18 @@ export const isWrite = (r: RequestRecord) => !["GET", "WATCH"].includes(r.method
 export async function startTestOperator(
   namespace: string,
   overrides: Partial<OperatorConfig> = {},
+  options: {
+    wrap?: (kube: KubeApi) => KubeApi;
+    client?: KubeClient;
+    watchTimeoutSeconds?: number;
+  } = {},
 ): Promise<TestOperator> {
   const requests: RequestRecord[] = [];
-  const kube = testClient(requests);
+  const kube = options.client ?? testClient(requests);
   const metrics = new Metrics();
   const operator = startOperator({
-    kube,
+    kube: options.wrap ? options.wrap(kube) : kube,
+    watchTimeoutSeconds: options.watchTimeoutSeconds,
     config: {
       ...defaultConfig,
       watchNamespace: namespace,

@@ -40,6 +40,11 @@ const cases: [string, SlipwayDeployment, DesiredConfig][] = [
   ["running-one-region", deployment(), cfg],
   ["idle", deployment({ desiredState: "idle" }), cfg],
   [
+    "empty-git-values",
+    deployment({ git: { commitSha: "", branch: "", repo: "", commitMessage: "" } }),
+    cfg,
+  ],
+  [
     "h2c-disk-secret-healthcheck-two-regions",
     deployment({
       upstreamProtocol: "h2c",

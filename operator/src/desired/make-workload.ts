@@ -34,7 +34,9 @@ export function makeInjectedEnv(cr: SlipwayDeployment, region: string) {
     { name: "PORT", value: String(spec.port) },
   ];
   if (spec.storageMib > 0) env.push({ name: "UNKEY_EPHEMERAL_DISK_PATH", value: DATA_PATH });
-  return env;
+  // An empty value is stored without its `value` key (omitempty); send it the same way so the
+  // steady-state comparison matches. The variable is still set, to the empty string.
+  return env.map((entry) => (entry.value === "" ? { name: entry.name } : entry));
 }
 
 function makeProbe(cr: SlipwayDeployment) {
