@@ -5,6 +5,7 @@ import { type BuildkitBinaries, ensureBuildkit } from "./buildkit/ensure-buildki
 import { type LocalBuildkit, startBuildkitd } from "./buildkit/start-buildkitd.js";
 import type { BuilderSettings } from "./config.js";
 import { type LocalRegistry, startRegistry } from "./registry/start-registry.js";
+import { recordStack, stopStacksOfDeadOwners } from "./stack-state.js";
 
 /** buildkitd and a registry on this machine, for tests, benchmarks and single-machine setups. */
 export interface LocalBuildStack {
@@ -19,6 +20,9 @@ export async function startLocalBuildStack(
   settings: Pick<BuilderSettings, "cacheDir" | "binDir">,
   log: (line: string) => void,
 ): Promise<LocalBuildStack> {
+  for (const workDir of await stopStacksOfDeadOwners(settings.cacheDir)) {
+    log(`stopped a buildkitd and registry left behind by a killed run (${workDir})`);
+  }
   const binaries = await ensureBuildkit(settings, log);
   // Short path: buildkitd's unix socket lives inside it.
   const workDir = await mkdtemp(join(tmpdir(), "slipway-bk-"));
@@ -32,6 +36,12 @@ export async function startLocalBuildStack(
       log,
     });
     const started = registry;
+    const recordFile = await recordStack(settings.cacheDir, {
+      ownerPid: process.pid,
+      buildkitdPid: buildkit.process.pid,
+      registryPid: registry.process.pid,
+      workDir,
+    });
     return {
       binaries,
       buildkit,
@@ -40,6 +50,7 @@ export async function startLocalBuildStack(
       stop: async () => {
         await buildkit.stop();
         await started.stop();
+        await rm(recordFile, { force: true });
         // buildkitd may leave overlay mounts busy for a moment; a failed cleanup is not fatal.
         await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
       },
