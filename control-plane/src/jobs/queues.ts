@@ -66,7 +66,11 @@ export function startJobWorkers(
     onError: (error: unknown) => void;
   },
 ): JobWorkers {
+  // BullMQ closes only connections it made; these duplicates are ours to close.
+  const connections: Redis[] = [];
   const workers = queueNames.map((queueName) => {
+    const connection = options.connection.duplicate({ maxRetriesPerRequest: null });
+    connections.push(connection);
     const worker = new Worker(
       queueName,
       async (job) => {
@@ -80,7 +84,7 @@ export function startJobWorkers(
         }
       },
       {
-        connection: options.connection.duplicate({ maxRetriesPerRequest: null }),
+        connection,
         prefix: options.prefix,
         concurrency: options.concurrency ?? 4,
         stalledInterval: options.stalledIntervalMs ?? 30_000,
@@ -93,6 +97,7 @@ export function startJobWorkers(
   return {
     async close() {
       await Promise.all(workers.map((worker) => worker.close()));
+      for (const connection of connections) connection.disconnect();
     },
   };
 }

@@ -1,0 +1,169 @@
+/**
+ * `npm run bench:webhooks`: signed push deliveries at a fixed rate against the real API
+ * (PostgreSQL, Redis, BullMQ worker), measuring how fast GitHub gets its answer, then checking
+ * that every delivery made exactly one deployment. The peer is a bare node:http server that
+ * only verifies the same signature: the floor any webhook receiver pays on this machine.
+ */
+
+import { fork } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Webhooks } from "@octokit/webhooks";
+import { Unkey } from "@unkey/api";
+import { count, isNotNull, isNull } from "drizzle-orm";
+import { Redis } from "ioredis";
+import { pino } from "pino";
+import { buildApp } from "../src/app.js";
+import { startBackground } from "../src/background.js";
+import { loadConfig } from "../src/config.js";
+import { connectDatabase } from "../src/db/client.js";
+import { runMigrations } from "../src/db/migrate.js";
+import { deployments, githubDeliveries } from "../src/db/schema/index.js";
+import { startPostgres } from "../src/local/postgres.js";
+import { startRedis } from "../src/local/redis.js";
+import { createWorkspaceWithRootKey } from "../src/services/workspaces.js";
+
+const rate = Number(process.env.BENCH_RATE ?? 200);
+const seconds = Number(process.env.BENCH_SECONDS ?? 30);
+const secret = "bench-secret";
+
+interface DriveResult {
+  latencies: number[];
+  failures: number;
+  deliveryIds: string[];
+}
+
+/** The load runs in its own process, so the client never steals the server's event loop. */
+function drive(url: string): Promise<DriveResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(
+      new URL("./drive-webhooks.ts", import.meta.url),
+      [url, String(rate), String(seconds), secret],
+      {
+        execArgv: ["--import", "tsx"],
+      },
+    );
+    child.once("message", (message) => resolve(message as DriveResult));
+    child.once(
+      "exit",
+      (code) => code !== 0 && reject(new Error(`load driver exited with ${code}`)),
+    );
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function startPeer(): Promise<{ url: string; close(): Promise<void> }> {
+  const webhooks = new Webhooks({ secret });
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk) => chunks.push(chunk));
+    request.on("end", async () => {
+      const ok = await webhooks.verify(
+        Buffer.concat(chunks).toString("utf8"),
+        String(request.headers["x-hub-signature-256"]),
+      );
+      response.writeHead(ok ? 202 : 401, { "content-type": "application/json" });
+      response.end("{}");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${address.port}/`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+const report = (name: string, result: { latencies: number[]; failures: number }) =>
+  `${name.padEnd(22)} p50 ${percentile(result.latencies, 50).toFixed(2)} ms   p99 ${percentile(result.latencies, 99).toFixed(2)} ms   max ${result.latencies.at(-1)!.toFixed(2)} ms   non-202: ${result.failures}`;
+
+async function main() {
+  const scratch = mkdtempSync(join(tmpdir(), "slipway-bench-"));
+  chmodSync(scratch, 0o755);
+  const postgres = await startPostgres({ dataDir: join(scratch, "postgres"), durable: true });
+  const redisServer = await startRedis({ dataDir: join(scratch, "redis"), durable: false });
+  const config = loadConfig({
+    DATABASE_URL: postgres.adminUrl,
+    REDIS_URL: redisServer.url,
+    SLIPWAY_ENCRYPTION_KEYS: `v1:${randomBytes(32).toString("base64")}`,
+    GITHUB_WEBHOOK_SECRET: secret,
+    LOG_LEVEL: "warn",
+  });
+  const database = connectDatabase(config.DATABASE_URL, { maxConnections: 20 });
+  await runMigrations(database.db);
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  const log = pino({ level: "warn" });
+  const background = startBackground({ config, db: database.db, redis, log });
+  const app = await buildApp({
+    config,
+    db: database.db,
+    redis,
+    queues: background.queues,
+    loggerInstance: log,
+  });
+  const url = await app.listen({ host: "127.0.0.1", port: 0 });
+  const { rootKey } = await createWorkspaceWithRootKey(database.db, { name: "bench" });
+  const sdk = new Unkey({ rootKey, serverURL: url });
+  await sdk.projects.createProject({ name: "Bench", slug: "bench" });
+  await sdk.apps.createApp({
+    project: "bench",
+    name: "App",
+    slug: "app",
+    git: { repository: "bench/app", defaultBranch: "main" },
+  });
+
+  console.log(
+    `${rate} deliveries/s for ${seconds} s (${rate * seconds} deliveries), ${new Date().toISOString()}`,
+  );
+  const peer = await startPeer();
+  const peerResult = await drive(peer.url);
+  await peer.close();
+  const slipway = await drive(`${url}/webhooks/github`);
+
+  const deadline = Date.now() + 120_000;
+  let pending = 1;
+  while (pending > 0 && Date.now() < deadline) {
+    pending = (
+      await database.db
+        .select({ n: count() })
+        .from(githubDeliveries)
+        .where(isNull(githubDeliveries.processedAt))
+    )[0]!.n;
+    if (pending > 0) await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const processed = (
+    await database.db
+      .select({ n: count() })
+      .from(githubDeliveries)
+      .where(isNotNull(githubDeliveries.processedAt))
+  )[0]!.n;
+  const made = (await database.db.select({ n: count() }).from(deployments))[0]!.n;
+
+  console.log(report("peer (verify only)", peerResult));
+  console.log(report("slipway /webhooks", slipway));
+  console.log(
+    `ratio slipway/peer      p50 ${(percentile(slipway.latencies, 50) / percentile(peerResult.latencies, 50)).toFixed(2)}x   p99 ${(percentile(slipway.latencies, 99) / percentile(peerResult.latencies, 99)).toFixed(2)}x`,
+  );
+  console.log(
+    `deliveries processed ${processed}/${slipway.deliveryIds.length}, deployments made ${made} (expected ${slipway.deliveryIds.length})`,
+  );
+  const p99 = percentile(slipway.latencies, 99);
+  console.log(`target p99 <= 50 ms: ${p99 <= 50 ? "met" : "NOT met"}`);
+
+  await app.close();
+  await background.stop();
+  redis.disconnect();
+  await database.close();
+  await redisServer.stop();
+  await postgres.stop();
+  rmSync(scratch, { recursive: true, force: true });
+  if (made !== slipway.deliveryIds.length || slipway.failures > 0) process.exit(1);
+}
+
+await main();
