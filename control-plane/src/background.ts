@@ -21,7 +21,7 @@ export function startBackground(deps: {
   redis: Redis;
   log: FastifyBaseLogger;
 }): Background {
-  const prefix = "slipway";
+  const prefix = deps.config.SLIPWAY_QUEUE_PREFIX;
   const queues = createJobQueues({ connection: deps.redis, prefix });
   const pipeline = {
     db: deps.db,
@@ -33,6 +33,7 @@ export function startBackground(deps: {
     connection: deps.redis,
     prefix,
     handlers: { "github.delivery": (data) => processGitHubDelivery(pipeline, data.deliveryId) },
+    lockDurationMs: deps.config.SLIPWAY_JOB_LOCK_MS,
     onError: (error) => deps.log.error({ err: error }, "job worker error"),
   });
   const stopVerifier = startDomainVerifier({

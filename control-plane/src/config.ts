@@ -58,6 +58,13 @@ const configSchema = z.object({
   GITHUB_API_URL: z.string().url().default("https://api.github.com"),
   /** Largest webhook body accepted, in bytes (GitHub caps payloads at 25 MB). */
   GITHUB_WEBHOOK_BODY_LIMIT: z.coerce.number().int().min(1024).default(26_214_400),
+  /** Redis key prefix of the job queues; installs sharing a Redis use different ones. */
+  SLIPWAY_QUEUE_PREFIX: z.string().min(1).default("slipway"),
+  /**
+   * How long a worker holds a job before others may take it over. A worker killed mid-job
+   * frees its jobs after this long; shorter means faster recovery and more lock renewals.
+   */
+  SLIPWAY_JOB_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
   /** Largest request body the API reads, in bytes. */
   SLIPWAY_BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576),
 });

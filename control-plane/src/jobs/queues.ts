@@ -63,6 +63,7 @@ export function startJobWorkers(
     handlers: JobHandlers;
     concurrency?: number;
     stalledIntervalMs?: number;
+    lockDurationMs?: number;
     onError: (error: unknown) => void;
   },
 ): JobWorkers {
@@ -87,7 +88,8 @@ export function startJobWorkers(
         connection,
         prefix: options.prefix,
         concurrency: options.concurrency ?? 4,
-        stalledInterval: options.stalledIntervalMs ?? 30_000,
+        lockDuration: options.lockDurationMs ?? 30_000,
+        stalledInterval: options.stalledIntervalMs ?? options.lockDurationMs ?? 30_000,
         maxStalledCount: 3,
       },
     );
