@@ -3,6 +3,8 @@
 export interface RegistryConfig {
   storageDir: string;
   port: number;
+  /** An htpasswd file (bcrypt entries) to require basic auth, as a hosted registry does. */
+  htpasswdFile?: string;
 }
 
 export function makeRegistryConfigYaml(config: RegistryConfig): string {
@@ -18,6 +20,14 @@ export function makeRegistryConfigYaml(config: RegistryConfig): string {
     "    enabled: true",
     "http:",
     `  addr: 127.0.0.1:${config.port}`,
+    ...(config.htpasswdFile
+      ? [
+          "auth:",
+          "  htpasswd:",
+          "    realm: slipway",
+          `    path: ${JSON.stringify(config.htpasswdFile)}`,
+        ]
+      : []),
     "",
   ].join("\n");
 }

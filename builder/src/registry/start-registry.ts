@@ -21,8 +21,9 @@ export interface LocalRegistry {
 /** Starts Debian's docker-registry on a free loopback port with storage under workDir. */
 export async function startRegistry(
   workDir: string,
-  binary = REGISTRY_BINARY,
+  options: { binary?: string; htpasswd?: string } = {},
 ): Promise<LocalRegistry> {
+  const binary = options.binary ?? REGISTRY_BINARY;
   if (!existsSync(binary)) {
     throw new MissingPrerequisiteError(
       `${binary} is missing; install Debian's registry: apt-get install docker-registry`,
@@ -32,7 +33,12 @@ export async function startRegistry(
   const storageDir = join(workDir, "registry-data");
   await mkdir(storageDir, { recursive: true });
   const configFile = join(workDir, "registry.yml");
-  await writeFile(configFile, makeRegistryConfigYaml({ storageDir, port }));
+  let htpasswdFile: string | undefined;
+  if (options.htpasswd) {
+    htpasswdFile = join(workDir, "htpasswd");
+    await writeFile(htpasswdFile, options.htpasswd, { mode: 0o600 });
+  }
+  await writeFile(configFile, makeRegistryConfigYaml({ storageDir, port, htpasswdFile }));
   const logFile = join(workDir, "registry.log");
   const daemon = startDaemon("docker-registry", binary, ["serve", configFile], logFile, {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
@@ -48,7 +54,8 @@ export async function startRegistry(
       );
     }
     const ok = await fetch(`${url}/v2/`).then(
-      (r) => r.ok,
+      // With auth on, /v2/ answers 401: any such answer means it is up.
+      (r) => r.ok || r.status === 401,
       () => false,
     );
     if (ok) break;
