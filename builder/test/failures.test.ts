@@ -87,6 +87,18 @@ describe("build failures are mapped to stable codes with a message saying what t
     expect(error.details.hint).toContain("registry");
   });
 
+  it("malformed request: tag, repository, cache ref, variable name", async () => {
+    const files = { Dockerfile: `FROM ${stack().baseImage}\n` };
+    for (const overrides of [
+      { tag: "bad tag" },
+      { imageRepository: "NoRegistry" },
+      { cacheRef: `${stack().registry}/c:cache,mode=max,ref=evil` },
+      { env: { "NOT-A-NAME": "x" } },
+    ]) {
+      expect((await buildFailure(files, overrides)).code).toBe("invalid_request");
+    }
+  });
+
   it("BuildKit unreachable", async () => {
     const error = await buildFailure(
       { Dockerfile: `FROM ${stack().baseImage}\n` },

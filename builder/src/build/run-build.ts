@@ -66,6 +66,18 @@ export async function runBuild(
       `"${request.imageRepository}" is not a valid image repository (registry/name, lower case).`,
     );
   }
+  // The cache ref goes into a CSV option of buildctl: no commas or other option syntax.
+  if (
+    request.cacheRef !== undefined &&
+    !/^[a-z0-9.-]+(?::\d+)?\/[a-z0-9._/-]+(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?$/.test(
+      request.cacheRef,
+    )
+  ) {
+    throw new BuildError(
+      "invalid_request",
+      `"${request.cacheRef}" is not a valid cache reference.`,
+    );
+  }
   const cancelledError = () =>
     timeout.aborted
       ? new BuildError(
