@@ -127,9 +127,7 @@ async function buildInto(settings: TestbedSettings, log: Log): Promise<BuildMani
   // A leftover incomplete directory (killed build from an older layout) would make rename fail.
   await rm(settings.binDir, { recursive: true, force: true });
   await rename(tmpDir, settings.binDir);
-  log(
-    `built all binaries in ${manifest.buildSeconds} s`,
-  );
+  log(`built all binaries in ${manifest.buildSeconds} s`);
   return manifest;
 }
 
