@@ -54,6 +54,30 @@ describe("a Dockerfile build", () => {
     expect(result.steps.some((step) => step.name.includes("RUN echo"))).toBe(true);
   });
 
+  it("survives a listener that throws (the pipeline failed to store an event)", async () => {
+    const dir = await makeApp({ Dockerfile: `FROM ${stack().baseImage}\nRUN echo listener\n` });
+    dirs.push(dir);
+    let calls = 0;
+    const result = await runBuild(
+      {
+        deploymentId: "dep_listener",
+        source: { kind: "directory", path: dir },
+        rootDirectory: ".",
+        env: {},
+        imageRepository: uniqueRepository("listener"),
+      },
+      testDeps(),
+      {
+        onEvent: () => {
+          calls += 1;
+          throw new Error("storage is down");
+        },
+      },
+    );
+    expect(calls).toBeGreaterThan(0);
+    expect(result.imageRef).toContain("@sha256:");
+  });
+
   it("streams the same build as an async iterator", async () => {
     const dir = await makeApp({
       "app/Dockerfile": `FROM ${stack().baseImage}\nRUN echo iterated\n`,

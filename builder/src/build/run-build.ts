@@ -122,15 +122,9 @@ export async function runBuild(
       secretArgs: secrets.args,
     });
     const tracker = new ProgressTracker(secrets.redact);
-    const outcome = await runBuildctl(
-      deps,
-      args,
-      secrets.childEnv,
-      tracker,
-      signal,
-      options.onEvent,
-    );
-    for (const event of tracker.flush(deps.now().toISOString())) options.onEvent?.(event);
+    const emit = safeListener(options.onEvent);
+    const outcome = await runBuildctl(deps, args, secrets.childEnv, tracker, signal, emit);
+    for (const event of tracker.flush(deps.now().toISOString())) emit(event);
     if (signal.aborted) throw cancelledError();
     if (outcome.exitCode !== 0) {
       throw classifyFailure({
@@ -197,6 +191,23 @@ async function locateDockerfile(root: string, request: BuildRequest) {
   return resolveDockerfile(request, tree.files, tree.directories);
 }
 
+/**
+ * A listener that throws (the pipeline failed to store an event) must not become an uncaught
+ * exception inside a stream handler, which would take the whole builder process down; the build
+ * goes on and the listener's owner sees its own failure.
+ */
+function safeListener(
+  listener: ((event: BuildEvent) => void) | undefined,
+): (event: BuildEvent) => void {
+  return (event) => {
+    try {
+      listener?.(event);
+    } catch {
+      // See above: the listener's failure is its own.
+    }
+  };
+}
+
 interface BuildctlOutcome {
   exitCode: number | null;
   stderr: string;
@@ -209,7 +220,7 @@ function runBuildctl(
   secretEnv: Record<string, string>,
   tracker: ProgressTracker,
   signal: AbortSignal,
-  onEvent: ((event: BuildEvent) => void) | undefined,
+  onEvent: (event: BuildEvent) => void,
 ): Promise<BuildctlOutcome> {
   return new Promise((resolve, reject) => {
     // Only what buildctl needs: secrets live in this environment and nowhere else.
@@ -250,7 +261,7 @@ function runBuildctl(
       }
       for (const event of events) {
         anyEvent = true;
-        onEvent?.(event);
+        onEvent(event);
       }
     });
     child.stdout.resume();
