@@ -30,6 +30,8 @@ export interface BuilderSettings {
   /** Directory with a docker `config.json` holding registry credentials (a mounted
    * kubernetes.io/dockerconfigjson Secret); handed to buildctl as DOCKER_CONFIG. */
   dockerConfigDir: string | undefined;
+  /** The buildctl binary: SLIPWAY_BUILDCTL, else the one built into binDir. */
+  buildctl: string;
   /** Wall-clock limit of one build. */
   buildTimeoutSeconds: number;
 }
@@ -70,6 +72,9 @@ export function readBuilderSettings(
   return {
     cacheDir,
     binDir: join(cacheDir, `buildkit-${BUILDKIT_VERSION}`),
+    buildctl: env.SLIPWAY_BUILDCTL
+      ? resolve(env.SLIPWAY_BUILDCTL)
+      : join(cacheDir, `buildkit-${BUILDKIT_VERSION}`, "buildctl"),
     buildkitAddr: addr,
     registry,
     repositoryPrefix: (env.SLIPWAY_REGISTRY_PREFIX ?? "slipway").replace(/^\/+|\/+$/g, ""),

@@ -5,6 +5,7 @@ export { classifyFailure } from "./build/classify-failure.js";
 export { ProgressTracker } from "./build/progress.js";
 export { type BuilderDeps, type BuildOptions, runBuild } from "./build/run-build.js";
 export { makeSecretPlan } from "./build/secrets.js";
+export { makeBuilderDeps } from "./builder-deps.js";
 export { type BuildkitdConfig, makeBuildkitdToml } from "./buildkit/daemon-config.js";
 export {
   type BuildkitBinaries,

@@ -1,0 +1,22 @@
+import type { BuilderDeps } from "./build/run-build.js";
+import { type BuilderSettings, InvalidSettingError } from "./config.js";
+
+/** The production wiring of runBuild from validated settings; fetch and the clock come from outside. */
+export function makeBuilderDeps(
+  settings: BuilderSettings,
+  io: { fetch: typeof globalThis.fetch; now: () => Date },
+): BuilderDeps {
+  if (!settings.buildkitAddr) {
+    throw new InvalidSettingError(
+      "SLIPWAY_BUILDKIT_ADDR must be set to buildkitd's address (unix:// or tcp://)",
+    );
+  }
+  return {
+    buildctl: settings.buildctl,
+    addr: settings.buildkitAddr,
+    fetch: io.fetch,
+    now: io.now,
+    dockerConfigDir: settings.dockerConfigDir,
+    timeoutSeconds: settings.buildTimeoutSeconds,
+  };
+}
