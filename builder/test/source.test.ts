@@ -82,6 +82,25 @@ describe("sources", () => {
     expect(everything).not.toContain("ghs_InstallationToken1234567890");
   });
 
+  it("refuses a tarball larger than the limit", async () => {
+    const error = (await runBuild(
+      {
+        deploymentId: "dep_big",
+        source: {
+          kind: "tarball",
+          url: `${baseUrl}/repos/acme/api/tarball/1a2b3c`,
+          authorization: TOKEN,
+        },
+        rootDirectory: ".",
+        env: {},
+        imageRepository: uniqueRepository("src"),
+      },
+      testDeps({ maxSourceBytes: 64 }),
+    ).catch((e: unknown) => e)) as BuildError;
+    expect(error.code).toBe("source_unavailable");
+    expect(error.message).toContain("larger than 64 bytes");
+  });
+
   it("maps a refused download to source_unavailable without echoing the token", async () => {
     const error = (await build({
       kind: "tarball",

@@ -31,6 +31,8 @@ export interface BuilderDeps {
   timeoutSeconds?: number;
   /** Where temporary files go (default: the OS temp dir). */
   workDir?: string;
+  /** Largest source tarball downloaded (default 2 GiB). */
+  maxSourceBytes?: number;
 }
 
 export interface BuildOptions {
@@ -91,6 +93,7 @@ export async function runBuild(
     fetch: deps.fetch,
     signal,
     workDir: deps.workDir,
+    maxDownloadBytes: deps.maxSourceBytes,
   }).catch((error: unknown) => {
     throw signal.aborted && !isBuildError(error) ? cancelledError() : error;
   });

@@ -3,12 +3,13 @@ import { createWriteStream } from "node:fs";
 import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Readable } from "node:stream";
+import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { promisify } from "node:util";
 import { BuildError, type BuildSource } from "@slipway/shared";
 
 const run = promisify(execFile);
+const DEFAULT_MAX_DOWNLOAD_BYTES = 2 * 1024 ** 3;
 
 export interface PreparedSource {
   /** The repository root on disk. */
@@ -24,7 +25,13 @@ export interface PreparedSource {
  */
 export async function prepareSource(
   source: BuildSource,
-  options: { fetch: typeof globalThis.fetch; signal: AbortSignal; workDir?: string },
+  options: {
+    fetch: typeof globalThis.fetch;
+    signal: AbortSignal;
+    workDir?: string | undefined;
+    /** Largest tarball downloaded (default 2 GiB), so a runaway source cannot fill the disk. */
+    maxDownloadBytes?: number | undefined;
+  },
 ): Promise<PreparedSource> {
   if (source.kind === "directory") {
     const info = await stat(source.path).catch(() => undefined);
@@ -79,7 +86,11 @@ async function download(
   url: string,
   authorization: string | undefined,
   file: string,
-  options: { fetch: typeof globalThis.fetch; signal: AbortSignal },
+  options: {
+    fetch: typeof globalThis.fetch;
+    signal: AbortSignal;
+    maxDownloadBytes?: number | undefined;
+  },
 ): Promise<void> {
   const where = safeUrl(url);
   let response: Response;
@@ -108,8 +119,27 @@ async function download(
       },
     );
   }
+  const limit = options.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES;
+  let received = 0;
+  const bounded = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      received += chunk.length;
+      if (received > limit) {
+        callback(
+          new BuildError(
+            "source_unavailable",
+            `The source tarball from ${where} is larger than ${limit} bytes.`,
+            {
+              hint: "Exclude large files from the repository (build artefacts, datasets) or use Git LFS.",
+            },
+          ),
+        );
+      } else callback(null, chunk);
+    },
+  });
   await pipeline(
     Readable.fromWeb(response.body as import("node:stream/web").ReadableStream),
+    bounded,
     createWriteStream(file, { mode: 0o600 }),
   );
 }
