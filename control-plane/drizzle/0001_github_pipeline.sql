@@ -10,6 +10,8 @@ CREATE TABLE "github_deliveries" (
 );
 --> statement-breakpoint
 ALTER TABLE "deployments" ADD COLUMN "idempotency_key" text;--> statement-breakpoint
+ALTER TABLE "deployments" ADD COLUMN "github_installation_id" text;--> statement-breakpoint
+ALTER TABLE "deployments" ADD COLUMN "github_check_run_id" text;--> statement-breakpoint
 ALTER TABLE "deployments" ADD COLUMN "approved_by" text;--> statement-breakpoint
 CREATE INDEX "github_deliveries_unprocessed_idx" ON "github_deliveries" USING btree ("received_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "deployments_idempotency_key_unique" ON "deployments" USING btree ("idempotency_key");

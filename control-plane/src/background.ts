@@ -5,6 +5,7 @@ import type { Database } from "./db/client.js";
 import { githubApiFromConfig } from "./github/github-api.js";
 import { createJobQueues, type JobQueues, startJobWorkers } from "./jobs/queues.js";
 import { processGitHubDelivery } from "./pipeline/process-delivery.js";
+import { reportDeploymentToGitHub } from "./pipeline/report-to-github.js";
 import { systemDnsLookup } from "./services/dns-resolver.js";
 import { startDomainVerifier } from "./services/domain-verification.js";
 
@@ -26,13 +27,17 @@ export function startBackground(deps: {
   const pipeline = {
     db: deps.db,
     github: githubApiFromConfig(deps.config),
+    jobs: queues,
     clock: () => new Date(),
     log: deps.log,
   };
   const workers = startJobWorkers({
     connection: deps.redis,
     prefix,
-    handlers: { "github.delivery": (data) => processGitHubDelivery(pipeline, data.deliveryId) },
+    handlers: {
+      "github.delivery": (data) => processGitHubDelivery(pipeline, data.deliveryId),
+      "github.report": (data) => reportDeploymentToGitHub(pipeline, data.deploymentId),
+    },
     lockDurationMs: deps.config.SLIPWAY_JOB_LOCK_MS,
     onError: (error) => deps.log.error({ err: error }, "job worker error"),
   });

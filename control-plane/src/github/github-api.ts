@@ -3,8 +3,32 @@ import { Octokit } from "@octokit/core";
 
 export type RepositoryPermission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
 
+/** A check run as Slipway shows a deployment on a commit. */
+export interface CheckRunContent {
+  name: string;
+  externalId: string;
+  status: "queued" | "in_progress" | "completed";
+  conclusion?: "success" | "failure" | "cancelled" | "skipped" | "action_required" | "neutral";
+  title: string;
+  summary: string;
+  /** Buttons GitHub shows on the check run; pressing one sends `check_run.requested_action`. */
+  actions?: Array<{ label: string; description: string; identifier: string }>;
+}
+
 /** The GitHub REST calls the pipeline makes, as the App's installation. */
 export interface GitHubApi {
+  createCheckRun(input: {
+    installationId: string;
+    repository: string;
+    headSha: string;
+    content: CheckRunContent;
+  }): Promise<string>;
+  updateCheckRun(input: {
+    installationId: string;
+    repository: string;
+    checkRunId: string;
+    content: CheckRunContent;
+  }): Promise<void>;
   /** Files changed between two commits (the compare API), for pushes whose payload lists too few. */
   changedFiles(input: {
     installationId: string;
@@ -49,7 +73,35 @@ export function createGitHubApi(config: {
   });
   const installation = (id: string) => app.getInstallationOctokit(Number(id));
 
+  const checkRunBody = (content: CheckRunContent) => ({
+    name: content.name,
+    external_id: content.externalId,
+    status: content.status,
+    ...(content.conclusion
+      ? { conclusion: content.conclusion, completed_at: new Date().toISOString() }
+      : {}),
+    output: { title: content.title, summary: content.summary },
+    actions: content.actions ?? [],
+  });
+
   return {
+    async createCheckRun({ installationId, repository, headSha, content }) {
+      const octokit = await installation(installationId);
+      const response = await octokit.request("POST /repos/{owner}/{repo}/check-runs", {
+        ...splitRepository(repository),
+        head_sha: headSha,
+        ...checkRunBody(content),
+      });
+      return String(response.data.id);
+    },
+    async updateCheckRun({ installationId, repository, checkRunId, content }) {
+      const octokit = await installation(installationId);
+      await octokit.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
+        ...splitRepository(repository),
+        check_run_id: Number(checkRunId),
+        ...checkRunBody(content),
+      });
+    },
     async changedFiles({ installationId, repository, base, head }) {
       const octokit = await installation(installationId);
       const { owner, repo } = splitRepository(repository);

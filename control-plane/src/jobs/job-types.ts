@@ -1,5 +1,8 @@
 /** Every background job Slipway runs: one union, so a producer can't enqueue an unknown shape. */
-export type Job = { name: "github.delivery"; data: { deliveryId: string } };
+export type Job =
+  | { name: "github.delivery"; data: { deliveryId: string } }
+  /** Show a deployment's current status on GitHub; `revision` makes each change its own job. */
+  | { name: "github.report"; data: { deploymentId: string; revision: string } };
 
 export type JobName = Job["name"];
 export type JobData<Name extends JobName> = Extract<Job, { name: Name }>["data"];
@@ -10,6 +13,7 @@ export type QueueName = (typeof queueNames)[number];
 /** Which queue carries each job; queues are the unit of concurrency and of isolation. */
 export const queueOfJob: Record<JobName, QueueName> = {
   "github.delivery": "github",
+  "github.report": "github",
 };
 
 /** The id BullMQ de-duplicates on: the same delivery enqueued twice runs once. */
@@ -18,6 +22,8 @@ export function jobIdOf(job: Job): string {
     case "github.delivery":
       // BullMQ forbids ":" in custom ids (it is its own key separator).
       return `github.delivery-${job.data.deliveryId}`;
+    case "github.report":
+      return `github.report-${job.data.deploymentId}-${job.data.revision}`;
   }
 }
 

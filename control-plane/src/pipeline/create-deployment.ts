@@ -20,6 +20,7 @@ export interface NewDeployment {
   };
   pullRequestNumber?: number | undefined;
   forkRepository?: string | undefined;
+  githubInstallationId?: string | undefined;
   skipReason?: string | undefined;
   at: Date;
 }
@@ -51,6 +52,7 @@ export async function createDeploymentOnce(
       gitAuthor: input.git.author ?? null,
       pullRequestNumber: input.pullRequestNumber ?? null,
       forkRepository: input.forkRepository ?? null,
+      githubInstallationId: input.githubInstallationId ?? null,
       skipReason: input.skipReason ?? null,
       runtime: input.environment.runtime,
       regions: input.environment.regions.map((region) => region.name),

@@ -12,16 +12,21 @@ import {
 } from "../db/schema/index.js";
 import { canWrite, type GitHubApi } from "../github/github-api.js";
 import { PermanentJobError } from "../jobs/job-types.js";
+import type { JobQueues } from "../jobs/queues.js";
 import type { Clock } from "../services/context.js";
+import { handleCheckRunAction } from "./check-run-action.js";
 import { createDeploymentOnce } from "./create-deployment.js";
 import { readPullRequest, readPush } from "./delivery-payloads.js";
 import { decidePullRequest } from "./pull-request-decision.js";
 import { decidePush, type EnvironmentTarget } from "./push-decision.js";
+import { reportChanges } from "./report-changes.js";
 import { changedFilesOf, pushFileListMayBeIncomplete } from "./watch-paths.js";
 
 export interface PipelineDependencies {
   db: Database;
   github: GitHubApi | undefined;
+  /** Where follow-up jobs (reporting to GitHub) go. */
+  jobs: Pick<JobQueues, "enqueue">;
   clock: Clock;
   log: { info(object: object, message: string): void; warn(object: object, message: string): void };
 }
@@ -125,7 +130,7 @@ async function handlePush(
       continue;
     }
     const at = deps.clock();
-    await deps.db.transaction(async (tx) => {
+    const result = await deps.db.transaction(async (tx) => {
       const result = await createDeploymentOnce(tx, {
         idempotencyKey: `push:${deliveryId}:${app.id}`,
         workspaceId: app.workspaceId,
@@ -142,9 +147,10 @@ async function handlePush(
           author: push.author,
         },
         skipReason: decision.skipReason,
+        githubInstallationId: installationId ?? undefined,
         at,
       });
-      if (result.created)
+      if (result.created) {
         await auditDeployment(
           tx,
           at,
@@ -153,7 +159,10 @@ async function handlePush(
           deliveryId,
           push.author ?? "unknown",
         );
+      }
+      return result;
     });
+    await reportChanges(deps, [result.deployment.id, ...result.superseded]);
   }
 }
 
@@ -181,10 +190,10 @@ async function handlePullRequest(
     const at = deps.clock();
     if (decision.kind === "ignore") continue;
     if (decision.kind === "stop-previews") {
-      await stopPullRequestPreviews(deps.db, preview.id, pr.number, at);
+      await reportChanges(deps, await stopPullRequestPreviews(deps.db, preview.id, pr.number, at));
       continue;
     }
-    await deps.db.transaction(async (tx) => {
+    const result = await deps.db.transaction(async (tx) => {
       const result = await createDeploymentOnce(tx, {
         idempotencyKey: `pull_request:${deliveryId}:${app.id}`,
         workspaceId: app.workspaceId,
@@ -202,11 +211,15 @@ async function handlePullRequest(
         },
         pullRequestNumber: pr.number,
         forkRepository: decision.forkRepository,
+        githubInstallationId: installationId ?? undefined,
         at,
       });
-      if (result.created)
+      if (result.created) {
         await auditDeployment(tx, at, app.workspaceId, result.deployment.id, deliveryId, pr.author);
+      }
+      return result;
     });
+    await reportChanges(deps, [result.deployment.id, ...result.superseded]);
   }
 }
 
@@ -216,19 +229,22 @@ async function stopPullRequestPreviews(
   environmentId: string,
   number: number,
   at: Date,
-) {
+): Promise<string[]> {
   const scope = and(
     eq(deployments.environmentId, environmentId),
     eq(deployments.pullRequestNumber, number),
   );
-  await db
+  const cancelled = await db
     .update(deployments)
     .set({ status: "cancelled", updatedAt: at })
-    .where(and(scope, inArray(deployments.status, ["pending", "awaiting_approval"])));
-  await db
+    .where(and(scope, inArray(deployments.status, ["pending", "awaiting_approval"])))
+    .returning({ id: deployments.id });
+  const stopped = await db
     .update(deployments)
     .set({ status: "stopped", updatedAt: at })
-    .where(and(scope, eq(deployments.status, "ready")));
+    .where(and(scope, eq(deployments.status, "ready")))
+    .returning({ id: deployments.id });
+  return [...cancelled, ...stopped].map((row) => row.id);
 }
 
 /**
@@ -248,8 +264,12 @@ export async function processGitHubDelivery(
   try {
     if (delivery.event === "push")
       await handlePush(deps, delivery.id, delivery.installationId, delivery.payload);
-    if (delivery.event === "pull_request")
+    if (delivery.event === "pull_request") {
       await handlePullRequest(deps, delivery.id, delivery.installationId, delivery.payload);
+    }
+    if (delivery.event === "check_run" && delivery.action === "requested_action") {
+      await handleCheckRunAction(deps, delivery.installationId, delivery.payload);
+    }
   } catch (error) {
     if (error instanceof PermanentJobError) {
       await deps.db

@@ -9,6 +9,22 @@ export interface RecordedCall {
   method: string;
   path: string;
   authorization: string | undefined;
+  body: unknown;
+}
+
+/** A check run as GitHub would hold it after the App's create and update calls. */
+export interface FakeCheckRun {
+  id: number;
+  repository: string;
+  head_sha: string;
+  name: string;
+  external_id?: string;
+  status: string;
+  conclusion?: string;
+  output?: { title?: string; summary?: string };
+  actions?: Array<{ label: string; identifier: string; description: string }>;
+  /** Every state it went through, oldest first. */
+  history: Array<{ status: string; conclusion?: string }>;
 }
 
 /**
@@ -31,6 +47,7 @@ export interface FakeGitHub {
   ): void;
   /** Installation tokens minted so far, so tests can prove none leaked. */
   issuedTokens: string[];
+  checkRuns: Map<number, FakeCheckRun>;
   close(): Promise<void>;
 }
 
@@ -69,14 +86,18 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
   const permissions = new Map<string, string>();
   const issuedTokens: string[] = [];
   const calls: RecordedCall[] = [];
+  const checkRuns = new Map<number, FakeCheckRun>();
+  let nextCheckRunId = 9000;
 
-  const handle = (request: IncomingMessage, response: ServerResponse) => {
+  const handle = (request: IncomingMessage, response: ServerResponse, text: string) => {
     const url = new URL(request.url ?? "/", "http://localhost");
     const path = url.pathname;
+    const body = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
     calls.push({
       method: request.method ?? "GET",
       path,
       authorization: request.headers.authorization,
+      body,
     });
     const bearer = request.headers.authorization?.replace(/^(Bearer|token)\s+/i, "");
 
@@ -102,6 +123,46 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     }
     if (!bearer || !issuedTokens.includes(bearer)) {
       return send(response, 401, { message: "Bad credentials" });
+    }
+
+    match = /^\/repos\/([^/]+\/[^/]+)\/check-runs(?:\/(\d+))?$/.exec(path);
+    if (match && body && (request.method === "POST" || request.method === "PATCH")) {
+      const existing = match[2] ? checkRuns.get(Number(match[2])) : undefined;
+      if (request.method === "PATCH" && !existing)
+        return send(response, 404, { message: "Not Found" });
+      const id = existing?.id ?? nextCheckRunId++;
+      const run: FakeCheckRun = {
+        ...(existing ?? {
+          id,
+          repository: match[1]!,
+          head_sha: String(body.head_sha),
+          name: String(body.name),
+          status: String(body.status),
+          history: [],
+        }),
+        ...(body as Partial<FakeCheckRun>),
+        id,
+      };
+      run.history = [
+        ...(existing?.history ?? []),
+        {
+          status: String(body.status),
+          ...(body.conclusion ? { conclusion: String(body.conclusion) } : {}),
+        },
+      ];
+      checkRuns.set(id, run);
+      const answer: Pick<
+        Schemas["check-run"],
+        "id" | "head_sha" | "name" | "status" | "conclusion" | "external_id"
+      > = {
+        id,
+        head_sha: run.head_sha,
+        name: run.name,
+        status: run.status as Schemas["check-run"]["status"],
+        conclusion: (run.conclusion ?? null) as Schemas["check-run"]["conclusion"],
+        external_id: run.external_id ?? null,
+      };
+      return send(response, request.method === "POST" ? 201 : 200, answer);
     }
 
     match = /^\/repos\/([^/]+\/[^/]+)\/compare\/(.+)\.\.\.(.+)$/.exec(path);
@@ -153,7 +214,11 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     });
   };
 
-  const server = createServer(handle);
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => handle(request, response, Buffer.concat(chunks).toString("utf8")));
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -162,6 +227,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     privateKey,
     calls,
     issuedTokens,
+    checkRuns,
     setComparison(repository, base, head, files) {
       comparisons.set(`${repository}:${base}...${head}`, files);
     },

@@ -7,6 +7,7 @@ import { githubDeliveries } from "../../src/db/schema/index.js";
 import { githubApiFromConfig } from "../../src/github/github-api.js";
 import { createJobQueues, startJobWorkers } from "../../src/jobs/queues.js";
 import { processGitHubDelivery } from "../../src/pipeline/process-delivery.js";
+import { reportDeploymentToGitHub } from "../../src/pipeline/report-to-github.js";
 import { startTestApi, type TestApi } from "./api.js";
 import { uniqueRedisPrefix } from "./database.js";
 import { type FakeGitHub, startFakeGitHub } from "./fake-github.js";
@@ -65,13 +66,17 @@ export async function startTestPipeline(): Promise<TestPipeline> {
   const deps = {
     db: api.database.db,
     github: githubApiFromConfig(api.config),
+    jobs: queues,
     clock: () => new Date(),
     log: api.app.log,
   };
   const workers = startJobWorkers({
     connection: redis,
     prefix,
-    handlers: { "github.delivery": (data) => processGitHubDelivery(deps, data.deliveryId) },
+    handlers: {
+      "github.delivery": (data) => processGitHubDelivery(deps, data.deliveryId),
+      "github.report": (data) => reportDeploymentToGitHub(deps, data.deploymentId),
+    },
     stalledIntervalMs: 1000,
     onError: (error) => api.app.log.error({ err: error }, "worker error"),
   });

@@ -46,6 +46,10 @@ export const deployments = pgTable(
      * already created instead of making a second one (e.g. `push:<delivery>:<app>`).
      */
     idempotencyKey: text("idempotency_key"),
+    /** The GitHub App installation that reported this deployment's commit, for reporting back. */
+    githubInstallationId: text("github_installation_id"),
+    /** The check run that shows this deployment on the commit. */
+    githubCheckRunId: text("github_check_run_id"),
     /** Who let an awaiting_approval deployment proceed (`github:<login>` or a root key id). */
     approvedBy: text("approved_by"),
     runtime: jsonb("runtime").$type<EnvironmentRuntime>().notNull(),

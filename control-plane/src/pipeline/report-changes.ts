@@ -1,0 +1,26 @@
+import { inArray } from "drizzle-orm";
+import { deployments } from "../db/schema/index.js";
+import type { PipelineDependencies } from "./process-delivery.js";
+
+/** Enqueues a GitHub report for each deployment whose status just changed. */
+export async function reportChanges(
+  deps: Pick<PipelineDependencies, "db" | "jobs" | "github">,
+  deploymentIds: string[],
+): Promise<void> {
+  if (!deps.github || deploymentIds.length === 0) return;
+  const rows = await deps.db
+    .select({
+      id: deployments.id,
+      status: deployments.status,
+      updatedAt: deployments.updatedAt,
+      createdAt: deployments.createdAt,
+      installation: deployments.githubInstallationId,
+    })
+    .from(deployments)
+    .where(inArray(deployments.id, deploymentIds));
+  for (const row of rows) {
+    if (!row.installation) continue;
+    const revision = `${row.status}-${(row.updatedAt ?? row.createdAt).getTime()}`;
+    await deps.jobs.enqueue({ name: "github.report", data: { deploymentId: row.id, revision } });
+  }
+}

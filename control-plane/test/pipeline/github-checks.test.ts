@@ -1,0 +1,193 @@
+import { randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import { auditLogs, deployments } from "../../src/db/schema/index.js";
+import type { TestWorkspace } from "../harness/api.js";
+import {
+  examplePayload,
+  type Payload,
+  startTestPipeline,
+  type TestPipeline,
+} from "../harness/pipeline.js";
+
+let pipeline: TestPipeline;
+let workspace: TestWorkspace;
+const repository = "Codertocat/Hello-World";
+
+beforeAll(async () => {
+  pipeline = await startTestPipeline();
+  workspace = await pipeline.api.newWorkspace();
+  await workspace.sdk.projects.createProject({ name: "Checks", slug: "checks" });
+  await workspace.sdk.apps.createApp({
+    project: "checks",
+    name: "Web",
+    slug: "web",
+    git: { repository, defaultBranch: "master" },
+  });
+  pipeline.github.setPermission(repository, "maintainer", "admin");
+  pipeline.github.setPermission(repository, "reader", "read");
+});
+
+async function deliver(event: string, payload: Payload) {
+  const deliveryId = randomUUID();
+  expect((await pipeline.deliver(event, payload, { deliveryId })).status).toBe(202);
+  await pipeline.processed(deliveryId);
+}
+
+async function eventually<T>(
+  read: () => Promise<T | undefined> | T | undefined,
+  what: string,
+): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const checkRunOf = (
+  sha: string,
+  predicate: (status: string, conclusion?: string) => boolean = () => true,
+) =>
+  eventually(
+    () =>
+      [...pipeline.github.checkRuns.values()].find(
+        (run) => run.head_sha === sha && predicate(run.status, run.conclusion),
+      ),
+    `a check run on ${sha}`,
+  );
+
+/** GitHub's example push to master (with its installation), made an ordinary push to `after`. */
+function push(after: string): Payload {
+  const payload = examplePayload(
+    "push",
+    (example) => example.ref === "refs/heads/master" && example.installation,
+  );
+  payload.created = false;
+  payload.before = "9".repeat(40);
+  payload.after = after;
+  return payload;
+}
+
+function forkPullRequest(number: number, author: string, sha: string): Payload {
+  const payload = examplePayload("pull_request", (example) => example.action === "opened");
+  payload.installation = { id: 77 };
+  payload.pull_request.number = number;
+  payload.pull_request.user.login = author;
+  payload.pull_request.head.sha = sha;
+  payload.pull_request.head.repo.full_name = `${author}/Hello-World`;
+  return payload;
+}
+
+/** GitHub's example `check_run.requested_action`, pointed at our check run and pressed by `login`. */
+function approvePressed(checkRunId: number, login: string): Payload {
+  const payload = examplePayload("check_run", (example) => example.action === "requested_action");
+  payload.requested_action = { identifier: "approve" };
+  payload.check_run.id = checkRunId;
+  payload.sender.login = login;
+  payload.repository.full_name = repository;
+  return payload;
+}
+
+describe("check runs", () => {
+  it("shows a queued deployment on its commit as soon as it is queued", async () => {
+    const sha = "1".repeat(40);
+    await deliver("push", push(sha));
+    const run = await checkRunOf(sha);
+    expect(run).toMatchObject({ repository, name: "Slipway: web (production)", status: "queued" });
+    const [row] = await pipeline.api.database.db
+      .select()
+      .from(deployments)
+      .where(eq(deployments.gitCommitSha, sha));
+    expect(run.external_id).toBe(row!.id);
+    await eventually(async () => {
+      const [stored] = await pipeline.api.database.db
+        .select()
+        .from(deployments)
+        .where(eq(deployments.gitCommitSha, sha));
+      return stored?.githubCheckRunId === String(run.id) ? true : undefined;
+    }, "the check run id to be stored");
+  });
+
+  it("completes a skipped deployment's check run with the skip reason", async () => {
+    await workspace.sdk.environments.updateSettings({
+      project: "checks",
+      app: "web",
+      environment: "production",
+      watchPaths: ["api/**"],
+    });
+    const sha = "2".repeat(40);
+    await deliver("push", push(sha));
+    const run = await checkRunOf(sha);
+    expect(run).toMatchObject({ status: "completed", conclusion: "skipped" });
+    expect(run.output?.summary).toContain("No changed file matches the watch paths api/**");
+    await workspace.sdk.environments.updateSettings({
+      project: "checks",
+      app: "web",
+      environment: "production",
+      watchPaths: [],
+    });
+  });
+
+  it("marks a superseded deployment's check run cancelled", async () => {
+    const first = push("3".repeat(40));
+    const second = push("4".repeat(40));
+    await deliver("push", first);
+    await checkRunOf(first.after);
+    await deliver("push", second);
+    const run = await checkRunOf(first.after, (status, conclusion) => conclusion === "cancelled");
+    expect(run.history.map((step) => step.conclusion ?? step.status)).toEqual([
+      "queued",
+      "cancelled",
+    ]);
+  });
+});
+
+describe("the Approve button on a fork's check run", () => {
+  it("asks for approval, refuses a reader's press and honours a writer's", async () => {
+    const sha = "5".repeat(40);
+    await deliver("pull_request", forkPullRequest(31, "stranger", sha));
+    const waiting = await checkRunOf(sha);
+    expect(waiting).toMatchObject({ status: "completed", conclusion: "action_required" });
+    expect(waiting.actions).toEqual([
+      expect.objectContaining({ label: "Approve", identifier: "approve" }),
+    ]);
+    const [deployment] = await pipeline.api.database.db
+      .select()
+      .from(deployments)
+      .where(eq(deployments.gitCommitSha, sha));
+    await eventually(async () => {
+      const [stored] = await pipeline.api.database.db
+        .select()
+        .from(deployments)
+        .where(eq(deployments.id, deployment!.id));
+      return stored?.githubCheckRunId ? true : undefined;
+    }, "the check run id to be stored");
+
+    await deliver("check_run", approvePressed(waiting.id, "reader"));
+    let [row] = await pipeline.api.database.db
+      .select()
+      .from(deployments)
+      .where(eq(deployments.id, deployment!.id));
+    expect(row?.status).toBe("awaiting_approval");
+    const refusals = await pipeline.api.database.db
+      .select()
+      .from(auditLogs)
+      .where(eq(auditLogs.targetId, deployment!.id));
+    expect(refusals.map((entry) => [entry.action, entry.actorId])).toContainEqual([
+      "deployment.approve_refused",
+      "reader",
+    ]);
+
+    await deliver("check_run", approvePressed(waiting.id, "maintainer"));
+    [row] = await pipeline.api.database.db
+      .select()
+      .from(deployments)
+      .where(eq(deployments.id, deployment!.id));
+    expect(row).toMatchObject({ status: "pending", approvedBy: "github:maintainer" });
+    const queued = await checkRunOf(sha, (status) => status === "queued");
+    expect(queued.id).toBe(waiting.id);
+  });
+});
