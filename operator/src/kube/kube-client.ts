@@ -163,6 +163,9 @@ export class KubeClient implements KubeApi {
         headers: {
           accept: "application/json",
           ...(this.connection.token ? { authorization: `Bearer ${this.connection.token}` } : {}),
+          ...(this.connection.impersonate
+            ? { "impersonate-user": this.connection.impersonate }
+            : {}),
           ...(payload === undefined
             ? {}
             : { "content-type": contentType, "content-length": Buffer.byteLength(payload) }),

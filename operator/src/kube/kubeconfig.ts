@@ -9,6 +9,8 @@ export interface KubeConnection {
   keyPem?: string;
   /** Bearer token, e.g. the in-cluster service-account token. */
   token?: string;
+  /** Act as this user (`Impersonate-User`), e.g. to test RBAC rules as a ServiceAccount. */
+  impersonate?: string;
 }
 
 interface KubeconfigFile {
