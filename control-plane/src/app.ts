@@ -83,6 +83,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     clock,
     cipher,
     dns,
+    jobs: deps.queues,
     config: deps.config,
   });
 

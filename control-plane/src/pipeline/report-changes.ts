@@ -4,10 +4,10 @@ import type { PipelineDependencies } from "./process-delivery.js";
 
 /** Enqueues a GitHub report for each deployment whose status just changed. */
 export async function reportChanges(
-  deps: Pick<PipelineDependencies, "db" | "jobs" | "github">,
+  deps: { db: PipelineDependencies["db"]; jobs: PipelineDependencies["jobs"] | undefined },
   deploymentIds: string[],
 ): Promise<void> {
-  if (!deps.github || deploymentIds.length === 0) return;
+  if (!deps.jobs || deploymentIds.length === 0) return;
   const rows = await deps.db
     .select({
       id: deployments.id,

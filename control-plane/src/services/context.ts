@@ -2,6 +2,7 @@ import type { Config } from "../config.js";
 import type { EnvVarCipher } from "../crypto/env-var-cipher.js";
 import type { Database } from "../db/client.js";
 import type { AccessCheck } from "../http/permissions.js";
+import type { JobQueues } from "../jobs/queues.js";
 import type { DnsLookup } from "./dns-resolver.js";
 
 export type Clock = () => Date;
@@ -22,5 +23,7 @@ export interface ServiceContext {
   clock: Clock;
   cipher: EnvVarCipher;
   dns: DnsLookup;
+  /** Background jobs (reporting to GitHub); absent where no queue is configured. */
+  jobs: Pick<JobQueues, "enqueue"> | undefined;
   config: Pick<Config, "SLIPWAY_REGIONS" | "SLIPWAY_DOMAIN_TARGET">;
 }

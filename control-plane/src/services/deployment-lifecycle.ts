@@ -2,6 +2,7 @@ import { AppError, type DeploymentStatus, notFound } from "@slipway/shared";
 import { and, eq } from "drizzle-orm";
 import { transitionDeployment } from "../db/repositories/deployment-transitions.js";
 import { deployments } from "../db/schema/index.js";
+import { reportChanges } from "../pipeline/report-changes.js";
 import { recordAudit } from "./audit.js";
 import type { ServiceContext } from "./context.js";
 
@@ -48,6 +49,7 @@ export async function approveDeployment(ctx: ServiceContext, deploymentId: strin
       targetId: found.id,
     });
   });
+  await reportChanges(ctx, [found.id]);
 }
 
 /**
@@ -76,4 +78,5 @@ export async function cancelDeployment(ctx: ServiceContext, deploymentId: string
       context: { from: found.status },
     });
   });
+  await reportChanges(ctx, [found.id]);
 }

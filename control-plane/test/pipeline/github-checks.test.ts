@@ -190,4 +190,30 @@ describe("the Approve button on a fork's check run", () => {
     const queued = await checkRunOf(sha, (status) => status === "queued");
     expect(queued.id).toBe(waiting.id);
   });
+
+  it("updates the check run when a member approves through the API", async () => {
+    const sha = "6".repeat(40);
+    await deliver("pull_request", forkPullRequest(32, "stranger", sha));
+    const waiting = await checkRunOf(sha);
+    const [deployment] = await pipeline.api.database.db
+      .select()
+      .from(deployments)
+      .where(eq(deployments.gitCommitSha, sha));
+    await eventually(async () => {
+      const [stored] = await pipeline.api.database.db
+        .select()
+        .from(deployments)
+        .where(eq(deployments.id, deployment!.id));
+      return stored?.githubCheckRunId ? true : undefined;
+    }, "the check run id to be stored");
+    const response = await pipeline.api.post(
+      "/v2/deployments.approveDeployment",
+      { deploymentId: deployment!.id },
+      workspace.rootKey,
+    );
+    expect(response.status).toBe(202);
+    const queued = await checkRunOf(sha, (status) => status === "queued");
+    expect(queued.id).toBe(waiting.id);
+    expect(queued.actions).toEqual([]);
+  });
 });
