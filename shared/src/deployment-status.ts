@@ -41,5 +41,11 @@ export const deploymentActions = ["promote", "rollback", "stop", "start"] as con
 export type DeploymentAction = (typeof deploymentActions)[number];
 
 /** What made a deployment: Slipway's own vocabulary (the SDK does not expose it). */
-export const deploymentTriggers = ["push", "pull_request", "manual", "promote", "rollback"] as const;
+export const deploymentTriggers = [
+  "push",
+  "pull_request",
+  "manual",
+  "promote",
+  "rollback",
+] as const;
 export type DeploymentTrigger = (typeof deploymentTriggers)[number];

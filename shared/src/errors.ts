@@ -4,7 +4,12 @@
  */
 export const errorCodes = {
   bad_request: { status: 400, title: "Bad Request", retryable: false, category: "application" },
-  unauthorized: { status: 401, title: "Unauthorized", retryable: false, category: "authentication" },
+  unauthorized: {
+    status: 401,
+    title: "Unauthorized",
+    retryable: false,
+    category: "authentication",
+  },
   forbidden: { status: 403, title: "Forbidden", retryable: false, category: "authorization" },
   not_found: { status: 404, title: "Not Found", retryable: false, category: "data" },
   method_not_allowed: {
@@ -38,7 +43,12 @@ export const errorCodes = {
     retryable: true,
     category: "application",
   },
-  internal: { status: 500, title: "Internal Server Error", retryable: true, category: "application" },
+  internal: {
+    status: 500,
+    title: "Internal Server Error",
+    retryable: true,
+    category: "application",
+  },
   service_unavailable: {
     status: 503,
     title: "Service Unavailable",
