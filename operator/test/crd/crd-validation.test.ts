@@ -1,4 +1,8 @@
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import type { SlipwayDeployment } from "@slipway/shared";
+import { readSettings } from "@slipway/testbed";
 import { beforeAll, describe, expect, it } from "vitest";
 import { installCrds } from "../../src/crd/install-crds.js";
 import { KubeApiError } from "../../src/kube/kube-client.js";
@@ -77,5 +81,19 @@ describe("the Deployment CRD at the apiserver", () => {
       sampleDeployment("immutable", { desiredState: "idle" }),
     );
     expect(idled.spec.desiredState).toBe("idle");
+  });
+
+  it("answers kubectl by short name with the printer columns", async () => {
+    const kubectl = join(readSettings(process.env).binDir, "kubectl");
+    const { stdout } = await promisify(execFile)(
+      kubectl,
+      ["get", "sdeploy", "defaults", "-n", ns],
+      {
+        env: { ...process.env },
+      },
+    );
+    const [header, row] = stdout.trim().split("\n");
+    expect(header!.split(/\s+/)).toEqual(["NAME", "IMAGE", "READY", "PHASE", "AGE"]);
+    expect(row).toContain("registry.invalid/acme/api@sha256:0123");
   });
 });
