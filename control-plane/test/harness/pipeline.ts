@@ -121,3 +121,43 @@ export async function startTestPipeline(): Promise<TestPipeline> {
     },
   };
 }
+
+export const exampleRepository = "Codertocat/Hello-World";
+
+/**
+ * A pipeline with one workspace holding project `projectSlug` and app `web`, connected to the
+ * repository of GitHub's example payloads with `master` as its production branch.
+ */
+export async function startTestPipelineWithApp(projectSlug: string) {
+  const pipeline = await startTestPipeline();
+  const workspace = await pipeline.api.newWorkspace();
+  await workspace.sdk.projects.createProject({ name: projectSlug, slug: projectSlug });
+  await workspace.sdk.apps.createApp({
+    project: projectSlug,
+    name: "Web",
+    slug: "web",
+    git: { repository: exampleRepository, defaultBranch: "master" },
+  });
+  return { pipeline, workspace };
+}
+
+/**
+ * GitHub's example `pull_request` payload, changed where a test needs it: the head comes from
+ * a fork of the author's, and the delivery names the App installation (as App deliveries do).
+ */
+export function forkPullRequestPayload(options: {
+  number: number;
+  author: string;
+  sha?: string;
+  action?: string;
+}): Payload {
+  const payload = examplePayload("pull_request", (example) => example.action === "opened");
+  payload.action = options.action ?? "opened";
+  payload.installation = { id: 4242 };
+  payload.pull_request.number = options.number;
+  payload.pull_request.user.login = options.author;
+  payload.pull_request.head.sha =
+    options.sha ?? randomUUID().replaceAll("-", "").padEnd(40, "0").slice(0, 40);
+  payload.pull_request.head.repo.full_name = `${options.author}/Hello-World`;
+  return payload;
+}

@@ -6,48 +6,23 @@ import { deployments } from "../../src/db/schema/index.js";
 import type { TestWorkspace } from "../harness/api.js";
 import {
   examplePayload,
+  exampleRepository,
+  forkPullRequestPayload,
   type Payload,
-  startTestPipeline,
+  startTestPipelineWithApp,
   type TestPipeline,
 } from "../harness/pipeline.js";
 
 let pipeline: TestPipeline;
 let workspace: TestWorkspace;
-const repository = "Codertocat/Hello-World";
+const repository = exampleRepository;
 
 beforeAll(async () => {
-  pipeline = await startTestPipeline();
-  workspace = await pipeline.api.newWorkspace();
-  await workspace.sdk.projects.createProject({ name: "Forks", slug: "forks" });
-  await workspace.sdk.apps.createApp({
-    project: "forks",
-    name: "Web",
-    slug: "web",
-    git: { repository, defaultBranch: "master" },
-  });
+  ({ pipeline, workspace } = await startTestPipelineWithApp("forks"));
   pipeline.github.setPermission(repository, "maintainer", "write");
 });
 
-/**
- * GitHub's example `pull_request.opened`, changed where the test needs it: the head comes
- * from a fork, and the delivery names the App installation (as every App delivery does).
- */
-function forkPullRequest(options: {
-  number: number;
-  author: string;
-  action?: string;
-  sha?: string;
-}): Payload {
-  const payload = examplePayload("pull_request", (example) => example.action === "opened");
-  payload.action = options.action ?? "opened";
-  payload.installation = { id: 4242 };
-  payload.pull_request.number = options.number;
-  payload.pull_request.user.login = options.author;
-  payload.pull_request.head.sha =
-    options.sha ?? randomUUID().replaceAll("-", "").padEnd(40, "0").slice(0, 40);
-  payload.pull_request.head.repo.full_name = `${options.author}/Hello-World`;
-  return payload;
-}
+const forkPullRequest = forkPullRequestPayload;
 
 async function deliver(payload: Payload) {
   const deliveryId = randomUUID();

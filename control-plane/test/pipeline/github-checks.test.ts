@@ -5,25 +5,19 @@ import { auditLogs, deployments } from "../../src/db/schema/index.js";
 import type { TestWorkspace } from "../harness/api.js";
 import {
   examplePayload,
+  exampleRepository,
+  forkPullRequestPayload,
   type Payload,
-  startTestPipeline,
+  startTestPipelineWithApp,
   type TestPipeline,
 } from "../harness/pipeline.js";
 
 let pipeline: TestPipeline;
 let workspace: TestWorkspace;
-const repository = "Codertocat/Hello-World";
+const repository = exampleRepository;
 
 beforeAll(async () => {
-  pipeline = await startTestPipeline();
-  workspace = await pipeline.api.newWorkspace();
-  await workspace.sdk.projects.createProject({ name: "Checks", slug: "checks" });
-  await workspace.sdk.apps.createApp({
-    project: "checks",
-    name: "Web",
-    slug: "web",
-    git: { repository, defaultBranch: "master" },
-  });
+  ({ pipeline, workspace } = await startTestPipelineWithApp("checks"));
   pipeline.github.setPermission(repository, "maintainer", "admin");
   pipeline.github.setPermission(repository, "reader", "read");
 });
@@ -59,6 +53,17 @@ const checkRunOf = (
     `a check run on ${sha}`,
   );
 
+/** The deployment of a commit, once its check run id has been stored. */
+async function deploymentWithCheckRun(sha: string) {
+  return await eventually(async () => {
+    const [row] = await pipeline.api.database.db
+      .select()
+      .from(deployments)
+      .where(eq(deployments.gitCommitSha, sha));
+    return row?.githubCheckRunId ? row : undefined;
+  }, `the check run id of ${sha} to be stored`);
+}
+
 /** GitHub's example push to master (with its installation), made an ordinary push to `after`. */
 function push(after: string): Payload {
   const payload = examplePayload(
@@ -71,15 +76,8 @@ function push(after: string): Payload {
   return payload;
 }
 
-function forkPullRequest(number: number, author: string, sha: string): Payload {
-  const payload = examplePayload("pull_request", (example) => example.action === "opened");
-  payload.installation = { id: 77 };
-  payload.pull_request.number = number;
-  payload.pull_request.user.login = author;
-  payload.pull_request.head.sha = sha;
-  payload.pull_request.head.repo.full_name = `${author}/Hello-World`;
-  return payload;
-}
+const forkPullRequest = (number: number, author: string, sha: string) =>
+  forkPullRequestPayload({ number, author, sha });
 
 /** GitHub's example `check_run.requested_action`, pointed at our check run and pressed by `login`. */
 function approvePressed(checkRunId: number, login: string): Payload {
@@ -137,7 +135,7 @@ describe("check runs", () => {
     await deliver("push", first);
     await checkRunOf(first.after);
     await deliver("push", second);
-    const run = await checkRunOf(first.after, (status, conclusion) => conclusion === "cancelled");
+    const run = await checkRunOf(first.after, (_status, conclusion) => conclusion === "cancelled");
     expect(run.history.map((step) => step.conclusion ?? step.status)).toEqual([
       "queued",
       "cancelled",
@@ -154,17 +152,7 @@ describe("the Approve button on a fork's check run", () => {
     expect(waiting.actions).toEqual([
       expect.objectContaining({ label: "Approve", identifier: "approve" }),
     ]);
-    const [deployment] = await pipeline.api.database.db
-      .select()
-      .from(deployments)
-      .where(eq(deployments.gitCommitSha, sha));
-    await eventually(async () => {
-      const [stored] = await pipeline.api.database.db
-        .select()
-        .from(deployments)
-        .where(eq(deployments.id, deployment!.id));
-      return stored?.githubCheckRunId ? true : undefined;
-    }, "the check run id to be stored");
+    const deployment = await deploymentWithCheckRun(sha);
 
     await deliver("check_run", approvePressed(waiting.id, "reader"));
     let [row] = await pipeline.api.database.db
@@ -195,17 +183,7 @@ describe("the Approve button on a fork's check run", () => {
     const sha = "6".repeat(40);
     await deliver("pull_request", forkPullRequest(32, "stranger", sha));
     const waiting = await checkRunOf(sha);
-    const [deployment] = await pipeline.api.database.db
-      .select()
-      .from(deployments)
-      .where(eq(deployments.gitCommitSha, sha));
-    await eventually(async () => {
-      const [stored] = await pipeline.api.database.db
-        .select()
-        .from(deployments)
-        .where(eq(deployments.id, deployment!.id));
-      return stored?.githubCheckRunId ? true : undefined;
-    }, "the check run id to be stored");
+    const deployment = await deploymentWithCheckRun(sha);
     const response = await pipeline.api.post(
       "/v2/deployments.approveDeployment",
       { deploymentId: deployment!.id },
