@@ -8,7 +8,7 @@ export default defineProject({
     globalSetup: ["@slipway/testbed/global-setup"],
     testTimeout: 120_000,
     hookTimeout: 120_000,
-    // The cluster tests each start an operator; two files at a time is plenty on 2 cores.
-    maxWorkers: 2,
+    // No maxWorkers here: a project-level value different from the others' makes the root
+    // multi-project run refuse to start; the root default suits 2 cores.
   },
 });
