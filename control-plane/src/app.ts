@@ -9,6 +9,8 @@ import type { Redis } from "ioredis";
 import type { Config } from "./config.js";
 import { createEnvVarCipher } from "./crypto/env-var-cipher.js";
 import type { Database } from "./db/client.js";
+import { githubApiFromConfig } from "./github/github-api.js";
+import { installStateKey } from "./github/install-state.js";
 import { githubWebhookRoute } from "./github/webhook-route.js";
 import { authPlugin } from "./http/auth.js";
 import type { ContextFactory } from "./http/define-route.js";
@@ -22,6 +24,7 @@ import { auditLogRoutes } from "./routes/audit-logs.js";
 import { deploymentRoutes } from "./routes/deployments.js";
 import { domainRoutes } from "./routes/domains.js";
 import { environmentRoutes } from "./routes/environments.js";
+import { githubRoutes } from "./routes/github.js";
 import { projectRoutes } from "./routes/projects.js";
 import type { Clock } from "./services/context.js";
 import { type DnsLookup, systemDnsLookup } from "./services/dns-resolver.js";
@@ -94,8 +97,17 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     bodyLimit: deps.config.GITHUB_WEBHOOK_BODY_LIMIT,
     clock,
   });
+  const installationDeps = {
+    db: deps.db,
+    github: githubApiFromConfig(deps.config),
+    stateKey: installStateKey(deps.config.SLIPWAY_ENCRYPTION_KEYS[0]!.key),
+    appSlug: deps.config.GITHUB_APP_SLUG,
+    webUrl: deps.config.GITHUB_WEB_URL,
+    now: () => clock().getTime(),
+  };
   await app.register(async (routes) => {
     projectRoutes(routes, makeContext);
+    githubRoutes(routes, makeContext, installationDeps);
     appRoutes(routes, makeContext);
     environmentRoutes(routes, makeContext);
     domainRoutes(routes, makeContext);

@@ -54,6 +54,13 @@ const configSchema = z.object({
     .min(1)
     .transform((value) => value.replace(/\\n/g, "\n"))
     .optional(),
+  /** The App's URL name: installs start at https://github.com/apps/<slug>/installations/new. */
+  GITHUB_APP_SLUG: z
+    .string()
+    .regex(/^[a-z0-9-]+$/, "must be the App's URL name")
+    .optional(),
+  /** GitHub's web address, for the install link. */
+  GITHUB_WEB_URL: z.string().url().default("https://github.com"),
   /** GitHub's REST API; tests point it at their fake GitHub. */
   GITHUB_API_URL: z.string().url().default("https://api.github.com"),
   /** Largest webhook body accepted, in bytes (GitHub caps payloads at 25 MB). */

@@ -17,6 +17,10 @@ export interface CheckRunContent {
 
 /** The GitHub REST calls the pipeline makes, as the App's installation. */
 export interface GitHubApi {
+  /** The installation as the App sees it (its JWT, not an installation token); undefined if gone. */
+  getInstallation(
+    installationId: string,
+  ): Promise<{ id: string; accountLogin: string } | undefined>;
   createCheckRun(input: {
     installationId: string;
     repository: string;
@@ -85,6 +89,21 @@ export function createGitHubApi(config: {
   });
 
   return {
+    async getInstallation(installationId) {
+      try {
+        const response = await app.octokit.request("GET /app/installations/{installation_id}", {
+          installation_id: Number(installationId),
+        });
+        const account = response.data.account as { login?: string; slug?: string } | null;
+        return {
+          id: String(response.data.id),
+          accountLogin: account?.login ?? account?.slug ?? "unknown",
+        };
+      } catch (error) {
+        if ((error as { status?: number }).status === 404) return undefined;
+        throw new GitHubApiError(`could not read installation ${installationId}`, { cause: error });
+      }
+    },
     async createCheckRun({ installationId, repository, headSha, content }) {
       const octokit = await installation(installationId);
       const response = await octokit.request("POST /repos/{owner}/{repo}/check-runs", {

@@ -9,6 +9,7 @@ import {
   type EnvironmentRow,
   environments,
   githubDeliveries,
+  githubInstallations,
 } from "../db/schema/index.js";
 import { canWrite, type GitHubApi } from "../github/github-api.js";
 import { PermanentJobError } from "../jobs/job-types.js";
@@ -41,11 +42,22 @@ interface AppWithEnvironments {
 async function appsOfRepository(
   db: DatabaseOrTransaction,
   repository: string,
+  installationId: string | null,
 ): Promise<AppWithEnvironments[]> {
+  // Only the workspace that installed the App hears of its deliveries: an app naming someone
+  // else's repository gets nothing.
+  if (!installationId) return [];
   const rows = await db
-    .select()
+    .select({ app: apps })
     .from(apps)
-    .where(sql`lower(${apps.gitRepository}) = ${repository.toLowerCase()}`);
+    .innerJoin(githubInstallations, eq(githubInstallations.workspaceId, apps.workspaceId))
+    .where(
+      and(
+        eq(githubInstallations.installationId, installationId),
+        sql`lower(${apps.gitRepository}) = ${repository.toLowerCase()}`,
+      ),
+    )
+    .then((joined) => joined.map((row) => row.app));
   if (rows.length === 0) return [];
   const envs = await db
     .select()
@@ -98,7 +110,7 @@ async function handlePush(
   payload: Record<string, unknown>,
 ) {
   const push = readPush(payload);
-  const connected = await appsOfRepository(deps.db, push.repository);
+  const connected = await appsOfRepository(deps.db, push.repository, installationId);
   if (connected.length === 0) return;
   let changedFiles = changedFilesOf(push.commits);
   if (
@@ -173,7 +185,7 @@ async function handlePullRequest(
   payload: Record<string, unknown>,
 ) {
   const pr = readPullRequest(payload);
-  const connected = await appsOfRepository(deps.db, pr.baseRepository);
+  const connected = await appsOfRepository(deps.db, pr.baseRepository, installationId);
   if (connected.length === 0) return;
   let authorCanWrite = false;
   if (deps.github && installationId && pr.action !== "closed") {
@@ -266,6 +278,16 @@ export async function processGitHubDelivery(
       await handlePush(deps, delivery.id, delivery.installationId, delivery.payload);
     if (delivery.event === "pull_request") {
       await handlePullRequest(deps, delivery.id, delivery.installationId, delivery.payload);
+    }
+    if (
+      delivery.event === "installation" &&
+      delivery.action === "deleted" &&
+      delivery.installationId
+    ) {
+      // The App was uninstalled: its deliveries reach no workspace any more.
+      await deps.db
+        .delete(githubInstallations)
+        .where(eq(githubInstallations.installationId, delivery.installationId));
     }
     if (delivery.event === "check_run" && delivery.action === "requested_action") {
       await handleCheckRunAction(deps, delivery.installationId, delivery.payload);

@@ -40,6 +40,7 @@ describe("migrations", () => {
         "environment_variables",
         "environments",
         "github_deliveries",
+        "github_installations",
         "projects",
         "root_keys",
         "workspaces",

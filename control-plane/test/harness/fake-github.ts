@@ -45,6 +45,8 @@ export interface FakeGitHub {
     login: string,
     role: "admin" | "maintain" | "write" | "triage" | "read",
   ): void;
+  /** Makes an installation of the App exist, owned by `login`. */
+  addInstallation(id: number, login: string): void;
   /** Installation tokens minted so far, so tests can prove none leaked. */
   issuedTokens: string[];
   checkRuns: Map<number, FakeCheckRun>;
@@ -87,6 +89,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
   const issuedTokens: string[] = [];
   const calls: RecordedCall[] = [];
   const checkRuns = new Map<number, FakeCheckRun>();
+  const installations = new Map<number, string>();
   let nextCheckRunId = 9000;
 
   const handle = (request: IncomingMessage, response: ServerResponse, text: string) => {
@@ -100,6 +103,21 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
       body,
     });
     const bearer = request.headers.authorization?.replace(/^(Bearer|token)\s+/i, "");
+
+    const installationMatch = /^\/app\/installations\/(\d+)$/.exec(path);
+    if (request.method === "GET" && installationMatch) {
+      if (!verifyAppJwt(request.headers.authorization, publicKey, appId)) {
+        return send(response, 401, { message: "A JSON web token could not be decoded" });
+      }
+      const login = installations.get(Number(installationMatch[1]));
+      if (!login) return send(response, 404, { message: "Not Found" });
+      return send(response, 200, {
+        id: Number(installationMatch[1]),
+        account: { login, type: "Organization" },
+        app_id: Number(appId),
+        target_type: "Organization",
+      });
+    }
 
     let match = /^\/app\/installations\/(\d+)\/access_tokens$/.exec(path);
     if (request.method === "POST" && match) {
@@ -228,6 +246,9 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     calls,
     issuedTokens,
     checkRuns,
+    addInstallation(id, login) {
+      installations.set(id, login);
+    },
     setComparison(repository, base, head, files) {
       comparisons.set(`${repository}:${base}...${head}`, files);
     },

@@ -8,7 +8,7 @@ import { githubApiFromConfig } from "../../src/github/github-api.js";
 import { createJobQueues, startJobWorkers } from "../../src/jobs/queues.js";
 import { processGitHubDelivery } from "../../src/pipeline/process-delivery.js";
 import { reportDeploymentToGitHub } from "../../src/pipeline/report-to-github.js";
-import { startTestApi, type TestApi } from "./api.js";
+import { startTestApi, type TestApi, type TestWorkspace } from "./api.js";
 import { uniqueRedisPrefix } from "./database.js";
 import { type FakeGitHub, startFakeGitHub } from "./fake-github.js";
 
@@ -27,6 +27,11 @@ export interface TestPipeline {
     payload: unknown,
     options?: { deliveryId?: string; signature?: string },
   ): Promise<Response>;
+  /**
+   * Installs the App for a workspace the way a person does: `github.installApp` gives the link,
+   * GitHub sends the browser back to `/github/setup` with the installation id and the state.
+   */
+  linkInstallation(workspace: TestWorkspace, installationId: number): Promise<Response>;
   /** Waits until the worker has processed a delivery. */
   processed(deliveryId: string): Promise<void>;
 }
@@ -61,6 +66,8 @@ export async function startTestPipeline(): Promise<TestPipeline> {
       GITHUB_APP_ID: github.appId,
       GITHUB_PRIVATE_KEY: github.privateKey,
       GITHUB_API_URL: github.url,
+      GITHUB_APP_SLUG: "slipway-test",
+      GITHUB_WEB_URL: github.url,
     },
   });
   const deps = {
@@ -93,6 +100,14 @@ export async function startTestPipeline(): Promise<TestPipeline> {
   return {
     api,
     github,
+    async linkInstallation(workspace, installationId) {
+      github.addInstallation(installationId, "Codertocat");
+      const { data } = await workspace.sdk.github.installApp();
+      const state = new URL(data.url).searchParams.get("state") ?? "";
+      return await fetch(
+        `${api.url}/github/setup?installation_id=${installationId}&state=${encodeURIComponent(state)}&setup_action=install`,
+      );
+    },
     deliver(event, payload, options = {}) {
       const body = JSON.stringify(payload);
       return fetch(`${api.url}/webhooks/github`, {
@@ -138,6 +153,12 @@ export async function startTestPipelineWithApp(projectSlug: string) {
     slug: "web",
     git: { repository: exampleRepository, defaultBranch: "master" },
   });
+  // The installations of GitHub's example payloads (1) and of the tests' fork payloads (4242).
+  for (const installationId of [1, 4242]) {
+    const linked = await pipeline.linkInstallation(workspace, installationId);
+    if (linked.status !== 200)
+      throw new Error(`linking installation ${installationId}: ${await linked.text()}`);
+  }
   return { pipeline, workspace };
 }
 

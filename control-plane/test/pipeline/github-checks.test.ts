@@ -83,6 +83,7 @@ const forkPullRequest = (number: number, author: string, sha: string) =>
 function approvePressed(checkRunId: number, login: string): Payload {
   const payload = examplePayload("check_run", (example) => example.action === "requested_action");
   payload.requested_action = { identifier: "approve" };
+  payload.installation = { id: 4242 };
   payload.check_run.id = checkRunId;
   payload.sender.login = login;
   payload.repository.full_name = repository;

@@ -3,21 +3,18 @@ import { count, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { deployments, githubDeliveries } from "../../src/db/schema/index.js";
 import type { TestWorkspace } from "../harness/api.js";
-import { examplePayload, sign, startTestPipeline, type TestPipeline } from "../harness/pipeline.js";
+import {
+  examplePayload,
+  sign,
+  startTestPipelineWithApp,
+  type TestPipeline,
+} from "../harness/pipeline.js";
 
 let pipeline: TestPipeline;
 let workspace: TestWorkspace;
 
 beforeAll(async () => {
-  pipeline = await startTestPipeline();
-  workspace = await pipeline.api.newWorkspace();
-  await workspace.sdk.projects.createProject({ name: "Hooks", slug: "hooks" });
-  await workspace.sdk.apps.createApp({
-    project: "hooks",
-    name: "Web",
-    slug: "web",
-    git: { repository: "Codertocat/Hello-World", defaultBranch: "master" },
-  });
+  ({ pipeline, workspace } = await startTestPipelineWithApp("hooks"));
 });
 
 const rowCount = async (table: typeof githubDeliveries | typeof deployments) =>

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { count, isNotNull } from "drizzle-orm";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { deployments, githubDeliveries } from "../../src/db/schema/index.js";
+import { deployments, githubDeliveries, githubInstallations } from "../../src/db/schema/index.js";
 import { createJobQueues } from "../../src/jobs/queues.js";
 import { startTestApi, type TestApi } from "../harness/api.js";
 import { uniqueRedisPrefix } from "../harness/database.js";
@@ -25,6 +25,13 @@ beforeAll(async () => {
     env: { GITHUB_WEBHOOK_SECRET: webhookSecret, SLIPWAY_ENCRYPTION_KEYS: encryptionKeys },
   });
   const workspace = await api.newWorkspace();
+  // Setup only: the App installation this test's deliveries name belongs to the workspace.
+  await api.database.db.insert(githubInstallations).values({
+    installationId: "7",
+    workspaceId: workspace.workspaceId,
+    accountLogin: "acme",
+    createdAt: new Date(),
+  });
   await workspace.sdk.projects.createProject({ name: "Crash", slug: "crash" });
   await workspace.sdk.apps.createApp({
     project: "crash",
@@ -89,6 +96,7 @@ describe("a worker killed mid-pipeline", () => {
         commits: [{ added: ["src/app.ts"], modified: [], removed: [] }],
         head_commit: { message: `change ${i}` },
         repository: { full_name: "acme/crash" },
+        installation: { id: 7 },
       });
       const response = await fetch(`${api.url}/webhooks/github`, {
         method: "POST",

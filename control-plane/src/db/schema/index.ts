@@ -6,6 +6,7 @@ export * from "./domains.js";
 export * from "./environment-variables.js";
 export * from "./environments.js";
 export * from "./github-deliveries.js";
+export * from "./github-installations.js";
 export * from "./projects.js";
 export * from "./root-keys.js";
 export * from "./workspaces.js";
