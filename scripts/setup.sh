@@ -9,12 +9,18 @@ declare -A needed=(
   [/usr/lib/postgresql/*/bin/initdb]=postgresql
   [redis-server]=redis-server
   [openssl]=openssl
+  [runc]=runc
+  [docker-registry]=docker-registry
+  [/bin/busybox]=busybox-static
 )
 
 missing=()
 for command in "${!needed[@]}"; do
   if [[ "$command" == /* ]]; then
     compgen -G "$command" >/dev/null || missing+=("${needed[$command]}")
+  elif [[ "$command" == runc || "$command" == docker-registry ]]; then
+    # Both live in /usr/sbin or /usr/bin, which a non-root PATH may lack.
+    command -v "$command" >/dev/null || [[ -x /usr/sbin/$command || -x /usr/bin/$command ]] || missing+=("${needed[$command]}")
   else
     command -v "$command" >/dev/null || missing+=("${needed[$command]}")
   fi
@@ -29,6 +35,11 @@ if ((${#missing[@]} > 0)); then
     echo "setup: missing system packages; install them with: sudo apt-get install ${missing[*]}" >&2
     exit 1
   fi
+fi
+
+if ! command -v go >/dev/null && [[ ! -x /usr/local/go/bin/go ]]; then
+  echo "setup: the Go toolchain (1.26 or newer) is needed to build the Kubernetes and BuildKit binaries the tests run; install it to /usr/local/go" >&2
+  exit 1
 fi
 
 node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)

@@ -1,5 +1,5 @@
-export * from "./crd/index.js";
 export * from "./build.js";
+export * from "./crd/index.js";
 export * from "./deployment-status.js";
 export * from "./environment-settings.js";
 export * from "./errors.js";

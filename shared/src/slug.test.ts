@@ -6,9 +6,12 @@ describe("slugs are DNS labels", () => {
     expect(isSlug(slug)).toBe(true);
   });
 
-  it.each(["", "-api", "api-", "My-App", "my_app", "a.b", "a".repeat(64), "ünï"])("rejects %j", (slug) => {
-    expect(isSlug(slug)).toBe(false);
-  });
+  it.each(["", "-api", "api-", "My-App", "my_app", "a.b", "a".repeat(64), "ünï"])(
+    "rejects %j",
+    (slug) => {
+      expect(isSlug(slug)).toBe(false);
+    },
+  );
 
   it("uses one rule for the API and the database", () => {
     expect(slugPattern.source).toBe(slugPatternSql);
