@@ -29,6 +29,7 @@ function pushBody(index: number): string {
     ],
     head_commit: { message: `commit ${index}`, author: { username: "bench" } },
     repository: { full_name: "bench/app" },
+    installation: { id: 1 },
     pusher: { name: "bench" },
   });
 }
