@@ -2,8 +2,9 @@ import { Redis } from "ioredis";
 import { pino } from "pino";
 import { buildApp } from "./app.js";
 import { startBackground } from "./background.js";
-import { ConfigError, loadConfig } from "./config.js";
+import { loadConfig } from "./config.js";
 import { connectDatabase } from "./db/client.js";
+import { runEntrypoint, stopOnSignal } from "./entrypoint.js";
 
 /**
  * The API alone, for a cluster install: PostgreSQL and Redis are given by URL and migrations
@@ -23,22 +24,12 @@ async function main() {
     loggerInstance: log,
   });
   await app.listen({ host: config.HOST, port: config.PORT });
-  const shutdown = async () => {
+  stopOnSignal(async () => {
     await background.stop();
     await app.close();
     redis.disconnect();
     await database.close();
-    process.exit(0);
-  };
-  process.once("SIGINT", () => void shutdown());
-  process.once("SIGTERM", () => void shutdown());
+  });
 }
 
-main().catch((error) => {
-  process.stderr.write(
-    error instanceof ConfigError
-      ? `slipway: ${error.message}\n`
-      : `slipway: failed to start: ${error?.stack ?? error}\n`,
-  );
-  process.exit(1);
-});
+runEntrypoint(main, "the API");
