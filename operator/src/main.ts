@@ -4,10 +4,9 @@
  * cleanly and releases the Lease; losing the Lease exits non-zero so the pod restarts.
  */
 import { hostname } from "node:os";
+import { KubeClient, loadKubeConnection } from "@slipway/shared/kube";
 import { readConfig } from "./config.js";
 import { installCrds } from "./crd/install-crds.js";
-import { KubeClient } from "./kube/kube-client.js";
-import { loadKubeConnection } from "./kube/kubeconfig.js";
 import { startOperator } from "./operator.js";
 import { LeaderElector } from "./runtime/leader-election.js";
 import { jsonLogger, type LogLevel } from "./runtime/logger.js";

@@ -1,8 +1,8 @@
 import { DEPLOYMENT_API_VERSION, DEPLOYMENT_PLURAL } from "@slipway/shared";
+import type { KubeApi } from "@slipway/shared/kube";
 import type { OperatorConfig } from "./config.js";
 import { DEPLOYMENT_LABEL, MANAGED_BY, MANAGED_BY_LABEL } from "./desired/names.js";
 import { collectionPath, ownedKindNames, ownedKinds } from "./desired/owned-kinds.js";
-import type { KubeApi } from "./kube/kube-client.js";
 import { createDeploymentReconciler } from "./reconcile/reconcile-deployment.js";
 import { Controller } from "./runtime/controller.js";
 import { type KubeObject, ListWatcher } from "./runtime/list-watcher.js";

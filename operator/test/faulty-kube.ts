@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import type { KubeApi } from "../src/kube/kube-client.js";
+import type { KubeApi } from "@slipway/shared/kube";
 
 /**
  * Wraps a client to inject faults: an outage that fails every request and cuts open watches

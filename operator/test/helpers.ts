@@ -5,8 +5,7 @@ import {
   type SlipwayDeploymentInput,
   type SlipwayDeploymentSpecInput,
 } from "@slipway/shared";
-import { KubeClient, type RequestRecord } from "../src/kube/kube-client.js";
-import { loadKubeConnection } from "../src/kube/kubeconfig.js";
+import { KubeClient, loadKubeConnection, type RequestRecord } from "@slipway/shared/kube";
 
 /** A client for the cluster the testbed global setup started; `requests` records every call. */
 export function testClient(requests?: RequestRecord[]): KubeClient {

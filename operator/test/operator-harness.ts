@@ -1,5 +1,5 @@
+import type { KubeApi, KubeClient, RequestRecord } from "@slipway/shared/kube";
 import { defaultConfig, type OperatorConfig } from "../src/config.js";
-import type { KubeApi, KubeClient, RequestRecord } from "../src/kube/kube-client.js";
 import { type RunningOperator, startOperator } from "../src/operator.js";
 import { jsonLogger, silentLogger } from "../src/runtime/logger.js";
 import { Metrics } from "../src/runtime/metrics.js";

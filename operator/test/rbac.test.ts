@@ -1,10 +1,9 @@
 import { readFile } from "node:fs/promises";
 import type { SlipwayDeployment } from "@slipway/shared";
+import { type KubeApiError, KubeClient, loadKubeConnection } from "@slipway/shared/kube";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { installCrds } from "../src/crd/install-crds.js";
-import { type KubeApiError, KubeClient } from "../src/kube/kube-client.js";
-import { loadKubeConnection } from "../src/kube/kubeconfig.js";
 import { LeaderElector } from "../src/runtime/leader-election.js";
 import { silentLogger } from "../src/runtime/logger.js";
 import { crPath, eventually, freshNamespace, sampleDeployment, testClient } from "./helpers.js";

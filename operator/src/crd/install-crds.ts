@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { DEPLOYMENT_CRD_NAME, makeDeploymentCrd } from "@slipway/shared";
-import type { KubeApi } from "../kube/kube-client.js";
+import type { KubeApi } from "@slipway/shared/kube";
 
 interface CrdStatus {
   status?: { conditions?: { type: string; status: string }[] };

@@ -4,6 +4,7 @@ import {
   type SlipwayDeployment,
   type SlipwayDeploymentStatus,
 } from "@slipway/shared";
+import { type KubeApi, KubeApiError } from "@slipway/shared/kube";
 import { deepEqual, firstDifference } from "../desired/compare.js";
 import { type DesiredConfig, makeDesiredObjects, needsApply } from "../desired/desired-objects.js";
 import { DEPLOYMENT_LABEL, SLIPWAY_REGION_LABEL } from "../desired/names.js";
@@ -14,7 +15,6 @@ import {
   ownedKindNames,
   ownedKinds,
 } from "../desired/owned-kinds.js";
-import { type KubeApi, KubeApiError } from "../kube/kube-client.js";
 import type { Logger } from "../runtime/logger.js";
 import {
   makeStatus,

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { isConflict, type KubeApi } from "../kube/kube-client.js";
+import { isConflict, type KubeApi } from "@slipway/shared/kube";
 import type { Logger } from "./logger.js";
 
 export interface LeaderElectionConfig {

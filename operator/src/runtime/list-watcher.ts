@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { type KubeApi, KubeApiError } from "../kube/kube-client.js";
+import { type KubeApi, KubeApiError } from "@slipway/shared/kube";
 import type { Logger } from "./logger.js";
 
 export interface KubeObject {

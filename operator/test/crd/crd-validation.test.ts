@@ -2,10 +2,10 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { SlipwayDeployment } from "@slipway/shared";
+import { KubeApiError } from "@slipway/shared/kube";
 import { readSettings } from "@slipway/testbed";
 import { beforeAll, describe, expect, it } from "vitest";
 import { installCrds } from "../../src/crd/install-crds.js";
-import { KubeApiError } from "../../src/kube/kube-client.js";
 import { crPath, eventually, freshNamespace, sampleDeployment, testClient } from "../helpers.js";
 
 const kube = testClient();

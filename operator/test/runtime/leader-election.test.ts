@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import type { KubeApi } from "@slipway/shared/kube";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { KubeApi } from "../../src/kube/kube-client.js";
 import { LeaderElector } from "../../src/runtime/leader-election.js";
 import { silentLogger } from "../../src/runtime/logger.js";
 import { eventually, freshNamespace, testClient } from "../helpers.js";

@@ -1,4 +1,5 @@
 import type { SlipwayDeployment } from "@slipway/shared";
+import { KubeClient, loadKubeConnection } from "@slipway/shared/kube";
 import {
   type Cluster,
   compactEtcd,
@@ -8,8 +9,6 @@ import {
 } from "@slipway/testbed";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installCrds } from "../../src/crd/install-crds.js";
-import { KubeClient } from "../../src/kube/kube-client.js";
-import { loadKubeConnection } from "../../src/kube/kubeconfig.js";
 import { crPath, eventually, freshNamespace, sampleDeployment } from "../helpers.js";
 import { startTestOperator, type TestOperator } from "../operator-harness.js";
 

@@ -48,7 +48,7 @@ export function loadKubeConnection(env: NodeJS.ProcessEnv): KubeConnection {
   const path = env.KUBECONFIG?.split(":")[0];
   if (path) return parseKubeconfig(readFileSync(path, "utf8"), dirname(path));
   const host = env.KUBERNETES_SERVICE_HOST;
-  if (!host) throw new Error("KUBECONFIG is not set and the operator is not running in a cluster");
+  if (!host) throw new Error("KUBECONFIG is not set and this process is not running in a cluster");
   return {
     server: `https://${host.includes(":") ? `[${host}]` : host}:${env.KUBERNETES_SERVICE_PORT ?? "443"}`,
     caPem: readFileSync(`${SERVICE_ACCOUNT_DIR}/ca.crt`, "utf8"),

@@ -2,6 +2,7 @@ import type { IncomingMessage } from "node:http";
 import { Agent, request } from "node:https";
 import type { KubeConnection } from "./kubeconfig.js";
 
+/** The operator's field manager; the control plane applies under its own name. */
 export const FIELD_MANAGER = "slipway-operator";
 
 export type ContentType =
@@ -32,12 +33,12 @@ export interface RequestRecord {
   status: number;
 }
 
-/** Everything the operator needs from the apiserver; tests wrap it to count or fail requests. */
+/** Everything Slipway needs from the apiserver; tests wrap it to count or fail requests. */
 export interface KubeApi {
   get<T>(path: string): Promise<T>;
   /** Returns undefined for 404. */
   find<T>(path: string): Promise<T | undefined>;
-  /** Server-side apply under FIELD_MANAGER, forcing ownership of the fields it sends. */
+  /** Server-side apply under the client's field manager, forcing ownership of the fields it sends. */
   apply<T>(path: string, body: unknown): Promise<T>;
   create<T>(path: string, body: unknown): Promise<T>;
   replace<T>(path: string, body: unknown): Promise<T>;
@@ -48,7 +49,8 @@ export interface KubeApi {
 }
 
 /**
- * A small HTTPS client for the apiserver with the kubeconfig's client certificate or token.
+ * A small HTTPS client for the apiserver with the kubeconfig's client certificate or token,
+ * shared by the operator, the control plane and tests.
  * Every finished request is reported to `onRequest` (metrics, write counting in tests).
  */
 export class KubeClient implements KubeApi {
@@ -58,6 +60,7 @@ export class KubeClient implements KubeApi {
     readonly connection: KubeConnection,
     private readonly onRequest: (record: RequestRecord) => void = () => undefined,
     private readonly timeoutMs = 30_000,
+    readonly fieldManager: string = FIELD_MANAGER,
   ) {
     this.agent = new Agent({
       keepAlive: true,
@@ -86,7 +89,7 @@ export class KubeClient implements KubeApi {
 
   apply<T>(path: string, body: unknown): Promise<T> {
     const sep = path.includes("?") ? "&" : "?";
-    const query = `fieldManager=${FIELD_MANAGER}&force=true`;
+    const query = `fieldManager=${encodeURIComponent(this.fieldManager)}&force=true`;
     return this.send<T>("PATCH", `${path}${sep}${query}`, body, "application/apply-patch+yaml");
   }
 

@@ -1,0 +1,2 @@
+export * from "./kube-client.js";
+export * from "./kubeconfig.js";
