@@ -3,9 +3,8 @@ import type { Redis } from "ioredis";
 import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";
 import { githubApiFromConfig } from "./github/github-api.js";
+import { makeJobHandlers } from "./jobs/job-handlers.js";
 import { createJobQueues, type JobQueues, startJobWorkers } from "./jobs/queues.js";
-import { processGitHubDelivery } from "./pipeline/process-delivery.js";
-import { reportDeploymentToGitHub } from "./pipeline/report-to-github.js";
 import { systemDnsLookup } from "./services/dns-resolver.js";
 import { startDomainVerifier } from "./services/domain-verification.js";
 
@@ -34,10 +33,7 @@ export function startBackground(deps: {
   const workers = startJobWorkers({
     connection: deps.redis,
     prefix,
-    handlers: {
-      "github.delivery": (data) => processGitHubDelivery(pipeline, data.deliveryId),
-      "github.report": (data) => reportDeploymentToGitHub(pipeline, data.deploymentId),
-    },
+    handlers: makeJobHandlers(pipeline),
     lockDurationMs: deps.config.SLIPWAY_JOB_LOCK_MS,
     onError: (error) => deps.log.error({ err: error }, "job worker error"),
   });

@@ -2,18 +2,24 @@
 export type Job =
   | { name: "github.delivery"; data: { deliveryId: string } }
   /** Show a deployment's current status on GitHub; `revision` makes each change its own job. */
-  | { name: "github.report"; data: { deploymentId: string; revision: string } };
+  | { name: "github.report"; data: { deploymentId: string; revision: string } }
+  /** Build a pending deployment's image from its commit; on success it moves on to deploy. */
+  | { name: "deployment.build"; data: { deploymentId: string } }
+  /** Roll a deployment whose image exists out to the cluster, then switch its domains. */
+  | { name: "deployment.deploy"; data: { deploymentId: string } };
 
 export type JobName = Job["name"];
 export type JobData<Name extends JobName> = Extract<Job, { name: Name }>["data"];
 
-export const queueNames = ["github"] as const;
+export const queueNames = ["github", "builds", "deployments"] as const;
 export type QueueName = (typeof queueNames)[number];
 
 /** Which queue carries each job; queues are the unit of concurrency and of isolation. */
 export const queueOfJob: Record<JobName, QueueName> = {
   "github.delivery": "github",
   "github.report": "github",
+  "deployment.build": "builds",
+  "deployment.deploy": "deployments",
 };
 
 /** The id BullMQ de-duplicates on: the same delivery enqueued twice runs once. */
@@ -24,6 +30,11 @@ export function jobIdOf(job: Job): string {
       return `github.delivery-${job.data.deliveryId}`;
     case "github.report":
       return `github.report-${job.data.deploymentId}-${job.data.revision}`;
+    // One job per deployment and step: a second enqueue (retried webhook, approve twice) is a no-op.
+    case "deployment.build":
+      return `deployment.build-${job.data.deploymentId}`;
+    case "deployment.deploy":
+      return `deployment.deploy-${job.data.deploymentId}`;
   }
 }
 

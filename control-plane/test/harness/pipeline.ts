@@ -5,9 +5,8 @@ import { Redis } from "ioredis";
 import { afterAll, inject } from "vitest";
 import { githubDeliveries } from "../../src/db/schema/index.js";
 import { githubApiFromConfig } from "../../src/github/github-api.js";
+import { makeJobHandlers } from "../../src/jobs/job-handlers.js";
 import { createJobQueues, startJobWorkers } from "../../src/jobs/queues.js";
-import { processGitHubDelivery } from "../../src/pipeline/process-delivery.js";
-import { reportDeploymentToGitHub } from "../../src/pipeline/report-to-github.js";
 import { startTestApi, type TestApi, type TestWorkspace } from "./api.js";
 import { uniqueRedisPrefix } from "./database.js";
 import { type FakeGitHub, startFakeGitHub } from "./fake-github.js";
@@ -80,10 +79,7 @@ export async function startTestPipeline(): Promise<TestPipeline> {
   const workers = startJobWorkers({
     connection: redis,
     prefix,
-    handlers: {
-      "github.delivery": (data) => processGitHubDelivery(deps, data.deliveryId),
-      "github.report": (data) => reportDeploymentToGitHub(deps, data.deploymentId),
-    },
+    handlers: makeJobHandlers(deps),
     stalledIntervalMs: 1000,
     onError: (error) => api.app.log.error({ err: error }, "worker error"),
   });

@@ -50,6 +50,15 @@ export const deployments = pgTable(
     githubInstallationId: text("github_installation_id"),
     /** The check run that shows this deployment on the commit. */
     githubCheckRunId: text("github_check_run_id"),
+    /** The GitHub deployment (Deployments API) that mirrors this one on the repository. */
+    githubDeploymentId: text("github_deployment_id"),
+    /** The deployment a `createDeployment` with a `deployment` source re-runs. */
+    sourceDeploymentId: text("source_deployment_id"),
+    /**
+     * Hostnames that route to this deployment besides the environment's domains: a preview's
+     * per-branch and per-deployment names. Set when the deployment becomes ready.
+     */
+    hostnames: jsonb("hostnames").$type<string[]>().notNull().default([]),
     /** Who let an awaiting_approval deployment proceed (`github:<login>` or a root key id). */
     approvedBy: text("approved_by"),
     runtime: jsonb("runtime").$type<EnvironmentRuntime>().notNull(),

@@ -1,5 +1,6 @@
 export * from "./apps.js";
 export * from "./audit-logs.js";
+export * from "./deployment-logs.js";
 export * from "./deployment-steps.js";
 export * from "./deployments.js";
 export * from "./domains.js";
@@ -8,5 +9,6 @@ export * from "./environments.js";
 export * from "./github-deliveries.js";
 export * from "./github-installations.js";
 export * from "./projects.js";
+export * from "./pull-request-comments.js";
 export * from "./root-keys.js";
 export * from "./workspaces.js";

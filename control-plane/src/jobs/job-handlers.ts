@@ -1,0 +1,23 @@
+import type { BuildStepDependencies } from "../build/run-build-job.js";
+import { runBuildJob } from "../build/run-build-job.js";
+import type { DeployStepDependencies } from "../deploy/run-deploy-job.js";
+import { runDeployJob } from "../deploy/run-deploy-job.js";
+import type { PipelineDependencies } from "../pipeline/process-delivery.js";
+import { processGitHubDelivery } from "../pipeline/process-delivery.js";
+import { reportDeploymentToGitHub } from "../pipeline/report-to-github.js";
+import type { JobHandlers } from "./queues.js";
+
+/** What the job handlers need: the pipeline's dependencies plus the build and deploy edges. */
+export type WorkerDependencies = PipelineDependencies &
+  BuildStepDependencies &
+  DeployStepDependencies;
+
+/** Every job name's handler, in one place for the worker process and the tests. */
+export function makeJobHandlers(deps: WorkerDependencies): JobHandlers {
+  return {
+    "github.delivery": (data) => processGitHubDelivery(deps, data.deliveryId),
+    "github.report": (data) => reportDeploymentToGitHub(deps, data.deploymentId),
+    "deployment.build": (data) => runBuildJob(deps, data.deploymentId),
+    "deployment.deploy": (data) => runDeployJob(deps, data.deploymentId),
+  };
+}
