@@ -1,8 +1,13 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { Redis } from "ioredis";
+import { buildServiceFromEnv } from "./build/build-service.js";
 import type { Config } from "./config.js";
+import { createEnvVarCipher } from "./crypto/env-var-cipher.js";
 import type { Database } from "./db/client.js";
+import { deployTargetFromConfig } from "./deploy/deploy-target.js";
 import { githubApiFromConfig } from "./github/github-api.js";
+import { githubSourceFromConfig } from "./github/github-source.js";
+import { createCancellationBus } from "./jobs/cancellations.js";
 import { makeJobHandlers } from "./jobs/job-handlers.js";
 import { createJobQueues, type JobQueues, startJobWorkers } from "./jobs/queues.js";
 import { systemDnsLookup } from "./services/dns-resolver.js";
@@ -23,13 +28,28 @@ export function startBackground(deps: {
 }): Background {
   const prefix = deps.config.SLIPWAY_QUEUE_PREFIX;
   const queues = createJobQueues({ connection: deps.redis, prefix });
+  const cancellations = createCancellationBus(deps.redis, prefix);
+  const cipher = createEnvVarCipher(deps.config.SLIPWAY_ENCRYPTION_KEYS);
+  const cluster = deployTargetFromConfig(deps.config, process.env, cipher);
+  if (!cluster) deps.log.warn("no Kubernetes cluster configured: deployments will fail to deploy");
   const pipeline = {
     db: deps.db,
     github: githubApiFromConfig(deps.config),
     jobs: queues,
     clock: () => new Date(),
     log: deps.log,
+    deploy: cluster?.target,
+    cipher,
+    builder: buildServiceFromEnv(process.env),
+    githubSource: githubSourceFromConfig(deps.config),
+    cancellations,
+    buildSlotsPerWorkspace: deps.config.SLIPWAY_BUILD_SLOTS,
   };
+  if (!pipeline.builder) {
+    deps.log.warn(
+      "no builder configured (SLIPWAY_BUILDKIT_ADDR, SLIPWAY_REGISTRY): git deployments will fail to build",
+    );
+  }
   const workers = startJobWorkers({
     connection: deps.redis,
     prefix,
@@ -49,7 +69,9 @@ export function startBackground(deps: {
     async stop() {
       stopVerifier();
       await workers.close();
+      await cancellations.close();
       await queues.close();
+      cluster?.close();
     },
   };
 }

@@ -72,8 +72,31 @@ const configSchema = z.object({
    * frees its jobs after this long; shorter means faster recovery and more lock renewals.
    */
   SLIPWAY_JOB_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
+  /** Builds running at once per workspace; production deployments get a free slot first. */
+  SLIPWAY_BUILD_SLOTS: z.coerce.number().int().min(1).max(64).default(2),
   /** Largest request body the API reads, in bytes. */
   SLIPWAY_BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576),
+  /**
+   * Namespace the deploy step applies every app's `Deployment.slipway.dev` CR and env Secret
+   * in. One namespace for all apps: object names carry the deployment id, so they never clash,
+   * and the operator and Sentinel need to watch only this one.
+   */
+  SLIPWAY_APPS_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, "must be a DNS label")
+    .max(63)
+    .default("slipway-apps"),
+  /** Previews get `<app>-<branch>-<hash>.<domain>` and `<app>-<deployment>.<domain>`. */
+  SLIPWAY_PREVIEW_DOMAIN: z
+    .string()
+    .regex(
+      /^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]*[a-z0-9])?$/,
+      "must be a DNS name",
+    )
+    .max(180)
+    .default("preview.slipway.local"),
+  /** How long the deploy step waits for a rollout to become Ready before failing it. */
+  SLIPWAY_DEPLOY_TIMEOUT_MS: z.coerce.number().int().min(1000).default(600_000),
 });
 
 export type Config = z.output<typeof configSchema>;

@@ -1,13 +1,212 @@
+import type { DeploymentErrorCode, DesiredState } from "@slipway/shared";
+import { eq } from "drizzle-orm";
+import type { Database } from "../db/client.js";
+import { startDeploymentStep } from "../db/repositories/deployment-transitions.js";
+import { apps, deployments, environments } from "../db/schema/index.js";
 import { PermanentJobError } from "../jobs/job-types.js";
 import type { PipelineDependencies } from "../pipeline/process-delivery.js";
+import { reportChanges } from "../pipeline/report-changes.js";
+import { decryptEnvironmentVariables } from "../services/decrypt-environment.js";
+import {
+  applyDeploymentCr,
+  applyEnvSecret,
+  deleteDeploymentCr,
+  ensureNamespace,
+  RolloutRejectedError,
+  readDeploymentCr,
+  waitForRollout,
+} from "./cluster-rollout.js";
+import { completeRollout, DEPLOY_STEP, failRollout } from "./complete-rollout.js";
+import type { DeployTarget } from "./deploy-target.js";
+import { makeDeploymentCr, makeEnvSecret } from "./make-deployment-cr.js";
+import { crNameOf, envSecretNameOf, secretPathOf } from "./object-names.js";
 
-// biome-ignore lint/complexity/noBannedTypes: filled in by the deploy step (in progress this session)
-export type DeployStepDependencies = {};
+export interface DeployStepDependencies {
+  /** The cluster deployments roll out to; without one, a deployment fails saying so. */
+  deploy?: DeployTarget | undefined;
+}
 
-/** The deploy step of a deployment (in progress this session). */
+type Deps = PipelineDependencies & DeployStepDependencies;
+
+async function loadRollout(db: Database, deploymentId: string) {
+  const [row] = await db
+    .select({ deployment: deployments, environment: environments, app: apps })
+    .from(deployments)
+    .innerJoin(environments, eq(environments.id, deployments.environmentId))
+    .innerJoin(apps, eq(apps.id, deployments.appId))
+    .where(eq(deployments.id, deploymentId));
+  return row;
+}
+type Rollout = NonNullable<Awaited<ReturnType<typeof loadRollout>>>;
+
+const crOf = (rollout: Rollout, image: string, target: DeployTarget, desiredState: DesiredState) =>
+  makeDeploymentCr({
+    deployment: { ...rollout.deployment, image },
+    environment: rollout.environment,
+    namespace: target.namespace,
+    desiredState,
+  });
+
+/**
+ * The Secret first (the pods must find it), then the CR, then the Secret again with the CR as
+ * its owner. A CR that exists already (a retried job, or `startDeployment`) keeps the values
+ * it was rolled out with: only a missing Secret is filled from the environment's current ones.
+ */
+async function applyObjects(deps: Deps, target: DeployTarget, rollout: Rollout, image: string) {
+  const { deployment } = rollout;
+  const name = crNameOf(deployment.id);
+  const existingCr = await readDeploymentCr(target.kube, target.namespace, name);
+  const existingSecret = existingCr
+    ? await target.kube.find<{ data?: Record<string, string> }>(
+        secretPathOf(target.namespace, envSecretNameOf(deployment.id)),
+      )
+    : undefined;
+  const variables = existingSecret
+    ? Object.fromEntries(
+        Object.entries(existingSecret.data ?? {}).map(([key, value]) => [
+          key,
+          Buffer.from(value, "base64").toString("utf8"),
+        ]),
+      )
+    : await decryptEnvironmentVariables(deps.db, target.cipher, deployment.environmentId);
+  const secretOf = (owner?: { name: string; uid: string }) =>
+    makeEnvSecret({ deploymentId: deployment.id, namespace: target.namespace, variables, owner });
+  await ensureNamespace(target.kube, target.namespace);
+  if (!existingCr) await applyEnvSecret(target.kube, secretOf());
+  const stored = await applyDeploymentCr(target.kube, crOf(rollout, image, target, "running"));
+  await applyEnvSecret(target.kube, secretOf({ name, uid: stored.metadata.uid! }));
+}
+
+/** A stopped deployment's CR goes idle (zero instances); its Secret and config stay for a start. */
+async function powerDown(target: DeployTarget, rollout: Rollout) {
+  const name = crNameOf(rollout.deployment.id);
+  const existing = await readDeploymentCr(target.kube, target.namespace, name);
+  if (!existing || !rollout.deployment.image) return;
+  await applyDeploymentCr(target.kube, crOf(rollout, rollout.deployment.image, target, "idle"));
+}
+
+async function fail(deps: Deps, deploymentId: string, code: DeploymentErrorCode, message: string) {
+  if (await failRollout(deps.db, { deploymentId, code, message, at: deps.clock() })) {
+    deps.log.warn({ deploymentId, code }, "deployment failed in the deploy step");
+    await reportChanges(deps, [deploymentId]);
+  }
+}
+
+/** After the CAS lost: whoever moved the deployment decides; a stop still needs the CR idle. */
+async function settle(deps: Deps, target: DeployTarget, deploymentId: string) {
+  const now = await loadRollout(deps.db, deploymentId);
+  if (now?.deployment.status === "stopped") await powerDown(target, now);
+}
+
+async function rollOut(deps: Deps, target: DeployTarget, rollout: Rollout, image: string) {
+  const { deployment } = rollout;
+  await applyObjects(deps, target, rollout, image);
+  const name = crNameOf(deployment.id);
+  const result = await waitForRollout({
+    kube: target.kube,
+    namespace: target.namespace,
+    name,
+    timeoutMs: target.readyTimeoutMs,
+    pollIntervalMs: target.pollIntervalMs,
+    sleep: target.sleep,
+    interrupted: async () => {
+      const [row] = await deps.db
+        .select({ status: deployments.status })
+        .from(deployments)
+        .where(eq(deployments.id, deployment.id));
+      return row?.status !== "deploying";
+    },
+  });
+  switch (result.kind) {
+    case "ready": {
+      const won = await completeRollout(deps.db, {
+        deployment,
+        environmentKind: rollout.environment.kind,
+        appSlug: rollout.app.slug,
+        previewDomain: target.previewDomain,
+        at: deps.clock(),
+      });
+      if (won) {
+        deps.log.info({ deploymentId: deployment.id }, "deployment is ready");
+        await reportChanges(deps, [deployment.id]);
+      } else await settle(deps, target, deployment.id);
+      return;
+    }
+    case "failed":
+      // A failed deployment holds no instances; the CR's owner references take the rest.
+      await deleteDeploymentCr(target.kube, target.namespace, name);
+      await fail(deps, deployment.id, result.code, result.message);
+      return;
+    case "timeout":
+      await deleteDeploymentCr(target.kube, target.namespace, name);
+      await fail(
+        deps,
+        deployment.id,
+        "unknown",
+        `The deployment did not become ready within ${Math.round(target.readyTimeoutMs / 1000)} s (${result.detail}).`,
+      );
+      return;
+    case "idle":
+    case "interrupted":
+      await settle(deps, target, deployment.id);
+      return;
+  }
+}
+
+/**
+ * The `deployment.deploy` job (and `deployment.power`): level-triggered on the deployment's
+ * status, so a retry after a crash at any point converges. `deploying` rolls the image out and
+ * waits for Ready; `stopped` makes the CR idle; `ready` only re-reports; anything else
+ * (cancelled, superseded, failed) is left alone and never resurrected.
+ */
 export async function runDeployJob(
-  _deps: PipelineDependencies & DeployStepDependencies,
+  deps: Deps,
   deploymentId: string,
+  run?: { isLastAttempt: boolean },
 ): Promise<void> {
-  throw new PermanentJobError(`the deploy step is not wired yet (deployment ${deploymentId})`);
+  const rollout = await loadRollout(deps.db, deploymentId);
+  if (!rollout) throw new PermanentJobError(`deployment ${deploymentId} does not exist`);
+  const { deployment } = rollout;
+  const target = deps.deploy;
+  if (deployment.status === "ready") return reportChanges(deps, [deploymentId]);
+  if (deployment.status === "stopped") {
+    if (target) await powerDown(target, rollout);
+    return;
+  }
+  if (deployment.status !== "deploying") return;
+  await startDeploymentStep(deps.db, {
+    workspaceId: deployment.workspaceId,
+    deploymentId,
+    name: DEPLOY_STEP,
+    at: deps.clock(),
+  });
+  if (!target) {
+    return fail(
+      deps,
+      deploymentId,
+      "unknown",
+      "No Kubernetes cluster is configured: set KUBECONFIG, or run the control plane in a cluster.",
+    );
+  }
+  if (!deployment.image) {
+    return fail(deps, deploymentId, "unknown", "The deployment has no image to roll out.");
+  }
+  try {
+    await rollOut(deps, target, rollout, deployment.image);
+  } catch (error) {
+    if (error instanceof RolloutRejectedError) {
+      await deleteDeploymentCr(target.kube, target.namespace, crNameOf(deploymentId));
+      return fail(
+        deps,
+        deploymentId,
+        "invalid_runtime_settings",
+        `The cluster refused this deployment's settings: ${error.message}`,
+      );
+    }
+    if (run?.isLastAttempt) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return fail(deps, deploymentId, "unknown", `The deploy step kept failing: ${reason}`);
+    }
+    throw error;
+  }
 }

@@ -1,0 +1,47 @@
+import { type KubeApi, KubeClient, loadKubeConnection } from "@slipway/shared/kube";
+import type { Config } from "../config.js";
+import type { EnvVarCipher } from "../crypto/env-var-cipher.js";
+import { CONTROL_PLANE_FIELD_MANAGER } from "./object-names.js";
+
+/** Where and how the deploy step rolls deployments out. */
+export interface DeployTarget {
+  kube: KubeApi;
+  cipher: EnvVarCipher;
+  /** The one namespace of every app's CR and Secret (`SLIPWAY_APPS_NAMESPACE`). */
+  namespace: string;
+  previewDomain: string;
+  readyTimeoutMs: number;
+  /** How often the CR's status is read while waiting; tests shorten it. */
+  pollIntervalMs: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** The apiserver named by $KUBECONFIG or the in-cluster service account; none outside a cluster. */
+export function deployTargetFromConfig(
+  config: Pick<
+    Config,
+    "SLIPWAY_APPS_NAMESPACE" | "SLIPWAY_PREVIEW_DOMAIN" | "SLIPWAY_DEPLOY_TIMEOUT_MS"
+  >,
+  env: NodeJS.ProcessEnv,
+  cipher: EnvVarCipher,
+): { target: DeployTarget; close(): void } | undefined {
+  // A bad kubeconfig stops the boot with its message; no cluster at all is allowed (npm start).
+  if (!env.KUBECONFIG && !env.KUBERNETES_SERVICE_HOST) return undefined;
+  const client = new KubeClient(
+    loadKubeConnection(env),
+    undefined,
+    undefined,
+    CONTROL_PLANE_FIELD_MANAGER,
+  );
+  return {
+    target: {
+      kube: client,
+      cipher,
+      namespace: config.SLIPWAY_APPS_NAMESPACE,
+      previewDomain: config.SLIPWAY_PREVIEW_DOMAIN,
+      readyTimeoutMs: config.SLIPWAY_DEPLOY_TIMEOUT_MS,
+      pollIntervalMs: 1000,
+    },
+    close: () => client.close(),
+  };
+}

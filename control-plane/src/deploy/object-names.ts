@@ -1,0 +1,28 @@
+import { DEPLOYMENT_API_VERSION, DEPLOYMENT_PLURAL } from "@slipway/shared";
+
+/**
+ * Names of the cluster objects of one deployment. Ids are `dep_<26 lowercase base32>`, so
+ * `dep-<…>` is a DNS-1123 label (30 characters), unique across workspaces, and leaves room
+ * for the operator's `<name>-<region>` children within 63 characters.
+ */
+export const crNameOf = (deploymentId: string) => deploymentId.replace("_", "-").toLowerCase();
+
+/** The Secret holding the deployment's decrypted env vars, owned by its CR. */
+export const envSecretNameOf = (deploymentId: string) => `${crNameOf(deploymentId)}-env`;
+
+export const crPathOf = (namespace: string, name = "") =>
+  `/apis/${DEPLOYMENT_API_VERSION}/namespaces/${namespace}/${DEPLOYMENT_PLURAL}${name ? `/${name}` : ""}`;
+
+export const secretPathOf = (namespace: string, name: string) =>
+  `/api/v1/namespaces/${namespace}/secrets/${name}`;
+
+/** Labels that let people (and `kubectl get -l`) find an app's or environment's objects. */
+export const labelKeys = {
+  deploymentId: "slipway.dev/deployment-id",
+  workspaceId: "slipway.dev/workspace-id",
+  appId: "slipway.dev/app-id",
+  environmentId: "slipway.dev/environment-id",
+} as const;
+
+/** The control plane's server-side-apply field manager, apart from the operator's. */
+export const CONTROL_PLANE_FIELD_MANAGER = "slipway-control-plane";

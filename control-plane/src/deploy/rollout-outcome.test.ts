@@ -1,0 +1,56 @@
+import type { SlipwayDeployment } from "@slipway/shared";
+import { describe, expect, it } from "vitest";
+import { judgeRollout } from "./rollout-outcome.js";
+
+function cr(status: SlipwayDeployment["status"], generation = 1): SlipwayDeployment {
+  return {
+    apiVersion: "slipway.dev/v1alpha1",
+    kind: "Deployment",
+    metadata: { name: "dep-x", generation },
+    spec: {} as SlipwayDeployment["spec"],
+    status,
+  };
+}
+
+const degraded = (reason: string, message: string, instances: { ip?: string }[] = []) =>
+  cr({
+    observedGeneration: 1,
+    phase: "Degraded",
+    conditions: [{ type: "Degraded", status: "True", reason, message }],
+    regions: [
+      {
+        name: "eu-1",
+        replicas: 1,
+        readyReplicas: 0,
+        instances: instances.map((i, n) => ({
+          name: `p${n}`,
+          region: "eu-1",
+          phase: "Pending",
+          ...i,
+        })),
+      },
+    ],
+  });
+
+describe("judgeRollout", () => {
+  it("waits for a status that has seen the current generation", () => {
+    expect(judgeRollout(undefined).kind).toBe("waiting");
+    expect(judgeRollout(cr({ observedGeneration: 1, phase: "Ready" }, 2)).kind).toBe("waiting");
+    expect(judgeRollout(cr({ observedGeneration: 2, phase: "Ready" }, 2)).kind).toBe("ready");
+    expect(judgeRollout(cr({ observedGeneration: 1, phase: "Idle" })).kind).toBe("idle");
+  });
+
+  it.each([
+    ["ApplyFailed", "Service x: Invalid value", [], "invalid_runtime_settings"],
+    ["ApplyFailed", "exceeded quota: q, requested: limits.memory=2Gi", [], "memory_quota_exceeded"],
+    ["ApplyFailed", "exceeded quota: q, requested: limits.cpu=2", [], "cpu_quota_exceeded"],
+    ["ProgressDeadlineExceeded", "region eu-1 exceeded", [{}], "no_schedulable_regions"],
+    ["ProgressDeadlineExceeded", "region eu-1 exceeded", [{ ip: "10.0.0.1" }], "unknown"],
+    ["InstancesFailing", "p0: CrashLoopBackOff", [], "unknown"],
+    ["InstancesFailing", "p0: CreateContainerConfigError", [], "invalid_runtime_settings"],
+  ])("maps Degraded/%s (%s) to %s", (reason, message, instances, code) => {
+    const outcome = judgeRollout(degraded(reason, message, instances));
+    expect(outcome).toMatchObject({ kind: "failed", code });
+    expect(outcome.kind === "failed" && outcome.message).toContain(message);
+  });
+});

@@ -1,0 +1,92 @@
+import {
+  type DeploymentErrorCode,
+  deploymentConditionTypes,
+  type SlipwayDeployment,
+} from "@slipway/shared";
+
+/**
+ * The operator's condition reasons this module reads (operator/src/status/reasons.ts). Spelt
+ * out here because a service never imports another's source; the CR is the contract.
+ */
+const operatorReasons = {
+  instancesFailing: "InstancesFailing",
+  progressDeadlineExceeded: "ProgressDeadlineExceeded",
+  applyFailed: "ApplyFailed",
+} as const;
+
+export type RolloutOutcome =
+  | { kind: "waiting"; detail: string }
+  | { kind: "ready" }
+  | { kind: "idle" }
+  | { kind: "failed"; code: DeploymentErrorCode; message: string };
+
+/** Kubernetes' ResourceQuota rejections name the resource that ran out. */
+function quotaCode(message: string): DeploymentErrorCode | undefined {
+  if (!/exceeded quota/i.test(message)) return undefined;
+  if (/ephemeral-storage|storage/i.test(message)) return "storage_quota_exceeded";
+  if (/memory/i.test(message)) return "memory_quota_exceeded";
+  if (/cpu/i.test(message)) return "cpu_quota_exceeded";
+  return undefined;
+}
+
+/** Pure: the SDK's error code and a sentence a person can act on, from a Degraded condition. */
+export function classifyDegraded(
+  reason: string,
+  message: string,
+  cr: SlipwayDeployment,
+): { code: DeploymentErrorCode; message: string } {
+  switch (reason) {
+    case operatorReasons.applyFailed:
+      return {
+        code: quotaCode(message) ?? "invalid_runtime_settings",
+        message: `The cluster refused this deployment's workload: ${message}`,
+      };
+    case operatorReasons.progressDeadlineExceeded: {
+      const instances = (cr.status?.regions ?? []).flatMap((region) => region.instances);
+      const noneScheduled = instances.every((instance) => !instance.ip);
+      return noneScheduled
+        ? {
+            code: "no_schedulable_regions",
+            message: `No instance could be scheduled in time: ${message}`,
+          }
+        : { code: "unknown", message: `The rollout did not finish in time: ${message}` };
+    }
+    case operatorReasons.instancesFailing:
+      return {
+        code: /CreateContainerConfigError|InvalidImageName/.test(message)
+          ? "invalid_runtime_settings"
+          : "unknown",
+        message: `Instances keep failing: ${message}`,
+      };
+    default:
+      return { code: "unknown", message: `The rollout failed (${reason}): ${message}` };
+  }
+}
+
+/**
+ * Pure: what the CR's status says about the rollout the control plane asked for. A status
+ * older than the spec (observedGeneration behind) is not an answer yet.
+ */
+export function judgeRollout(cr: SlipwayDeployment | undefined): RolloutOutcome {
+  if (!cr) return { kind: "waiting", detail: "the Deployment resource does not exist yet" };
+  const status = cr.status;
+  if (!status || (status.observedGeneration ?? 0) < (cr.metadata.generation ?? 0)) {
+    return { kind: "waiting", detail: "the operator has not seen this version yet" };
+  }
+  // Ready means every region has its minimum of ready instances, even if a spare one fails.
+  if (status.phase === "Ready") return { kind: "ready" };
+  const degraded = status.conditions?.find(
+    (condition) => condition.type === deploymentConditionTypes.degraded,
+  );
+  if (degraded?.status === "True") {
+    return {
+      kind: "failed",
+      ...classifyDegraded(degraded.reason ?? "", degraded.message ?? "", cr),
+    };
+  }
+  if (status.phase === "Idle") return { kind: "idle" };
+  const ready = status.conditions?.find(
+    (condition) => condition.type === deploymentConditionTypes.ready,
+  );
+  return { kind: "waiting", detail: ready?.message || `phase ${status.phase ?? "unknown"}` };
+}
