@@ -3,11 +3,15 @@ import type { KubeApi } from "@slipway/shared/kube";
 import type { OperatorConfig } from "./config.js";
 import { DEPLOYMENT_LABEL, MANAGED_BY, MANAGED_BY_LABEL } from "./desired/names.js";
 import { collectionPath, ownedKindNames, ownedKinds } from "./desired/owned-kinds.js";
-import { createDeploymentReconciler } from "./reconcile/reconcile-deployment.js";
+import {
+  createDeploymentReconciler,
+  type ReconcilerCache,
+} from "./reconcile/reconcile-deployment.js";
 import { Controller } from "./runtime/controller.js";
 import { type KubeObject, ListWatcher } from "./runtime/list-watcher.js";
 import type { Logger } from "./runtime/logger.js";
 import type { Metrics } from "./runtime/metrics.js";
+import { ObjectStore } from "./runtime/object-store.js";
 import { WorkQueue } from "./runtime/work-queue.js";
 
 export interface OperatorDeps {
@@ -37,14 +41,26 @@ export function startOperator(deps: OperatorDeps): RunningOperator {
   const queue = new WorkQueue({
     onDepthChange: (depth) => metrics.set("slipway_operator_workqueue_depth", depth),
   });
-  const reconcile = createDeploymentReconciler({ kube, config, clock: deps.clock, log });
+  const cache: ReconcilerCache = {
+    deployments: new ObjectStore(),
+    owned: Object.fromEntries(
+      ownedKindNames.map((kind) => [kind, new ObjectStore(DEPLOYMENT_LABEL)]),
+    ) as ReconcilerCache["owned"],
+    pods: new ObjectStore(DEPLOYMENT_LABEL),
+  };
+  const reconcile = createDeploymentReconciler({ kube, cache, config, clock: deps.clock, log });
   const controller = new Controller({ queue, reconcile, workers: config.workers, log, metrics });
   const ns = config.watchNamespace;
   const nsPart = ns ? `/namespaces/${ns}` : "";
 
-  const watch = (path: string, keyOf: (object: KubeObject) => string | undefined) =>
+  const watch = (
+    path: string,
+    store: ObjectStore,
+    keyOf: (object: KubeObject) => string | undefined,
+  ) =>
     new ListWatcher(kube, {
       path,
+      store,
       log,
       watchTimeoutSeconds: deps.watchTimeoutSeconds,
       onRelist: () => metrics.inc("slipway_operator_watch_relists_total"),
@@ -61,21 +77,28 @@ export function startOperator(deps: OperatorDeps): RunningOperator {
   const watchers = [
     watch(
       `/apis/${DEPLOYMENT_API_VERSION}${nsPart}/${DEPLOYMENT_PLURAL}`,
+      cache.deployments,
       (object) => `${object.metadata.namespace}/${object.metadata.name}`,
     ),
     ...ownedKindNames.map((kind) =>
-      watch(`${collectionPath(ownedKinds[kind], ns)}?${managed}`, ownerKey),
+      watch(`${collectionPath(ownedKinds[kind], ns)}?${managed}`, cache.owned[kind], ownerKey),
     ),
-    watch(`/api/v1${nsPart}/pods?${managed}`, ownerKey),
+    watch(`/api/v1${nsPart}/pods?${managed}`, cache.pods, ownerKey),
   ];
   for (const watcher of watchers) watcher.start();
-  controller.start();
+  const synced = Promise.all(watchers.map((w) => w.hasSynced)).then(() => undefined);
+  // Reconciling before every cache has listed once would take missing children for absent.
+  let stopped = false;
+  void synced.then(() => {
+    if (!stopped) controller.start();
+  });
   log.info("operator started", { namespace: ns ?? "(all)", workers: config.workers });
   return {
     queue,
     watchers,
-    synced: Promise.all(watchers.map((w) => w.hasSynced)).then(() => undefined),
+    synced,
     async stop() {
+      stopped = true;
       await Promise.all(watchers.map((w) => w.stop()));
       await controller.stop();
       log.info("operator stopped");

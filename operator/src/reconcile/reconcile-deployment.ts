@@ -7,15 +7,16 @@ import {
 import { type KubeApi, KubeApiError } from "@slipway/shared/kube";
 import { deepEqual, firstDifference } from "../desired/compare.js";
 import { type DesiredConfig, makeDesiredObjects, needsApply } from "../desired/desired-objects.js";
-import { DEPLOYMENT_LABEL, SLIPWAY_REGION_LABEL } from "../desired/names.js";
+import { SLIPWAY_REGION_LABEL } from "../desired/names.js";
 import {
-  collectionPath,
   type OwnedKindName,
   objectPath,
   ownedKindNames,
   ownedKinds,
 } from "../desired/owned-kinds.js";
+import type { KubeObject } from "../runtime/list-watcher.js";
 import type { Logger } from "../runtime/logger.js";
+import type { ObjectStore } from "../runtime/object-store.js";
 import {
   makeStatus,
   type ObservedPod,
@@ -25,18 +26,24 @@ import {
 import { reasons } from "../status/reasons.js";
 import { type Reconcile, TerminalError } from "./errors.js";
 
+/** The informers' caches the reconciler reads instead of the apiserver. */
+export interface ReconcilerCache {
+  deployments: ObjectStore;
+  owned: Record<OwnedKindName, ObjectStore>;
+  pods: ObjectStore;
+}
+
 export interface ReconcilerDeps {
   kube: KubeApi;
+  cache: ReconcilerCache;
   config: DesiredConfig;
   clock: () => Date;
   log: Logger;
 }
 
 interface OwnedObject {
-  metadata: {
-    name: string;
+  metadata: KubeObject["metadata"] & {
     ownerReferences?: { uid: string; controller?: boolean }[];
-    deletionTimestamp?: string;
   };
 }
 
@@ -47,34 +54,29 @@ export const deploymentPath = (namespace: string, name = "") =>
   `/apis/${DEPLOYMENT_API_VERSION}/namespaces/${namespace}/${DEPLOYMENT_PLURAL}${name ? `/${name}` : ""}`;
 
 /**
- * Level-triggered: reads the CR and everything it owns, applies what differs from the desired
- * objects, deletes what it owns but no longer wants, and writes status only when it changed.
+ * Level-triggered: reads the CR and everything it owns from the informers' caches, applies what
+ * differs from the desired objects, deletes what it owns but no longer wants, and writes status
+ * only when it changed. Every write's answer goes back into the cache at once, so the next
+ * reconcile does not repeat a write whose watch event is still on its way; a status write
+ * from a stale cache is a 409 and retried.
  */
 export function createDeploymentReconciler(deps: ReconcilerDeps): Reconcile {
-  const { kube, config, clock } = deps;
+  const { kube, cache, config, clock } = deps;
 
   return async function reconcile(key) {
     const [namespace, name] = key.split("/") as [string, string];
     const log = deps.log.child({ deployment: key });
-    const cr = await kube.find<SlipwayDeployment>(deploymentPath(namespace, name));
+    const cr = cache.deployments.get(namespace, name) as SlipwayDeployment | undefined;
     // Gone or going: owner references let the garbage collector remove the children.
     if (!cr || cr.metadata.deletionTimestamp) return {};
 
-    const selector = `labelSelector=${encodeURIComponent(`${DEPLOYMENT_LABEL}=${name}`)}`;
     const observed = new Map<OwnedKindName, Map<string, OwnedObject>>();
-    await Promise.all(
-      ownedKindNames.map(async (kind) => {
-        const list = await kube.get<{ items: OwnedObject[] }>(
-          `${collectionPath(ownedKinds[kind], namespace)}?${selector}`,
-        );
-        const owned = list.items.filter((item) =>
-          item.metadata.ownerReferences?.some(
-            (ref) => ref.controller && ref.uid === cr.metadata.uid,
-          ),
-        );
-        observed.set(kind, new Map(owned.map((item) => [item.metadata.name, item])));
-      }),
-    );
+    for (const kind of ownedKindNames) {
+      const owned = (cache.owned[kind].ownedBy(namespace, name) as OwnedObject[]).filter((item) =>
+        item.metadata.ownerReferences?.some((ref) => ref.controller && ref.uid === cr.metadata.uid),
+      );
+      observed.set(kind, new Map(owned.map((item) => [item.metadata.name, item])));
+    }
 
     const desired = makeDesiredObjects(cr, config);
     let failure: ReconcileFailure | undefined;
@@ -84,6 +86,7 @@ export function createDeploymentReconciler(deps: ReconcilerDeps): Reconcile {
       const path = objectPath(ownedKinds[object.kind], namespace, object.name);
       try {
         const applied = await kube.apply<OwnedObject>(path, object.body);
+        cache.owned[object.kind].upsert(applied);
         observed.get(object.kind)!.set(object.name, applied);
         log.info("applied", {
           kind: object.kind,
@@ -114,23 +117,23 @@ export function createDeploymentReconciler(deps: ReconcilerDeps): Reconcile {
           if (current.metadata.deletionTimestamp) continue;
           if (desired.some((d) => d.kind === kind && d.name === objectName)) continue;
           await kube.remove(objectPath(ownedKinds[kind], namespace, objectName));
+          cache.owned[kind].remove(current);
           observed.get(kind)!.delete(objectName);
           log.info("deleted", { kind, name: objectName });
         }
       }
     }
 
-    const pods = await kube.get<{ items: ObservedPod[] }>(
-      `/api/v1/namespaces/${namespace}/pods?${selector}`,
-    );
+    const pods = cache.pods.ownedBy(namespace, name) as unknown as ObservedPod[];
     const workloads = observed.get("Deployment")!;
     const regions = cr.spec.regions.map((region) => ({
       name: region.name,
       workload: workloads.get(`${name}-${region.name}`) as ObservedWorkload | undefined,
-      pods: pods.items.filter((pod) => pod.metadata.labels?.[SLIPWAY_REGION_LABEL] === region.name),
+      pods: pods.filter((pod) => pod.metadata.labels?.[SLIPWAY_REGION_LABEL] === region.name),
     }));
     const status = makeStatus(cr, regions, clock(), failure);
-    await writeStatus(kube, cr, status);
+    const written = await writeStatus(kube, cr, status);
+    if (written) cache.deployments.upsert(written);
     if (failure) throw new TerminalError(failure.message);
     return status.phase === "Ready" || status.phase === "Idle"
       ? {}
@@ -139,8 +142,12 @@ export function createDeploymentReconciler(deps: ReconcilerDeps): Reconcile {
 }
 
 /** Writes through /status only when something changed; a stale resourceVersion is a 409. */
-async function writeStatus(kube: KubeApi, cr: SlipwayDeployment, status: SlipwayDeploymentStatus) {
-  if (deepEqual(status, cr.status ?? {})) return;
+async function writeStatus(
+  kube: KubeApi,
+  cr: SlipwayDeployment,
+  status: SlipwayDeploymentStatus,
+): Promise<KubeObject | undefined> {
+  if (deepEqual(status, cr.status ?? {})) return undefined;
   const { namespace, name } = cr.metadata;
-  await kube.replace(`${deploymentPath(namespace!, name)}/status`, { ...cr, status });
+  return kube.replace<KubeObject>(`${deploymentPath(namespace!, name)}/status`, { ...cr, status });
 }

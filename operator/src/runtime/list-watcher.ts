@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { type KubeApi, KubeApiError } from "@slipway/shared/kube";
 import type { Logger } from "./logger.js";
+import type { ObjectStore } from "./object-store.js";
 
 export interface KubeObject {
   metadata: {
@@ -8,7 +9,14 @@ export interface KubeObject {
     namespace?: string;
     resourceVersion?: string;
     labels?: Record<string, string>;
-    ownerReferences?: { kind: string; name: string; apiVersion: string }[];
+    ownerReferences?: {
+      kind: string;
+      name: string;
+      apiVersion: string;
+      uid: string;
+      controller?: boolean;
+    }[];
+    deletionTimestamp?: string;
   };
 }
 
@@ -23,6 +31,8 @@ export interface ListWatcherOptions {
   /** Called for every listed or changed object; it should only enqueue. */
   onObject: (object: KubeObject) => void;
   onRelist?: () => void;
+  /** Kept up to date before onObject is called, so a reconcile reads what the event said. */
+  store?: ObjectStore;
   log: Logger;
   watchTimeoutSeconds?: number;
   maxBackoffMs?: number;
@@ -97,7 +107,9 @@ export class ListWatcher {
     }>(this.options.path);
     this.relists += 1;
     if (this.relists > 1) this.options.onRelist?.();
-    for (const item of list.items) this.options.onObject(item);
+    // Objects deleted while no watch was open show up only as missing from the list.
+    const vanished = this.options.store?.replace(list.items) ?? [];
+    for (const item of [...list.items, ...vanished]) this.options.onObject(item);
     this.synced();
     return list.metadata.resourceVersion;
   }
@@ -124,7 +136,10 @@ export class ListWatcher {
           throw new Error(`watch error: ${event.object.message ?? line}`);
         }
         resourceVersion = event.object.metadata.resourceVersion ?? resourceVersion;
-        if (event.type !== "BOOKMARK") this.options.onObject(event.object);
+        if (event.type === "BOOKMARK") continue;
+        if (event.type === "DELETED") this.options.store?.remove(event.object);
+        else this.options.store?.upsert(event.object);
+        this.options.onObject(event.object);
       }
     }
     return resourceVersion;
