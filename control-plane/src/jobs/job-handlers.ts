@@ -19,5 +19,6 @@ export function makeJobHandlers(deps: WorkerDependencies): JobHandlers {
     "github.report": (data) => reportDeploymentToGitHub(deps, data.deploymentId),
     "deployment.build": (data) => runBuildJob(deps, data.deploymentId),
     "deployment.deploy": (data) => runDeployJob(deps, data.deploymentId),
+    "deployment.power": (data) => runDeployJob(deps, data.deploymentId),
   };
 }

@@ -6,7 +6,12 @@ export type Job =
   /** Build a pending deployment's image from its commit; on success it moves on to deploy. */
   | { name: "deployment.build"; data: { deploymentId: string } }
   /** Roll a deployment whose image exists out to the cluster, then switch its domains. */
-  | { name: "deployment.deploy"; data: { deploymentId: string } };
+  | { name: "deployment.deploy"; data: { deploymentId: string } }
+  /**
+   * Bring a deployment's CR in line with its status after a stop or start (stopped → idle,
+   * deploying → running until Ready); `revision` makes each stop or start its own job.
+   */
+  | { name: "deployment.power"; data: { deploymentId: string; revision: string } };
 
 export type JobName = Job["name"];
 export type JobData<Name extends JobName> = Extract<Job, { name: Name }>["data"];
@@ -20,6 +25,7 @@ export const queueOfJob: Record<JobName, QueueName> = {
   "github.report": "github",
   "deployment.build": "builds",
   "deployment.deploy": "deployments",
+  "deployment.power": "deployments",
 };
 
 /** The id BullMQ de-duplicates on: the same delivery enqueued twice runs once. */
@@ -35,6 +41,8 @@ export function jobIdOf(job: Job): string {
       return `deployment.build-${job.data.deploymentId}`;
     case "deployment.deploy":
       return `deployment.deploy-${job.data.deploymentId}`;
+    case "deployment.power":
+      return `deployment.power-${job.data.deploymentId}-${job.data.revision}`;
   }
 }
 
