@@ -2,15 +2,15 @@ import { describe, expect, it } from "vitest";
 import { makeImageTarget } from "./image-target.js";
 
 describe("makeImageTarget", () => {
-  it("puts each app under the prefix with a per-app registry cache", () => {
+  it("puts each workspace's app under the prefix with a registry cache of its own", () => {
     expect(
       makeImageTarget(
         { registry: "ghcr.io", repositoryPrefix: "acme", registryCache: true },
-        { projectSlug: "payments", appSlug: "api" },
+        { workspaceId: "ws_2Qx", projectSlug: "payments", appSlug: "api" },
       ),
     ).toEqual({
-      imageRepository: "ghcr.io/acme/payments-api",
-      cacheRef: "ghcr.io/acme/payments-api:buildcache",
+      imageRepository: "ghcr.io/acme/ws_2qx/payments-api",
+      cacheRef: "ghcr.io/acme/ws_2qx/payments-api:buildcache",
     });
   });
 
@@ -18,16 +18,16 @@ describe("makeImageTarget", () => {
     expect(
       makeImageTarget(
         { registry: "127.0.0.1:5000", repositoryPrefix: "", registryCache: false },
-        { projectSlug: "P", appSlug: "web" },
+        { workspaceId: "ws_a", projectSlug: "P", appSlug: "web" },
       ),
-    ).toEqual({ imageRepository: "127.0.0.1:5000/p-web", cacheRef: undefined });
+    ).toEqual({ imageRepository: "127.0.0.1:5000/ws_a/p-web", cacheRef: undefined });
   });
 
   it("needs a registry", () => {
     expect(() =>
       makeImageTarget(
         { registry: undefined, repositoryPrefix: "x", registryCache: true },
-        { projectSlug: "p", appSlug: "a" },
+        { workspaceId: "ws_a", projectSlug: "p", appSlug: "a" },
       ),
     ).toThrow(/SLIPWAY_REGISTRY/);
   });

@@ -7,12 +7,16 @@ import type { BuilderSettings } from "./config.js";
  */
 export function makeImageTarget(
   settings: Pick<BuilderSettings, "registry" | "repositoryPrefix" | "registryCache">,
-  app: { projectSlug: string; appSlug: string },
+  app: { workspaceId: string; projectSlug: string; appSlug: string },
 ): { imageRepository: string; cacheRef: string | undefined } {
   if (!settings.registry)
     throw new Error("SLIPWAY_REGISTRY is not set: the builder has nowhere to push images");
-  const name = `${app.projectSlug}-${app.appSlug}`.toLowerCase().replace(/[^a-z0-9._-]+/g, "-");
-  const imageRepository = [settings.registry, settings.repositoryPrefix, name]
+  const clean = (part: string) => part.toLowerCase().replace(/[^a-z0-9._-]+/g, "-");
+  // One repository (and so one layer cache) per workspace and app: slugs repeat across
+  // workspaces, and one workspace's cache must never serve another's build.
+  const workspace = clean(app.workspaceId);
+  const name = clean(`${app.projectSlug}-${app.appSlug}`);
+  const imageRepository = [settings.registry, settings.repositoryPrefix, workspace, name]
     .filter(Boolean)
     .join("/");
   return {

@@ -10,6 +10,7 @@ import { githubSourceFromConfig } from "./github/github-source.js";
 import { createCancellationBus } from "./jobs/cancellations.js";
 import { makeJobHandlers } from "./jobs/job-handlers.js";
 import { createJobQueues, type JobQueues, startJobWorkers } from "./jobs/queues.js";
+import { recoverQueuedDeployments } from "./pipeline/start-queued-deployments.js";
 import { systemDnsLookup } from "./services/dns-resolver.js";
 import { startDomainVerifier } from "./services/domain-verification.js";
 
@@ -57,6 +58,10 @@ export function startBackground(deps: {
     lockDurationMs: deps.config.SLIPWAY_JOB_LOCK_MS,
     onError: (error) => deps.log.error({ err: error }, "job worker error"),
   });
+  // Deployments queued while no worker ran (or whose job was lost in a crash) start now.
+  void recoverQueuedDeployments({ db: deps.db, jobs: queues })
+    .then((count) => count > 0 && deps.log.info({ count }, "re-enqueued waiting deployments"))
+    .catch((error) => deps.log.error({ err: error }, "could not re-enqueue waiting deployments"));
   const stopVerifier = startDomainVerifier({
     db: deps.db,
     dns: systemDnsLookup(),

@@ -1,13 +1,238 @@
-import { PermanentJobError } from "../jobs/job-types.js";
+import { BuildError, type BuildSource } from "@slipway/shared";
+import { eq } from "drizzle-orm";
+import type { EnvVarCipher } from "../crypto/env-var-cipher.js";
+import {
+  finishDeploymentStep,
+  startDeploymentStep,
+  transitionDeployment,
+} from "../db/repositories/deployment-transitions.js";
+import {
+  apps,
+  type DeploymentRow,
+  deployments,
+  environments,
+  projects,
+} from "../db/schema/index.js";
+import type { GitHubSource } from "../github/github-source.js";
+import type { CancellationBus } from "../jobs/cancellations.js";
+import { RetryLaterError } from "../jobs/job-types.js";
+import type { JobRun } from "../jobs/queues.js";
 import type { PipelineDependencies } from "../pipeline/process-delivery.js";
+import { reportChanges } from "../pipeline/report-changes.js";
+import { decryptEnvironmentVariables } from "../services/decrypt-environment.js";
+import { describeBuildFailure, makeBuildRequest, shouldRetryBuild } from "./build-request.js";
+import type { BuildService } from "./build-service.js";
+import { claimBuildSlot } from "./build-slot.js";
+import { openDeploymentLog } from "./deployment-log-writer.js";
+import { makeRedactor } from "./redact.js";
 
-// biome-ignore lint/complexity/noBannedTypes: filled in by the build step (in progress this session)
-export type BuildStepDependencies = {};
+export interface BuildStepDependencies {
+  cipher: EnvVarCipher;
+  /** Undefined where this install has no builder configured. */
+  builder: BuildService | undefined;
+  githubSource: GitHubSource | undefined;
+  cancellations: Pick<CancellationBus, "watch">;
+  /** Builds running at once per workspace. */
+  buildSlotsPerWorkspace: number;
+}
 
-/** The build step of a deployment (in progress this session). */
-export async function runBuildJob(
-  _deps: PipelineDependencies & BuildStepDependencies,
-  deploymentId: string,
-): Promise<void> {
-  throw new PermanentJobError(`the build step is not wired yet (deployment ${deploymentId})`);
+type Deps = PipelineDependencies & BuildStepDependencies;
+
+const STEP = "build";
+/** How often a running build re-reads its deployment, in case a cancel announcement was missed. */
+const STATUS_POLL_MS = 1000;
+const SLOT_RETRY_MS = 2000;
+
+/**
+ * The `deployment.build` job: takes a build slot, builds and pushes the image of the
+ * deployment's commit, streams the build's output into the deployment's log, then hands the
+ * deployment to the deploy step. Safe to run again: a retried or recovered job resumes a
+ * deployment that is still `building` and leaves one that moved on alone.
+ */
+export async function runBuildJob(deps: Deps, deploymentId: string, run?: JobRun): Promise<void> {
+  const claim = await claimBuildSlot(deps.db, {
+    deploymentId,
+    cap: deps.buildSlotsPerWorkspace,
+    at: deps.clock(),
+  });
+  if (claim.outcome === "gone") return;
+  if (claim.outcome === "wait") throw new RetryLaterError(SLOT_RETRY_MS, claim.reason);
+  const deployment = claim.deployment;
+  if (claim.outcome === "claimed") await reportChanges(deps, [deployment.id]);
+  await startDeploymentStep(deps.db, {
+    workspaceId: deployment.workspaceId,
+    deploymentId: deployment.id,
+    name: STEP,
+    at: deps.clock(),
+  });
+
+  const [context] = await deps.db
+    .select({ environment: environments, app: apps, projectSlug: projects.slug })
+    .from(environments)
+    .innerJoin(apps, eq(apps.id, environments.appId))
+    .innerJoin(projects, eq(projects.id, environments.projectId))
+    .where(eq(environments.id, deployment.environmentId));
+  if (!context) return; // the environment was deleted, and the deployment with it
+
+  if (!deps.builder) {
+    return failBuild(
+      deps,
+      deployment,
+      "This Slipway has no builder configured: set SLIPWAY_BUILDKIT_ADDR and SLIPWAY_REGISTRY on the worker.",
+    );
+  }
+  const builder = deps.builder;
+  const env = await decryptEnvironmentVariables(deps.db, deps.cipher, deployment.environmentId);
+  const log = await openDeploymentLog(deps.db, {
+    workspaceId: deployment.workspaceId,
+    deploymentId: deployment.id,
+    redact: makeRedactor(Object.values(env)),
+  });
+  const say = (text: string) => log.write({ step: STEP, stream: "system", text, at: deps.clock() });
+
+  const cancel = new AbortController();
+  const stopWatching = deps.cancellations.watch(deployment.id, () => cancel.abort());
+  const poll = setInterval(() => {
+    void deps.db
+      .select({ status: deployments.status })
+      .from(deployments)
+      .where(eq(deployments.id, deployment.id))
+      .then(([row]) => {
+        if (row?.status !== "building") cancel.abort();
+      })
+      .catch(() => undefined);
+  }, STATUS_POLL_MS);
+
+  try {
+    const source = await sourceOf(deps, deployment);
+    say(
+      run && run.attempt > 1
+        ? `Building again (attempt ${run.attempt}) ${describeSource(deployment)}`
+        : `Building ${describeSource(deployment)}`,
+    );
+    const request = makeBuildRequest({
+      deployment,
+      environment: context.environment,
+      source,
+      env,
+      target: builder.imageTarget({
+        workspaceId: deployment.workspaceId,
+        projectSlug: context.projectSlug,
+        appSlug: context.app.slug,
+      }),
+    });
+    const result = await builder.run(request, {
+      signal: cancel.signal,
+      onEvent: (event) => {
+        const at = new Date(event.at);
+        if (event.type === "log") {
+          log.write({ step: STEP, stream: event.stream, text: event.line, at });
+        } else if (event.type === "step_started") {
+          log.write({ step: STEP, stream: "system", text: `▶ ${event.name}`, at });
+        } else if (event.error) {
+          log.write({ step: STEP, stream: "system", text: `✖ ${event.name}: ${event.error}`, at });
+        } else if (event.cached) {
+          log.write({ step: STEP, stream: "system", text: `✔ ${event.name} (cached)`, at });
+        }
+      },
+    });
+    say(
+      `Pushed ${result.imageRef} in ${result.durationSeconds.toFixed(1)} s (${result.cachedSteps} of ${result.steps.length} steps from cache)`,
+    );
+    await log.flush();
+    const moved = await transitionDeployment(deps.db, {
+      id: deployment.id,
+      from: ["building"],
+      to: "deploying",
+      at: deps.clock(),
+      patch: { image: result.imageRef },
+    });
+    await finishDeploymentStep(deps.db, {
+      deploymentId: deployment.id,
+      name: STEP,
+      status: moved ? "succeeded" : "cancelled",
+      at: deps.clock(),
+    });
+    if (!moved) return;
+    await deps.jobs.enqueue({ name: "deployment.deploy", data: { deploymentId: deployment.id } });
+    await reportChanges(deps, [deployment.id]);
+  } catch (error) {
+    if (cancel.signal.aborted) {
+      say("Build stopped: the deployment was cancelled.");
+      await log.flush().catch(() => undefined);
+      await finishDeploymentStep(deps.db, {
+        deploymentId: deployment.id,
+        name: STEP,
+        status: "cancelled",
+        at: deps.clock(),
+      });
+      return;
+    }
+    if (shouldRetryBuild(error, run?.isLastAttempt ?? true)) {
+      say(
+        `Build attempt failed, trying again: ${error instanceof Error ? error.message : "unknown error"}`,
+      );
+      await log.flush().catch(() => undefined);
+      throw error;
+    }
+    const message =
+      error instanceof BuildError
+        ? describeBuildFailure(error)
+        : "The build failed for a reason Slipway does not recognise; see the deployment's log.";
+    say(message);
+    await log.flush().catch(() => undefined);
+    if (!(error instanceof BuildError)) {
+      deps.log.warn({ deploymentId: deployment.id, err: error }, "build failed unexpectedly");
+    }
+    await failBuild(deps, deployment, message);
+  } finally {
+    clearInterval(poll);
+    stopWatching();
+    await log.close().catch(() => undefined);
+  }
+}
+
+async function sourceOf(deps: Deps, deployment: DeploymentRow): Promise<BuildSource> {
+  if (!deployment.gitCommitSha || !deployment.gitRepository) {
+    throw new BuildError("invalid_request", "This deployment names no commit to build.");
+  }
+  if (!deps.githubSource || !deployment.githubInstallationId) {
+    throw new BuildError(
+      "source_unavailable",
+      `Slipway cannot read ${deployment.gitRepository}: the GitHub App is not installed for it.`,
+      { hint: "Install the GitHub App on the repository (github.installApp) and deploy again." },
+    );
+  }
+  // The fork's own repository for a fork's pull request: that is where the commit lives.
+  const repository = deployment.forkRepository ?? deployment.gitRepository;
+  const archive = await deps.githubSource.sourceArchive({
+    installationId: deployment.githubInstallationId,
+    repository,
+    commitSha: deployment.gitCommitSha,
+  });
+  return { kind: "tarball", url: archive.url, authorization: archive.authorization };
+}
+
+function describeSource(deployment: DeploymentRow): string {
+  const repository = deployment.forkRepository ?? deployment.gitRepository ?? "";
+  const branch = deployment.gitBranch ? ` (${deployment.gitBranch})` : "";
+  return `${repository}@${deployment.gitCommitSha?.slice(0, 12) ?? "?"}${branch}`;
+}
+
+async function failBuild(deps: Deps, deployment: DeploymentRow, message: string): Promise<void> {
+  const failed = await transitionDeployment(deps.db, {
+    id: deployment.id,
+    from: ["pending", "building"],
+    to: "failed",
+    at: deps.clock(),
+    patch: { errorCode: "build_failed", errorStep: STEP, errorMessage: message },
+  });
+  await finishDeploymentStep(deps.db, {
+    deploymentId: deployment.id,
+    name: STEP,
+    status: failed ? "failed" : "cancelled",
+    at: deps.clock(),
+    errorMessage: message,
+  });
+  if (failed) await reportChanges(deps, [deployment.id]);
 }

@@ -17,7 +17,7 @@ export function makeJobHandlers(deps: WorkerDependencies): JobHandlers {
   return {
     "github.delivery": (data) => processGitHubDelivery(deps, data.deliveryId),
     "github.report": (data) => reportDeploymentToGitHub(deps, data.deploymentId),
-    "deployment.build": (data) => runBuildJob(deps, data.deploymentId),
+    "deployment.build": (data, run) => runBuildJob(deps, data.deploymentId, run),
     "deployment.deploy": (data) => runDeployJob(deps, data.deploymentId),
     "deployment.power": (data) => runDeployJob(deps, data.deploymentId),
   };

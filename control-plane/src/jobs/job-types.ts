@@ -53,3 +53,17 @@ export class PermanentJobError extends Error {
     this.name = "PermanentJobError";
   }
 }
+
+/**
+ * Not a failure: the job cannot run yet (e.g. no free build slot). The worker puts it back as
+ * delayed without using up an attempt, and it runs again after `delayMs`.
+ */
+export class RetryLaterError extends Error {
+  constructor(
+    readonly delayMs: number,
+    reason: string,
+  ) {
+    super(reason);
+    this.name = "RetryLaterError";
+  }
+}

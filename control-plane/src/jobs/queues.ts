@@ -1,5 +1,6 @@
-import { Queue, UnrecoverableError, Worker } from "bullmq";
+import { DelayedError, Queue, UnrecoverableError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
+import { createCancellationBus } from "./cancellations.js";
 import {
   type Job,
   type JobData,
@@ -9,15 +10,26 @@ import {
   type QueueName,
   queueNames,
   queueOfJob,
+  RetryLaterError,
 } from "./job-types.js";
 
 /** The only module that imports BullMQ: everything else speaks the `Job` union. */
 export interface JobQueues {
   enqueue(job: Job): Promise<void>;
+  /** Tells the worker running this deployment's job (if any) to stop now. */
+  announceCancellation(deploymentId: string): Promise<void>;
   close(): Promise<void>;
 }
 
-export type JobHandlers = { [Name in JobName]: (data: JobData<Name>) => Promise<void> };
+/** Which run of a job this is, so a handler can give up for good on its last attempt. */
+export interface JobRun {
+  attempt: number;
+  isLastAttempt: boolean;
+}
+
+export type JobHandlers = {
+  [Name in JobName]: (data: JobData<Name>, run: JobRun) => Promise<void>;
+};
 
 export interface QueueOptions {
   connection: Redis;
@@ -25,7 +37,10 @@ export interface QueueOptions {
   prefix: string;
 }
 
-const retryPolicy = { attempts: 8, backoff: { type: "exponential", delay: 1000 } } as const;
+export const retryPolicy = {
+  attempts: 8,
+  backoff: { type: "exponential", delay: 1000 },
+} as const;
 
 export function createJobQueues(options: QueueOptions): JobQueues {
   const queues = new Map<QueueName, Queue>(
@@ -34,7 +49,9 @@ export function createJobQueues(options: QueueOptions): JobQueues {
       new Queue(name, { connection: options.connection, prefix: options.prefix }),
     ]),
   );
+  const cancellations = createCancellationBus(options.connection, options.prefix);
   return {
+    announceCancellation: (deploymentId) => cancellations.announce(deploymentId),
     async enqueue(job) {
       const queue = queues.get(queueOfJob[job.name])!;
       await queue.add(job.name, job.data, {
@@ -45,6 +62,7 @@ export function createJobQueues(options: QueueOptions): JobQueues {
       });
     },
     async close() {
+      await cancellations.close();
       await Promise.all([...queues.values()].map((queue) => queue.close()));
     },
   };
@@ -61,6 +79,8 @@ export interface JobWorkers {
 export function startJobWorkers(
   options: QueueOptions & {
     handlers: JobHandlers;
+    /** Queues this process works on (all by default): e.g. a builder node runs only `builds`. */
+    queues?: readonly QueueName[];
     concurrency?: number;
     stalledIntervalMs?: number;
     lockDurationMs?: number;
@@ -69,18 +89,29 @@ export function startJobWorkers(
 ): JobWorkers {
   // BullMQ closes only connections it made; these duplicates are ours to close.
   const connections: Redis[] = [];
-  const workers = queueNames.map((queueName) => {
+  const workers = (options.queues ?? queueNames).map((queueName) => {
     const connection = options.connection.duplicate({ maxRetriesPerRequest: null });
     connections.push(connection);
     const worker = new Worker(
       queueName,
-      async (job) => {
-        const handler = options.handlers[job.name as JobName] as (data: unknown) => Promise<void>;
+      async (job, token) => {
+        const handler = options.handlers[job.name as JobName] as (
+          data: unknown,
+          run: JobRun,
+        ) => Promise<void>;
         if (!handler) throw new UnrecoverableError(`no handler for job ${job.name}`);
+        const attempts = job.opts.attempts ?? 1;
         try {
-          await handler(job.data);
+          await handler(job.data, {
+            attempt: job.attemptsMade + 1,
+            isLastAttempt: job.attemptsMade + 1 >= attempts,
+          });
         } catch (error) {
           if (error instanceof PermanentJobError) throw new UnrecoverableError(error.message);
+          if (error instanceof RetryLaterError && token) {
+            await job.moveToDelayed(Date.now() + error.delayMs, token);
+            throw new DelayedError();
+          }
           throw error;
         }
       },

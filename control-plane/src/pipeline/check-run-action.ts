@@ -5,6 +5,7 @@ import { canWrite } from "../github/github-api.js";
 import { approveActionIdentifier } from "./check-run-content.js";
 import type { PipelineDependencies } from "./process-delivery.js";
 import { reportChanges } from "./report-changes.js";
+import { startQueuedDeployments } from "./start-queued-deployments.js";
 
 type Json = Record<string, unknown>;
 
@@ -33,7 +34,13 @@ export async function handleCheckRunAction(
     .select()
     .from(deployments)
     .where(eq(deployments.githubCheckRunId, String(checkRun.id)));
-  if (!deployment || deployment.status !== "awaiting_approval") return;
+  if (!deployment) return;
+  if (deployment.status === "pending") {
+    // Approved before, and the job that approved it may have died before it could enqueue.
+    await startQueuedDeployments(deps, [deployment.id]);
+    return;
+  }
+  if (deployment.status !== "awaiting_approval") return;
   const permission = await deps.github.permissionOf({ installationId, repository, login });
   const at = deps.clock();
   if (!canWrite(permission)) {
@@ -72,4 +79,5 @@ export async function handleCheckRunAction(
     createdAt: at,
   });
   await reportChanges(deps, [deployment.id]);
+  await startQueuedDeployments(deps, [deployment.id]);
 }

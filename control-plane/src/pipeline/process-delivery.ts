@@ -21,6 +21,7 @@ import { readPullRequest, readPush } from "./delivery-payloads.js";
 import { decidePullRequest } from "./pull-request-decision.js";
 import { decidePush, type EnvironmentTarget } from "./push-decision.js";
 import { reportChanges } from "./report-changes.js";
+import { startQueuedDeployments } from "./start-queued-deployments.js";
 import { changedFilesOf, pushFileListMayBeIncomplete } from "./watch-paths.js";
 
 export interface PipelineDependencies {
@@ -175,6 +176,7 @@ async function handlePush(
       return result;
     });
     await reportChanges(deps, [result.deployment.id, ...result.superseded]);
+    await startQueuedDeployments(deps, [result.deployment.id]);
   }
 }
 
@@ -232,6 +234,7 @@ async function handlePullRequest(
       return result;
     });
     await reportChanges(deps, [result.deployment.id, ...result.superseded]);
+    await startQueuedDeployments(deps, [result.deployment.id]);
   }
 }
 

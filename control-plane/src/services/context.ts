@@ -23,7 +23,7 @@ export interface ServiceContext {
   clock: Clock;
   cipher: EnvVarCipher;
   dns: DnsLookup;
-  /** Background jobs (reporting to GitHub); absent where no queue is configured. */
-  jobs: Pick<JobQueues, "enqueue"> | undefined;
+  /** Background jobs (builds, rollouts, reporting to GitHub); absent where no queue is configured. */
+  jobs: Pick<JobQueues, "enqueue" | "announceCancellation"> | undefined;
   config: Pick<Config, "SLIPWAY_REGIONS" | "SLIPWAY_DOMAIN_TARGET">;
 }

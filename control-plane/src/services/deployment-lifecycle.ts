@@ -3,6 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { transitionDeployment } from "../db/repositories/deployment-transitions.js";
 import { deployments } from "../db/schema/index.js";
 import { reportChanges } from "../pipeline/report-changes.js";
+import { startQueuedDeployments } from "../pipeline/start-queued-deployments.js";
 import { recordAudit } from "./audit.js";
 import type { ServiceContext } from "./context.js";
 
@@ -50,6 +51,7 @@ export async function approveDeployment(ctx: ServiceContext, deploymentId: strin
     });
   });
   await reportChanges(ctx, [found.id]);
+  await startQueuedDeployments(ctx, [found.id]);
 }
 
 /**
@@ -78,5 +80,7 @@ export async function cancelDeployment(ctx: ServiceContext, deploymentId: string
       context: { from: found.status },
     });
   });
+  // The worker building it stops within a second of this (and re-checks the status anyway).
+  await ctx.jobs?.announceCancellation(found.id);
   await reportChanges(ctx, [found.id]);
 }

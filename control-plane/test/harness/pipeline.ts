@@ -3,9 +3,14 @@ import examples from "@octokit/webhooks-examples";
 import { eq } from "drizzle-orm";
 import { Redis } from "ioredis";
 import { afterAll, inject } from "vitest";
+import type { BuildService } from "../../src/build/build-service.js";
+import { createEnvVarCipher } from "../../src/crypto/env-var-cipher.js";
 import { githubDeliveries } from "../../src/db/schema/index.js";
 import { githubApiFromConfig } from "../../src/github/github-api.js";
+import { githubSourceFromConfig } from "../../src/github/github-source.js";
+import { createCancellationBus } from "../../src/jobs/cancellations.js";
 import { makeJobHandlers } from "../../src/jobs/job-handlers.js";
+import type { QueueName } from "../../src/jobs/job-types.js";
 import { createJobQueues, startJobWorkers } from "../../src/jobs/queues.js";
 import { startTestApi, type TestApi, type TestWorkspace } from "./api.js";
 import { uniqueRedisPrefix } from "./database.js";
@@ -53,7 +58,14 @@ export function examplePayload(event: string, pick: (example: Payload) => boolea
  * The API with the GitHub App configured against a fake GitHub, real BullMQ queues on the run's
  * Redis (a key prefix of this file's own) and the pipeline worker running.
  */
-export async function startTestPipeline(): Promise<TestPipeline> {
+export interface TestPipelineOptions {
+  /** Queues the test's worker runs; by default only `github`, so deployments stay queued. */
+  workerQueues?: readonly QueueName[];
+  builder?: BuildService;
+  buildSlotsPerWorkspace?: number;
+}
+
+export async function startTestPipeline(options: TestPipelineOptions = {}): Promise<TestPipeline> {
   const github = await startFakeGitHub();
   const redis = new Redis(inject("redisUrl"), { maxRetriesPerRequest: null });
   const prefix = uniqueRedisPrefix();
@@ -69,17 +81,25 @@ export async function startTestPipeline(): Promise<TestPipeline> {
       GITHUB_WEB_URL: github.url,
     },
   });
+  const cancellations = createCancellationBus(redis, prefix);
   const deps = {
     db: api.database.db,
     github: githubApiFromConfig(api.config),
     jobs: queues,
     clock: () => new Date(),
     log: api.app.log,
+    cipher: createEnvVarCipher(api.config.SLIPWAY_ENCRYPTION_KEYS),
+    builder: options.builder,
+    githubSource: githubSourceFromConfig(api.config),
+    cancellations,
+    buildSlotsPerWorkspace: options.buildSlotsPerWorkspace ?? 2,
+    deploy: undefined,
   };
   const workers = startJobWorkers({
     connection: redis,
     prefix,
     handlers: makeJobHandlers(deps),
+    queues: options.workerQueues ?? ["github"],
     stalledIntervalMs: 1000,
     onError: (error) => api.app.log.error({ err: error }, "worker error"),
   });
@@ -88,6 +108,7 @@ export async function startTestPipeline(): Promise<TestPipeline> {
   afterAll(async () => {
     for (const token of github.issuedTokens) api.secrets.add(token);
     await workers.close();
+    await cancellations.close();
     await queues.close();
     redis.disconnect();
     await github.close();
@@ -139,8 +160,11 @@ export const exampleRepository = "Codertocat/Hello-World";
  * A pipeline with one workspace holding project `projectSlug` and app `web`, connected to the
  * repository of GitHub's example payloads with `master` as its production branch.
  */
-export async function startTestPipelineWithApp(projectSlug: string) {
-  const pipeline = await startTestPipeline();
+export async function startTestPipelineWithApp(
+  projectSlug: string,
+  options: TestPipelineOptions = {},
+) {
+  const pipeline = await startTestPipeline(options);
   const workspace = await pipeline.api.newWorkspace();
   await workspace.sdk.projects.createProject({ name: projectSlug, slug: projectSlug });
   await workspace.sdk.apps.createApp({

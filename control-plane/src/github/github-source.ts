@@ -1,0 +1,101 @@
+import { App } from "@octokit/app";
+import { Octokit } from "@octokit/core";
+import { GitHubApiError } from "./github-api.js";
+
+/** Where the builder downloads a commit's source, with the header that authorizes it. */
+export interface SourceArchive {
+  url: string;
+  /** `token <installation token>`: short-lived, read-only, this repository only. Never log it. */
+  authorization: string;
+}
+
+/** Reading a repository's code as the App's installation: resolving refs and archive links. */
+export interface GitHubSource {
+  /** The full SHA of a branch, tag or (abbreviated) commit; undefined when GitHub knows none. */
+  resolveCommit(input: {
+    installationId: string;
+    repository: string;
+    ref: string;
+  }): Promise<{ sha: string; message: string; author: string | undefined } | undefined>;
+  /** The tarball of exactly `commitSha`, readable with a token scoped to this one repository. */
+  sourceArchive(input: {
+    installationId: string;
+    repository: string;
+    commitSha: string;
+  }): Promise<SourceArchive>;
+}
+
+export function createGitHubSource(config: {
+  appId: string;
+  privateKey: string;
+  baseUrl: string;
+}): GitHubSource {
+  const app = new App({
+    appId: config.appId,
+    privateKey: config.privateKey,
+    Octokit: Octokit.defaults({ baseUrl: config.baseUrl }),
+  });
+  const split = (repository: string) => {
+    const [owner, repo] = repository.split("/");
+    if (!owner || !repo) throw new GitHubApiError(`'${repository}' is not owner/name`);
+    return { owner, repo };
+  };
+
+  return {
+    async resolveCommit({ installationId, repository, ref }) {
+      const octokit = await app.getInstallationOctokit(Number(installationId));
+      try {
+        const response = await octokit.request("GET /repos/{owner}/{repo}/commits/{ref}", {
+          ...split(repository),
+          ref,
+        });
+        return {
+          sha: response.data.sha,
+          message: response.data.commit.message,
+          author: response.data.author?.login ?? response.data.commit.author?.name ?? undefined,
+        };
+      } catch (error) {
+        const status = (error as { status?: number }).status;
+        if (status === 404 || status === 422) return undefined;
+        throw new GitHubApiError(`could not resolve '${ref}' in ${repository}`, { cause: error });
+      }
+    },
+    async sourceArchive({ installationId, repository, commitSha }) {
+      const { owner, repo } = split(repository);
+      // A token of its own for this download: one repository, contents read, one hour.
+      let token: string;
+      try {
+        const response = await app.octokit.request(
+          "POST /app/installations/{installation_id}/access_tokens",
+          {
+            installation_id: Number(installationId),
+            repositories: [repo],
+            permissions: { contents: "read" },
+          },
+        );
+        token = response.data.token;
+      } catch (error) {
+        throw new GitHubApiError(`could not get a token to read ${repository}`, { cause: error });
+      }
+      const base = config.baseUrl.replace(/\/+$/, "");
+      return {
+        url: `${base}/repos/${owner}/${repo}/tarball/${encodeURIComponent(commitSha)}`,
+        authorization: `token ${token}`,
+      };
+    },
+  };
+}
+
+/** The source reader when the GitHub App is configured, else undefined. */
+export function githubSourceFromConfig(config: {
+  GITHUB_APP_ID?: string | undefined;
+  GITHUB_PRIVATE_KEY?: string | undefined;
+  GITHUB_API_URL: string;
+}): GitHubSource | undefined {
+  if (!config.GITHUB_APP_ID || !config.GITHUB_PRIVATE_KEY) return undefined;
+  return createGitHubSource({
+    appId: config.GITHUB_APP_ID,
+    privateKey: config.GITHUB_PRIVATE_KEY,
+    baseUrl: config.GITHUB_API_URL,
+  });
+}
