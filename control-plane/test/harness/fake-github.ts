@@ -2,6 +2,10 @@ import { createPublicKey, createVerify, generateKeyPairSync, randomBytes } from 
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { components } from "@octokit/openapi-types";
+import { type FakeIssueComment, fakeIssueCommentsApi } from "./fake-github-comments.js";
+import { type FakeDeployment, fakeDeploymentsApi } from "./fake-github-deployments.js";
+
+export type { FakeDeployment, FakeIssueComment };
 
 type Schemas = components["schemas"];
 
@@ -50,6 +54,15 @@ export interface FakeGitHub {
   /** Installation tokens minted so far, so tests can prove none leaked. */
   issuedTokens: string[];
   checkRuns: Map<number, FakeCheckRun>;
+  deployments: Map<number, FakeDeployment>;
+  issueComments: Map<number, FakeIssueComment>;
+  /** A comment written by someone else (a person, or another bot), as GitHub would hold it. */
+  addIssueComment(
+    repository: string,
+    issueNumber: number,
+    body: string,
+    author: { login: string; type: "User" | "Bot" },
+  ): number;
   close(): Promise<void>;
 }
 
@@ -91,6 +104,12 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
   const checkRuns = new Map<number, FakeCheckRun>();
   const installations = new Map<number, string>();
   let nextCheckRunId = 9000;
+  const deploymentsApi = fakeDeploymentsApi((repository, sha) =>
+    [...checkRuns.values()].some(
+      (run) => run.repository === repository && run.head_sha === sha && run.status !== "completed",
+    ),
+  );
+  const commentsApi = fakeIssueCommentsApi();
 
   const handle = (request: IncomingMessage, response: ServerResponse, text: string) => {
     const url = new URL(request.url ?? "/", "http://localhost");
@@ -142,6 +161,10 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     if (!bearer || !issuedTokens.includes(bearer)) {
       return send(response, 401, { message: "Bad credentials" });
     }
+
+    const fakeRequest = { method: request.method ?? "GET", path, url, body };
+    const answer = deploymentsApi.handle(fakeRequest) ?? commentsApi.handle(fakeRequest);
+    if (answer) return send(response, ...answer);
 
     match = /^\/repos\/([^/]+\/[^/]+)\/check-runs(?:\/(\d+))?$/.exec(path);
     if (match && body && (request.method === "POST" || request.method === "PATCH")) {
@@ -246,6 +269,9 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     calls,
     issuedTokens,
     checkRuns,
+    deployments: deploymentsApi.deployments,
+    issueComments: commentsApi.issueComments,
+    addIssueComment: commentsApi.addIssueComment,
     addInstallation(id, login) {
       installations.set(id, login);
     },
