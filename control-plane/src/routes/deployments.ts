@@ -6,7 +6,10 @@ import {
   getDeploymentBody,
   listDeploymentsBody,
 } from "../http/schemas/deployment.js";
+import type { ServiceContext } from "../services/context.js";
 import { approveDeployment, cancelDeployment } from "../services/deployment-lifecycle.js";
+import { startDeployment, stopDeployment } from "../services/deployment-power.js";
+import { changeTraffic } from "../services/deployment-traffic.js";
 import { getDeployment, listDeployments } from "../services/deployments.js";
 
 export function deploymentRoutes(app: FastifyInstance, makeContext: ContextFactory) {
@@ -50,4 +53,50 @@ export function deploymentRoutes(app: FastifyInstance, makeContext: ContextFacto
       return {};
     },
   });
+  // The four lifecycle calls of the SDK: accepted (202) and carried out by the worker or at once.
+  const lifecycle = [
+    [
+      "startDeployment",
+      "start_deployment",
+      "Start a stopped preview deployment again",
+      startDeployment,
+    ],
+    [
+      "stopDeployment",
+      "stop_deployment",
+      "Stop a ready preview deployment (scale to zero)",
+      stopDeployment,
+    ],
+    [
+      "promoteDeployment",
+      "promote_deployment",
+      "Make a ready production deployment the current one (clears a rollback)",
+      (ctx, id) => changeTraffic(ctx, "promote", id),
+    ],
+    [
+      "rollbackDeployment",
+      "rollback_deployment",
+      "Move production traffic back to an earlier ready deployment",
+      (ctx, id) => changeTraffic(ctx, "rollback", id),
+    ],
+  ] as const satisfies readonly (readonly [
+    string,
+    string,
+    string,
+    (ctx: ServiceContext, deploymentId: string) => Promise<void>,
+  ])[];
+  for (const [method, action, summary, run] of lifecycle) {
+    defineRoute(app, makeContext, {
+      operation: `deployments.${method}`,
+      successStatus: 202,
+      summary,
+      permission: { resource: "environment", action, scope: "object" },
+      body: getDeploymentBody,
+      data: emptyResponseSchema,
+      handler: async (ctx, body) => {
+        await run(ctx, body.deploymentId);
+        return {};
+      },
+    });
+  }
 }

@@ -1,25 +1,27 @@
 import type { DeploymentAction, DeploymentStatus, EnvironmentKind } from "@slipway/shared";
 
 /**
- * Pure: which lifecycle calls make sense on a deployment right now, as the SDK's
- * `availableActions`. Only a ready production deployment can become current; an older one
- * is a rollback target, a newer one a promotion.
+ * Pure: which lifecycle calls would be accepted on a deployment right now, as the SDK's
+ * `availableActions`, matching the preconditions of those calls:
+ * - stop / start: previews only (production deployments are never stopped);
+ * - promote / rollback: ready production deployments, once the app has a current one. An
+ *   older deployment is a rollback target, a newer one a promotion; the current deployment
+ *   of a rolled-back app can be promoted to confirm the rollback.
  */
 export function availableActions(input: {
   status: DeploymentStatus;
   environmentKind: EnvironmentKind;
   isCurrent: boolean;
+  isRolledBack: boolean;
   createdAt: Date;
   currentCreatedAt: Date | undefined;
 }): DeploymentAction[] {
-  if (input.status === "stopped") return ["start"];
-  if (input.status !== "ready") return [];
-  const actions: DeploymentAction[] = [];
-  if (input.environmentKind === "production" && !input.isCurrent) {
-    const olderThanCurrent =
-      input.currentCreatedAt !== undefined && input.createdAt < input.currentCreatedAt;
-    actions.push(olderThanCurrent ? "rollback" : "promote");
+  if (input.environmentKind !== "production") {
+    if (input.status === "stopped") return ["start"];
+    return input.status === "ready" ? ["stop"] : [];
   }
-  if (!input.isCurrent) actions.push("stop");
-  return actions;
+  if (input.status !== "ready") return [];
+  if (input.isCurrent) return input.isRolledBack ? ["promote"] : [];
+  if (input.currentCreatedAt === undefined) return [];
+  return [input.createdAt < input.currentCreatedAt ? "rollback" : "promote"];
 }

@@ -67,6 +67,7 @@ function deploymentView(row: DeploymentJoin, verifiedDomains: string[]) {
       status: deployment.status,
       environmentKind: environment.kind,
       isCurrent,
+      isRolledBack: row.app.isRolledBack,
       createdAt: deployment.createdAt,
       currentCreatedAt: row.current?.createdAt ?? undefined,
     }),
@@ -80,7 +81,10 @@ function deploymentView(row: DeploymentJoin, verifiedDomains: string[]) {
           },
         }
       : {}),
-    ...(isCurrent ? { domains: verifiedDomains } : {}),
+    // The environment's domains follow the current deployment; a preview's own hostnames stay.
+    ...(isCurrent || deployment.hostnames.length > 0
+      ? { domains: [...(isCurrent ? verifiedDomains : []), ...deployment.hostnames] }
+      : {}),
     ...(deployment.skipReason ? { skipReason: deployment.skipReason } : {}),
     runtime,
     createdAt: deployment.createdAt.getTime(),

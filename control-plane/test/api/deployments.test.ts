@@ -113,7 +113,12 @@ beforeAll(async () => {
     error: { code: "build_failed", step: "build", message: "npm ci exited with code 1" },
   });
   ids.current = await insertDeployment(storefront, { minute: 3, status: "ready" });
-  ids.stopped = await insertDeployment(storefront, { minute: 4, status: "stopped" });
+  // Only previews are ever stopped (the SDK: production deployments cannot be).
+  ids.stopped = await insertDeployment(storefront, {
+    minute: 4,
+    status: "stopped",
+    environment: "preview",
+  });
   ids.preview = await insertDeployment(storefront, {
     minute: 5,
     status: "ready",
@@ -180,10 +185,10 @@ describe("getDeployment through the official SDK", () => {
   });
 
   it.each([
-    ["older", "ready production deployment older than the current one", ["rollback", "stop"]],
-    ["newer", "ready production deployment newer than the current one", ["promote", "stop"]],
+    ["older", "ready production deployment older than the current one", ["rollback"]],
+    ["newer", "ready production deployment newer than the current one", ["promote"]],
     ["preview", "ready preview deployment", ["stop"]],
-    ["stopped", "stopped deployment", ["start"]],
+    ["stopped", "stopped preview deployment", ["start"]],
     ["building", "building deployment", []],
     ["failed", "failed deployment", []],
   ])("offers a %s (%s) exactly %j", async (name, _description, actions) => {
@@ -194,9 +199,9 @@ describe("getDeployment through the official SDK", () => {
     expect(data.domains).toBeUndefined();
   });
 
-  it("offers a promotion when the app has no current deployment yet", async () => {
+  it("offers no promotion while the app has no current deployment (the SDK requires one)", async () => {
     const { data } = await workspace.sdk.deployments.getDeployment({ deploymentId: ids.worker! });
-    expect(data.availableActions).toEqual(["promote", "stop"]);
+    expect(data.availableActions).toEqual([]);
   });
 
   it("explains a failed deployment with its code, step and message", async () => {
@@ -225,7 +230,7 @@ describe("getDeployment through the official SDK", () => {
       expect([newer.data.isCurrent, previous.data.isCurrent]).toEqual([true, false]);
       expect(newer.data.domains).toEqual(["shop.acme.com"]);
       expect(previous.data.domains).toBeUndefined();
-      expect(previous.data.availableActions).toEqual(["rollback", "stop"]);
+      expect(previous.data.availableActions).toEqual(["rollback"]);
     } finally {
       await makeCurrent(storefront, ids.current!);
     }
@@ -268,10 +273,11 @@ describe("listDeployments through the official SDK", () => {
     expect(await listIds({ project: "jobs" })).toEqual([ids.worker]);
     expect(await listIds({ project: "shop", app: "storefront", environment: "preview" })).toEqual([
       ids.preview,
+      ids.stopped,
     ]);
     expect(
       await listIds({ project: "shop", app: "storefront", environment: "production" }),
-    ).toEqual([ids.building, ids.newer, ids.stopped, ids.current, ids.failed, ids.older]);
+    ).toEqual([ids.building, ids.newer, ids.current, ids.failed, ids.older]);
     expect(await listIds({ project: "shop", app: "storefront", status: ["ready"] })).toEqual([
       ids.newer,
       ids.preview,
