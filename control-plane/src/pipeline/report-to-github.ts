@@ -1,52 +1,128 @@
-import { and, eq, isNull } from "drizzle-orm";
-import { apps, deployments, environments } from "../db/schema/index.js";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import type { DatabaseOrTransaction } from "../db/client.js";
+import { apps, deployments, domains, environments } from "../db/schema/index.js";
+import type { GitHubApi } from "../github/github-api.js";
 import { checkRunContent } from "./check-run-content.js";
+import { deploymentLogUrl, deploymentUrl } from "./deployment-links.js";
 import type { PipelineDependencies } from "./process-delivery.js";
+import { reportGitHubDeployment } from "./report-github-deployment.js";
 
-/**
- * The `github.report` job: makes the deployment's check run show its current status.
- * Level-triggered: it reads the status now, so a late or repeated job shows the latest state.
- */
-export async function reportDeploymentToGitHub(
-  deps: PipelineDependencies,
-  deploymentId: string,
-): Promise<void> {
-  if (!deps.github) return;
-  const [row] = await deps.db
+export type ReportDependencies = PipelineDependencies & {
+  /** Slipway's public address, for links to a deployment's log; without it none are shown. */
+  publicUrl?: string | undefined;
+};
+
+/** First key of the advisory lock that serializes the reports of one deployment. */
+const reportLockNamespace = 0x67687270;
+
+async function readDeployment(db: DatabaseOrTransaction, deploymentId: string) {
+  const [row] = await db
     .select({
       deployment: deployments,
       appSlug: apps.slug,
       repository: apps.gitRepository,
+      currentDeploymentId: apps.currentDeploymentId,
       environmentSlug: environments.slug,
+      environmentKind: environments.kind,
     })
     .from(deployments)
     .innerJoin(apps, eq(apps.id, deployments.appId))
     .innerJoin(environments, eq(environments.id, deployments.environmentId))
     .where(eq(deployments.id, deploymentId));
-  if (!row) return;
-  const { deployment } = row;
-  if (!deployment.githubInstallationId || !row.repository || !deployment.gitCommitSha) return;
-  const content = checkRunContent({
-    ...deployment,
-    appSlug: row.appSlug,
-    environmentSlug: row.environmentSlug,
-  });
-  const target = { installationId: deployment.githubInstallationId, repository: row.repository };
-  if (deployment.githubCheckRunId) {
-    await deps.github.updateCheckRun({
-      ...target,
-      checkRunId: deployment.githubCheckRunId,
-      content,
+  return row;
+}
+
+async function verifiedDomainsOf(db: DatabaseOrTransaction, environmentId: string) {
+  const rows = await db
+    .select({ domain: domains.domain })
+    .from(domains)
+    .where(and(eq(domains.environmentId, environmentId), eq(domains.status, "verified")))
+    .orderBy(domains.createdAt, domains.domain);
+  return rows.map((row) => row.domain);
+}
+
+/**
+ * The `github.report` job: makes GitHub show a deployment's current status — its check run
+ * and its GitHub deployment.
+ * Level-triggered: it reads the status now, so a late or repeated job shows the latest state.
+ * Reports of one deployment take turns (an advisory lock held for the job), so two jobs of the
+ * same deployment never both create its check run or GitHub deployment.
+ */
+export async function reportDeploymentToGitHub(
+  deps: ReportDependencies,
+  deploymentId: string,
+): Promise<void> {
+  const github = deps.github;
+  if (!github) return;
+  await deps.db.transaction(async (tx) => {
+    await tx.execute(
+      sql`select pg_advisory_xact_lock(${reportLockNamespace}::int4, hashtext(${deploymentId}))`,
+    );
+    const row = await readDeployment(tx, deploymentId);
+    if (!row) return;
+    const { deployment } = row;
+    if (!deployment.githubInstallationId || !row.repository || !deployment.gitCommitSha) {
+      return;
+    }
+    const target = { installationId: deployment.githubInstallationId, repository: row.repository };
+    await reportCheckRun(deps, github, target, {
+      ...deployment,
+      gitCommitSha: deployment.gitCommitSha,
+      appSlug: row.appSlug,
+      environmentSlug: row.environmentSlug,
     });
+    const isCurrent = row.currentDeploymentId === deployment.id;
+    const productionServing = row.environmentKind === "production" && isCurrent;
+    await reportGitHubDeployment({
+      db: deps.db,
+      github,
+      target,
+      storedGitHubDeploymentId: deployment.githubDeploymentId,
+      facts: {
+        id: deployment.id,
+        status: deployment.status,
+        appSlug: row.appSlug,
+        environmentSlug: row.environmentSlug,
+        environmentKind: row.environmentKind,
+        gitCommitSha: deployment.gitCommitSha,
+        url: deploymentUrl({
+          environmentKind: row.environmentKind,
+          isCurrent,
+          hostnames: deployment.hostnames,
+          verifiedDomains: productionServing
+            ? await verifiedDomainsOf(tx, deployment.environmentId)
+            : [],
+        }),
+        logUrl: deploymentLogUrl(deps.publicUrl, deployment.id),
+      },
+    });
+  });
+}
+
+/** Creates the deployment's check run, or updates the one it has, to show its status now. */
+async function reportCheckRun(
+  deps: ReportDependencies,
+  github: GitHubApi,
+  target: { installationId: string; repository: string },
+  deployment: Parameters<typeof checkRunContent>[0] & {
+    gitCommitSha: string;
+    githubCheckRunId: string | null;
+  },
+): Promise<void> {
+  const content = checkRunContent(deployment);
+  if (deployment.githubCheckRunId) {
+    await github.updateCheckRun({ ...target, checkRunId: deployment.githubCheckRunId, content });
     return;
   }
-  const checkRunId = await deps.github.createCheckRun({
+  const checkRunId = await github.createCheckRun({
     ...target,
     headSha: deployment.gitCommitSha,
     content,
   });
+  // Stored outside the report's transaction, so a slow GitHub call never holds the deployment
+  // row locked against the build and deploy steps' transitions.
   await deps.db
     .update(deployments)
     .set({ githubCheckRunId: checkRunId })
-    .where(and(eq(deployments.id, deploymentId), isNull(deployments.githubCheckRunId)));
+    .where(and(eq(deployments.id, deployment.id), isNull(deployments.githubCheckRunId)));
 }
