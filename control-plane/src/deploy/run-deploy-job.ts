@@ -1,7 +1,10 @@
 import type { DeploymentErrorCode, DesiredState } from "@slipway/shared";
 import { eq } from "drizzle-orm";
 import type { Database } from "../db/client.js";
-import { startDeploymentStep } from "../db/repositories/deployment-transitions.js";
+import {
+  finishDeploymentStep,
+  startDeploymentStep,
+} from "../db/repositories/deployment-transitions.js";
 import { apps, deployments, environments } from "../db/schema/index.js";
 import { PermanentJobError } from "../jobs/job-types.js";
 import type { PipelineDependencies } from "../pipeline/process-delivery.js";
@@ -95,7 +98,15 @@ async function fail(deps: Deps, deploymentId: string, code: DeploymentErrorCode,
 /** After the CAS lost: whoever moved the deployment decides; a stop still needs the CR idle. */
 async function settle(deps: Deps, target: DeployTarget, deploymentId: string) {
   const now = await loadRollout(deps.db, deploymentId);
-  if (now?.deployment.status === "stopped") await powerDown(target, now);
+  if (now?.deployment.status !== "stopped") return;
+  await powerDown(target, now);
+  // Stopped mid-rollout (its pull request closed): the step ends without a verdict.
+  await finishDeploymentStep(deps.db, {
+    deploymentId,
+    name: DEPLOY_STEP,
+    status: "cancelled",
+    at: deps.clock(),
+  });
 }
 
 async function rollOut(deps: Deps, target: DeployTarget, rollout: Rollout, image: string) {

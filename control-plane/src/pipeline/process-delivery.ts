@@ -11,6 +11,7 @@ import {
   githubDeliveries,
   githubInstallations,
 } from "../db/schema/index.js";
+import { enqueuePowerJobs } from "../deploy/power-jobs.js";
 import { canWrite, type GitHubApi } from "../github/github-api.js";
 import { PermanentJobError } from "../jobs/job-types.js";
 import type { JobQueues } from "../jobs/queues.js";
@@ -204,7 +205,10 @@ async function handlePullRequest(
     const at = deps.clock();
     if (decision.kind === "ignore") continue;
     if (decision.kind === "stop-previews") {
-      await reportChanges(deps, await stopPullRequestPreviews(deps.db, preview.id, pr.number, at));
+      const changed = await stopPullRequestPreviews(deps.db, preview.id, pr.number, at);
+      await reportChanges(deps, changed);
+      // The stopped previews' instances scale to zero (the CR goes idle).
+      await enqueuePowerJobs(deps.jobs, changed, at);
       continue;
     }
     const result = await deps.db.transaction(async (tx) => {
@@ -257,7 +261,7 @@ async function stopPullRequestPreviews(
   const stopped = await db
     .update(deployments)
     .set({ status: "stopped", updatedAt: at })
-    .where(and(scope, eq(deployments.status, "ready")))
+    .where(and(scope, inArray(deployments.status, ["ready", "deploying"])))
     .returning({ id: deployments.id });
   return [...cancelled, ...stopped].map((row) => row.id);
 }
