@@ -3,6 +3,14 @@ import { defineConfig } from "vitest/config";
 // Each workspace package owns its vitest config; this runs them all in one invocation.
 export default defineConfig({
   test: {
-    projects: ["shared", "control-plane", "testbed", "operator", "builder"],
+    projects: [
+      "shared",
+      "control-plane",
+      "control-plane/vitest.build.config.ts",
+      "control-plane/vitest.cluster.config.ts",
+      "testbed",
+      "operator",
+      "builder",
+    ],
   },
 });

@@ -129,6 +129,9 @@ export async function runBuildJob(deps: Deps, deploymentId: string, run?: JobRun
           log.write({ step: STEP, stream: event.stream, text: event.line, at });
         } else if (event.type === "step_started") {
           log.write({ step: STEP, stream: "system", text: `▶ ${event.name}`, at });
+        } else if (event.error && event.name.startsWith("importing cache manifest")) {
+          // The first build of an app has no cache to import: not a failure of anything.
+          log.write({ step: STEP, stream: "system", text: "  (no build cache yet)", at });
         } else if (event.error) {
           log.write({ step: STEP, stream: "system", text: `✖ ${event.name}: ${event.error}`, at });
         } else if (event.cached) {

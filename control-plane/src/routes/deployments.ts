@@ -2,12 +2,15 @@ import type { FastifyInstance } from "fastify";
 import { type ContextFactory, defineListRoute, defineRoute } from "../http/define-route.js";
 import { emptyResponseSchema } from "../http/schemas/common.js";
 import {
+  deploymentLogLineSchema,
   deploymentSchema,
   getDeploymentBody,
+  getDeploymentLogsBody,
   listDeploymentsBody,
 } from "../http/schemas/deployment.js";
 import type { ServiceContext } from "../services/context.js";
 import { approveDeployment, cancelDeployment } from "../services/deployment-lifecycle.js";
+import { getDeploymentLogs } from "../services/deployment-logs.js";
 import { startDeployment, stopDeployment } from "../services/deployment-power.js";
 import { changeTraffic } from "../services/deployment-traffic.js";
 import { getDeployment, listDeployments } from "../services/deployments.js";
@@ -28,6 +31,15 @@ export function deploymentRoutes(app: FastifyInstance, makeContext: ContextFacto
     body: listDeploymentsBody,
     data: deploymentSchema,
     handler: (ctx, body) => listDeployments(ctx, body),
+  });
+  defineListRoute(app, makeContext, {
+    operation: "deployments.getDeploymentLogs",
+    summary:
+      "Slipway: a deployment's build and rollout log, oldest line first; follow a running build by asking again with pagination.cursor",
+    permission: { resource: "environment", action: "read_deployment", scope: "object" },
+    body: getDeploymentLogsBody,
+    data: deploymentLogLineSchema,
+    handler: (ctx, body) => getDeploymentLogs(ctx, body),
   });
   defineRoute(app, makeContext, {
     operation: "deployments.approveDeployment",

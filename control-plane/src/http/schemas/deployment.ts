@@ -43,3 +43,18 @@ export const listDeploymentsBody = z
     message: "environment needs project and app",
     path: ["environment"],
   });
+
+/** Slipway: `deployments.getDeploymentLogs`, paged by line number. */
+export const getDeploymentLogsBody = z.strictObject({
+  deploymentId: z.string().min(1).max(255),
+  limit: z.number().int().min(1).max(1000).default(200),
+  cursor: cursorSchema,
+});
+
+export const deploymentLogLineSchema = z.object({
+  seq: z.number().int(),
+  timestamp: z.number(),
+  step: z.string(),
+  stream: z.enum(["stdout", "stderr", "system"]),
+  message: z.string(),
+});
