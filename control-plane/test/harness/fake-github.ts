@@ -2,6 +2,7 @@ import { createPublicKey, createVerify, generateKeyPairSync, randomBytes } from 
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { components } from "@octokit/openapi-types";
+import { FakeRepositoryContents } from "./fake-github-repository.js";
 import { type FakeIssueComment, fakeIssueCommentsApi } from "./fake-github-comments.js";
 import { type FakeDeployment, fakeDeploymentsApi } from "./fake-github-deployments.js";
 
@@ -63,6 +64,8 @@ export interface FakeGitHub {
     body: string,
     author: { login: string; type: "User" | "Bot" },
   ): number;
+  /** Commits, branches and tarballs of the fake repositories. */
+  repositories: FakeRepositoryContents;
   close(): Promise<void>;
 }
 
@@ -111,6 +114,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
   );
   const commentsApi = fakeIssueCommentsApi();
 
+  const repositories = new FakeRepositoryContents();
   const handle = (request: IncomingMessage, response: ServerResponse, text: string) => {
     const url = new URL(request.url ?? "/", "http://localhost");
     const path = url.pathname;
@@ -158,6 +162,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
       };
       return send(response, 201, body);
     }
+    if (repositories.handleCodeload(request, response, url)) return;
     if (!bearer || !issuedTokens.includes(bearer)) {
       return send(response, 401, { message: "Bad credentials" });
     }
@@ -249,6 +254,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
       } = { permission, role_name: role, user: { login: match[2]! } };
       return send(response, 200, body);
     }
+    if (repositories.handle(request, response, url, send)) return;
     return send(response, 404, {
       message: "Not Found",
       documentation_url: "https://docs.github.com/rest",
@@ -281,6 +287,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     setPermission(repository, login, role) {
       permissions.set(`${repository}:${login}`, role);
     },
+    repositories,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
