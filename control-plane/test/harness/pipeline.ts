@@ -4,14 +4,16 @@ import { eq } from "drizzle-orm";
 import { Redis } from "ioredis";
 import { afterAll, inject } from "vitest";
 import type { BuildService } from "../../src/build/build-service.js";
+import type { Config } from "../../src/config.js";
 import { createEnvVarCipher } from "../../src/crypto/env-var-cipher.js";
 import { githubDeliveries } from "../../src/db/schema/index.js";
+import type { DeployTarget } from "../../src/deploy/deploy-target.js";
 import { githubApiFromConfig } from "../../src/github/github-api.js";
 import { githubSourceFromConfig } from "../../src/github/github-source.js";
 import { createCancellationBus } from "../../src/jobs/cancellations.js";
 import { makeJobHandlers } from "../../src/jobs/job-handlers.js";
 import type { QueueName } from "../../src/jobs/job-types.js";
-import { createJobQueues, startJobWorkers } from "../../src/jobs/queues.js";
+import { createJobQueues, type JobQueues, startJobWorkers } from "../../src/jobs/queues.js";
 import { startTestApi, type TestApi, type TestWorkspace } from "./api.js";
 import { uniqueRedisPrefix } from "./database.js";
 import { type FakeGitHub, startFakeGitHub } from "./fake-github.js";
@@ -38,6 +40,8 @@ export interface TestPipeline {
   linkInstallation(workspace: TestWorkspace, installationId: number): Promise<Response>;
   /** Waits until the worker has processed a delivery. */
   processed(deliveryId: string): Promise<void>;
+  /** The file's job queues, for tests that hand a deployment to a step directly. */
+  jobs: Pick<JobQueues, "enqueue">;
 }
 
 export function sign(body: string, secret = webhookSecret): string {
@@ -63,6 +67,8 @@ export interface TestPipelineOptions {
   workerQueues?: readonly QueueName[];
   builder?: BuildService;
   buildSlotsPerWorkspace?: number;
+  /** The cluster the deploy step rolls out to (test/harness/cluster.ts); none by default. */
+  deploy?: (config: Config) => DeployTarget;
 }
 
 export async function startTestPipeline(options: TestPipelineOptions = {}): Promise<TestPipeline> {
@@ -93,7 +99,7 @@ export async function startTestPipeline(options: TestPipelineOptions = {}): Prom
     githubSource: githubSourceFromConfig(api.config),
     cancellations,
     buildSlotsPerWorkspace: options.buildSlotsPerWorkspace ?? 2,
-    deploy: undefined,
+    deploy: options.deploy?.(api.config),
   };
   const workers = startJobWorkers({
     connection: redis,
@@ -117,6 +123,7 @@ export async function startTestPipeline(options: TestPipelineOptions = {}): Prom
   return {
     api,
     github,
+    jobs: queues,
     async linkInstallation(workspace, installationId) {
       github.addInstallation(installationId, "Codertocat");
       const { data } = await workspace.sdk.github.installApp();
