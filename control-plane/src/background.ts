@@ -55,6 +55,7 @@ export function startBackground(deps: {
     connection: deps.redis,
     prefix,
     handlers: makeJobHandlers(pipeline),
+    ...(deps.config.SLIPWAY_WORKER_QUEUES ? { queues: deps.config.SLIPWAY_WORKER_QUEUES } : {}),
     lockDurationMs: deps.config.SLIPWAY_JOB_LOCK_MS,
     onError: (error) => deps.log.error({ err: error }, "job worker error"),
   });

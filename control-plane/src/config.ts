@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { queueNames } from "./jobs/job-types.js";
 
 /** A data-key-wrapping master key: `v<version>:<base64 of 32 bytes>`. */
 const encryptionKeySchema = z
@@ -74,6 +75,22 @@ const configSchema = z.object({
   SLIPWAY_JOB_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
   /** Builds running at once per workspace; production deployments get a free slot first. */
   SLIPWAY_BUILD_SLOTS: z.coerce.number().int().min(1).max(64).default(2),
+  /**
+   * Queues this worker process works on, comma-separated (default: all). E.g. `builds` on
+   * machines next to buildkitd and `github,deployments` elsewhere.
+   */
+  SLIPWAY_WORKER_QUEUES: z
+    .string()
+    .optional()
+    .transform((value) =>
+      value === undefined
+        ? undefined
+        : value
+            .split(",")
+            .map((part) => part.trim())
+            .filter(Boolean),
+    )
+    .pipe(z.array(z.enum(queueNames)).min(1).optional()),
   /** Largest request body the API reads, in bytes. */
   SLIPWAY_BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576),
   /**

@@ -106,8 +106,8 @@ export async function runBuildJob(deps: Deps, deploymentId: string, run?: JobRun
   try {
     const source = await sourceOf(deps, deployment);
     say(
-      run && run.attempt > 1
-        ? `Building again (attempt ${run.attempt}) ${describeSource(deployment)}`
+      claim.outcome === "resumed"
+        ? `Building again ${describeSource(deployment)}: the previous attempt stopped without finishing${run && run.attempt > 1 ? ` (attempt ${run.attempt})` : ""}`
         : `Building ${describeSource(deployment)}`,
     );
     const request = makeBuildRequest({
