@@ -12,6 +12,7 @@ export const idPrefixes = {
   deploymentStep: "step",
   domain: "dom",
   auditLog: "log",
+  pullRequestComment: "prc",
   request: "req",
 } as const;
 

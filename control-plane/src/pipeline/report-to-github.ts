@@ -6,6 +6,7 @@ import { checkRunContent } from "./check-run-content.js";
 import { deploymentLogUrl, deploymentUrl } from "./deployment-links.js";
 import type { PipelineDependencies } from "./process-delivery.js";
 import { reportGitHubDeployment } from "./report-github-deployment.js";
+import { type PullRequestKey, reportPullRequestComment } from "./report-pull-request-comment.js";
 
 export type ReportDependencies = PipelineDependencies & {
   /** Slipway's public address, for links to a deployment's log; without it none are shown. */
@@ -42,8 +43,8 @@ async function verifiedDomainsOf(db: DatabaseOrTransaction, environmentId: strin
 }
 
 /**
- * The `github.report` job: makes GitHub show a deployment's current status — its check run
- * and its GitHub deployment.
+ * The `github.report` job: makes GitHub show a deployment's current status — its check run,
+ * its GitHub deployment and, for a pull request's deployment, the pull request's comment.
  * Level-triggered: it reads the status now, so a late or repeated job shows the latest state.
  * Reports of one deployment take turns (an advisory lock held for the job), so two jobs of the
  * same deployment never both create its check run or GitHub deployment.
@@ -54,15 +55,15 @@ export async function reportDeploymentToGitHub(
 ): Promise<void> {
   const github = deps.github;
   if (!github) return;
-  await deps.db.transaction(async (tx) => {
+  const pullRequest = await deps.db.transaction(async (tx) => {
     await tx.execute(
       sql`select pg_advisory_xact_lock(${reportLockNamespace}::int4, hashtext(${deploymentId}))`,
     );
     const row = await readDeployment(tx, deploymentId);
-    if (!row) return;
+    if (!row) return undefined;
     const { deployment } = row;
     if (!deployment.githubInstallationId || !row.repository || !deployment.gitCommitSha) {
-      return;
+      return undefined;
     }
     const target = { installationId: deployment.githubInstallationId, repository: row.repository };
     await reportCheckRun(deps, github, target, {
@@ -96,7 +97,22 @@ export async function reportDeploymentToGitHub(
         logUrl: deploymentLogUrl(deps.publicUrl, deployment.id),
       },
     });
+    if (deployment.pullRequestNumber === null) return undefined;
+    const key: PullRequestKey = {
+      workspaceId: deployment.workspaceId,
+      ...target,
+      number: deployment.pullRequestNumber,
+    };
+    return key;
   });
+  // After the deployment's lock is released: the comment has a lock of its own (its row), and
+  // never holding both means two jobs can never wait on each other.
+  if (pullRequest) {
+    await reportPullRequestComment(
+      { db: deps.db, github, publicUrl: deps.publicUrl, clock: deps.clock },
+      pullRequest,
+    );
+  }
 }
 
 /** Creates the deployment's check run, or updates the one it has, to show its status now. */
