@@ -39,6 +39,7 @@ export function startBackground(deps: {
     jobs: queues,
     clock: () => new Date(),
     log: deps.log,
+    publicUrl: deps.config.SLIPWAY_PUBLIC_URL,
     deploy: cluster?.target,
     cipher,
     builder: buildServiceFromEnv(process.env),

@@ -114,6 +114,11 @@ const configSchema = z.object({
     .default("preview.slipway.local"),
   /** How long the deploy step waits for a rollout to become Ready before failing it. */
   SLIPWAY_DEPLOY_TIMEOUT_MS: z.coerce.number().int().min(1000).default(600_000),
+  /**
+   * Where people reach Slipway, e.g. `https://slipway.example.com`: GitHub deployments and pull
+   * request comments link a deployment's log at `<url>/deployments/<id>/logs`. Unset, no links.
+   */
+  SLIPWAY_PUBLIC_URL: z.string().url().optional(),
 });
 
 export type Config = z.output<typeof configSchema>;

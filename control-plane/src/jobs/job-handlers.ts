@@ -4,11 +4,12 @@ import type { DeployStepDependencies } from "../deploy/run-deploy-job.js";
 import { runDeployJob } from "../deploy/run-deploy-job.js";
 import type { PipelineDependencies } from "../pipeline/process-delivery.js";
 import { processGitHubDelivery } from "../pipeline/process-delivery.js";
-import { reportDeploymentToGitHub } from "../pipeline/report-to-github.js";
+import { type ReportDependencies, reportDeploymentToGitHub } from "../pipeline/report-to-github.js";
 import type { JobHandlers } from "./queues.js";
 
-/** What the job handlers need: the pipeline's dependencies plus the build and deploy edges. */
+/** What the job handlers need: the pipeline's dependencies plus the build, deploy and report edges. */
 export type WorkerDependencies = PipelineDependencies &
+  ReportDependencies &
   BuildStepDependencies &
   DeployStepDependencies;
 
