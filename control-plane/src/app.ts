@@ -9,6 +9,7 @@ import type { Redis } from "ioredis";
 import type { Config } from "./config.js";
 import { createEnvVarCipher } from "./crypto/env-var-cipher.js";
 import type { Database } from "./db/client.js";
+import { githubSourceFromConfig } from "./github/github-source.js";
 import { githubApiFromConfig } from "./github/github-api.js";
 import { installStateKey } from "./github/install-state.js";
 import { githubWebhookRoute } from "./github/webhook-route.js";
@@ -77,6 +78,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const cipher = createEnvVarCipher(deps.config.SLIPWAY_ENCRYPTION_KEYS);
   const clock = deps.clock ?? (() => new Date());
   const dns = deps.dns ?? systemDnsLookup();
+  const githubSource = githubSourceFromConfig(deps.config);
   const makeContext: ContextFactory = (request, workspaceId, rootKeyId, access) => ({
     db: deps.db,
     workspaceId,
@@ -88,6 +90,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     dns,
     jobs: deps.queues,
     config: deps.config,
+    githubSource,
   });
 
   await app.register(githubWebhookRoute, {

@@ -2,6 +2,8 @@ import type { FastifyInstance } from "fastify";
 import { type ContextFactory, defineListRoute, defineRoute } from "../http/define-route.js";
 import { emptyResponseSchema } from "../http/schemas/common.js";
 import {
+  createDeploymentBody,
+  createDeploymentData,
   deploymentLogLineSchema,
   deploymentSchema,
   getDeploymentBody,
@@ -14,6 +16,7 @@ import { getDeploymentLogs } from "../services/deployment-logs.js";
 import { startDeployment, stopDeployment } from "../services/deployment-power.js";
 import { changeTraffic } from "../services/deployment-traffic.js";
 import { getDeployment, listDeployments } from "../services/deployments.js";
+import { createManualDeployment } from "../services/manual-deployment.js";
 
 export function deploymentRoutes(app: FastifyInstance, makeContext: ContextFactory) {
   defineRoute(app, makeContext, {
@@ -31,6 +34,16 @@ export function deploymentRoutes(app: FastifyInstance, makeContext: ContextFacto
     body: listDeploymentsBody,
     data: deploymentSchema,
     handler: (ctx, body) => listDeployments(ctx, body),
+  });
+  defineRoute(app, makeContext, {
+    operation: "deployments.createDeployment",
+    successStatus: 201,
+    summary:
+      "Create a deployment from git (branch and/or commit, or a fork's commit), a prebuilt image, or an existing deployment",
+    permission: { resource: "environment", action: "create_deployment", scope: "object" },
+    body: createDeploymentBody,
+    data: createDeploymentData,
+    handler: (ctx, body) => createManualDeployment(ctx, body),
   });
   defineListRoute(app, makeContext, {
     operation: "deployments.getDeploymentLogs",

@@ -2,6 +2,7 @@ import type { Config } from "../config.js";
 import type { EnvVarCipher } from "../crypto/env-var-cipher.js";
 import type { Database } from "../db/client.js";
 import type { AccessCheck } from "../http/permissions.js";
+import type { GitHubSource } from "../github/github-source.js";
 import type { JobQueues } from "../jobs/queues.js";
 import type { DnsLookup } from "./dns-resolver.js";
 
@@ -26,4 +27,6 @@ export interface ServiceContext {
   /** Background jobs (builds, rollouts, reporting to GitHub); absent where no queue is configured. */
   jobs: Pick<JobQueues, "enqueue" | "announceCancellation"> | undefined;
   config: Pick<Config, "SLIPWAY_REGIONS" | "SLIPWAY_DOMAIN_TARGET">;
+  /** The App's read access to repositories (resolving branches for manual deploys). */
+  githubSource?: GitHubSource | undefined;
 }

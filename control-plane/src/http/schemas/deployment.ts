@@ -58,3 +58,21 @@ export const deploymentLogLineSchema = z.object({
   stream: z.enum(["stdout", "stderr", "system"]),
   message: z.string(),
 });
+
+/** `deployments.createDeployment`: exactly one of git, image, deployment (checked by the service). */
+export const createDeploymentBody = z.strictObject({
+  project: identifierSchema,
+  app: identifierSchema,
+  environment: identifierSchema,
+  git: z
+    .strictObject({
+      branch: z.string().min(1).max(255).optional(),
+      commitSha: z.string().min(1).max(64).optional(),
+      repository: z.string().min(3).max(255).optional(),
+    })
+    .optional(),
+  image: z.strictObject({ dockerImage: z.string().min(1).max(512) }).optional(),
+  deployment: z.strictObject({ deploymentId: z.string().min(1).max(255) }).optional(),
+});
+
+export const createDeploymentData = z.object({ deploymentId: z.string() });
