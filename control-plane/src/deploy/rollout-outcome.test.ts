@@ -53,4 +53,13 @@ describe("judgeRollout", () => {
     expect(outcome).toMatchObject({ kind: "failed", code });
     expect(outcome.kind === "failed" && outcome.message).toContain(message);
   });
+
+  it("keeps the object and the apiserver's message of an ApplyFailed, not the request line", () => {
+    const raw =
+      'Deployment dep-x-eu-1: PATCH /apis/apps/v1/namespaces/n/deployments/dep-x-eu-1?force=true -> HTTP 422 Invalid: {"kind":"Status","message":"deployments.apps \\"dep-x-eu-1\\" is forbidden: denied request: images are not allowed","reason":"Invalid","details":{"causes":[{"message":"Valid';
+    const outcome = judgeRollout(degraded("ApplyFailed", raw));
+    expect(outcome.kind === "failed" && outcome.message).toBe(
+      'The cluster refused this deployment\'s workload: Deployment dep-x-eu-1: deployments.apps "dep-x-eu-1" is forbidden: denied request: images are not allowed',
+    );
+  });
 });

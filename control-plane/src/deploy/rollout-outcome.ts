@@ -29,12 +29,26 @@ function quotaCode(message: string): DeploymentErrorCode | undefined {
   return undefined;
 }
 
+/**
+ * The operator's ApplyFailed message quotes the apiserver's request line and Status JSON
+ * (`<Kind> <name>: PATCH /apis/… -> HTTP 422 Invalid: {"kind":"Status",…,"message":"…"}`);
+ * a person needs the object and the Status message only.
+ */
+export function readableClusterMessage(message: string): string {
+  const quoted = /"message":"((?:[^"\\]|\\.)*)"/.exec(message)?.[1];
+  if (!quoted) return message;
+  const object = /^(.*?): (?:GET|PATCH|POST|PUT|DELETE) \//.exec(message)?.[1];
+  const status = quoted.replace(/\\"/g, '"');
+  return object ? `${object}: ${status}` : status;
+}
+
 /** Pure: the SDK's error code and a sentence a person can act on, from a Degraded condition. */
 export function classifyDegraded(
   reason: string,
-  message: string,
+  rawMessage: string,
   cr: SlipwayDeployment,
 ): { code: DeploymentErrorCode; message: string } {
+  const message = readableClusterMessage(rawMessage);
   switch (reason) {
     case operatorReasons.applyFailed:
       return {
