@@ -34,7 +34,8 @@ export const defaultConfig: OperatorConfig = {
   sentinelNamespace: "slipway-system",
   diskMode: "emptyDir",
   runAsNonRoot: true,
-  workers: 2,
+  // Reconciles wait on the apiserver, not the CPU: 2 managed about 2 reconciles/s (BENCHMARKS.md).
+  workers: 16,
   metricsPort: 9090,
   leaderElection: {
     enabled: true,
@@ -78,7 +79,7 @@ export function readConfig(env: NodeJS.ProcessEnv, hostname: string): OperatorCo
     diskStorageClass: env.SLIPWAY_DISK_STORAGE_CLASS || undefined,
     runAsNonRoot: boolean(env, "SLIPWAY_RUN_AS_NON_ROOT", defaultConfig.runAsNonRoot),
     watchNamespace: env.SLIPWAY_WATCH_NAMESPACE || undefined,
-    workers: integer(env, "SLIPWAY_WORKERS", defaultConfig.workers, 1, 32),
+    workers: integer(env, "SLIPWAY_WORKERS", defaultConfig.workers, 1, 64),
     metricsPort: integer(env, "SLIPWAY_METRICS_PORT", defaultConfig.metricsPort, 0, 65535),
     leaderElection: {
       enabled: boolean(env, "SLIPWAY_LEADER_ELECTION", true),

@@ -37,7 +37,22 @@ export interface ControlPlaneLayout {
    * watch gets the real 410 Gone, which operator tests need to exercise relisting.
    */
   watchCache: boolean;
+  /**
+   * Lifts the client rate limits of kube-controller-manager and kube-scheduler (20 and 50
+   * requests/s by default) and the apiserver's in-flight limits, as kwokctl's
+   * `--disable-qps-limits` does: benchmarks of 1 000 workloads measure the control plane's
+   * work, not its throttles. Optional so existing layouts keep the upstream defaults.
+   */
+  unthrottled?: boolean;
 }
+
+/** kwokctl's "unlimited" client rate (consts.DefaultUnlimitedQPS / Burst in kwok v0.8.0). */
+const UNLIMITED_QPS = 5000;
+const UNLIMITED_BURST = 10000;
+const unlimitedClient = (layout: ControlPlaneLayout) =>
+  layout.unthrottled
+    ? [`--kube-api-qps=${UNLIMITED_QPS}`, `--kube-api-burst=${UNLIMITED_BURST}`]
+    : [];
 
 export const ETCD_MEMBER = "slipway";
 export const SERVICE_ACCOUNT_ISSUER = "https://kubernetes.default.svc.cluster.local";
@@ -90,6 +105,13 @@ export function makeApiserverArgs(layout: ControlPlaneLayout): string[] {
     "--allow-privileged=true",
     "--profiling=false",
     ...(layout.watchCache ? [] : ["--watch-cache=false"]),
+    ...(layout.unthrottled
+      ? [
+          "--max-requests-inflight=0",
+          "--max-mutating-requests-inflight=0",
+          "--enable-priority-and-fairness=false",
+        ]
+      : []),
     "--v=1",
   ];
 }
@@ -114,6 +136,7 @@ export function makeControllerManagerArgs(layout: ControlPlaneLayout): string[] 
     "--use-service-account-credentials=true",
     // One instance per cluster: skipping the lease election saves ~15 s at start.
     "--leader-elect=false",
+    ...unlimitedClient(layout),
     "--v=1",
   ];
 }
@@ -128,6 +151,7 @@ export function makeSchedulerArgs(layout: ControlPlaneLayout): string[] {
     `--secure-port=${layout.ports.scheduler}`,
     `--cert-dir=${layout.workDir}/scheduler-certs`,
     "--leader-elect=false",
+    ...unlimitedClient(layout),
     "--v=1",
   ];
 }

@@ -52,6 +52,8 @@ export interface StartOptions {
   nodeProviders?: NodeProvider[];
   /** Default true. False sends watches to etcd so compactEtcd produces real 410 Gone answers. */
   watchCache?: boolean;
+  /** Default false. True lifts the components' client rate limits (see ControlPlaneLayout). */
+  unthrottled?: boolean;
   /** Called as each process starts, so a caller can record it before the start completes. */
   onComponentStarted?: (component: ComponentRecord, workDir: string) => void;
 }
@@ -123,6 +125,7 @@ export async function startCluster(options: StartOptions): Promise<Cluster> {
       },
       kwokStages: join(settings.binDir, "kwok-stages.yaml"),
       watchCache: options.watchCache ?? true,
+      unthrottled: options.unthrottled ?? false,
     };
     const server = apiserverUrl(layout);
     const caPem = await readFile(pki.caCert, "utf8");

@@ -77,4 +77,26 @@ describe("component arguments", () => {
     expect(kwok).toContain("--manage-all-nodes=false");
     expect(kwok).toContain("--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake");
   });
+
+  it("keeps upstream rate limits unless unthrottled, which lifts them everywhere", () => {
+    const limits = (args: string[]) =>
+      args.filter((a) => /^--(kube-api-qps|kube-api-burst|max-.*inflight|enable-priority)/.test(a));
+    for (const make of [makeApiserverArgs, makeControllerManagerArgs, makeSchedulerArgs]) {
+      expect(limits(make(layout))).toEqual([]);
+    }
+    const unthrottled = { ...layout, unthrottled: true };
+    expect(limits(makeControllerManagerArgs(unthrottled))).toEqual([
+      "--kube-api-qps=5000",
+      "--kube-api-burst=10000",
+    ]);
+    expect(limits(makeSchedulerArgs(unthrottled))).toEqual([
+      "--kube-api-qps=5000",
+      "--kube-api-burst=10000",
+    ]);
+    expect(limits(makeApiserverArgs(unthrottled))).toEqual([
+      "--max-requests-inflight=0",
+      "--max-mutating-requests-inflight=0",
+      "--enable-priority-and-fairness=false",
+    ]);
+  });
 });
