@@ -1,4 +1,7 @@
 export { ensureBinaries, readCompleteBuild } from "./build/build-binaries.js";
+// For other packages that build a pinned Go tool into the same cache (the operator's helm).
+export { acquireLock } from "./build/build-lock.js";
+export { makeGoEnv } from "./build/build-plan.js";
 export { compactEtcd } from "./cluster/etcd-compaction.js";
 export { REGION_LABEL, ZONE_LABEL } from "./cluster/fake-nodes.js";
 export { KubeClient } from "./cluster/kube-client.js";
@@ -15,3 +18,4 @@ export {
   type TestbedSettings,
 } from "./config.js";
 export * from "./errors.js";
+export { findGo } from "./prerequisites.js";

@@ -2,9 +2,14 @@ import { writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { renderDeploymentCrdYaml } from "../crd/render-crds.js";
 
-export const deploymentCrdPath = fileURLToPath(
-  new URL("../../../crds/deployment.yaml", import.meta.url),
-);
+/** crds/ for kubectl, and the chart's crds/ (Helm installs that directory before templates). */
+export const deploymentCrdPaths = [
+  "../../../crds/deployment.yaml",
+  "../../../charts/slipway/crds/deployment.yaml",
+].map((relative) => fileURLToPath(new URL(relative, import.meta.url)));
 
-await writeFile(deploymentCrdPath, renderDeploymentCrdYaml());
-console.log(`wrote ${deploymentCrdPath}`);
+const yaml = renderDeploymentCrdYaml();
+for (const path of deploymentCrdPaths) {
+  await writeFile(path, yaml);
+  console.log(`wrote ${path}`);
+}
