@@ -34,6 +34,7 @@ describe("migrations", () => {
       expect(tables.rows.map((row) => row.table_name)).toEqual([
         "apps",
         "audit_logs",
+        "deployment_logs",
         "deployment_steps",
         "deployments",
         "domains",
@@ -42,6 +43,7 @@ describe("migrations", () => {
         "github_deliveries",
         "github_installations",
         "projects",
+        "pull_request_comments",
         "root_keys",
         "workspaces",
       ]);
