@@ -19,7 +19,7 @@ export function makeJobHandlers(deps: WorkerDependencies): JobHandlers {
     "github.delivery": (data) => processGitHubDelivery(deps, data.deliveryId),
     "github.report": (data) => reportDeploymentToGitHub(deps, data.deploymentId),
     "deployment.build": (data, run) => runBuildJob(deps, data.deploymentId, run),
-    "deployment.deploy": (data) => runDeployJob(deps, data.deploymentId),
-    "deployment.power": (data) => runDeployJob(deps, data.deploymentId),
+    "deployment.deploy": (data, run) => runDeployJob(deps, data.deploymentId, run),
+    "deployment.power": (data, run) => runDeployJob(deps, data.deploymentId, run),
   };
 }

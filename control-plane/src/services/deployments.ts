@@ -81,9 +81,15 @@ function deploymentView(row: DeploymentJoin, verifiedDomains: string[]) {
           },
         }
       : {}),
-    // The environment's domains follow the current deployment; a preview's own hostnames stay.
-    ...(isCurrent || deployment.hostnames.length > 0
-      ? { domains: [...(isCurrent ? verifiedDomains : []), ...deployment.hostnames] }
+    // The environment's domains follow the current deployment; a preview is reachable at its
+    // own hostnames while it runs (a stopped one keeps them for when it starts again).
+    ...(isCurrent || (deployment.status === "ready" && deployment.hostnames.length > 0)
+      ? {
+          domains: [
+            ...(isCurrent ? verifiedDomains : []),
+            ...(deployment.status === "ready" ? deployment.hostnames : []),
+          ],
+        }
       : {}),
     ...(deployment.skipReason ? { skipReason: deployment.skipReason } : {}),
     runtime,

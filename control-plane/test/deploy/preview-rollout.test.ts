@@ -72,10 +72,10 @@ describe("the deploy step on a preview", () => {
 
   it("stops a preview: status stopped at once, its CR idle with no instances", async () => {
     await workspace.sdk.deployments.stopDeployment({ deploymentId: ids.second! });
-    expect(await get(ids.second!)).toMatchObject({
-      status: "stopped",
-      availableActions: ["start"],
-    });
+    const stopped = await get(ids.second!);
+    expect(stopped).toMatchObject({ status: "stopped", availableActions: ["start"] });
+    // Not reachable while stopped.
+    expect(stopped.domains).toBeUndefined();
     const cr = await crPhase(ids.second!, "Idle", "idle");
     expect(cr.status?.readyReplicas).toBe(0);
     await expectPreconditionFailed(
