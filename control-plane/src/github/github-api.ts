@@ -86,6 +86,12 @@ export interface GitHubApi {
     deploymentId: string;
     status: GitHubDeploymentStatus;
   }): Promise<void>;
+  /** Open pull requests of a repository whose head is `branch` of that same repository. */
+  openPullRequestsOf(input: {
+    installationId: string;
+    repository: string;
+    branch: string;
+  }): Promise<number[]>;
   /** The App's own comment on an issue or pull request that contains `marker`, if any. */
   findIssueComment(input: {
     installationId: string;
@@ -264,6 +270,18 @@ export function createGitHubApi(config: {
         ...(status.environmentUrl ? { environment_url: status.environmentUrl } : {}),
         ...(status.logUrl ? { log_url: status.logUrl } : {}),
       });
+    },
+    async openPullRequestsOf({ installationId, repository, branch }) {
+      const octokit = await installation(installationId);
+      const { owner, repo } = splitRepository(repository);
+      const response = await octokit.request("GET /repos/{owner}/{repo}/pulls", {
+        owner,
+        repo,
+        head: `${owner}:${branch}`,
+        state: "open",
+        per_page: 100,
+      });
+      return response.data.map((pullRequest) => pullRequest.number);
     },
     async findIssueComment({ installationId, repository, issueNumber, marker }) {
       const octokit = await installation(installationId);

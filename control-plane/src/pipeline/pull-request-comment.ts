@@ -7,6 +7,28 @@ import type { DeploymentStatus } from "@slipway/shared";
 export const pullRequestCommentMarker = (workspaceId: string) =>
   `<!-- slipway:pull-request-comment workspace=${workspaceId} -->`;
 
+/**
+ * Pure: which pull requests' comments show a deployment. A fork's pull request deploys from its
+ * own events and names its number; a branch of the repository itself deploys from its pushes,
+ * so its previews belong to whichever open pull requests have that branch as their head.
+ */
+export function commentedPullRequestsOf(deployment: {
+  pullRequestNumber: number | null;
+  gitBranch: string | null;
+  environmentKind: "production" | "preview";
+}):
+  | { kind: "pull-request"; number: number }
+  | { kind: "branch"; branch: string }
+  | { kind: "none" } {
+  if (deployment.pullRequestNumber !== null) {
+    return { kind: "pull-request", number: deployment.pullRequestNumber };
+  }
+  if (deployment.environmentKind === "preview" && deployment.gitBranch) {
+    return { kind: "branch", branch: deployment.gitBranch };
+  }
+  return { kind: "none" };
+}
+
 /** One app/environment's newest deployment of the pull request, as the comment shows it. */
 export interface PullRequestCommentRow {
   projectName: string;

@@ -1,5 +1,5 @@
 import { newId } from "@slipway/shared";
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, or, sql } from "drizzle-orm";
 import type { Database, DatabaseOrTransaction } from "../db/client.js";
 import {
   apps,
@@ -23,6 +23,11 @@ export interface PullRequestKey {
   /** `owner/name` of the base repository. */
   repository: string;
   number: number;
+  /**
+   * The head branch of a pull request from the repository itself: its previews are the
+   * branch's push deployments, which carry no pull request number.
+   */
+  headBranch?: string | undefined;
 }
 
 /** The newest deployment of the pull request for each app and environment of the workspace. */
@@ -47,8 +52,17 @@ async function latestDeploymentsOf(
     .where(
       and(
         eq(deployments.workspaceId, pullRequest.workspaceId),
-        eq(deployments.pullRequestNumber, pullRequest.number),
         sql`lower(${apps.gitRepository}) = ${pullRequest.repository.toLowerCase()}`,
+        pullRequest.headBranch
+          ? or(
+              eq(deployments.pullRequestNumber, pullRequest.number),
+              and(
+                isNull(deployments.pullRequestNumber),
+                eq(deployments.gitBranch, pullRequest.headBranch),
+                eq(environments.kind, "preview"),
+              ),
+            )
+          : eq(deployments.pullRequestNumber, pullRequest.number),
       ),
     )
     .orderBy(

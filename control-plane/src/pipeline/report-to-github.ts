@@ -5,6 +5,7 @@ import type { GitHubApi } from "../github/github-api.js";
 import { checkRunContent } from "./check-run-content.js";
 import { deploymentLogUrl, deploymentUrl } from "./deployment-links.js";
 import type { PipelineDependencies } from "./process-delivery.js";
+import { commentedPullRequestsOf } from "./pull-request-comment.js";
 import { reportGitHubDeployment } from "./report-github-deployment.js";
 import { type PullRequestKey, reportPullRequestComment } from "./report-pull-request-comment.js";
 
@@ -55,7 +56,7 @@ export async function reportDeploymentToGitHub(
 ): Promise<void> {
   const github = deps.github;
   if (!github) return;
-  const pullRequest = await deps.db.transaction(async (tx) => {
+  const report = await deps.db.transaction(async (tx) => {
     await tx.execute(
       sql`select pg_advisory_xact_lock(${reportLockNamespace}::int4, hashtext(${deploymentId}))`,
     );
@@ -97,17 +98,22 @@ export async function reportDeploymentToGitHub(
         logUrl: deploymentLogUrl(deps.publicUrl, deployment.id),
       },
     });
-    if (deployment.pullRequestNumber === null) return undefined;
-    const key: PullRequestKey = {
-      workspaceId: deployment.workspaceId,
-      ...target,
-      number: deployment.pullRequestNumber,
+    return {
+      pullRequest: { workspaceId: deployment.workspaceId, ...target },
+      commented: commentedPullRequestsOf({ ...deployment, environmentKind: row.environmentKind }),
     };
-    return key;
   });
+  if (!report || report.commented.kind === "none") return;
   // After the deployment's lock is released: the comment has a lock of its own (its row), and
   // never holding both means two jobs can never wait on each other.
-  if (pullRequest) {
+  const { commented } = report;
+  const pullRequests: PullRequestKey[] =
+    commented.kind === "pull-request"
+      ? [{ ...report.pullRequest, number: commented.number }]
+      : (await github.openPullRequestsOf({ ...report.pullRequest, branch: commented.branch })).map(
+          (number) => ({ ...report.pullRequest, number, headBranch: commented.branch }),
+        );
+  for (const pullRequest of pullRequests) {
     await reportPullRequestComment(
       { db: deps.db, github, publicUrl: deps.publicUrl, clock: deps.clock },
       pullRequest,

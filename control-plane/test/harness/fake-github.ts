@@ -2,9 +2,10 @@ import { createPublicKey, createVerify, generateKeyPairSync, randomBytes } from 
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { components } from "@octokit/openapi-types";
-import { FakeRepositoryContents } from "./fake-github-repository.js";
 import { type FakeIssueComment, fakeIssueCommentsApi } from "./fake-github-comments.js";
 import { type FakeDeployment, fakeDeploymentsApi } from "./fake-github-deployments.js";
+import { fakePullRequestsApi } from "./fake-github-pulls.js";
+import { FakeRepositoryContents } from "./fake-github-repository.js";
 
 export type { FakeDeployment, FakeIssueComment };
 
@@ -58,6 +59,13 @@ export interface FakeGitHub {
   deployments: Map<number, FakeDeployment>;
   issueComments: Map<number, FakeIssueComment>;
   /** A comment written by someone else (a person, or another bot), as GitHub would hold it. */
+  /** A pull request whose head is `headBranch` of the same repository (GitHub's `head` filter). */
+  setPullRequest(
+    repository: string,
+    number: number,
+    headBranch: string,
+    state?: "open" | "closed",
+  ): void;
   addIssueComment(
     repository: string,
     issueNumber: number,
@@ -113,6 +121,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     ),
   );
   const commentsApi = fakeIssueCommentsApi();
+  const pullRequestsApi = fakePullRequestsApi();
 
   const repositories = new FakeRepositoryContents();
   const handle = (request: IncomingMessage, response: ServerResponse, text: string) => {
@@ -168,7 +177,10 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     }
 
     const fakeRequest = { method: request.method ?? "GET", path, url, body };
-    const answer = deploymentsApi.handle(fakeRequest) ?? commentsApi.handle(fakeRequest);
+    const answer =
+      deploymentsApi.handle(fakeRequest) ??
+      commentsApi.handle(fakeRequest) ??
+      pullRequestsApi.handle(fakeRequest);
     if (answer) return send(response, ...answer);
 
     match = /^\/repos\/([^/]+\/[^/]+)\/check-runs(?:\/(\d+))?$/.exec(path);
@@ -278,6 +290,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     deployments: deploymentsApi.deployments,
     issueComments: commentsApi.issueComments,
     addIssueComment: commentsApi.addIssueComment,
+    setPullRequest: pullRequestsApi.setPullRequest,
     addInstallation(id, login) {
       installations.set(id, login);
     },

@@ -12,6 +12,7 @@ import { reportPullRequestComment } from "../../src/pipeline/report-pull-request
 import type { TestWorkspace } from "../harness/api.js";
 import type { FakeIssueComment } from "../harness/fake-github.js";
 import {
+  examplePayload,
   exampleRepository,
   forkPullRequestPayload,
   startTestPipelineWithApp,
@@ -44,6 +45,11 @@ async function pushToPullRequest(number: number, action: "opened" | "synchronize
     "pull_request",
     forkPullRequestPayload({ number, author: "contributor", sha, action }),
   );
+  return await deploymentsOf(sha);
+}
+
+/** The deployments of a commit, one per app of the repository. */
+async function deploymentsOf(sha: string) {
   const rows = await pipeline.api.database.db
     .select({ deployment: deployments, appSlug: apps.slug })
     .from(deployments)
@@ -209,5 +215,36 @@ describe("the pull request comment", () => {
       (stored) => stored.bodies,
     );
     expect(everyBody.filter((body) => body.includes(secret))).toEqual([]);
+  });
+
+  it("follows a pull request from a branch of the repository itself through the branch's pushes", async () => {
+    pipeline.github.setPullRequest(repository, 51, "feature-same");
+    const opened = examplePayload("pull_request", (example) => example.action === "opened");
+    opened.number = 51;
+    opened.pull_request.number = 51;
+    opened.pull_request.head.ref = "feature-same";
+    await github.deliver("pull_request", opened);
+    let newest: Awaited<ReturnType<typeof deploymentsOf>> | undefined;
+    for (let pushes = 0; pushes < 3; pushes++) {
+      const sha = newSha();
+      const push = examplePayload(
+        "push",
+        (example) => example.ref === "refs/heads/master" && example.installation,
+      );
+      Object.assign(push, {
+        ref: "refs/heads/feature-same",
+        created: false,
+        before: "9".repeat(40),
+        after: sha,
+      });
+      await github.deliver("push", push);
+      newest = await deploymentsOf(sha);
+    }
+    const comment = await theComment(51, newest!.web.id);
+
+    expect(commentPosts(51)).toHaveLength(1);
+    const rows = rowsOf(comment.comment.body);
+    expect([...rows.keys()]).toEqual(["API (preview)", "Web (preview)"]);
+    expect(rows.get("Web (preview)")?.[0]).toContain("Queued");
   });
 });
