@@ -80,11 +80,14 @@ export function createDeploymentReconciler(deps: ReconcilerDeps): Reconcile {
 
     const desired = makeDesiredObjects(cr, config);
     let failure: ReconcileFailure | undefined;
-    for (const object of desired) {
-      const current = observed.get(object.kind)?.get(object.name);
-      if (!needsApply(object.body, current)) continue;
-      const path = objectPath(ownedKinds[object.kind], namespace, object.name);
-      try {
+    // The children do not depend on each other: one round trip of latency, not one per child.
+    const changed = desired.filter((object) =>
+      needsApply(object.body, observed.get(object.kind)?.get(object.name)),
+    );
+    const results = await Promise.allSettled(
+      changed.map(async (object) => {
+        const current = observed.get(object.kind)?.get(object.name);
+        const path = objectPath(ownedKinds[object.kind], namespace, object.name);
         const applied = await kube.apply<OwnedObject>(path, object.body);
         cache.owned[object.kind].upsert(applied);
         observed.get(object.kind)!.set(object.name, applied);
@@ -98,17 +101,24 @@ export function createDeploymentReconciler(deps: ReconcilerDeps): Reconcile {
               ) ?? "metadata")
             : "created",
         });
-      } catch (error) {
-        // Invalid or forbidden objects stay so until the spec changes: report, don't retry.
-        if (error instanceof KubeApiError && (error.status === 422 || error.status === 400)) {
-          failure = {
-            reason: reasons.applyFailed,
-            message: `${object.kind} ${object.name}: ${error.message}`,
-          };
-          break;
-        }
-        throw error;
-      }
+      }),
+    );
+    const errors = results.flatMap((result, i) =>
+      result.status === "rejected"
+        ? [{ object: changed[i]!, error: result.reason as unknown }]
+        : [],
+    );
+    // Invalid objects stay so until the spec changes: report, don't retry; anything else retries.
+    const isInvalid = (error: unknown) =>
+      error instanceof KubeApiError && (error.status === 422 || error.status === 400);
+    const retryable = errors.find(({ error }) => !isInvalid(error));
+    if (retryable) throw retryable.error;
+    if (errors[0]) {
+      const { object, error } = errors[0];
+      failure = {
+        reason: reasons.applyFailed,
+        message: `${object.kind} ${object.name}: ${(error as Error).message}`,
+      };
     }
 
     if (!failure) {

@@ -95,8 +95,15 @@ describe("the operator survives", () => {
     await died;
     void first.operator.stop();
     running.splice(running.indexOf(first), 1);
-    const partial = await kube.get<{ items: unknown[] }>(`/api/v1/namespaces/${ns}/services`);
-    expect(partial.items).toHaveLength(1);
+    // Children are applied concurrently: the two let through land, the rest never do.
+    await eventually("the Service applied before the kill", async () => {
+      const services = await kube.get<{ items: unknown[] }>(`/api/v1/namespaces/${ns}/services`);
+      return services.items.length === 1 ? true : undefined;
+    });
+    const workloads = await kube.get<{ items: unknown[] }>(
+      `/apis/apps/v1/namespaces/${ns}/deployments`,
+    );
+    expect(workloads.items).toEqual([]);
 
     const second = await start(ns);
     await readyCr(ns, "half-done");
