@@ -144,6 +144,15 @@ function splitRepository(repository: string): { owner: string; repo: string } {
 }
 
 /**
+ * GitHub calls give up after this long: a report holds its deployment's lock (and a database
+ * connection) while it talks to GitHub, so a connection that hangs must not hold them for ever.
+ */
+const requestTimeoutMs = 30_000;
+
+const fetchWithTimeout: typeof fetch = (input, init) =>
+  fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(requestTimeoutMs) });
+
+/**
  * GitHub through @octokit/app: installation tokens are minted and cached by the library and
  * never leave this object (they are not logged and not returned).
  */
@@ -155,7 +164,7 @@ export function createGitHubApi(config: {
   const app = new App({
     appId: config.appId,
     privateKey: config.privateKey,
-    Octokit: Octokit.defaults({ baseUrl: config.baseUrl }),
+    Octokit: Octokit.defaults({ baseUrl: config.baseUrl, request: { fetch: fetchWithTimeout } }),
   });
   const installation = (id: string) => app.getInstallationOctokit(Number(id));
 

@@ -7,6 +7,7 @@ import type { FakeDeployment } from "../harness/fake-github.js";
 import {
   examplePayload,
   exampleRepository,
+  forkPullRequestPayload,
   type Payload,
   startTestPipelineWithApp,
   type TestPipeline,
@@ -127,6 +128,25 @@ describe("GitHub deployments", () => {
     // Closing the pull request (or stopping the preview) takes it off the environment.
     await github.move(deployment.id, "ready", "stopped");
     expect(states(opened).at(-1)).toBe("inactive");
+  });
+
+  it("shows a fork's change waiting for approval as pending, then queued once a writer approves", async () => {
+    const sha = newSha();
+    await github.deliver(
+      "pull_request",
+      forkPullRequestPayload({ number: 61, author: "stranger", sha }),
+    );
+    const deployment = await github.deploymentOf(sha);
+    expect(deployment.status).toBe("awaiting_approval");
+    const opened = await reportedQueued(deployment.id);
+    expect(opened.deployment).toMatchObject({
+      environment: "web (preview)",
+      transient_environment: true,
+    });
+    expect(opened.statuses.at(-1)?.description).toContain("approve");
+
+    await github.move(deployment.id, "awaiting_approval", "pending");
+    expect(states(opened)).toEqual(["pending", "queued"]);
   });
 
   it("reports a failed build as a failure without its error message", async () => {
