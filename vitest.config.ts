@@ -8,6 +8,7 @@ export default defineConfig({
       "control-plane",
       "control-plane/vitest.build.config.ts",
       "control-plane/vitest.cluster.config.ts",
+      "control-plane/vitest.e2e.config.ts",
       "testbed",
       "operator",
       "builder",

@@ -84,6 +84,25 @@ export async function startBuildPipeline(options: TestPipelineOptions = {}) {
     }
   }
 
+  /** The deployment of a commit, once it exists and satisfies `done`. */
+  async function waitForDeploymentOf(
+    sha: string,
+    done: (row: DeploymentRow) => boolean,
+    timeoutMs = 120_000,
+  ): Promise<DeploymentRow> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const [row] = await db.select().from(deployments).where(eq(deployments.gitCommitSha, sha));
+      if (row && done(row)) return row;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `the deployment of ${sha} is at ${row?.status ?? "nothing"} after ${timeoutMs} ms`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
   async function buildStep(id: string) {
     const [step] = await db
       .select()
@@ -93,5 +112,14 @@ export async function startBuildPipeline(options: TestPipelineOptions = {}) {
     return step;
   }
 
-  return { pipeline, workspace, db, pushCommit, deploymentRow, waitForDeployment, buildStep };
+  return {
+    pipeline,
+    workspace,
+    db,
+    pushCommit,
+    deploymentRow,
+    waitForDeployment,
+    waitForDeploymentOf,
+    buildStep,
+  };
 }
