@@ -140,6 +140,14 @@ describe("the build step", () => {
     expect((await harness.buildStep(deployment.id))?.status).toBe("failed");
     const log = await logOf(deployment.id);
     expect(log.some((line) => line.message.includes("error: missing semicolon"))).toBe(true);
+
+    // GitHub shows the same readable failure on the commit's check run.
+    const checkRun = () =>
+      [...harness.pipeline.github.checkRuns.values()].find(
+        (run) => run.head_sha === deployment.gitCommitSha,
+      );
+    await expect.poll(() => checkRun()?.conclusion, { timeout: 15_000 }).toBe("failure");
+    expect(checkRun()?.output?.summary).toContain("error: missing semicolon");
   });
 
   it("cancels a running build for real: buildctl is gone, nothing is pushed, the deployment is cancelled", async () => {
@@ -156,6 +164,16 @@ describe("the build step", () => {
     }
     const tag = deployment.id.toLowerCase();
     expect(buildctlProcessesFor(tag)).not.toEqual([]);
+    // GitHub shows the build in progress while it runs, not only once it ended.
+    await expect
+      .poll(
+        () =>
+          [...harness.pipeline.github.checkRuns.values()].find(
+            (run) => run.head_sha === deployment.gitCommitSha,
+          )?.status,
+        { timeout: 15_000 },
+      )
+      .toBe("in_progress");
 
     const cancelledAt = Date.now();
     const response = await harness.pipeline.api.post(
