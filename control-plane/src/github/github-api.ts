@@ -11,6 +11,8 @@ export interface CheckRunContent {
   conclusion?: "success" | "failure" | "cancelled" | "skipped" | "action_required" | "neutral";
   title: string;
   summary: string;
+  /** The page GitHub's "Details" link opens: the deployment's log. */
+  detailsUrl?: string | undefined;
   /** Buttons GitHub shows on the check run; pressing one sends `check_run.requested_action`. */
   actions?: Array<{ label: string; description: string; identifier: string }>;
 }
@@ -175,6 +177,7 @@ export function createGitHubApi(config: {
     ...(content.conclusion
       ? { conclusion: content.conclusion, completed_at: new Date().toISOString() }
       : {}),
+    ...(content.detailsUrl ? { details_url: content.detailsUrl } : {}),
     output: { title: content.title, summary: content.summary },
     actions: content.actions ?? [],
   });

@@ -15,10 +15,13 @@ export function checkRunContent(deployment: {
   skipReason: string | null;
   errorMessage: string | null;
   forkRepository: string | null;
+  /** The deployment's log page, when Slipway's public address is configured. */
+  logUrl?: string | undefined;
 }): CheckRunContent {
   const base = {
     name: `Slipway: ${deployment.appSlug} (${deployment.environmentSlug})`,
     externalId: deployment.id,
+    ...(deployment.logUrl ? { detailsUrl: deployment.logUrl } : {}),
   };
   const where = `${deployment.appSlug} to ${deployment.environmentSlug}`;
   switch (deployment.status) {

@@ -72,6 +72,7 @@ export async function reportDeploymentToGitHub(
       gitCommitSha: deployment.gitCommitSha,
       appSlug: row.appSlug,
       environmentSlug: row.environmentSlug,
+      logUrl: deploymentLogUrl(deps.publicUrl, deployment.id),
     });
     const isCurrent = row.currentDeploymentId === deployment.id;
     const productionServing = row.environmentKind === "production" && isCurrent;

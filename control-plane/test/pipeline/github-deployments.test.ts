@@ -104,6 +104,11 @@ describe("GitHub deployments", () => {
 
     expect(githubDeploymentsOf(deployment.id)).toHaveLength(1);
     expect(states(opened)).toEqual(["queued", "in_progress", "success"]);
+    // The check run's Details link opens the same log.
+    const checkRun = [...pipeline.github.checkRuns.values()].find((run) => run.head_sha === sha);
+    expect(checkRun).toMatchObject({
+      details_url: `${publicUrl}/deployments/${deployment.id}/logs`,
+    });
     expect(opened.statuses.at(-1)).toMatchObject({
       environment_url: "https://www.ghdeploy.example",
       log_url: `${publicUrl}/deployments/${deployment.id}/logs`,
