@@ -1,6 +1,6 @@
 import type { SlipwayDeployment } from "@slipway/shared";
 import { describe, expect, it } from "vitest";
-import { judgeRollout } from "./rollout-outcome.js";
+import { classifyTimeout, judgeRollout } from "./rollout-outcome.js";
 
 function cr(status: SlipwayDeployment["status"], generation = 1): SlipwayDeployment {
   return {
@@ -61,5 +61,18 @@ describe("judgeRollout", () => {
     expect(outcome.kind === "failed" && outcome.message).toBe(
       'The cluster refused this deployment\'s workload: Deployment dep-x-eu-1: deployments.apps "dep-x-eu-1" is forbidden: denied request: images are not allowed',
     );
+  });
+
+  it("blames scheduling when a rollout times out with a region that has no running instance", () => {
+    const pending = degraded("none", "", [{}]);
+    expect(classifyTimeout(pending, 60_000, "waiting")).toMatchObject({
+      code: "no_schedulable_regions",
+      message: expect.stringContaining("eu-1 within 60 s"),
+    });
+    const scheduled = degraded("none", "", [{ ip: "10.0.0.9" }]);
+    expect(classifyTimeout(scheduled, 60_000, "eu-1 0/1 ready")).toEqual({
+      code: "unknown",
+      message: "The deployment did not become ready within 60 s (eu-1 0/1 ready).",
+    });
   });
 });

@@ -104,3 +104,28 @@ export function judgeRollout(cr: SlipwayDeployment | undefined): RolloutOutcome 
   );
   return { kind: "waiting", detail: ready?.message || `phase ${status.phase ?? "unknown"}` };
 }
+
+/**
+ * Pure: why a rollout that never became Ready failed. Regions none of whose instances got
+ * scheduled (no pod IP) point at capacity or a region without nodes: `no_schedulable_regions`.
+ */
+export function classifyTimeout(
+  cr: SlipwayDeployment | undefined,
+  timeoutMs: number,
+  detail: string,
+): { code: DeploymentErrorCode; message: string } {
+  const seconds = Math.round(timeoutMs / 1000);
+  const unscheduled = (cr?.status?.regions ?? [])
+    .filter((region) => region.readyReplicas === 0 && region.instances.every((i) => !i.ip))
+    .map((region) => region.name);
+  if (unscheduled.length > 0) {
+    return {
+      code: "no_schedulable_regions",
+      message: `No instance could be scheduled in ${unscheduled.join(", ")} within ${seconds} s: no node there can run it.`,
+    };
+  }
+  return {
+    code: "unknown",
+    message: `The deployment did not become ready within ${seconds} s (${detail}).`,
+  };
+}

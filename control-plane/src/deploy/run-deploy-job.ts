@@ -23,6 +23,7 @@ import { completeRollout, DEPLOY_STEP, failRollout } from "./complete-rollout.js
 import type { DeployTarget } from "./deploy-target.js";
 import { makeDeploymentCr, makeEnvSecret } from "./make-deployment-cr.js";
 import { crNameOf, envSecretNameOf, secretPathOf } from "./object-names.js";
+import { classifyTimeout } from "./rollout-outcome.js";
 
 export interface DeployStepDependencies {
   /** The cluster deployments roll out to; without one, a deployment fails saying so. */
@@ -148,15 +149,13 @@ async function rollOut(deps: Deps, target: DeployTarget, rollout: Rollout, image
       await deleteDeploymentCr(target.kube, target.namespace, name);
       await fail(deps, deployment.id, result.code, result.message);
       return;
-    case "timeout":
+    case "timeout": {
+      const cr = await readDeploymentCr(target.kube, target.namespace, name);
+      const why = classifyTimeout(cr, target.readyTimeoutMs, result.detail);
       await deleteDeploymentCr(target.kube, target.namespace, name);
-      await fail(
-        deps,
-        deployment.id,
-        "unknown",
-        `The deployment did not become ready within ${Math.round(target.readyTimeoutMs / 1000)} s (${result.detail}).`,
-      );
+      await fail(deps, deployment.id, why.code, why.message);
       return;
+    }
     case "idle":
     case "interrupted":
       await settle(deps, target, deployment.id);

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deploymentSteps, deployments } from "../../src/db/schema/index.js";
 import { crNameOf, crPathOf } from "../../src/deploy/object-names.js";
+import { runDeployJob } from "../../src/deploy/run-deploy-job.js";
 import type { TestWorkspace } from "../harness/api.js";
 import { startTestCluster, type TestCluster } from "../harness/cluster.js";
 import { deploymentReaches, eventually, handOffToDeploy } from "../harness/deploy-fixtures.js";
@@ -152,6 +153,30 @@ describe("a rollout that cannot succeed", () => {
       step: "deploy",
       message: expect.stringContaining("vCpus"),
     });
+  });
+
+  it("fails with no_schedulable_regions when no instance can be scheduled in time", async () => {
+    const id = await handOff("registry.invalid/api/web@sha256:6666", { enqueue: false });
+    // A region the cluster has no nodes in: the pods stay Pending.
+    await pipeline.api.database.db
+      .update(deployments)
+      .set({ regions: ["ap-1"] })
+      .where(eq(deployments.id, id));
+    const deps = {
+      db: pipeline.api.database.db,
+      github: undefined,
+      jobs: pipeline.jobs,
+      clock: () => new Date(),
+      log: pipeline.api.app.log,
+      deploy: { ...cluster.deployTarget(pipeline.api.config), readyTimeoutMs: 3_000 },
+    };
+    await runDeployJob(deps, id);
+    const { data } = await workspace.sdk.deployments.getDeployment({ deploymentId: id });
+    expect(data).toMatchObject({
+      status: "failed",
+      error: { code: "no_schedulable_regions", step: "deploy" },
+    });
+    expect(data.error!.message).toContain("ap-1");
   });
 
   it("does not resurrect a deployment cancelled before its deploy job ran", async () => {
