@@ -13,6 +13,7 @@ export const idPrefixes = {
   domain: "dom",
   auditLog: "log",
   pullRequestComment: "prc",
+  sourceUpload: "src",
   request: "req",
 } as const;
 

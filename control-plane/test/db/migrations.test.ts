@@ -45,6 +45,7 @@ describe("migrations", () => {
         "projects",
         "pull_request_comments",
         "root_keys",
+        "source_uploads",
         "workspaces",
       ]);
       const applied = await handle.pool.query(

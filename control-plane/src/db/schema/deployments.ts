@@ -52,6 +52,8 @@ export const deployments = pgTable(
     githubCheckRunId: text("github_check_run_id"),
     /** The GitHub deployment (Deployments API) that mirrors this one on the repository. */
     githubDeploymentId: text("github_deployment_id"),
+    /** The uploaded source tree a CLI deploy builds (`source_uploads`), instead of a commit. */
+    sourceUploadId: text("source_upload_id"),
     /** The deployment a `createDeployment` with a `deployment` source re-runs. */
     sourceDeploymentId: text("source_deployment_id"),
     /**

@@ -11,4 +11,5 @@ export * from "./github-installations.js";
 export * from "./projects.js";
 export * from "./pull-request-comments.js";
 export * from "./root-keys.js";
+export * from "./source-uploads.js";
 export * from "./workspaces.js";
