@@ -139,6 +139,21 @@ export class GitHubApiError extends Error {
 /** The key of a GitHub deployment's payload that names the Slipway deployment it mirrors. */
 const slipwayDeploymentIdKey = "slipway_deployment_id";
 
+/**
+ * Whether GitHub refused a call because the App's installation lacks a permission (an install
+ * made before the App asked for it, until its owner accepts). Retrying cannot help; a rate
+ * limit's 403 has another message and can.
+ */
+export function isMissingPermission(error: unknown): boolean {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    const status = (cause as { status?: number }).status;
+    if (status === 403 && cause.message.includes("Resource not accessible by integration")) {
+      return true;
+    }
+  }
+  return false;
+}
+
 function splitRepository(repository: string): { owner: string; repo: string } {
   const [owner, repo] = repository.split("/");
   if (!owner || !repo) throw new GitHubApiError(`'${repository}' is not owner/name`);

@@ -1,9 +1,10 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { DatabaseOrTransaction } from "../db/client.js";
 import { apps, deployments, domains, environments } from "../db/schema/index.js";
-import type { GitHubApi } from "../github/github-api.js";
+import { type GitHubApi, isMissingPermission } from "../github/github-api.js";
 import { checkRunContent } from "./check-run-content.js";
 import { deploymentLogUrl, deploymentUrl } from "./deployment-links.js";
+import type { GitHubDeploymentFacts } from "./github-deployment-content.js";
 import type { PipelineDependencies } from "./process-delivery.js";
 import { commentedPullRequestsOf } from "./pull-request-comment.js";
 import { reportGitHubDeployment } from "./report-github-deployment.js";
@@ -76,29 +77,32 @@ export async function reportDeploymentToGitHub(
     });
     const isCurrent = row.currentDeploymentId === deployment.id;
     const productionServing = row.environmentKind === "production" && isCurrent;
-    await reportGitHubDeployment({
-      db: deps.db,
-      github,
-      target,
-      storedGitHubDeploymentId: deployment.githubDeploymentId,
-      facts: {
-        id: deployment.id,
-        status: deployment.status,
-        appSlug: row.appSlug,
-        environmentSlug: row.environmentSlug,
+    const facts: GitHubDeploymentFacts = {
+      id: deployment.id,
+      status: deployment.status,
+      appSlug: row.appSlug,
+      environmentSlug: row.environmentSlug,
+      environmentKind: row.environmentKind,
+      gitCommitSha: deployment.gitCommitSha,
+      url: deploymentUrl({
         environmentKind: row.environmentKind,
-        gitCommitSha: deployment.gitCommitSha,
-        url: deploymentUrl({
-          environmentKind: row.environmentKind,
-          isCurrent,
-          hostnames: deployment.hostnames,
-          verifiedDomains: productionServing
-            ? await verifiedDomainsOf(tx, deployment.environmentId)
-            : [],
-        }),
-        logUrl: deploymentLogUrl(deps.publicUrl, deployment.id),
-      },
-    });
+        isCurrent,
+        hostnames: deployment.hostnames,
+        verifiedDomains: productionServing
+          ? await verifiedDomainsOf(tx, deployment.environmentId)
+          : [],
+      }),
+      logUrl: deploymentLogUrl(deps.publicUrl, deployment.id),
+    };
+    await unlessForbidden(deps, deploymentId, "deployment", () =>
+      reportGitHubDeployment({
+        db: deps.db,
+        github,
+        target,
+        storedGitHubDeploymentId: deployment.githubDeploymentId,
+        facts,
+      }),
+    );
     return {
       pullRequest: { workspaceId: deployment.workspaceId, ...target },
       commented: commentedPullRequestsOf({ ...deployment, environmentKind: row.environmentKind }),
@@ -108,16 +112,40 @@ export async function reportDeploymentToGitHub(
   // After the deployment's lock is released: the comment has a lock of its own (its row), and
   // never holding both means two jobs can never wait on each other.
   const { commented } = report;
-  const pullRequests: PullRequestKey[] =
-    commented.kind === "pull-request"
-      ? [{ ...report.pullRequest, number: commented.number }]
-      : (await github.openPullRequestsOf({ ...report.pullRequest, branch: commented.branch })).map(
-          (number) => ({ ...report.pullRequest, number, headBranch: commented.branch }),
-        );
-  for (const pullRequest of pullRequests) {
-    await reportPullRequestComment(
-      { db: deps.db, github, publicUrl: deps.publicUrl, clock: deps.clock },
-      pullRequest,
+  await unlessForbidden(deps, deploymentId, "pull request comment", async () => {
+    const pullRequests: PullRequestKey[] =
+      commented.kind === "pull-request"
+        ? [{ ...report.pullRequest, number: commented.number }]
+        : (
+            await github.openPullRequestsOf({ ...report.pullRequest, branch: commented.branch })
+          ).map((number) => ({ ...report.pullRequest, number, headBranch: commented.branch }));
+    for (const pullRequest of pullRequests) {
+      await reportPullRequestComment(
+        { db: deps.db, github, publicUrl: deps.publicUrl, clock: deps.clock },
+        pullRequest,
+      );
+    }
+  });
+}
+
+/**
+ * Runs one part of a report that an installation may not permit yet (its owner has not
+ * accepted the App's newer permissions): refused, it is skipped with a warning, so the check
+ * run and the other parts still show, and the job does not retry what cannot succeed.
+ */
+async function unlessForbidden(
+  deps: ReportDependencies,
+  deploymentId: string,
+  part: string,
+  run: () => Promise<void>,
+): Promise<void> {
+  try {
+    await run();
+  } catch (error) {
+    if (!isMissingPermission(error)) throw error;
+    deps.log.warn(
+      { deploymentId, part },
+      "GitHub refused part of a report: the App's installation lacks a permission",
     );
   }
 }

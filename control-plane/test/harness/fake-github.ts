@@ -59,6 +59,11 @@ export interface FakeGitHub {
   deployments: Map<number, FakeDeployment>;
   issueComments: Map<number, FakeIssueComment>;
   /** A comment written by someone else (a person, or another bot), as GitHub would hold it. */
+  /**
+   * Refuses matching calls as GitHub does when the installation lacks a permission (403
+   * "Resource not accessible by integration"); the returned function lifts the refusal.
+   */
+  forbid(method: string, path: RegExp): () => void;
   /** A pull request whose head is `headBranch` of the same repository (GitHub's `head` filter). */
   setPullRequest(
     repository: string,
@@ -122,6 +127,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
   );
   const commentsApi = fakeIssueCommentsApi();
   const pullRequestsApi = fakePullRequestsApi();
+  const forbidden = new Set<{ method: string; path: RegExp }>();
 
   const repositories = new FakeRepositoryContents();
   const handle = (request: IncomingMessage, response: ServerResponse, text: string) => {
@@ -174,6 +180,16 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     if (repositories.handleCodeload(request, response, url)) return;
     if (!bearer || !issuedTokens.includes(bearer)) {
       return send(response, 401, { message: "Bad credentials" });
+    }
+
+    const refused = [...forbidden].some(
+      (rule) => rule.method === request.method && rule.path.test(path),
+    );
+    if (refused) {
+      return send(response, 403, {
+        message: "Resource not accessible by integration",
+        documentation_url: "https://docs.github.com/rest",
+      });
     }
 
     const fakeRequest = { method: request.method ?? "GET", path, url, body };
@@ -291,6 +307,11 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     issueComments: commentsApi.issueComments,
     addIssueComment: commentsApi.addIssueComment,
     setPullRequest: pullRequestsApi.setPullRequest,
+    forbid(method, path) {
+      const rule = { method, path };
+      forbidden.add(rule);
+      return () => forbidden.delete(rule);
+    },
     addInstallation(id, login) {
       installations.set(id, login);
     },

@@ -232,4 +232,21 @@ describe("GitHub deployments", () => {
     await github.report(deployment.id);
     expect(states(opened)).toEqual(["queued", "in_progress"]);
   });
+
+  it("still shows the check run when the installation may not create deployments yet", async () => {
+    // An installation made before the App asked for the Deployments permission.
+    const allow = pipeline.github.forbid("POST", /\/deployments$/);
+    try {
+      const sha = newSha();
+      await github.deliver("push", push("feature-old-install", sha));
+      const deployment = await github.deploymentOf(sha);
+      await github.move(deployment.id, "pending", "building");
+
+      expect(githubDeploymentsOf(deployment.id)).toEqual([]);
+      const checkRun = [...pipeline.github.checkRuns.values()].find((run) => run.head_sha === sha);
+      expect(checkRun?.status).toBe("in_progress");
+    } finally {
+      allow();
+    }
+  });
 });
