@@ -117,3 +117,40 @@ export async function podProgress(client: KubeClient, namespace: string): Promis
   const ready = pods.items.filter(isReady).length;
   return `pods created ${pods.items.length}, scheduled ${scheduled}, Ready ${ready}`;
 }
+
+/** Seconds the apiserver spent and requests it served, per `VERB resource[/subresource]`. */
+export type ApiserverWork = Map<string, { seconds: number; requests: number }>;
+
+export async function apiserverWork(client: KubeClient): Promise<ApiserverWork> {
+  const { text } = await client.raw("GET", "/metrics", undefined, undefined, 30_000);
+  const work: ApiserverWork = new Map();
+  const pattern =
+    /^apiserver_request_duration_seconds_(sum|count)\{[^}]*resource="([^"]*)"[^}]*subresource="([^"]*)"[^}]*verb="([^"]*)"[^}]*\} (\S+)/gm;
+  for (const [, kind, resource, subresource, verb, value] of text.matchAll(pattern)) {
+    if (!resource || verb === "WATCH") continue;
+    const key = `${verb} ${resource}${subresource ? `/${subresource}` : ""}`;
+    const entry = work.get(key) ?? { seconds: 0, requests: 0 };
+    if (kind === "sum") entry.seconds += Number(value);
+    else entry.requests += Number(value);
+    work.set(key, entry);
+  }
+  return work;
+}
+
+/** The `top` entries of after − before by time spent, e.g. "APPLY services 1000 req 2400 s". */
+export function topWork(before: ApiserverWork, after: ApiserverWork, top = 8): string {
+  return [...after]
+    .map(([key, { seconds, requests }]) => ({
+      key,
+      seconds: seconds - (before.get(key)?.seconds ?? 0),
+      requests: requests - (before.get(key)?.requests ?? 0),
+    }))
+    .filter((entry) => entry.requests > 0)
+    .sort((a, b) => b.seconds - a.seconds)
+    .slice(0, top)
+    .map(
+      (e) =>
+        `${e.key}: ${e.requests} req, ${e.seconds.toFixed(0)} s (${((1000 * e.seconds) / e.requests).toFixed(0)} ms avg)`,
+    )
+    .join("\n    ");
+}

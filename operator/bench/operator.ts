@@ -20,6 +20,7 @@ import {
 } from "@slipway/shared";
 import { type Cluster, readSettings, startCluster } from "@slipway/testbed";
 import {
+  apiserverWork,
   createNamespace,
   freePort,
   isReady,
@@ -28,6 +29,7 @@ import {
   pool,
   stopChild,
   summarizeMetrics,
+  topWork,
   waitAll,
 } from "./bench-helpers.js";
 
@@ -151,6 +153,7 @@ try {
     return pods.items.filter(isReady).length >= crs ? (Date.now() - since) / 1000 : null;
   };
   let operatorPodsSeconds: number | null = null;
+  const workBefore = await apiserverWork(client);
   const started = Date.now();
   await pool(crs, concurrency, async (i) => {
     await client.create(crsPath, {
@@ -183,6 +186,7 @@ try {
     detail: () => podProgress(client, OPERATOR_NS),
   });
   const operatorMemory = peakRssMb(operatorPid);
+  const operatorWork = topWork(workBefore, await apiserverWork(client));
   const operatorCounters = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then(
     async (r) => summarizeMetrics(await r.text()),
     () => "metrics unavailable",
@@ -198,6 +202,7 @@ try {
   ).spec.template;
   await stopChild(operator);
   const peerPath = `/apis/apps/v1/namespaces/${PEER_NS}/deployments`;
+  const peerWorkBefore = await apiserverWork(client);
   const peerStarted = Date.now();
   await pool(crs, concurrency, async (i) => {
     const name = `peer-${String(i).padStart(4, "0")}`;
@@ -240,6 +245,7 @@ try {
     detail: () => podProgress(client, PEER_NS),
   });
 
+  const peerWork = topWork(peerWorkBefore, await apiserverWork(client));
   const fmt = (s: number | null) =>
     s === null ? `not converged within ${capSeconds} s` : `${s.toFixed(1)} s`;
   console.log("");
@@ -251,6 +257,8 @@ try {
   );
   console.log(`operator: ${crs} pods Ready in ${fmt(operatorPodsSeconds)}`);
   console.log(`operator work: ${operatorCounters}`);
+  console.log(`apiserver time, operator run (all clients):\n    ${operatorWork}`);
+  console.log(`apiserver time, peer run (all clients):\n    ${peerWork}`);
   console.log(
     `peer (kube-controller-manager): ${crs} Deployments all pods ready in ${fmt(peerSeconds)}`,
   );

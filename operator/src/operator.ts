@@ -13,6 +13,7 @@ import type { Logger } from "./runtime/logger.js";
 import type { Metrics } from "./runtime/metrics.js";
 import { ObjectStore } from "./runtime/object-store.js";
 import { WorkQueue } from "./runtime/work-queue.js";
+import { type ObservedPod, observedPodFields } from "./status/make-status.js";
 
 export interface OperatorDeps {
   kube: KubeApi;
@@ -46,7 +47,10 @@ export function startOperator(deps: OperatorDeps): RunningOperator {
     owned: Object.fromEntries(
       ownedKindNames.map((kind) => [kind, new ObjectStore(DEPLOYMENT_LABEL)]),
     ) as ReconcilerCache["owned"],
-    pods: new ObjectStore(DEPLOYMENT_LABEL),
+    pods: new ObjectStore(
+      DEPLOYMENT_LABEL,
+      (pod) => observedPodFields(pod as unknown as ObservedPod) as unknown as KubeObject,
+    ),
   };
   const reconcile = createDeploymentReconciler({ kube, cache, config, clock: deps.clock, log });
   const controller = new Controller({ queue, reconcile, workers: config.workers, log, metrics });

@@ -9,8 +9,14 @@ export class ObjectStore<T extends KubeObject = KubeObject> {
   private readonly objects = new Map<string, T>();
   private readonly byOwner = new Map<string, Set<string>>();
 
-  /** `ownerLabel` names the label whose value is the owning CR's name; none for the CRs. */
-  constructor(private readonly ownerLabel?: string) {}
+  /**
+   * `ownerLabel` names the label whose value is the owning CR's name (none for the CRs);
+   * `keep` trims each object to what the reconciler reads, so thousands stay small.
+   */
+  constructor(
+    private readonly ownerLabel?: string,
+    private readonly keep: (object: T) => T = (object) => object,
+  ) {}
 
   get size(): number {
     return this.objects.size;
@@ -39,7 +45,7 @@ export class ObjectStore<T extends KubeObject = KubeObject> {
    * etcd's revisions in practice; anything non-numeric is simply taken as newer.
    */
   upsert(raw: T): void {
-    const object = withoutManagedFields(raw);
+    const object = this.keep(withoutManagedFields(raw));
     const key = keyOf(object);
     const held = this.objects.get(key);
     if (held && isOlder(object.metadata.resourceVersion, held.metadata.resourceVersion)) return;

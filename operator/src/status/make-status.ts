@@ -33,6 +33,24 @@ export interface ObservedPod {
   };
 }
 
+/** The part of a pod the status reads; the informer's cache keeps only this much of each pod. */
+export function observedPodFields(pod: ObservedPod): ObservedPod {
+  const { name, namespace, resourceVersion, labels, deletionTimestamp } =
+    pod.metadata as ObservedPod["metadata"] & { namespace?: string; resourceVersion?: string };
+  const status = pod.status;
+  return {
+    metadata: { name, namespace, resourceVersion, labels, deletionTimestamp },
+    status: status && {
+      phase: status.phase,
+      podIP: status.podIP,
+      conditions: status.conditions?.map(({ type, status }) => ({ type, status })),
+      containerStatuses: status.containerStatuses?.map(({ state }) => ({
+        state: state?.waiting ? { waiting: { reason: state.waiting.reason } } : {},
+      })),
+    },
+  } as ObservedPod;
+}
+
 export interface ObservedRegion {
   name: string;
   workload?: ObservedWorkload;
