@@ -76,6 +76,7 @@ export async function completeRollout(
     const names = previewHostnames({
       appId: app.id,
       appSlug: input.appSlug,
+      environmentId: deployment.environmentId,
       branch: deployment.gitBranch,
       deploymentId: deployment.id,
       previewDomain: input.previewDomain,

@@ -4,6 +4,7 @@ import { previewHostnames } from "./preview-hostnames.js";
 const base = {
   appId: "app_01jd0000000000000000000000",
   appSlug: "web",
+  environmentId: "env_01jd0000000000000000000000",
   deploymentId: "dep_01jd5x7k3m0000000000000000",
   previewDomain: "preview.example.com",
 };
@@ -24,11 +25,16 @@ describe("previewHostnames", () => {
     }
   });
 
-  it("gives same-slug apps of different workspaces and look-alike branches different names", () => {
+  it("gives same-slug apps, other environments and look-alike branches different names", () => {
     const one = previewHostnames({ ...base, branch: "feature/x" }).branch;
     const otherApp = previewHostnames({ ...base, appId: "app_other", branch: "feature/x" }).branch;
     const lookAlike = previewHostnames({ ...base, branch: "feature-x" }).branch;
-    expect(new Set([one, otherApp, lookAlike]).size).toBe(3);
+    const staging = previewHostnames({
+      ...base,
+      environmentId: "env_staging",
+      branch: "feature/x",
+    });
+    expect(new Set([one, otherApp, lookAlike, staging.branch]).size).toBe(4);
   });
 
   it("has no branch name for a deployment without a branch (an image)", () => {

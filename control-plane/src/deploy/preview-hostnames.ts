@@ -22,12 +22,14 @@ export interface PreviewHostnames {
 
 /**
  * Pure: a preview's hostnames under the preview domain, each one DNS label deep.
- * The branch name carries a hash of the app id and the exact branch, so apps of different
- * workspaces with the same slug, or branches that slugify alike, never share a hostname.
+ * The branch name carries a hash of the app, the environment and the exact branch, so apps of
+ * different workspaces with the same slug, two non-production environments of one app, or
+ * branches that slugify alike never share a hostname.
  */
 export function previewHostnames(input: {
   appId: string;
   appSlug: string;
+  environmentId: string;
   branch: string | null;
   deploymentId: string;
   previewDomain: string;
@@ -37,7 +39,7 @@ export function previewHostnames(input: {
   const result: PreviewHostnames = { deployment: `${deploymentLabel}.${input.previewDomain}` };
   if (input.branch) {
     const hash = createHash("sha256")
-      .update(`${input.appId}\0${input.branch}`)
+      .update(`${input.appId}\0${input.environmentId}\0${input.branch}`)
       .digest("hex")
       .slice(0, 8);
     const readable = trimDashes(

@@ -1,7 +1,12 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deploymentSteps, deployments } from "../../src/db/schema/index.js";
-import { crNameOf, crPathOf } from "../../src/deploy/object-names.js";
+import {
+  crNameOf,
+  crPathOf,
+  envSecretNameOf,
+  secretPathOf,
+} from "../../src/deploy/object-names.js";
 import { runDeployJob } from "../../src/deploy/run-deploy-job.js";
 import type { TestWorkspace } from "../harness/api.js";
 import { startTestCluster, type TestCluster } from "../harness/cluster.js";
@@ -127,6 +132,12 @@ describe("a rollout that cannot succeed", () => {
     // A failed deployment keeps nothing running in the cluster.
     await eventually("the failed deployment's CR to be deleted", async () =>
       (await cluster.kube.find(crPathOf(cluster.namespace, crNameOf(id)))) ? undefined : true,
+    );
+    // Its env Secret, owned by the CR, goes with it (the garbage collector deletes it).
+    await eventually("the env Secret to be collected", async () =>
+      (await cluster.kube.find(secretPathOf(cluster.namespace, envSecretNameOf(id))))
+        ? undefined
+        : true,
     );
     const [step] = await pipeline.api.database.db
       .select()
