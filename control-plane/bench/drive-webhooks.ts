@@ -35,7 +35,13 @@ function pushBody(index: number): string {
 }
 
 /** Sends `rate` signed deliveries a second for `seconds`, open-loop, and records each latency. */
-async function drive(): Promise<{ latencies: number[]; failures: number; deliveryIds: string[] }> {
+async function drive(): Promise<{
+  latencies: number[];
+  failures: number;
+  deliveryIds: string[];
+  cpuSeconds: number;
+}> {
+  const cpuBefore = process.cpuUsage();
   const latencies: number[] = [];
   const deliveryIds: string[] = [];
   let failures = 0;
@@ -73,7 +79,13 @@ async function drive(): Promise<{ latencies: number[]; failures: number; deliver
     );
   }
   await Promise.all(inflight);
-  return { latencies: latencies.sort((a, b) => a - b), failures, deliveryIds };
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    latencies: latencies.sort((a, b) => a - b),
+    failures,
+    deliveryIds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+  };
 }
 
 const result = await drive();

@@ -7,7 +7,7 @@
 
 import { fork, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,6 +26,7 @@ import { createJobQueues } from "../src/jobs/queues.js";
 import { startPostgres } from "../src/local/postgres.js";
 import { startRedis } from "../src/local/redis.js";
 import { createWorkspaceWithRootKey } from "../src/services/workspaces.js";
+import { startProfile, timed } from "./profile.js";
 
 const rate = Number(process.env.BENCH_RATE ?? 200);
 const seconds = Number(process.env.BENCH_SECONDS ?? 30);
@@ -35,6 +36,7 @@ interface DriveResult {
   latencies: number[];
   failures: number;
   deliveryIds: string[];
+  cpuSeconds: number;
 }
 
 /** The load runs in its own process, so the client never steals the server's event loop. */
@@ -128,6 +130,9 @@ async function main() {
           },
           stdio: "inherit",
         });
+  // Timings of the request's own I/O, for the profile printed after the run.
+  database.pool.query = timed("insert", database.pool.query.bind(database.pool)) as never;
+  background.queues.enqueue = timed("enqueue", background.queues.enqueue);
   const app = await buildApp({
     config,
     db: database.db,
@@ -151,7 +156,7 @@ async function main() {
   });
 
   console.log(
-    `workers: ${inline ? "inside the API process" : "a separate process (npm run worker)"}`,
+    `workers: ${inline ? "inside the API process" : worker ? "a separate process (npm run worker)" : "none (intake alone)"}`,
   );
   console.log(
     `${rate} deliveries/s for ${seconds} s (${rate * seconds} deliveries), ${new Date().toISOString()}`,
@@ -161,9 +166,21 @@ async function main() {
   await peer.close();
   // A running server has warm connections and compiled code; so does the one measured here.
   const warmup = await drive(`${url}/webhooks/github`, 3);
+  const pidFile = (path: string) => () => [Number(readFileSync(path, "utf8").split("\n")[0])];
+  const stopProfile = startProfile({
+    "API (this process)": { pids: () => [process.pid], withChildren: false },
+    worker: { pids: () => (worker?.pid ? [worker.pid] : []), withChildren: false },
+    postgres: {
+      pids: pidFile(join(scratch, "postgres", "pgdata", "postmaster.pid")),
+      withChildren: true,
+    },
+    redis: { pids: pidFile(join(scratch, "redis", "redis.pid")), withChildren: false },
+  });
   const slipway = await drive(`${url}/webhooks/github`);
+  const profile = stopProfile({ "load driver": slipway.cpuSeconds });
 
-  const deadline = Date.now() + 120_000;
+  // Without a worker (BENCH_WORKER=none, intake alone) nothing will process the deliveries.
+  const deadline = process.env.BENCH_WORKER === "none" ? 0 : Date.now() + 120_000;
   let pending = 1;
   while (pending > 0 && Date.now() < deadline) {
     pending = (
@@ -193,6 +210,7 @@ async function main() {
   );
   const p99 = percentile(slipway.latencies, 99);
   console.log(`target p99 <= 50 ms: ${p99 <= 50 ? "met" : "NOT met"}`);
+  for (const line of profile) console.log(line);
 
   await app.close();
   await background.stop();

@@ -1,0 +1,199 @@
+/**
+ * Where the webhook bench's time goes: per-phase timings inside the API process (HTTP request
+ * start → handler → database insert → enqueue → response finished), event-loop delay, GC
+ * pauses, and the CPU every process on the machine used during the measured run.
+ */
+
+import { AsyncLocalStorage } from "node:async_hooks";
+import { execFileSync } from "node:child_process";
+import diagnostics from "node:diagnostics_channel";
+import { readFileSync } from "node:fs";
+import type { IncomingMessage } from "node:http";
+import { cpus } from "node:os";
+import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
+
+interface Timeline {
+  start: number;
+  handler?: number;
+  insertStart?: number;
+  insertEnd?: number;
+  enqueueStart?: number;
+  enqueueEnd?: number;
+  finish?: number;
+}
+
+const timelines = new WeakMap<IncomingMessage, Timeline>();
+const finished: Timeline[] = [];
+const current = new AsyncLocalStorage<Timeline>();
+let recording = false;
+
+const handlerChannel = diagnostics.tracingChannel("fastify.request.handler");
+handlerChannel.start.bindStore(current, (message) => {
+  const raw = (message as { request: { raw: IncomingMessage } }).request.raw;
+  const timeline = timelines.get(raw);
+  if (timeline) timeline.handler = performance.now();
+  return timeline;
+});
+diagnostics.subscribe("http.server.request.start", (message) => {
+  if (!recording) return;
+  timelines.set((message as { request: IncomingMessage }).request, { start: performance.now() });
+});
+diagnostics.subscribe("http.server.response.finish", (message) => {
+  const timeline = timelines.get((message as { request: IncomingMessage }).request);
+  if (!timeline) return;
+  timeline.finish = performance.now();
+  finished.push(timeline);
+});
+
+/** Wraps an async function so its start and end land in the current request's timeline. */
+export function timed<Args extends unknown[], Result>(
+  phase: "insert" | "enqueue",
+  fn: (...args: Args) => Promise<Result>,
+): (...args: Args) => Promise<Result> {
+  return async (...args) => {
+    const timeline = current.getStore();
+    if (timeline) timeline[`${phase}Start`] = performance.now();
+    try {
+      return await fn(...args);
+    } finally {
+      if (timeline) timeline[`${phase}End`] = performance.now();
+    }
+  };
+}
+
+const gcPauses: number[] = [];
+new PerformanceObserver((list) => {
+  if (recording) for (const entry of list.getEntries()) gcPauses.push(entry.duration);
+}).observe({ entryTypes: ["gc"] });
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+
+/** CPU ticks (1/100 s) of a process, user + system. */
+function cpuTicks(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+function machineTicks(): { busy: number; total: number } {
+  const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1);
+  const values = fields.map(Number);
+  const idle = values[3]! + values[4]!;
+  const total = values.slice(0, 8).reduce((sum, value) => sum + value, 0);
+  return { busy: total - idle, total };
+}
+
+function descendants(pid: number): number[] {
+  try {
+    const children = execFileSync("pgrep", ["-P", String(pid)], { encoding: "utf8" })
+      .trim()
+      .split("\n")
+      .filter(Boolean)
+      .map(Number);
+    return children.flatMap((child) => [child, ...descendants(child)]);
+  } catch {
+    return [];
+  }
+}
+
+/** Named groups of processes; a group's pids count with all their descendants. */
+export type ProcessGroups = Record<string, { pids: () => number[]; withChildren: boolean }>;
+
+const quantile = (values: number[], p: number) => {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+};
+const ms = (value: number) => `${value.toFixed(2)}`;
+
+/** Starts recording; the returned function stops and gives the report's lines. */
+export function startProfile(
+  groups: ProcessGroups,
+): (measuredElsewhere: Record<string, number>) => string[] {
+  finished.length = 0;
+  gcPauses.length = 0;
+  loopDelay.reset();
+  loopDelay.enable();
+  recording = true;
+  const pidsOf = () =>
+    Object.fromEntries(
+      Object.entries(groups).map(([name, group]) => [
+        name,
+        group.pids().flatMap((pid) => (group.withChildren ? [pid, ...descendants(pid)] : [pid])),
+      ]),
+    );
+  const startPids = pidsOf();
+  const before = Object.fromEntries(
+    Object.entries(startPids).map(([name, pids]) => [name, pids.map(cpuTicks)]),
+  );
+  const machineBefore = machineTicks();
+  const wallStart = performance.now();
+  /** `measuredElsewhere`: CPU seconds processes measured themselves (the load driver). */
+  return (measuredElsewhere) => {
+    recording = false;
+    loopDelay.disable();
+    const seconds = (performance.now() - wallStart) / 1000;
+    const machineAfter = machineTicks();
+    const lines: string[] = [];
+    const phases: Record<string, number[]> = {
+      "request start → handler (body read)": [],
+      "handler → insert (verify, parse)": [],
+      "database insert": [],
+      "enqueue (Redis)": [],
+      "enqueue end → response finished": [],
+      "whole request in the server": [],
+    };
+    for (const t of finished) {
+      if (t.handler === undefined || t.finish === undefined) continue;
+      phases["request start → handler (body read)"]!.push(t.handler - t.start);
+      if (t.insertStart !== undefined && t.insertEnd !== undefined) {
+        phases["handler → insert (verify, parse)"]!.push(t.insertStart - t.handler);
+        phases["database insert"]!.push(t.insertEnd - t.insertStart);
+      }
+      if (t.enqueueStart !== undefined && t.enqueueEnd !== undefined) {
+        phases["enqueue (Redis)"]!.push(t.enqueueEnd - t.enqueueStart);
+        phases["enqueue end → response finished"]!.push(t.finish - t.enqueueEnd);
+      }
+      phases["whole request in the server"]!.push(t.finish - t.start);
+    }
+    lines.push(`phases in the API process (${finished.length} requests): p50 / p99 / max ms`);
+    for (const [name, values] of Object.entries(phases)) {
+      lines.push(
+        `  ${name.padEnd(38)} ${ms(quantile(values, 50))} / ${ms(quantile(values, 99))} / ${ms(Math.max(...values))}`,
+      );
+    }
+    lines.push(
+      `event-loop delay (API process): p50 ${ms(loopDelay.percentile(50) / 1e6)} ms, p99 ${ms(loopDelay.percentile(99) / 1e6)} ms, max ${ms(loopDelay.max / 1e6)} ms`,
+    );
+    const gcTotal = gcPauses.reduce((sum, value) => sum + value, 0);
+    lines.push(
+      `GC pauses (API process): ${gcPauses.length}, total ${ms(gcTotal)} ms, p99 ${ms(quantile(gcPauses, 99))} ms, max ${ms(Math.max(0, ...gcPauses))} ms`,
+    );
+    const endPids = pidsOf();
+    const cores = (ticks: number) => (ticks / 100 / seconds).toFixed(2);
+    let ours = 0;
+    const usage = Object.entries(endPids).map(([name, pids]) => {
+      const startTicks = new Map(startPids[name]!.map((pid, i) => [pid, before[name]![i]!]));
+      const used = pids.reduce((sum, pid) => sum + cpuTicks(pid) - (startTicks.get(pid) ?? 0), 0);
+      ours += used;
+      return `${name} ${cores(used)}`;
+    });
+    for (const [name, cpuSeconds] of Object.entries(measuredElsewhere)) {
+      ours += cpuSeconds * 100;
+      usage.push(`${name} ${cores(cpuSeconds * 100)}`);
+    }
+    // /proc/stat counts every core's ticks, the processes' ticks are per process: both at 100 Hz.
+    const machineBusy = machineAfter.busy - machineBefore.busy;
+    const cpuCount = cpus().length;
+    const perRequest = (ours - (measuredElsewhere["load driver"] ?? 0) * 100) * 10;
+    lines.push(
+      `CPU per request, all of Slipway's processes (API, worker, PostgreSQL, Redis): ${(perRequest / Math.max(1, finished.length)).toFixed(2)} ms`,
+    );
+    lines.push(
+      `CPU in cores over ${seconds.toFixed(1)} s: ${usage.join(", ")}; everything else ${cores(machineBusy - ours)}; machine busy ${cores(machineBusy)} of ${cpuCount}`,
+    );
+    return lines;
+  };
+}
