@@ -146,6 +146,16 @@ describe("the deploy step on a production deployment", () => {
       deploymentId: ids.first!,
     });
     expect(accepted.meta.requestId).toMatch(/^req_/);
+    const audit = await pipeline.api.post(
+      "/v2/auditLogs.listAuditLogs",
+      { targetId: ids.first },
+      workspace.rootKey,
+    );
+    const [entry] = (await audit.json()).data as { action: string; requestId: string }[];
+    expect(entry).toMatchObject({
+      action: "deployment.rollback",
+      requestId: accepted.meta.requestId,
+    });
     expect(await get(ids.first!)).toMatchObject({ isCurrent: true, domains: ["shop.example.com"] });
     expect(await get(ids.second!)).toMatchObject({
       isCurrent: false,
