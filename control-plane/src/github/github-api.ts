@@ -1,5 +1,15 @@
 import { App } from "@octokit/app";
 import { Octokit } from "@octokit/core";
+import { GitHubApiError, splitRepository } from "./github-api-error.js";
+import type { GitHubDeploymentRequest, GitHubDeploymentStatus } from "./github-report-calls.js";
+import { githubReportCalls } from "./github-report-calls.js";
+
+export { GitHubApiError, isMissingPermission } from "./github-api-error.js";
+export type {
+  GitHubDeploymentRequest,
+  GitHubDeploymentState,
+  GitHubDeploymentStatus,
+} from "./github-report-calls.js";
 
 export type RepositoryPermission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
 
@@ -15,35 +25,6 @@ export interface CheckRunContent {
   detailsUrl?: string | undefined;
   /** Buttons GitHub shows on the check run; pressing one sends `check_run.requested_action`. */
   actions?: Array<{ label: string; description: string; identifier: string }>;
-}
-
-/** A GitHub deployment (Deployments API) as Slipway opens one to mirror a deployment of its own. */
-export interface GitHubDeploymentRequest {
-  /** The commit deployed; GitHub takes a SHA as the ref. */
-  sha: string;
-  environment: string;
-  description: string;
-  transientEnvironment: boolean;
-  productionEnvironment: boolean;
-  /** The Slipway deployment it mirrors, kept in its payload so a retried job finds it again. */
-  slipwayDeploymentId: string;
-}
-
-export type GitHubDeploymentState =
-  | "queued"
-  | "pending"
-  | "in_progress"
-  | "success"
-  | "failure"
-  | "error"
-  | "inactive";
-
-/** One status of a GitHub deployment; GitHub shows the newest on the pull request. */
-export interface GitHubDeploymentStatus {
-  state: GitHubDeploymentState;
-  description: string;
-  environmentUrl?: string | undefined;
-  logUrl?: string | undefined;
 }
 
 /** The GitHub REST calls the pipeline makes, as the App's installation. */
@@ -129,37 +110,6 @@ export interface GitHubApi {
   }): Promise<RepositoryPermission>;
 }
 
-export class GitHubApiError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "GitHubApiError";
-  }
-}
-
-/** The key of a GitHub deployment's payload that names the Slipway deployment it mirrors. */
-const slipwayDeploymentIdKey = "slipway_deployment_id";
-
-/**
- * Whether GitHub refused a call because the App's installation lacks a permission (an install
- * made before the App asked for it, until its owner accepts). Retrying cannot help; a rate
- * limit's 403 has another message and can.
- */
-export function isMissingPermission(error: unknown): boolean {
-  for (let cause = error; cause instanceof Error; cause = cause.cause) {
-    const status = (cause as { status?: number }).status;
-    if (status === 403 && cause.message.includes("Resource not accessible by integration")) {
-      return true;
-    }
-  }
-  return false;
-}
-
-function splitRepository(repository: string): { owner: string; repo: string } {
-  const [owner, repo] = repository.split("/");
-  if (!owner || !repo) throw new GitHubApiError(`'${repository}' is not owner/name`);
-  return { owner, repo };
-}
-
 /**
  * GitHub calls give up after this long: a report holds its deployment's lock (and a database
  * connection) while it talks to GitHub, so a connection that hangs must not hold them for ever.
@@ -230,126 +180,7 @@ export function createGitHubApi(config: {
         ...checkRunBody(content),
       });
     },
-    async findDeployment({ installationId, repository, sha, slipwayDeploymentId }) {
-      const octokit = await installation(installationId);
-      // A commit has a handful of deployments (one per app and environment); 10 pages is plenty.
-      for (let page = 1; page <= 10; page++) {
-        const response = await octokit.request("GET /repos/{owner}/{repo}/deployments", {
-          ...splitRepository(repository),
-          sha,
-          per_page: 100,
-          page,
-        });
-        const found = response.data.find(
-          (deployment) =>
-            typeof deployment.payload === "object" &&
-            deployment.payload?.[slipwayDeploymentIdKey] === slipwayDeploymentId,
-        );
-        if (found) return String(found.id);
-        if (response.data.length < 100) return undefined;
-      }
-      return undefined;
-    },
-    async createDeployment({ installationId, repository, deployment }) {
-      const octokit = await installation(installationId);
-      const response = await octokit.request("POST /repos/{owner}/{repo}/deployments", {
-        ...splitRepository(repository),
-        ref: deployment.sha,
-        task: "deploy",
-        environment: deployment.environment,
-        description: deployment.description,
-        transient_environment: deployment.transientEnvironment,
-        production_environment: deployment.productionEnvironment,
-        // Slipway deploys the commit it was given: no merging of the default branch, and no
-        // waiting for commit statuses (its own check run would block it).
-        auto_merge: false,
-        required_contexts: [],
-        payload: { [slipwayDeploymentIdKey]: deployment.slipwayDeploymentId },
-      });
-      if (!("id" in response.data)) {
-        throw new GitHubApiError(`GitHub did not create a deployment: ${response.data.message}`);
-      }
-      return String(response.data.id);
-    },
-    async latestDeploymentStatus({ installationId, repository, deploymentId }) {
-      const octokit = await installation(installationId);
-      const response = await octokit.request(
-        "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
-        { ...splitRepository(repository), deployment_id: Number(deploymentId), per_page: 1 },
-      );
-      const [latest] = response.data;
-      if (!latest) return undefined;
-      return {
-        state: latest.state,
-        description: latest.description,
-        // GitHub answers "" for a URL that was never set.
-        environmentUrl: latest.environment_url || undefined,
-        logUrl: latest.log_url || undefined,
-      };
-    },
-    async createDeploymentStatus({ installationId, repository, deploymentId, status }) {
-      const octokit = await installation(installationId);
-      await octokit.request("POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses", {
-        ...splitRepository(repository),
-        deployment_id: Number(deploymentId),
-        state: status.state,
-        description: status.description,
-        ...(status.environmentUrl ? { environment_url: status.environmentUrl } : {}),
-        ...(status.logUrl ? { log_url: status.logUrl } : {}),
-      });
-    },
-    async openPullRequestsOf({ installationId, repository, branch }) {
-      const octokit = await installation(installationId);
-      const { owner, repo } = splitRepository(repository);
-      const response = await octokit.request("GET /repos/{owner}/{repo}/pulls", {
-        owner,
-        repo,
-        head: `${owner}:${branch}`,
-        state: "open",
-        per_page: 100,
-      });
-      return response.data.map((pullRequest) => pullRequest.number);
-    },
-    async findIssueComment({ installationId, repository, issueNumber, marker }) {
-      const octokit = await installation(installationId);
-      for (let page = 1; page <= 30; page++) {
-        const response = await octokit.request(
-          "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
-          { ...splitRepository(repository), issue_number: issueNumber, per_page: 100, page },
-        );
-        // Only a bot's comment counts: a person quoting the marker must not have theirs taken over.
-        const found = response.data.find(
-          (comment) => comment.user?.type === "Bot" && comment.body?.includes(marker),
-        );
-        if (found) return String(found.id);
-        if (response.data.length < 100) return undefined;
-      }
-      return undefined;
-    },
-    async createIssueComment({ installationId, repository, issueNumber, body }) {
-      const octokit = await installation(installationId);
-      const response = await octokit.request(
-        "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
-        { ...splitRepository(repository), issue_number: issueNumber, body },
-      );
-      return String(response.data.id);
-    },
-    async updateIssueComment({ installationId, repository, commentId, body }) {
-      const octokit = await installation(installationId);
-      try {
-        await octokit.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
-          ...splitRepository(repository),
-          comment_id: Number(commentId),
-          body,
-        });
-        return "updated";
-      } catch (error) {
-        if ((error as { status?: number }).status === 404) return "missing";
-        throw new GitHubApiError(`could not update comment ${commentId} on ${repository}`, {
-          cause: error,
-        });
-      }
-    },
+    ...githubReportCalls(installation),
     async changedFiles({ installationId, repository, base, head }) {
       const octokit = await installation(installationId);
       const { owner, repo } = splitRepository(repository);
