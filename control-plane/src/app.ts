@@ -9,8 +9,8 @@ import type { Redis } from "ioredis";
 import type { Config } from "./config.js";
 import { createEnvVarCipher } from "./crypto/env-var-cipher.js";
 import type { Database } from "./db/client.js";
-import { githubSourceFromConfig } from "./github/github-source.js";
 import { githubApiFromConfig } from "./github/github-api.js";
+import { githubSourceFromConfig } from "./github/github-source.js";
 import { installStateKey } from "./github/install-state.js";
 import { githubWebhookRoute } from "./github/webhook-route.js";
 import { authPlugin } from "./http/auth.js";
@@ -22,6 +22,7 @@ import { healthPlugin } from "./plugins/health.js";
 import { openapiPlugin } from "./plugins/openapi.js";
 import { appRoutes } from "./routes/apps.js";
 import { auditLogRoutes } from "./routes/audit-logs.js";
+import { deploymentSourceRoutes } from "./routes/deployment-source.js";
 import { deploymentRoutes } from "./routes/deployments.js";
 import { domainRoutes } from "./routes/domains.js";
 import { environmentRoutes } from "./routes/environments.js";
@@ -115,6 +116,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     environmentRoutes(routes, makeContext);
     domainRoutes(routes, makeContext);
     deploymentRoutes(routes, makeContext);
+    deploymentSourceRoutes(routes, makeContext, {
+      bodyLimit: deps.config.SLIPWAY_SOURCE_UPLOAD_LIMIT,
+    });
     auditLogRoutes(routes, makeContext);
   });
   return app;

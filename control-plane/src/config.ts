@@ -93,6 +93,13 @@ const configSchema = z.object({
     .pipe(z.array(z.enum(queueNames)).min(1).optional()),
   /** Largest request body the API reads, in bytes. */
   SLIPWAY_BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576),
+  /** Largest source tarball a CLI deploy may upload, in bytes. */
+  SLIPWAY_SOURCE_UPLOAD_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1_073_741_824)
+    .default(104_857_600),
   /**
    * Namespace the deploy step applies every app's `Deployment.slipway.dev` CR and env Secret
    * in. One namespace for all apps: object names carry the deployment id, so they never clash,

@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { BuildError, type BuildSource } from "@slipway/shared";
 import { eq } from "drizzle-orm";
 import type { EnvVarCipher } from "../crypto/env-var-cipher.js";
@@ -12,6 +15,7 @@ import {
   deployments,
   environments,
   projects,
+  sourceUploads,
 } from "../db/schema/index.js";
 import type { GitHubSource } from "../github/github-source.js";
 import type { CancellationBus } from "../jobs/cancellations.js";
@@ -90,6 +94,7 @@ export async function runBuildJob(deps: Deps, deploymentId: string, run?: JobRun
   });
   const say = (text: string) => log.write({ step: STEP, stream: "system", text, at: deps.clock() });
 
+  let disposeSource = nothingToDispose;
   const cancel = new AbortController();
   const stopWatching = deps.cancellations.watch(deployment.id, () => cancel.abort());
   const poll = setInterval(() => {
@@ -104,7 +109,9 @@ export async function runBuildJob(deps: Deps, deploymentId: string, run?: JobRun
   }, STATUS_POLL_MS);
 
   try {
-    const source = await sourceOf(deps, deployment);
+    const prepared = await sourceOf(deps, deployment);
+    disposeSource = prepared.dispose;
+    const source = prepared.source;
     say(
       claim.outcome === "resumed"
         ? `Building again ${describeSource(deployment)}: the previous attempt stopped without finishing${run && run.attempt > 1 ? ` (attempt ${run.attempt})` : ""}`
@@ -189,13 +196,38 @@ export async function runBuildJob(deps: Deps, deploymentId: string, run?: JobRun
     }
     await failBuild(deps, deployment, message);
   } finally {
+    await disposeSource().catch(() => undefined);
     clearInterval(poll);
     stopWatching();
     await log.close().catch(() => undefined);
   }
 }
 
-async function sourceOf(deps: Deps, deployment: DeploymentRow): Promise<BuildSource> {
+interface PreparedBuildSource {
+  source: BuildSource;
+  dispose(): Promise<void>;
+}
+
+const nothingToDispose = async (): Promise<void> => undefined;
+
+async function sourceOf(deps: Deps, deployment: DeploymentRow): Promise<PreparedBuildSource> {
+  if (deployment.sourceUploadId) {
+    // A CLI deploy: the uploaded tarball, copied to a file the builder unpacks.
+    const [upload] = await deps.db
+      .select({ content: sourceUploads.content })
+      .from(sourceUploads)
+      .where(eq(sourceUploads.id, deployment.sourceUploadId));
+    if (!upload) {
+      throw new BuildError("source_unavailable", "The uploaded source of this deployment is gone.");
+    }
+    const dir = await mkdtemp(join(tmpdir(), "slipway-upload-"));
+    const path = join(dir, "source.tar.gz");
+    await writeFile(path, upload.content, { mode: 0o600 });
+    return {
+      source: { kind: "tarball", path },
+      dispose: () => rm(dir, { recursive: true, force: true }),
+    };
+  }
   if (!deployment.gitCommitSha || !deployment.gitRepository) {
     throw new BuildError("invalid_request", "This deployment names no commit to build.");
   }
@@ -213,10 +245,14 @@ async function sourceOf(deps: Deps, deployment: DeploymentRow): Promise<BuildSou
     repository,
     commitSha: deployment.gitCommitSha,
   });
-  return { kind: "tarball", url: archive.url, authorization: archive.authorization };
+  return {
+    source: { kind: "tarball", url: archive.url, authorization: archive.authorization },
+    dispose: nothingToDispose,
+  };
 }
 
 function describeSource(deployment: DeploymentRow): string {
+  if (deployment.sourceUploadId) return `the uploaded source ${deployment.sourceUploadId}`;
   const repository = deployment.forkRepository ?? deployment.gitRepository ?? "";
   const branch = deployment.gitBranch ? ` (${deployment.gitBranch})` : "";
   return `${repository}@${deployment.gitCommitSha?.slice(0, 12) ?? "?"}${branch}`;

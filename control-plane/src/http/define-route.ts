@@ -43,6 +43,31 @@ interface RouteDefinition<Body extends z.ZodType, Item extends z.ZodType> {
   successStatus?: 200 | 201 | 202;
 }
 
+/** The error answers every route documents. */
+export const documentedErrorResponses = errorResponses;
+
+/**
+ * Runs a route's work as the request's root key: 401 without one, and a handler that never
+ * checked the object it touched is a bug, not a grant.
+ */
+export async function runAuthorized<T>(
+  request: FastifyRequest,
+  makeContext: ContextFactory,
+  definition: { operation: string; permission: PermissionRequirement },
+  work: (ctx: ServiceContext) => Promise<T>,
+): Promise<T> {
+  const principal = request.principal;
+  if (!principal) {
+    throw new AppError("unauthorized", "Send a root key as 'Authorization: Bearer <key>'.");
+  }
+  const access = accessCheckFor(principal.permissions, definition.permission);
+  const ctx = makeContext(request, principal.workspaceId, principal.rootKeyId, access);
+  const result = await work(ctx);
+  if (!access.satisfied)
+    throw new Error(`${definition.operation} finished without an access check`);
+  return result;
+}
+
 function register<Body extends z.ZodType>(
   app: FastifyInstance,
   definition: RouteDefinition<Body, z.ZodType>,
@@ -65,17 +90,9 @@ function register<Body extends z.ZodType>(
     },
     async (request, reply) => {
       reply.status(definition.successStatus ?? 200);
-      const principal = request.principal;
-      if (!principal) {
-        throw new AppError("unauthorized", "Send a root key as 'Authorization: Bearer <key>'.");
-      }
-      const access = accessCheckFor(principal.permissions, definition.permission);
-      const ctx = makeContext(request, principal.workspaceId, principal.rootKeyId, access);
-      const result = await run(ctx, request.body as z.output<Body>, request.id);
-      // A handler that never checked the object it touched is a bug, not a grant.
-      if (!access.satisfied)
-        throw new Error(`${definition.operation} finished without an access check`);
-      return result;
+      return runAuthorized(request, makeContext, definition, (ctx) =>
+        run(ctx, request.body as z.output<Body>, request.id),
+      );
     },
   );
 }
