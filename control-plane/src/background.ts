@@ -5,6 +5,7 @@ import type { Config } from "./config.js";
 import { createEnvVarCipher } from "./crypto/env-var-cipher.js";
 import type { Database } from "./db/client.js";
 import { deployTargetFromConfig } from "./deploy/deploy-target.js";
+import { recoverRollouts } from "./deploy/recover-rollouts.js";
 import { githubApiFromConfig } from "./github/github-api.js";
 import { githubSourceFromConfig } from "./github/github-source.js";
 import { createCancellationBus } from "./jobs/cancellations.js";
@@ -64,6 +65,10 @@ export function startBackground(deps: {
   void recoverQueuedDeployments({ db: deps.db, jobs: queues })
     .then((count) => count > 0 && deps.log.info({ count }, "re-enqueued waiting deployments"))
     .catch((error) => deps.log.error({ err: error }, "could not re-enqueue waiting deployments"));
+  // Rollouts and stops whose power job may have been lost with the process that changed them.
+  void recoverRollouts({ db: deps.db, jobs: queues, at: new Date() })
+    .then((count) => count > 0 && deps.log.info({ count }, "re-checked rollouts and stops"))
+    .catch((error) => deps.log.error({ err: error }, "could not re-check rollouts and stops"));
   const stopVerifier = startDomainVerifier({
     db: deps.db,
     dns: systemDnsLookup(),

@@ -10,11 +10,12 @@ export async function enqueuePowerJobs(
   jobs: Pick<JobQueues, "enqueue">,
   deploymentIds: string[],
   at: Date,
+  reason = "changed",
 ): Promise<void> {
   for (const deploymentId of deploymentIds) {
     await jobs.enqueue({
       name: "deployment.power",
-      data: { deploymentId, revision: `changed-${at.getTime()}` },
+      data: { deploymentId, revision: `${reason}-${at.getTime()}` },
     });
   }
 }
