@@ -9,6 +9,7 @@ import {
 } from "../../src/db/schema/index.js";
 import { pullRequestCommentMarker } from "../../src/pipeline/pull-request-comment.js";
 import { reportPullRequestComment } from "../../src/pipeline/report-pull-request-comment.js";
+import { reportPullRequestOpened } from "../../src/pipeline/report-pull-request-opened.js";
 import type { TestWorkspace } from "../harness/api.js";
 import type { FakeIssueComment } from "../harness/fake-github.js";
 import {
@@ -246,5 +247,38 @@ describe("the pull request comment", () => {
     const rows = rowsOf(comment.comment.body);
     expect([...rows.keys()]).toEqual(["API (preview)", "Web (preview)"]);
     expect(rows.get("Web (preview)")?.[0]).toContain("Queued");
+  });
+
+  it("appears when a pull request is opened from a branch whose preview was already deployed", async () => {
+    const sha = newSha();
+    const push = examplePayload(
+      "push",
+      (example) => example.ref === "refs/heads/master" && example.installation,
+    );
+    Object.assign(push, {
+      ref: "refs/heads/feature-late",
+      created: false,
+      before: "9".repeat(40),
+      after: sha,
+    });
+    await github.deliver("push", push);
+    const { web } = await deploymentsOf(sha);
+    await github.report(web.id);
+    expect(slipwayComments(52)).toEqual([]);
+
+    // The pull request is opened afterwards; its delivery reports the branch's previews again.
+    pipeline.github.setPullRequest(repository, 52, "feature-late");
+    await reportPullRequestOpened(github.deps, {
+      installationId: web.githubInstallationId!,
+      repository,
+      branch: "feature-late",
+      deliveryId: "delivery-52",
+    });
+    const comments = slipwayComments(52);
+    expect(comments).toHaveLength(1);
+    expect([...rowsOf(comments[0]!.comment.body).keys()]).toEqual([
+      "API (preview)",
+      "Web (preview)",
+    ]);
   });
 });
