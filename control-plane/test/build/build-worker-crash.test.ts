@@ -1,49 +1,37 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { join } from "node:path";
+import type { ChildProcess } from "node:child_process";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { deploymentLogs } from "../../src/db/schema/index.js";
+import { workerProcesses } from "../harness/worker-process.js";
 import { dockerfile, startBuildPipeline } from "./build-harness.js";
 
 let harness: Awaited<ReturnType<typeof startBuildPipeline>>;
-const workers: ChildProcess[] = [];
+const workers = workerProcesses();
 
 beforeAll(async () => {
   // The API and the webhook worker run here; builds only in the worker processes below.
   harness = await startBuildPipeline({ workerQueues: ["github"] });
 });
 
-afterAll(() => {
-  for (const worker of workers) if (worker.exitCode === null) worker.kill("SIGKILL");
-});
-
 /** `npm run worker` as a production builder node runs it: only the `builds` queue. */
 function startBuildWorker(): ChildProcess {
   const { api, github } = harness.pipeline;
-  const child = spawn(process.execPath, ["--import", "tsx", "src/worker.ts"], {
-    cwd: join(import.meta.dirname, "../.."),
-    env: {
-      ...process.env,
-      DATABASE_URL: api.database.url,
-      REDIS_URL: inject("redisUrl"),
-      SLIPWAY_ENCRYPTION_KEYS: api.config.SLIPWAY_ENCRYPTION_KEYS.map(
-        (key) => `v${key.version}:${key.key.toString("base64")}`,
-      ).join(","),
-      SLIPWAY_QUEUE_PREFIX: api.config.SLIPWAY_QUEUE_PREFIX,
-      SLIPWAY_WORKER_QUEUES: "builds",
-      SLIPWAY_JOB_LOCK_MS: "1500",
-      SLIPWAY_BUILDKIT_ADDR: inject("buildkitAddr"),
-      SLIPWAY_BUILDCTL: inject("buildctl"),
-      SLIPWAY_REGISTRY: inject("registryHost"),
-      GITHUB_APP_ID: github.appId,
-      GITHUB_PRIVATE_KEY: github.privateKey,
-      GITHUB_API_URL: github.url,
-      LOG_LEVEL: "warn",
-    },
-    stdio: ["ignore", "ignore", "inherit"],
+  return workers.start({
+    DATABASE_URL: api.database.url,
+    REDIS_URL: inject("redisUrl"),
+    SLIPWAY_ENCRYPTION_KEYS: api.config.SLIPWAY_ENCRYPTION_KEYS.map(
+      (key) => `v${key.version}:${key.key.toString("base64")}`,
+    ).join(","),
+    SLIPWAY_QUEUE_PREFIX: api.config.SLIPWAY_QUEUE_PREFIX,
+    SLIPWAY_WORKER_QUEUES: "builds",
+    SLIPWAY_JOB_LOCK_MS: "1500",
+    SLIPWAY_BUILDKIT_ADDR: inject("buildkitAddr"),
+    SLIPWAY_BUILDCTL: inject("buildctl"),
+    SLIPWAY_REGISTRY: inject("registryHost"),
+    GITHUB_APP_ID: github.appId,
+    GITHUB_PRIVATE_KEY: github.privateKey,
+    GITHUB_API_URL: github.url,
   });
-  workers.push(child);
-  return child;
 }
 
 async function logText(deploymentId: string): Promise<string> {

@@ -1,21 +1,21 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { join } from "node:path";
 import { count, isNotNull } from "drizzle-orm";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { deployments, githubDeliveries, githubInstallations } from "../../src/db/schema/index.js";
 import { createJobQueues } from "../../src/jobs/queues.js";
 import { startTestApi, type TestApi } from "../harness/api.js";
 import { uniqueRedisPrefix } from "../harness/database.js";
 import { sign, webhookSecret } from "../harness/pipeline.js";
+import { workerProcesses } from "../harness/worker-process.js";
 
 const deliveries = 300;
 const prefix = uniqueRedisPrefix();
 const encryptionKeys = `v1:${randomBytes(32).toString("base64")}`;
 let api: TestApi;
 let redis: Redis;
-const workers: ChildProcess[] = [];
+const workers = workerProcesses();
 
 beforeAll(async () => {
   redis = new Redis(inject("redisUrl"), { maxRetriesPerRequest: null });
@@ -40,32 +40,19 @@ beforeAll(async () => {
     git: { repository: "acme/crash", defaultBranch: "main" },
   });
   return async () => {
-    for (const worker of workers) if (worker.exitCode === null) worker.kill("SIGKILL");
     await queues.close();
     redis.disconnect();
   };
 });
 
-afterAll(() => {
-  for (const worker of workers) if (worker.exitCode === null) worker.kill("SIGKILL");
-});
-
 function startWorker(): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/worker.ts"], {
-    cwd: join(import.meta.dirname, "../.."),
-    env: {
-      ...process.env,
-      DATABASE_URL: api.database.url,
-      REDIS_URL: inject("redisUrl"),
-      SLIPWAY_ENCRYPTION_KEYS: encryptionKeys,
-      SLIPWAY_QUEUE_PREFIX: prefix,
-      SLIPWAY_JOB_LOCK_MS: "1500",
-      LOG_LEVEL: "warn",
-    },
-    stdio: "ignore",
+  return workers.start({
+    DATABASE_URL: api.database.url,
+    REDIS_URL: inject("redisUrl"),
+    SLIPWAY_ENCRYPTION_KEYS: encryptionKeys,
+    SLIPWAY_QUEUE_PREFIX: prefix,
+    SLIPWAY_JOB_LOCK_MS: "1500",
   });
-  workers.push(child);
-  return child;
 }
 
 async function processedCount(): Promise<number> {
