@@ -13,6 +13,11 @@ export interface DeployTarget {
   readyTimeoutMs: number;
   /** How often the CR's status is read while waiting; tests shorten it. */
   pollIntervalMs: number;
+  /**
+   * How long one run of the job waits for Ready before it goes back to the queue (delayed, no
+   * attempt used), so long rollouts don't hold worker slots; 30 s by default.
+   */
+  waitSliceMs?: number;
   sleep?: (ms: number) => Promise<void>;
 }
 

@@ -6,7 +6,7 @@ import {
   startDeploymentStep,
 } from "../db/repositories/deployment-transitions.js";
 import { apps, deployments, environments } from "../db/schema/index.js";
-import { PermanentJobError } from "../jobs/job-types.js";
+import { PermanentJobError, RetryLaterError } from "../jobs/job-types.js";
 import type { PipelineDependencies } from "../pipeline/process-delivery.js";
 import { reportChanges } from "../pipeline/report-changes.js";
 import { decryptEnvironmentVariables } from "../services/decrypt-environment.js";
@@ -110,15 +110,27 @@ async function settle(deps: Deps, target: DeployTarget, deploymentId: string) {
   });
 }
 
+/** Longest a job waits in one run; then it goes back to the queue, freeing its worker slot. */
+const DEFAULT_WAIT_SLICE_MS = 30_000;
+
 async function rollOut(deps: Deps, target: DeployTarget, rollout: Rollout, image: string) {
   const { deployment } = rollout;
   await applyObjects(deps, target, rollout, image);
   const name = crNameOf(deployment.id);
+  // The deadline counts from when the deployment entered `deploying` (a hand-off or a start),
+  // so it holds across runs of the job and restarts of the worker.
+  const now = () => deps.clock().getTime();
+  const deadline = (deployment.updatedAt ?? deployment.createdAt).getTime() + target.readyTimeoutMs;
+  const slice = Math.min(
+    Math.max(0, deadline - now()),
+    target.waitSliceMs ?? DEFAULT_WAIT_SLICE_MS,
+  );
   const result = await waitForRollout({
     kube: target.kube,
     namespace: target.namespace,
     name,
-    timeoutMs: target.readyTimeoutMs,
+    timeoutMs: slice,
+    now,
     pollIntervalMs: target.pollIntervalMs,
     sleep: target.sleep,
     interrupted: async () => {
@@ -150,6 +162,9 @@ async function rollOut(deps: Deps, target: DeployTarget, rollout: Rollout, image
       await fail(deps, deployment.id, result.code, result.message);
       return;
     case "timeout": {
+      if (now() < deadline) {
+        throw new RetryLaterError(target.pollIntervalMs, `rollout of ${deployment.id} in progress`);
+      }
       const cr = await readDeploymentCr(target.kube, target.namespace, name);
       const why = classifyTimeout(cr, target.readyTimeoutMs, result.detail);
       await deleteDeploymentCr(target.kube, target.namespace, name);
@@ -204,6 +219,7 @@ export async function runDeployJob(
   try {
     await rollOut(deps, target, rollout, deployment.image);
   } catch (error) {
+    if (error instanceof RetryLaterError) throw error;
     if (error instanceof RolloutRejectedError) {
       await deleteDeploymentCr(target.kube, target.namespace, crNameOf(deploymentId));
       return fail(

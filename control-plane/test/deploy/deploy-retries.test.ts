@@ -10,6 +10,7 @@ import {
   secretPathOf,
 } from "../../src/deploy/object-names.js";
 import { runDeployJob } from "../../src/deploy/run-deploy-job.js";
+import { RetryLaterError } from "../../src/jobs/job-types.js";
 import type { TestWorkspace } from "../harness/api.js";
 import { startTestCluster, type TestCluster } from "../harness/cluster.js";
 import { eventually, handOffToDeploy } from "../harness/deploy-fixtures.js";
@@ -112,6 +113,34 @@ describe("the deploy job after a crash or a change underneath it", () => {
     expect(Buffer.from(secret.data.DATABASE_URL!, "base64").toString()).toBe(
       "postgres://first-secret",
     );
+    expect(await steps(id)).toEqual([["deploy", "succeeded"]]);
+  });
+
+  it("hands a rollout still in progress back to the queue instead of holding the worker", async () => {
+    const id = await handOffToDeploy(pipeline.api.database.db, pipeline.jobs, {
+      workspaceId: workspace.workspaceId,
+      project: "blog",
+      app: "web",
+      environment: "production",
+      image: "registry.invalid/blog/web@sha256:9999",
+      enqueue: false,
+    });
+    const deps = depsWith((kube) => kube);
+    const noWaiting = { ...deps, deploy: { ...deps.deploy, waitSliceMs: 0 } };
+    let handedBack = 0;
+    for (;;) {
+      try {
+        await runDeployJob(noWaiting, id);
+        break;
+      } catch (error) {
+        if (!(error instanceof RetryLaterError)) throw error;
+        handedBack++;
+        await new Promise((resolve) => setTimeout(resolve, error.delayMs));
+      }
+    }
+    // The first run came back before the instances were up; a later run found them Ready.
+    expect(handedBack).toBeGreaterThan(0);
+    expect(await status(id)).toMatchObject({ status: "ready", isCurrent: true });
     expect(await steps(id)).toEqual([["deploy", "succeeded"]]);
   });
 
