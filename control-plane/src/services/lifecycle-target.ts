@@ -6,7 +6,7 @@ import type { ServiceContext } from "./context.js";
 
 /**
  * A deployment of the caller's workspace with its environment and app, for a lifecycle call;
- * `lock` takes row locks (inside a transaction) so a racing call waits and then sees our result.
+ * `lock` locks the app (inside a transaction) so a racing call waits and then sees our result.
  */
 export async function findLifecycleTarget(
   ctx: ServiceContext,
@@ -20,7 +20,9 @@ export async function findLifecycleTarget(
     .innerJoin(environments, eq(environments.id, deployments.environmentId))
     .innerJoin(apps, eq(apps.id, deployments.appId))
     .where(and(eq(deployments.workspaceId, ctx.workspaceId), eq(deployments.id, deploymentId)));
-  const [row] = options.lock ? await query.for("update", { of: [apps, deployments] }) : await query;
+  // Only the app row: the deploy step's finishing transaction locks it first too, so the two
+  // queue behind each other instead of deadlocking over the deployment row.
+  const [row] = options.lock ? await query.for("update", { of: [apps] }) : await query;
   if (!row) throw notFound(`Deployment '${deploymentId}'`);
   ctx.access(row.deployment);
   return row;
