@@ -3,8 +3,8 @@ import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { acquireLock } from "@slipway/shared/go-build";
 import { afterAll, describe, expect, it } from "vitest";
-import { acquireLock } from "../src/buildkit/build-lock.js";
 import { ensureBuildkit, readBuildkitBuild } from "../src/buildkit/ensure-buildkit.js";
 import { readBuilderSettings } from "../src/config.js";
 

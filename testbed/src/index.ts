@@ -1,7 +1,6 @@
-export { ensureBinaries, readCompleteBuild } from "./build/build-binaries.js";
 // For other packages that build a pinned Go tool into the same cache (the operator's helm).
-export { acquireLock } from "./build/build-lock.js";
-export { makeGoEnv } from "./build/build-plan.js";
+export { acquireLock, makeGoEnv } from "@slipway/shared/go-build";
+export { ensureBinaries, readCompleteBuild } from "./build/build-binaries.js";
 export { compactEtcd } from "./cluster/etcd-compaction.js";
 export { REGION_LABEL, ZONE_LABEL } from "./cluster/fake-nodes.js";
 export { KubeClient } from "./cluster/kube-client.js";

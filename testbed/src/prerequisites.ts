@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { goCandidates } from "@slipway/shared/go-build";
 import { MissingPrerequisiteError } from "./errors.js";
 
 const run = promisify(execFile);
@@ -12,19 +13,6 @@ export const MIN_GO = { major: 1, minor: 24 };
 export function parseGoVersion(output: string): { major: number; minor: number } | undefined {
   const match = /go(\d+)\.(\d+)/.exec(output);
   return match ? { major: Number(match[1]), minor: Number(match[2]) } : undefined;
-}
-
-/** Where we look for go: $GOROOT/bin, PATH, then the usual tarball location. */
-export function goCandidates(
-  env: NodeJS.ProcessEnv,
-  wellKnown: string[] = ["/usr/local/go/bin/go"],
-): string[] {
-  const candidates: string[] = [];
-  if (env.SLIPWAY_GO) candidates.push(env.SLIPWAY_GO);
-  if (env.GOROOT) candidates.push(join(env.GOROOT, "bin", "go"));
-  for (const dir of (env.PATH ?? "").split(":")) if (dir) candidates.push(join(dir, "go"));
-  candidates.push(...wellKnown);
-  return candidates;
 }
 
 /** Returns the path of a usable go binary or throws one message naming what to install. */

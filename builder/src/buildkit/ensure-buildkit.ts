@@ -3,6 +3,7 @@ import { createWriteStream, existsSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
+import { acquireLock, goCandidates, makeGoEnv } from "@slipway/shared/go-build";
 import {
   BUILDKIT_BINARIES,
   BUILDKIT_VERSION,
@@ -11,8 +12,7 @@ import {
 } from "../config.js";
 import { MissingPrerequisiteError, ToolBuildFailedError } from "../errors.js";
 import { readLogTail } from "../log-tail.js";
-import { acquireLock } from "./build-lock.js";
-import { goCandidates, makeBuildkitBuildArgs, makeGoEnv } from "./build-plan.js";
+import { makeBuildkitBuildArgs } from "./build-plan.js";
 
 export interface BuildkitManifest {
   buildkit: string;

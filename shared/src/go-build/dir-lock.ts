@@ -2,16 +2,21 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { ReadinessTimeoutError } from "../errors.js";
+
+/** Waited longer than `timeoutMs` for a lock another process holds. */
+export class LockTimeoutError extends Error {
+  override name = "LockTimeoutError";
+}
 
 /**
- * A cross-process lock made of a directory: mkdir is atomic, so exactly one caller wins.
+ * A cross-process lock made of a directory (the builds of Kubernetes, BuildKit and helm into
+ * ~/.cache/slipway take it): mkdir is atomic, so exactly one caller wins.
  * The owner's pid is written inside so a lock left by a killed build is recognised as
  * stale and taken over instead of blocking every later run.
  */
 export interface LockOwner {
   pid: number;
-  host: string;
+  host?: string;
   since: string;
 }
 
@@ -61,7 +66,10 @@ export async function acquireLock(lockDir: string, options: AcquireOptions): Pro
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
     const owner = await readOwner(lockDir);
-    if (owner && owner.host === hostname() && !isProcessAlive(owner.pid)) {
+    // Only a pid of this machine can be checked (the cache may be on a shared disk); a lock
+    // without a host was written on this one.
+    const local = owner !== undefined && (owner.host === undefined || owner.host === hostname());
+    if (owner && local && !isProcessAlive(owner.pid)) {
       await rm(lockDir, { recursive: true, force: true });
       continue;
     }
@@ -81,7 +89,7 @@ export async function acquireLock(lockDir: string, options: AcquireOptions): Pro
       toldWaiting = true;
     }
     if (Date.now() > deadline) {
-      throw new ReadinessTimeoutError(
+      throw new LockTimeoutError(
         `gave up waiting for lock ${lockDir} held by pid ${owner?.pid ?? "unknown"}`,
       );
     }

@@ -4,13 +4,13 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { acquireLock, makeGoEnv } from "@slipway/shared/go-build";
 import type { TestbedSettings } from "../config.js";
 import { ETCD_VERSION, KUBERNETES_VERSION, KWOK_VERSION, WRAPPERS_DIR } from "../config.js";
 import { BuildFailedError } from "../errors.js";
 import { readLogTail } from "../log-tail.js";
 import { findGo } from "../prerequisites.js";
-import { acquireLock } from "./build-lock.js";
-import { BINARY_NAMES, makeBuildPlan, makeGoBuildArgs, makeGoEnv } from "./build-plan.js";
+import { BINARY_NAMES, makeBuildPlan, makeGoBuildArgs } from "./build-plan.js";
 import { KWOK_STAGE_FILES, makeKwokStagesYaml } from "./kwok-stages.js";
 
 const run = promisify(execFile);

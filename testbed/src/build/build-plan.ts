@@ -85,17 +85,3 @@ export function makeGoBuildArgs(step: GoBuildStep, parallelism: number): string[
     ...step.packages,
   ];
 }
-
-/**
- * Environment for go: static binaries (no cgo, so no C toolchain needed) and our pinned
- * go.sum as the only source of truth. GOTOOLCHAIN is left to the user so an older Go can
- * fetch the toolchain the wrapper's `go` line asks for through the module proxy.
- */
-export function makeGoEnv(base: NodeJS.ProcessEnv, parallelism: number): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...base, CGO_ENABLED: "0", GOFLAGS: "-buildvcs=false" };
-  // Two cores and a 24 GiB machine: cap parallel compiles so linking kube-apiserver cannot OOM a laptop.
-  env.GOMAXPROCS = base.GOMAXPROCS ?? String(parallelism);
-  delete env.GOWORK;
-  env.GOWORK = "off";
-  return env;
-}

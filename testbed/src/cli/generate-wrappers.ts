@@ -7,7 +7,7 @@ import { execFile } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { makeGoEnv } from "../build/build-plan.js";
+import { makeGoEnv } from "@slipway/shared/go-build";
 import {
   makeKubernetesWrapperGoMod,
   makeToolWrapperGoMod,

@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { acquireLock } from "@slipway/shared/go-build";
 import { afterAll, describe, expect, it } from "vitest";
-import { acquireLock } from "../../src/build/build-lock.js";
 
 const dirs: string[] = [];
 afterAll(async () => {

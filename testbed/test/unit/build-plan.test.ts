@@ -1,9 +1,9 @@
+import { makeGoEnv } from "@slipway/shared/go-build";
 import { describe, expect, it } from "vitest";
 import {
   BINARY_NAMES,
   makeBuildPlan,
   makeGoBuildArgs,
-  makeGoEnv,
   makeKubernetesVersionLdflags,
 } from "../../src/build/build-plan.js";
 import { makeKwokStagesYaml } from "../../src/build/kwok-stages.js";

@@ -1,0 +1,2 @@
+export * from "./dir-lock.js";
+export * from "./go-env.js";
