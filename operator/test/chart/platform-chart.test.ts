@@ -160,6 +160,15 @@ describe("charts/slipway platform", () => {
     expect(builderEnv.SLIPWAY_REGISTRY!.value).toBe("registry.example.com:5000");
     expect(builderEnv.SLIPWAY_REGISTRY_PREFIX!.value).toBe("slipway");
     expect(builderEnv.SLIPWAY_REGISTRY_DOCKER_CONFIG).toBeUndefined();
+    // Pods without a token must not look for one: the control plane reads KUBERNETES_SERVICE_HOST
+    // as "use the service account" and would stop at boot (control-plane deploy-target.ts).
+    for (const tokenless of [apiEnv, builderEnv]) {
+      expect(tokenless.KUBERNETES_SERVICE_HOST).toEqual({
+        name: "KUBERNETES_SERVICE_HOST",
+        value: "",
+      });
+    }
+    expect(envOf(worker).KUBERNETES_SERVICE_HOST).toBeUndefined();
 
     const buildkitd = find(manifests, "StatefulSet", `${release}-buildkitd`);
     expect(buildkitd.spec.serviceName).toBe(`${release}-buildkitd`);
@@ -296,6 +305,24 @@ describe("charts/slipway platform", () => {
     expect(daemon.volumeMounts).toContainEqual({
       name: "state",
       mountPath: "/home/user/.local/share/buildkit",
+    });
+  });
+
+  it("hands the builder push credentials from a dockerconfigjson Secret as config.json", async () => {
+    const { release, manifests } = await install({
+      "builder.registryCredentialsSecret": "registry-push",
+    });
+    const builder = find(manifests, "Deployment", `${release}-builder`);
+    const dir = envOf(builder).SLIPWAY_REGISTRY_DOCKER_CONFIG!.value!;
+    const pod = builder.spec.template.spec;
+    const mount = pod.containers[0].volumeMounts.find(
+      (m: { mountPath: string }) => m.mountPath === dir,
+    );
+    expect(mount).toMatchObject({ readOnly: true });
+    const volume = pod.volumes.find((v: { name: string }) => v.name === mount.name);
+    expect(volume.secret).toMatchObject({
+      secretName: "registry-push",
+      items: [{ key: ".dockerconfigjson", path: "config.json" }],
     });
   });
 
