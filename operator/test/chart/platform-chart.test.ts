@@ -83,6 +83,7 @@ describe("charts/slipway platform", () => {
         `Namespace/${apps}`,
         `Deployment/${release}-api`,
         `Service/${release}-api`,
+        `PodDisruptionBudget/${release}-api`,
         `Deployment/${release}-worker`,
         `ServiceAccount/${release}-worker`,
         `Role/${release}-worker`,

@@ -32,6 +32,7 @@ const plural: Record<string, string> = {
   ConfigMap: "configmaps",
   NetworkPolicy: "networkpolicies",
   Ingress: "ingresses",
+  PodDisruptionBudget: "poddisruptionbudgets",
 };
 
 const clusterScoped = new Set([
