@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import {
   DEPLOYMENT_API_VERSION,
   DEPLOYMENT_KIND,
@@ -13,33 +12,7 @@ export function testClient(requests?: RequestRecord[]): KubeClient {
   return new KubeClient(loadKubeConnection(process.env), (r) => requests?.push(r));
 }
 
-export async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 90_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await sleep(250);
-  }
-  throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ""}`);
-}
-
-export async function freshNamespace(kube: KubeClient, prefix: string): Promise<string> {
-  const ns = await kube.create<{ metadata: { name: string } }>("/api/v1/namespaces", {
-    apiVersion: "v1",
-    kind: "Namespace",
-    metadata: { generateName: `${prefix}-` },
-  });
-  return ns.metadata.name;
-}
+export { eventually, freshNamespace } from "@slipway/testbed/test-helpers";
 
 export const crPath = (ns: string, name = "") =>
   `/apis/slipway.dev/v1alpha1/namespaces/${ns}/deployments${name ? `/${name}` : ""}`;

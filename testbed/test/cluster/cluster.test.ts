@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compactEtcd } from "../../src/cluster/etcd-compaction.js";
 import { REGION_LABEL } from "../../src/cluster/fake-nodes.js";
@@ -7,6 +6,9 @@ import { KwokNodeProvider } from "../../src/cluster/kwok-node-provider.js";
 import { type Cluster, startCluster } from "../../src/cluster/start-cluster.js";
 import { KUBERNETES_VERSION, readSettings } from "../../src/config.js";
 import { KubeApiError } from "../../src/errors.js";
+import { eventually, freshNamespace as newNamespace } from "../../src/test-helpers.js";
+
+const freshNamespace = (prefix: string) => newNamespace(kube, prefix);
 
 /**
  * Runs against the real cluster the global setup started (or SLIPWAY_TEST_KUBECONFIG).
@@ -19,40 +21,6 @@ beforeAll(() => {
   if (!kubeconfig) throw new Error("the testbed global setup did not set KUBECONFIG");
   kube = KubeClient.fromKubeconfigFile(kubeconfig);
 });
-
-async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await sleep(250);
-  }
-  throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ""}`);
-}
-
-async function freshNamespace(prefix: string): Promise<string> {
-  const ns = await kube.create<{ metadata: { name: string } }>("/api/v1/namespaces", {
-    apiVersion: "v1",
-    kind: "Namespace",
-    metadata: { generateName: `${prefix}-` },
-  });
-  const name = ns.metadata.name;
-  await eventually(`default ServiceAccount in ${name}`, async () =>
-    (await kube.raw("GET", `/api/v1/namespaces/${name}/serviceaccounts/default`)).status === 200
-      ? true
-      : undefined,
-  );
-  return name;
-}
 
 interface Pod {
   metadata: { name: string };
