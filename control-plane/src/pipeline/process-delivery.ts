@@ -19,9 +19,10 @@ import type { Clock } from "../services/context.js";
 import { handleCheckRunAction } from "./check-run-action.js";
 import { createDeploymentOnce } from "./create-deployment.js";
 import { readPullRequest, readPush } from "./delivery-payloads.js";
-import { decidePullRequest } from "./pull-request-decision.js";
+import { decidePullRequest, isFork } from "./pull-request-decision.js";
 import { decidePush, type EnvironmentTarget } from "./push-decision.js";
 import { reportChanges } from "./report-changes.js";
+import { reportPullRequestOpened } from "./report-pull-request-opened.js";
 import { startQueuedDeployments } from "./start-queued-deployments.js";
 import { changedFilesOf, pushFileListMayBeIncomplete } from "./watch-paths.js";
 
@@ -201,6 +202,15 @@ async function handlePullRequest(
     );
   }
   const decision = decidePullRequest(pr, authorCanWrite);
+  if (installationId && !isFork(pr) && (pr.action === "opened" || pr.action === "reopened")) {
+    // The branch's previews were deployed by its pushes before the pull request existed.
+    await reportPullRequestOpened(deps, {
+      installationId,
+      repository: pr.baseRepository,
+      branch: pr.headBranch,
+      deliveryId,
+    });
+  }
   for (const { app, preview } of connected) {
     const at = deps.clock();
     if (decision.kind === "ignore") continue;

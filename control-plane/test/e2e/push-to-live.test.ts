@@ -1,10 +1,10 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import type { SlipwayDeployment } from "@slipway/shared";
 import { beforeAll, describe, expect, it } from "vitest";
 import { crNameOf, crPathOf } from "../../src/deploy/object-names.js";
 import { dockerfile, startBuildPipeline } from "../build/build-harness.js";
 import { startTestCluster, type TestCluster } from "../harness/cluster.js";
-import { exampleRepository } from "../harness/pipeline.js";
+import { examplePayload, exampleRepository } from "../harness/pipeline.js";
 
 let cluster: TestCluster;
 let harness: Awaited<ReturnType<typeof startBuildPipeline>>;
@@ -125,5 +125,33 @@ describe("git push → running on Kubernetes, reported on GitHub", () => {
       (comment) => comment.issueNumber === 77,
     )!.comment.body!;
     expect(body).not.toContain(secretValue);
+  });
+
+  it("comments on a pull request opened after its branch was deployed", async () => {
+    const pushed = await harness.pushCommit(appFiles("later-pr"), "feature-y");
+    await harness.waitForDeployment(pushed.id, (r) => finished.includes(r.status));
+    const payload = examplePayload("pull_request", (example) => example.action === "opened");
+    payload.number = 78;
+    payload.pull_request.number = 78;
+    payload.pull_request.head.ref = "feature-y";
+    payload.pull_request.head.sha = pushed.gitCommitSha;
+    payload.pull_request.head.repo.full_name = exampleRepository;
+    payload.installation = { id: 1 };
+    harness.pipeline.github.setPullRequest(exampleRepository, 78, "feature-y");
+    const deliveryId = randomUUID();
+    expect((await harness.pipeline.deliver("pull_request", payload, { deliveryId })).status).toBe(
+      202,
+    );
+    await harness.pipeline.processed(deliveryId);
+    const ready = await harness.deploymentRow(pushed.id);
+    await expect
+      .poll(
+        () =>
+          [...harness.pipeline.github.issueComments.values()].find(
+            (comment) => comment.issueNumber === 78,
+          )?.comment.body,
+        { timeout: 30_000 },
+      )
+      .toContain(ready.hostnames[0]!);
   });
 });
