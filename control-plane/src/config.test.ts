@@ -34,4 +34,22 @@ describe("configuration", () => {
     expect(message).toContain("not 32");
     expect(message).not.toContain("c2hvcnQ=");
   });
+
+  it("reads the queues a process works on: a list, none, or a clear error", () => {
+    expect(loadConfig(valid).SLIPWAY_WORKER_QUEUES).toBeUndefined();
+    expect(loadConfig({ ...valid, SLIPWAY_WORKER_QUEUES: "builds" }).SLIPWAY_WORKER_QUEUES).toEqual(
+      ["builds"],
+    );
+    expect(
+      loadConfig({ ...valid, SLIPWAY_WORKER_QUEUES: "github, deployments" }).SLIPWAY_WORKER_QUEUES,
+    ).toEqual(["github", "deployments"]);
+    expect(loadConfig({ ...valid, SLIPWAY_WORKER_QUEUES: "none" }).SLIPWAY_WORKER_QUEUES).toEqual(
+      [],
+    );
+    for (const bad of ["", "bilds", "github,"]) {
+      expect(() => loadConfig({ ...valid, SLIPWAY_WORKER_QUEUES: bad })).toThrow(
+        /SLIPWAY_WORKER_QUEUES/,
+      );
+    }
+  });
 });

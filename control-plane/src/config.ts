@@ -76,8 +76,8 @@ const configSchema = z.object({
   /** Builds running at once per workspace; production deployments get a free slot first. */
   SLIPWAY_BUILD_SLOTS: z.coerce.number().int().min(1).max(64).default(2),
   /**
-   * Queues this worker process works on, comma-separated (default: all). E.g. `builds` on
-   * machines next to buildkitd and `github,deployments` elsewhere.
+   * Queues this process works on, comma-separated (default: all). E.g. `builds` on machines
+   * next to buildkitd, `github,deployments` elsewhere, `none` for an API that only enqueues.
    */
   SLIPWAY_WORKER_QUEUES: z
     .string()
@@ -85,12 +85,11 @@ const configSchema = z.object({
     .transform((value) =>
       value === undefined
         ? undefined
-        : value
-            .split(",")
-            .map((part) => part.trim())
-            .filter(Boolean),
+        : value.trim() === "none"
+          ? []
+          : value.split(",").map((part) => part.trim()),
     )
-    .pipe(z.array(z.enum(queueNames)).min(1).optional()),
+    .pipe(z.array(z.enum(queueNames)).optional()),
   /** Largest request body the API reads, in bytes. */
   SLIPWAY_BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576),
   /** Largest source tarball a CLI deploy may upload, in bytes. */

@@ -1,7 +1,10 @@
+import { existsSync } from "node:fs";
 import { type KubeApi, KubeClient, loadKubeConnection } from "@slipway/shared/kube";
 import type { Config } from "../config.js";
 import type { EnvVarCipher } from "../crypto/env-var-cipher.js";
 import { CONTROL_PLANE_FIELD_MANAGER } from "./object-names.js";
+
+const SERVICE_ACCOUNT_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token";
 
 /** Where and how the deploy step rolls deployments out. */
 export interface DeployTarget {
@@ -32,6 +35,9 @@ export function deployTargetFromConfig(
 ): { target: DeployTarget; close(): void } | undefined {
   // A bad kubeconfig stops the boot with its message; no cluster at all is allowed (npm start).
   if (!env.KUBECONFIG && !env.KUBERNETES_SERVICE_HOST) return undefined;
+  // A pod without a service-account token (the API, builder nodes: automount off) deploys
+  // nothing rather than failing to boot.
+  if (!env.KUBECONFIG && !existsSync(SERVICE_ACCOUNT_TOKEN)) return undefined;
   const client = new KubeClient(
     loadKubeConnection(env),
     undefined,
