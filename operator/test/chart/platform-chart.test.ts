@@ -161,15 +161,10 @@ describe("charts/slipway platform", () => {
     expect(builderEnv.SLIPWAY_REGISTRY!.value).toBe("registry.example.com:5000");
     expect(builderEnv.SLIPWAY_REGISTRY_PREFIX!.value).toBe("slipway");
     expect(builderEnv.SLIPWAY_REGISTRY_DOCKER_CONFIG).toBeUndefined();
-    // Pods without a token must not look for one: the control plane reads KUBERNETES_SERVICE_HOST
-    // as "use the service account" and would stop at boot (control-plane deploy-target.ts).
+    // Pods without a token boot without a deploy target (deploy-target.ts checks the token).
     for (const tokenless of [apiEnv, builderEnv]) {
-      expect(tokenless.KUBERNETES_SERVICE_HOST).toEqual({
-        name: "KUBERNETES_SERVICE_HOST",
-        value: "",
-      });
+      expect(tokenless.KUBERNETES_SERVICE_HOST).toBeUndefined();
     }
-    expect(envOf(worker).KUBERNETES_SERVICE_HOST).toBeUndefined();
 
     const buildkitd = find(manifests, "StatefulSet", `${release}-buildkitd`);
     expect(buildkitd.spec.serviceName).toBe(`${release}-buildkitd`);
