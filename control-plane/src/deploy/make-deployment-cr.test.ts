@@ -31,6 +31,7 @@ describe("makeDeploymentCr", () => {
       },
       namespace: "slipway-apps",
       desiredState: "running",
+      envSecretApplied: false,
     });
     expect(cr.metadata).toMatchObject({
       name: "dep-01jd5x7k3m0000000000000000",
@@ -62,10 +63,16 @@ describe("makeDeploymentCr", () => {
   });
 
   it("turns a stopped deployment's CR idle and nothing else", () => {
-    const input = { deployment, environment: { slug: "preview", regions: [] }, namespace: "n" };
+    const input = {
+      deployment,
+      environment: { slug: "preview", regions: [] },
+      namespace: "n",
+      envSecretApplied: true,
+    };
     const running = makeDeploymentCr({ ...input, desiredState: "running" });
     const idle = makeDeploymentCr({ ...input, desiredState: "idle" });
     expect({ ...idle.spec, desiredState: "running" }).toEqual(running.spec);
+    expect(idle.metadata.annotations).toEqual({ "slipway.dev/env-secret": "applied" });
   });
 });
 

@@ -7,7 +7,13 @@ import {
   type SlipwayDeploymentInput,
   type SlipwayDeploymentSpecInput,
 } from "@slipway/shared";
-import { crNameOf, envSecretNameOf, labelKeys } from "./object-names.js";
+import {
+  crNameOf,
+  ENV_SECRET_ANNOTATION,
+  ENV_SECRET_APPLIED,
+  envSecretNameOf,
+  labelKeys,
+} from "./object-names.js";
 
 /** The fields of a deployment row the CR is made of: its immutable snapshot. */
 export interface DeploymentSnapshot {
@@ -31,6 +37,8 @@ export interface CrInput {
   environment: { slug: string; regions: EnvironmentRegion[] };
   namespace: string;
   desiredState: DesiredState;
+  /** The env Secret is written and owned by the CR (see ENV_SECRET_ANNOTATION). */
+  envSecretApplied: boolean;
 }
 
 /** Bounds as the CRD accepts them (min ≥ 1, min ≤ max); one instance where nothing is set. */
@@ -90,6 +98,9 @@ export function makeDeploymentCr(input: CrInput): SlipwayDeploymentInput {
         [labelKeys.appId]: deployment.appId,
         [labelKeys.environmentId]: deployment.environmentId,
       },
+      ...(input.envSecretApplied
+        ? { annotations: { [ENV_SECRET_ANNOTATION]: ENV_SECRET_APPLIED } }
+        : {}),
     },
     spec,
   };

@@ -24,5 +24,13 @@ export const labelKeys = {
   environmentId: "slipway.dev/environment-id",
 } as const;
 
+/**
+ * Set on the CR once its env Secret holds the values and is owned by it. A later run (a retry,
+ * a start) then leaves the Secret alone: the deployment keeps the values it was rolled out with,
+ * and the worker needs no right to read Secrets.
+ */
+export const ENV_SECRET_ANNOTATION = "slipway.dev/env-secret";
+export const ENV_SECRET_APPLIED = "applied";
+
 /** The control plane's server-side-apply field manager, apart from the operator's. */
 export const CONTROL_PLANE_FIELD_MANAGER = "slipway-control-plane";

@@ -1,4 +1,4 @@
-import type { DeploymentErrorCode, DesiredState } from "@slipway/shared";
+import type { DeploymentErrorCode, DesiredState, SlipwayDeployment } from "@slipway/shared";
 import { eq } from "drizzle-orm";
 import type { Database } from "../db/client.js";
 import {
@@ -22,7 +22,7 @@ import {
 import { completeRollout, DEPLOY_STEP, failRollout } from "./complete-rollout.js";
 import type { DeployTarget } from "./deploy-target.js";
 import { makeDeploymentCr, makeEnvSecret } from "./make-deployment-cr.js";
-import { crNameOf, envSecretNameOf, secretPathOf } from "./object-names.js";
+import { crNameOf, ENV_SECRET_ANNOTATION, ENV_SECRET_APPLIED } from "./object-names.js";
 import { classifyTimeout } from "./rollout-outcome.js";
 
 export interface DeployStepDependencies {
@@ -43,42 +43,52 @@ async function loadRollout(db: Database, deploymentId: string) {
 }
 type Rollout = NonNullable<Awaited<ReturnType<typeof loadRollout>>>;
 
-const crOf = (rollout: Rollout, image: string, target: DeployTarget, desiredState: DesiredState) =>
+const crOf = (
+  rollout: Rollout,
+  image: string,
+  target: DeployTarget,
+  desiredState: DesiredState,
+  envSecretApplied: boolean,
+) =>
   makeDeploymentCr({
     deployment: { ...rollout.deployment, image },
     environment: rollout.environment,
     namespace: target.namespace,
     desiredState,
+    envSecretApplied,
   });
+
+const secretApplied = (cr: SlipwayDeployment | undefined) =>
+  cr?.metadata.annotations?.[ENV_SECRET_ANNOTATION] === ENV_SECRET_APPLIED;
 
 /**
  * The Secret first (the pods must find it), then the CR, then the Secret again with the CR as
- * its owner. A CR that exists already (a retried job, or `startDeployment`) keeps the values
- * it was rolled out with: only a missing Secret is filled from the environment's current ones.
+ * its owner, then the CR marked so. A CR so marked (a retried job, `startDeployment`) keeps its
+ * Secret untouched: the deployment runs with the values it was first rolled out with.
  */
 async function applyObjects(deps: Deps, target: DeployTarget, rollout: Rollout, image: string) {
   const { deployment } = rollout;
   const name = crNameOf(deployment.id);
   const existingCr = await readDeploymentCr(target.kube, target.namespace, name);
-  const existingSecret = existingCr
-    ? await target.kube.find<{ data?: Record<string, string> }>(
-        secretPathOf(target.namespace, envSecretNameOf(deployment.id)),
-      )
-    : undefined;
-  const variables = existingSecret
-    ? Object.fromEntries(
-        Object.entries(existingSecret.data ?? {}).map(([key, value]) => [
-          key,
-          Buffer.from(value, "base64").toString("utf8"),
-        ]),
-      )
-    : await decryptEnvironmentVariables(deps.db, target.cipher, deployment.environmentId);
+  await ensureNamespace(target.kube, target.namespace);
+  if (secretApplied(existingCr)) {
+    await applyDeploymentCr(target.kube, crOf(rollout, image, target, "running", true));
+    return;
+  }
+  const variables = await decryptEnvironmentVariables(
+    deps.db,
+    target.cipher,
+    deployment.environmentId,
+  );
   const secretOf = (owner?: { name: string; uid: string }) =>
     makeEnvSecret({ deploymentId: deployment.id, namespace: target.namespace, variables, owner });
-  await ensureNamespace(target.kube, target.namespace);
   if (!existingCr) await applyEnvSecret(target.kube, secretOf());
-  const stored = await applyDeploymentCr(target.kube, crOf(rollout, image, target, "running"));
+  const stored = await applyDeploymentCr(
+    target.kube,
+    crOf(rollout, image, target, "running", false),
+  );
   await applyEnvSecret(target.kube, secretOf({ name, uid: stored.metadata.uid! }));
+  await applyDeploymentCr(target.kube, crOf(rollout, image, target, "running", true));
 }
 
 /** A stopped deployment's CR goes idle (zero instances); its Secret and config stay for a start. */
@@ -86,7 +96,10 @@ async function powerDown(target: DeployTarget, rollout: Rollout) {
   const name = crNameOf(rollout.deployment.id);
   const existing = await readDeploymentCr(target.kube, target.namespace, name);
   if (!existing || !rollout.deployment.image) return;
-  await applyDeploymentCr(target.kube, crOf(rollout, rollout.deployment.image, target, "idle"));
+  await applyDeploymentCr(
+    target.kube,
+    crOf(rollout, rollout.deployment.image, target, "idle", secretApplied(existing)),
+  );
 }
 
 async function fail(deps: Deps, deploymentId: string, code: DeploymentErrorCode, message: string) {

@@ -47,8 +47,9 @@ function depsWith(wrap: (kube: KubeApi) => KubeApi) {
   };
 }
 
-/** A client whose `apply` of the CR succeeds and then runs `after` (a crash, a stop). */
-function afterCrApply(after: () => Promise<void>) {
+/** A client whose `nth` apply of the CR succeeds and then runs `after` (a crash, a stop). */
+function afterCrApply(after: () => Promise<void>, nth = 1) {
+  let applies = 0;
   let fired = false;
   return (kube: KubeApi): KubeApi => ({
     get: (path) => kube.get(path),
@@ -59,7 +60,7 @@ function afterCrApply(after: () => Promise<void>) {
     openWatch: (path, signal) => kube.openWatch(path, signal),
     async apply<T>(path: string, body: unknown): Promise<T> {
       const result = await kube.apply<T>(path, body);
-      if (!fired && path.startsWith("/apis/slipway.dev/")) {
+      if (!fired && path.startsWith("/apis/slipway.dev/") && ++applies === nth) {
         fired = true;
         await after();
       }
@@ -80,7 +81,7 @@ const steps = (id: string) =>
     .then((rows) => rows.map((row) => [row.name, row.status]));
 
 describe("the deploy job after a crash or a change underneath it", () => {
-  it("converges once when retried after dying between the CR and its Secret's owner", async () => {
+  it("converges once when retried after dying with everything applied, keeping the values", async () => {
     pipeline.api.secrets.add("postgres://first-secret");
     pipeline.api.secrets.add("postgres://changed-secret");
     await setDatabaseUrl("postgres://first-secret");
@@ -92,12 +93,13 @@ describe("the deploy job after a crash or a change underneath it", () => {
       image: "registry.invalid/blog/web@sha256:7777",
       enqueue: false,
     });
+    // The second apply of the CR marks its Secret written; the worker dies right after.
     const crash = afterCrApply(async () => {
       throw new Error("the worker died");
-    });
+    }, 2);
     await expect(runDeployJob(depsWith(crash), id)).rejects.toThrow("the worker died");
     expect((await status(id)).status).toBe("deploying");
-    // The retry finds the CR it applied; the rollout keeps the values it started with.
+    // The retry finds the CR it applied and leaves its Secret alone: the values it started with.
     await setDatabaseUrl("postgres://changed-secret");
     await runDeployJob(
       depsWith((kube) => kube),
@@ -113,6 +115,32 @@ describe("the deploy job after a crash or a change underneath it", () => {
     expect(Buffer.from(secret.data.DATABASE_URL!, "base64").toString()).toBe(
       "postgres://first-secret",
     );
+    expect(await steps(id)).toEqual([["deploy", "succeeded"]]);
+  });
+
+  it("owns its Secret when retried after dying between the CR and the Secret's owner", async () => {
+    const id = await handOffToDeploy(pipeline.api.database.db, pipeline.jobs, {
+      workspaceId: workspace.workspaceId,
+      project: "blog",
+      app: "web",
+      environment: "production",
+      image: "registry.invalid/blog/web@sha256:7778",
+      enqueue: false,
+    });
+    const crash = afterCrApply(async () => {
+      throw new Error("the worker died");
+    }, 1);
+    await expect(runDeployJob(depsWith(crash), id)).rejects.toThrow("the worker died");
+    await runDeployJob(
+      depsWith((kube) => kube),
+      id,
+    );
+    expect((await status(id)).status).toBe("ready");
+    const cr = await readCr(id);
+    const secret = await cluster.kube.get<{ metadata: { ownerReferences?: { uid: string }[] } }>(
+      secretPathOf(cluster.namespace, envSecretNameOf(id)),
+    );
+    expect(secret.metadata.ownerReferences?.map((owner) => owner.uid)).toEqual([cr.metadata.uid]);
     expect(await steps(id)).toEqual([["deploy", "succeeded"]]);
   });
 

@@ -1,4 +1,4 @@
-import { KubeClient, loadKubeConnection } from "@slipway/shared/kube";
+import { type KubeApi, KubeClient, loadKubeConnection } from "@slipway/shared/kube";
 import { afterAll } from "vitest";
 import { defaultConfig } from "../../../operator/src/config.js";
 import { installCrds } from "../../../operator/src/crd/install-crds.js";
@@ -11,6 +11,33 @@ import type { DeployTarget } from "../../src/deploy/deploy-target.js";
 import { CONTROL_PLANE_FIELD_MANAGER } from "../../src/deploy/object-names.js";
 
 export const testPreviewDomain = "preview.slipway.test";
+
+/**
+ * The worker's RBAC (charts/slipway) lets it write Secrets in the apps namespace but not read
+ * them; the deploy step's client in tests refuses reads too, so a step that needs one fails here.
+ */
+function withoutSecretReads(kube: KubeApi): KubeApi {
+  const refuse = (path: string) => {
+    if (/\/secrets(\/|\?|$)/.test(path)) {
+      throw new Error(`the deploy step may not read Secrets (GET ${path})`);
+    }
+  };
+  return {
+    get(path) {
+      refuse(path);
+      return kube.get(path);
+    },
+    find(path) {
+      refuse(path);
+      return kube.find(path);
+    },
+    apply: (path, body) => kube.apply(path, body),
+    create: (path, body) => kube.create(path, body),
+    replace: (path, body) => kube.replace(path, body),
+    remove: (path) => kube.remove(path),
+    openWatch: (path, signal) => kube.openWatch(path, signal),
+  };
+}
 
 export interface TestCluster {
   /** The control plane's client (its field manager), for reading what the deploy step wrote. */
@@ -57,7 +84,7 @@ export async function startTestCluster(): Promise<TestCluster> {
     kube,
     namespace,
     deployTarget: (config) => ({
-      kube,
+      kube: withoutSecretReads(kube),
       cipher: createEnvVarCipher(config.SLIPWAY_ENCRYPTION_KEYS),
       namespace,
       previewDomain: testPreviewDomain,
