@@ -22,6 +22,7 @@ import { healthPlugin } from "./plugins/health.js";
 import { openapiPlugin } from "./plugins/openapi.js";
 import { appRoutes } from "./routes/apps.js";
 import { auditLogRoutes } from "./routes/audit-logs.js";
+import { deploymentLogPage } from "./routes/deployment-log-page.js";
 import { deploymentSourceRoutes } from "./routes/deployment-source.js";
 import { deploymentRoutes } from "./routes/deployments.js";
 import { domainRoutes } from "./routes/domains.js";
@@ -109,6 +110,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     webUrl: deps.config.GITHUB_WEB_URL,
     now: () => clock().getTime(),
   };
+  deploymentLogPage(app, { db: deps.db });
   await app.register(async (routes) => {
     projectRoutes(routes, makeContext);
     githubRoutes(routes, makeContext, installationDeps);

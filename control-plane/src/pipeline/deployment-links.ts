@@ -21,11 +21,14 @@ export function deploymentUrl(deployment: {
   return first ? `https://${first}` : undefined;
 }
 
-/** The page showing a deployment's log, when Slipway's public address is configured. */
+/**
+ * The page showing a deployment's log, when Slipway's public address is configured. The
+ * deployment's own log token is part of the link: the page serves no one who lacks it.
+ */
 export function deploymentLogUrl(
   publicUrl: string | undefined,
-  deploymentId: string,
+  deployment: { id: string; logToken: string },
 ): string | undefined {
   if (!publicUrl) return undefined;
-  return `${publicUrl.replace(/\/+$/, "")}/deployments/${encodeURIComponent(deploymentId)}/logs`;
+  return `${publicUrl.replace(/\/+$/, "")}/deployments/${encodeURIComponent(deployment.id)}/logs?token=${encodeURIComponent(deployment.logToken)}`;
 }

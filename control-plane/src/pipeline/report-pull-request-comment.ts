@@ -84,7 +84,7 @@ async function latestDeploymentsOf(
       // A pull request deploys to previews, which answer on their own hostnames only.
       verifiedDomains: [],
     }),
-    logUrl: deploymentLogUrl(publicUrl, row.deployment.id),
+    logUrl: deploymentLogUrl(publicUrl, row.deployment),
     updatedAt: row.deployment.updatedAt ?? row.deployment.createdAt,
   }));
 }

@@ -73,7 +73,7 @@ export async function reportDeploymentToGitHub(
       gitCommitSha: deployment.gitCommitSha,
       appSlug: row.appSlug,
       environmentSlug: row.environmentSlug,
-      logUrl: deploymentLogUrl(deps.publicUrl, deployment.id),
+      logUrl: deploymentLogUrl(deps.publicUrl, deployment),
     });
     const isCurrent = row.currentDeploymentId === deployment.id;
     const productionServing = row.environmentKind === "production" && isCurrent;
@@ -92,7 +92,7 @@ export async function reportDeploymentToGitHub(
           ? await verifiedDomainsOf(tx, deployment.environmentId)
           : [],
       }),
-      logUrl: deploymentLogUrl(deps.publicUrl, deployment.id),
+      logUrl: deploymentLogUrl(deps.publicUrl, deployment),
     };
     await unlessForbidden(deps, deploymentId, "deployment", () =>
       reportGitHubDeployment({

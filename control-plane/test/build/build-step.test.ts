@@ -115,6 +115,19 @@ describe("the build step", () => {
     expect(text).toMatch(/token=(\*\*\*|\[redacted\])/);
     expect(text).toMatch(/Pushed .*@sha256:/);
     expect(text).not.toContain(secretValue);
+
+    // The page GitHub links to: the same log as text, only with the deployment's own token.
+    const page = (token: string) =>
+      fetch(`${harness.pipeline.api.url}/deployments/${deployment.id}/logs?token=${token}`);
+    const shown = await page(built.logToken);
+    expect(shown.status).toBe(200);
+    expect(shown.headers.get("content-type")).toContain("text/plain");
+    const pageText = await shown.text();
+    expect(pageText).toContain("[build] Building");
+    expect(pageText).not.toContain(secretValue);
+    for (const wrong of ["", "0".repeat(32), `${built.logToken}x`]) {
+      expect((await page(wrong)).status).toBe(404);
+    }
     expect(
       JSON.stringify(
         await harness.workspace.sdk.deployments.getDeployment({ deploymentId: deployment.id }),

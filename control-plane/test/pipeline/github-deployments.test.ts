@@ -107,11 +107,11 @@ describe("GitHub deployments", () => {
     // The check run's Details link opens the same log.
     const checkRun = [...pipeline.github.checkRuns.values()].find((run) => run.head_sha === sha);
     expect(checkRun).toMatchObject({
-      details_url: `${publicUrl}/deployments/${deployment.id}/logs`,
+      details_url: `${publicUrl}/deployments/${deployment.id}/logs?token=${deployment.logToken}`,
     });
     expect(opened.statuses.at(-1)).toMatchObject({
       environment_url: "https://www.ghdeploy.example",
-      log_url: `${publicUrl}/deployments/${deployment.id}/logs`,
+      log_url: `${publicUrl}/deployments/${deployment.id}/logs?token=${deployment.logToken}`,
     });
   });
 

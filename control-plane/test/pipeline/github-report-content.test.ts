@@ -116,9 +116,10 @@ describe("deployment links", () => {
   });
 
   it("links the log only when Slipway's public address is known", () => {
-    expect(deploymentLogUrl(undefined, "dep_01")).toBeUndefined();
-    expect(deploymentLogUrl("https://slipway.example/", "dep_01")).toBe(
-      "https://slipway.example/deployments/dep_01/logs",
+    const deployment = { id: "dep_01", logToken: "4f2a" };
+    expect(deploymentLogUrl(undefined, deployment)).toBeUndefined();
+    expect(deploymentLogUrl("https://slipway.example/", deployment)).toBe(
+      "https://slipway.example/deployments/dep_01/logs?token=4f2a",
     );
   });
 });

@@ -131,7 +131,7 @@ describe("the pull request comment", () => {
     await github.move(web.id, "building", "ready");
     const ready = rowsOf((await theComment(41, web.id)).comment.body).get("Web (preview)");
     expect(ready?.[0]).toContain("Ready");
-    expect(ready?.[0]).toContain(`(${publicUrl}/deployments/${web.id}/logs)`);
+    expect(ready?.[0]).toContain(`(${publicUrl}/deployments/${web.id}/logs?token=${web.logToken})`);
     expect(ready?.[1]).toBe("[Visit](https://web-pr-41.preview.slipway.local)");
     expect(commentPosts(41)).toHaveLength(1);
   });

@@ -54,6 +54,13 @@ export const deployments = pgTable(
     githubDeploymentId: text("github_deployment_id"),
     /** The uploaded source tree a CLI deploy builds (`source_uploads`), instead of a commit. */
     sourceUploadId: text("source_upload_id"),
+    /**
+     * Secret of the deployment's log page link shown on GitHub (`/deployments/<id>/logs?token=`):
+     * whoever sees the check run may read the log, nobody who merely guesses an id.
+     */
+    logToken: text("log_token")
+      .notNull()
+      .default(sql`replace(gen_random_uuid()::text, '-', '')`),
     /** The deployment a `createDeployment` with a `deployment` source re-runs. */
     sourceDeploymentId: text("source_deployment_id"),
     /**

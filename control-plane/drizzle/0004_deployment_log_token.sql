@@ -1,0 +1,1 @@
+ALTER TABLE "deployments" ADD COLUMN "log_token" text DEFAULT replace(gen_random_uuid()::text, '-', '') NOT NULL;
