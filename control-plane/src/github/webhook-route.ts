@@ -1,10 +1,9 @@
 import { Webhooks } from "@octokit/webhooks";
 import { AppError } from "@slipway/shared";
-import { sql } from "drizzle-orm";
 import type { FastifyInstance } from "fastify";
 import type { Database } from "../db/client.js";
-import { githubDeliveries } from "../db/schema/index.js";
 import type { JobQueues } from "../jobs/queues.js";
+import { createDeliveryIntake } from "./delivery-intake.js";
 
 /** Events the pipeline acts on; anything else is acknowledged and dropped. */
 export const handledEvents = new Set([
@@ -29,26 +28,14 @@ function header(value: string | string[] | undefined): string | undefined {
 
 /**
  * `POST /webhooks/github`: verify the signature over the raw bytes, store the delivery, enqueue
- * it, answer. Nothing heavier happens here, so GitHub gets its answer in milliseconds.
+ * it, answer. Nothing heavier happens here, so GitHub gets its answer in milliseconds; storing
+ * and enqueueing go through the intake's group commit.
  */
 export async function githubWebhookRoute(app: FastifyInstance, options: WebhookRouteOptions) {
   const webhooks = options.secret ? new Webhooks({ secret: options.secret }) : undefined;
-  // Built once and prepared on each connection: a delivery costs no query building or planning.
-  // The payload goes in as the verified text, cast by PostgreSQL: no second JSON.stringify, and
-  // numbers beyond 2^53 keep every digit GitHub sent.
-  const insertDelivery = options.db
-    .insert(githubDeliveries)
-    .values({
-      id: sql.placeholder("id"),
-      event: sql.placeholder("event"),
-      action: sql.placeholder("action"),
-      installationId: sql.placeholder("installationId"),
-      payload: sql`${sql.placeholder("payload")}::jsonb`,
-      receivedAt: sql.placeholder("receivedAt"),
-    })
-    .onConflictDoNothing()
-    .returning({ id: githubDeliveries.id })
-    .prepare("insert_github_delivery");
+  const intake = options.queues
+    ? createDeliveryIntake({ db: options.db, queues: options.queues })
+    : undefined;
   // The signature covers the exact bytes GitHub sent, so this route keeps the raw body.
   app.addContentTypeParser(
     "application/json",
@@ -59,7 +46,7 @@ export async function githubWebhookRoute(app: FastifyInstance, options: WebhookR
     "/webhooks/github",
     { bodyLimit: options.bodyLimit, schema: { hide: true } },
     async (request, reply) => {
-      if (!webhooks || !options.queues) {
+      if (!webhooks || !intake) {
         throw new AppError(
           "service_unavailable",
           "The GitHub App is not configured on this Slipway (GITHUB_WEBHOOK_SECRET).",
@@ -91,22 +78,16 @@ export async function githubWebhookRoute(app: FastifyInstance, options: WebhookR
         throw new AppError("bad_request", "The webhook body is not a JSON object.");
       }
       const installation = payload.installation as { id?: number } | undefined;
-      const inserted = await insertDelivery.execute({
+      const { duplicate } = await intake.store({
         id: deliveryId,
         event,
         action: typeof payload.action === "string" ? payload.action : null,
         installationId: installation?.id !== undefined ? String(installation.id) : null,
-        payload: text,
+        payloadText: text,
         receivedAt: options.clock(),
       });
-      // Enqueue on redelivery too: the job id de-duplicates, and a delivery stored just before
-      // a crash still gets processed.
-      await options.queues.enqueue({ name: "github.delivery", data: { deliveryId } });
       reply.status(202);
-      return {
-        meta: { requestId: request.id },
-        data: { deliveryId, duplicate: inserted.length === 0 },
-      };
+      return { meta: { requestId: request.id }, data: { deliveryId, duplicate } };
     },
   );
 }

@@ -16,6 +16,8 @@ import {
 /** The only module that imports BullMQ: everything else speaks the `Job` union. */
 export interface JobQueues {
   enqueue(job: Job): Promise<void>;
+  /** Several jobs in one Redis round trip (a batch of webhook deliveries). */
+  enqueueMany(jobs: readonly Job[]): Promise<void>;
   /** Tells the worker running this deployment's job (if any) to stop now. */
   announceCancellation(deploymentId: string): Promise<void>;
   close(): Promise<void>;
@@ -50,16 +52,38 @@ export function createJobQueues(options: QueueOptions): JobQueues {
     ]),
   );
   const cancellations = createCancellationBus(options.connection, options.prefix);
+  const optionsOf = (job: Job) => ({
+    jobId: jobIdOf(job),
+    ...retryPolicy,
+    removeOnComplete: { age: 24 * 3600, count: 10_000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  });
   return {
     announceCancellation: (deploymentId) => cancellations.announce(deploymentId),
     async enqueue(job) {
       const queue = queues.get(queueOfJob[job.name])!;
-      await queue.add(job.name, job.data, {
-        jobId: jobIdOf(job),
-        ...retryPolicy,
-        removeOnComplete: { age: 24 * 3600, count: 10_000 },
-        removeOnFail: { age: 7 * 24 * 3600 },
-      });
+      await queue.add(job.name, job.data, optionsOf(job));
+    },
+    async enqueueMany(jobs) {
+      const byQueue = new Map<QueueName, Job[]>();
+      for (const job of jobs) {
+        const name = queueOfJob[job.name];
+        byQueue.set(name, [...(byQueue.get(name) ?? []), job]);
+      }
+      await Promise.all(
+        [...byQueue].map(async ([name, queued]) => {
+          const queue = queues.get(name)!;
+          // addBulk builds an ioredis pipeline, whose constructor copies every BullMQ script
+          // onto it: dearer than a plain add for one job.
+          if (queued.length === 1) {
+            await queue.add(queued[0]!.name, queued[0]!.data, optionsOf(queued[0]!));
+          } else {
+            await queue.addBulk(
+              queued.map((job) => ({ name: job.name, data: job.data, opts: optionsOf(job) })),
+            );
+          }
+        }),
+      );
     },
     async close() {
       await cancellations.close();
