@@ -4,35 +4,39 @@
  * pauses, and the CPU every process on the machine used during the measured run.
  */
 
-import { AsyncLocalStorage } from "node:async_hooks";
 import { execFileSync } from "node:child_process";
 import diagnostics from "node:diagnostics_channel";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import type { IncomingMessage } from "node:http";
+import { Session } from "node:inspector/promises";
 import { cpus } from "node:os";
 import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 
 interface Timeline {
   start: number;
   handler?: number;
-  insertStart?: number;
-  insertEnd?: number;
-  enqueueStart?: number;
-  enqueueEnd?: number;
+  handlerEnd?: number;
   finish?: number;
 }
 
 const timelines = new WeakMap<IncomingMessage, Timeline>();
 const finished: Timeline[] = [];
-const current = new AsyncLocalStorage<Timeline>();
 let recording = false;
 
+const rawOf = (message: unknown) => (message as { request: { raw: IncomingMessage } }).request.raw;
 const handlerChannel = diagnostics.tracingChannel("fastify.request.handler");
-handlerChannel.start.bindStore(current, (message) => {
-  const raw = (message as { request: { raw: IncomingMessage } }).request.raw;
-  const timeline = timelines.get(raw);
-  if (timeline) timeline.handler = performance.now();
-  return timeline;
+handlerChannel.subscribe({
+  start(message) {
+    const timeline = timelines.get(rawOf(message));
+    if (timeline) timeline.handler = performance.now();
+  },
+  end() {},
+  asyncStart() {},
+  asyncEnd(message) {
+    const timeline = timelines.get(rawOf(message));
+    if (timeline) timeline.handlerEnd = performance.now();
+  },
+  error() {},
 });
 diagnostics.subscribe("http.server.request.start", (message) => {
   if (!recording) return;
@@ -45,18 +49,28 @@ diagnostics.subscribe("http.server.response.finish", (message) => {
   finished.push(timeline);
 });
 
-/** Wraps an async function so its start and end land in the current request's timeline. */
+/** Durations of each call of the wrapped I/O, and how many items each call carried. */
+const calls: Record<string, { durations: number[]; sizes: number[] }> = {};
+
+/**
+ * Wraps an async function to record each call's duration (and `sizeOf` its arguments: the
+ * batch size). Calls are not tied to one request: the intake writes batches of them.
+ */
 export function timed<Args extends unknown[], Result>(
-  phase: "insert" | "enqueue",
+  name: string,
   fn: (...args: Args) => Promise<Result>,
+  sizeOf: (...args: Args) => number = () => 1,
 ): (...args: Args) => Promise<Result> {
+  calls[name] = { durations: [], sizes: [] };
   return async (...args) => {
-    const timeline = current.getStore();
-    if (timeline) timeline[`${phase}Start`] = performance.now();
+    const started = performance.now();
     try {
       return await fn(...args);
     } finally {
-      if (timeline) timeline[`${phase}End`] = performance.now();
+      if (recording) {
+        calls[name]!.durations.push(performance.now() - started);
+        calls[name]!.sizes.push(sizeOf(...args));
+      }
     }
   };
 }
@@ -139,30 +153,30 @@ export function startProfile(
     const lines: string[] = [];
     const phases: Record<string, number[]> = {
       "request start → handler (body read)": [],
-      "handler → insert (verify, parse)": [],
-      "database insert": [],
-      "enqueue (Redis)": [],
-      "enqueue end → response finished": [],
+      "handler (verify, parse, store, enqueue)": [],
+      "handler end → response finished": [],
       "whole request in the server": [],
     };
     for (const t of finished) {
-      if (t.handler === undefined || t.finish === undefined) continue;
+      if (t.handler === undefined || t.handlerEnd === undefined || t.finish === undefined) continue;
       phases["request start → handler (body read)"]!.push(t.handler - t.start);
-      if (t.insertStart !== undefined && t.insertEnd !== undefined) {
-        phases["handler → insert (verify, parse)"]!.push(t.insertStart - t.handler);
-        phases["database insert"]!.push(t.insertEnd - t.insertStart);
-      }
-      if (t.enqueueStart !== undefined && t.enqueueEnd !== undefined) {
-        phases["enqueue (Redis)"]!.push(t.enqueueEnd - t.enqueueStart);
-        phases["enqueue end → response finished"]!.push(t.finish - t.enqueueEnd);
-      }
+      phases["handler (verify, parse, store, enqueue)"]!.push(t.handlerEnd - t.handler);
+      phases["handler end → response finished"]!.push(t.finish - t.handlerEnd);
       phases["whole request in the server"]!.push(t.finish - t.start);
     }
     lines.push(`phases in the API process (${finished.length} requests): p50 / p99 / max ms`);
     for (const [name, values] of Object.entries(phases)) {
       lines.push(
-        `  ${name.padEnd(38)} ${ms(quantile(values, 50))} / ${ms(quantile(values, 99))} / ${ms(Math.max(...values))}`,
+        `  ${name.padEnd(40)} ${ms(quantile(values, 50))} / ${ms(quantile(values, 99))} / ${ms(Math.max(...values))}`,
       );
+    }
+    for (const [name, { durations, sizes }] of Object.entries(calls)) {
+      const items = sizes.reduce((sum, size) => sum + size, 0);
+      lines.push(
+        `  ${`${name} (${durations.length} calls, ${(items / Math.max(1, durations.length)).toFixed(1)} per call)`.padEnd(40)} ${ms(quantile(durations, 50))} / ${ms(quantile(durations, 99))} / ${ms(Math.max(...durations))}`,
+      );
+      durations.length = 0;
+      sizes.length = 0;
     }
     lines.push(
       `event-loop delay (API process): p50 ${ms(loopDelay.percentile(50) / 1e6)} ms, p99 ${ms(loopDelay.percentile(99) / 1e6)} ms, max ${ms(loopDelay.max / 1e6)} ms`,
@@ -195,5 +209,22 @@ export function startProfile(
       `CPU in cores over ${seconds.toFixed(1)} s: ${usage.join(", ")}; everything else ${cores(machineBusy - ours)}; machine busy ${cores(machineBusy)} of ${cpuCount}`,
     );
     return lines;
+  };
+}
+
+/**
+ * `BENCH_CPU_PROFILE=file.cpuprofile`: V8's CPU profile of the API process over the measured
+ * run only (open it in Chrome's DevTools); the returned function stops and writes it.
+ */
+export async function startCpuProfile(path: string | undefined): Promise<() => Promise<void>> {
+  if (!path) return async () => {};
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  return async () => {
+    const { profile } = await session.post("Profiler.stop");
+    writeFileSync(path, JSON.stringify(profile));
+    session.disconnect();
   };
 }

@@ -26,7 +26,7 @@ import { createJobQueues } from "../src/jobs/queues.js";
 import { startPostgres } from "../src/local/postgres.js";
 import { startRedis } from "../src/local/redis.js";
 import { createWorkspaceWithRootKey } from "../src/services/workspaces.js";
-import { startProfile, timed } from "./profile.js";
+import { startCpuProfile, startProfile, timed } from "./profile.js";
 
 const rate = Number(process.env.BENCH_RATE ?? 200);
 const seconds = Number(process.env.BENCH_SECONDS ?? 30);
@@ -131,8 +131,12 @@ async function main() {
           stdio: "inherit",
         });
   // Timings of the request's own I/O, for the profile printed after the run.
-  database.pool.query = timed("insert", database.pool.query.bind(database.pool)) as never;
-  background.queues.enqueue = timed("enqueue", background.queues.enqueue);
+  database.pool.query = timed("database queries", database.pool.query.bind(database.pool)) as never;
+  background.queues.enqueueMany = timed(
+    "enqueues (Redis)",
+    background.queues.enqueueMany,
+    (jobs) => jobs.length,
+  );
   const app = await buildApp({
     config,
     db: database.db,
@@ -176,7 +180,9 @@ async function main() {
     },
     redis: { pids: pidFile(join(scratch, "redis", "redis.pid")), withChildren: false },
   });
+  const cpuProfile = await startCpuProfile(process.env.BENCH_CPU_PROFILE);
   const slipway = await drive(`${url}/webhooks/github`);
+  await cpuProfile();
   const profile = stopProfile({ "load driver": slipway.cpuSeconds });
 
   // Without a worker (BENCH_WORKER=none, intake alone) nothing will process the deliveries.
