@@ -2,10 +2,14 @@ import { inArray } from "drizzle-orm";
 import { deployments } from "../db/schema/index.js";
 import type { PipelineDependencies } from "./process-delivery.js";
 
-/** Enqueues a GitHub report for each deployment whose status just changed. */
+/**
+ * Enqueues a GitHub report for each deployment whose status just changed. `because` names a
+ * change the status does not show (a promotion moving the domains), so its report is a new job.
+ */
 export async function reportChanges(
   deps: { db: PipelineDependencies["db"]; jobs: PipelineDependencies["jobs"] | undefined },
   deploymentIds: string[],
+  because?: string,
 ): Promise<void> {
   if (!deps.jobs || deploymentIds.length === 0) return;
   const rows = await deps.db
@@ -20,7 +24,7 @@ export async function reportChanges(
     .where(inArray(deployments.id, deploymentIds));
   for (const row of rows) {
     if (!row.installation) continue;
-    const revision = `${row.status}-${(row.updatedAt ?? row.createdAt).getTime()}`;
+    const revision = `${row.status}-${(row.updatedAt ?? row.createdAt).getTime()}${because ? `-${because}` : ""}`;
     await deps.jobs.enqueue({ name: "github.report", data: { deploymentId: row.id, revision } });
   }
 }

@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { apps } from "../db/schema/index.js";
+import { reportChanges } from "../pipeline/report-changes.js";
 import { recordAudit } from "./audit.js";
 import type { ServiceContext } from "./context.js";
 import { findLifecycleTarget, preconditionFailed } from "./lifecycle-target.js";
@@ -66,7 +67,7 @@ export async function changeTraffic(
 ): Promise<void> {
   // Checked once outside the transaction so a missing or foreign id is a plain 404.
   await findLifecycleTarget(ctx, ctx.db, deploymentId);
-  await ctx.db.transaction(async (tx) => {
+  const previous = await ctx.db.transaction(async (tx) => {
     // Locked: a deploy finishing or a second promote waits, then sees this one's result.
     const { deployment, environment, app } = await findLifecycleTarget(ctx, tx, deploymentId, {
       lock: true,
@@ -94,5 +95,9 @@ export async function changeTraffic(
       targetId: deployment.id,
       context: { from: app.currentDeploymentId },
     });
+    return app.currentDeploymentId;
   });
+  // GitHub's links follow the domains: both the new and the old current deployment report again.
+  const moved = [deploymentId, ...(previous && previous !== deploymentId ? [previous] : [])];
+  await reportChanges(ctx, moved, `${action}-${ctx.clock().getTime()}`);
 }
