@@ -1,6 +1,5 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { promisify } from "node:util";
 import { goCandidates } from "@slipway/shared/go-build";
 import { MissingPrerequisiteError } from "./errors.js";
