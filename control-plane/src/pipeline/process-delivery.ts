@@ -266,7 +266,8 @@ async function stopPullRequestPreviews(
   const cancelled = await db
     .update(deployments)
     .set({ status: "cancelled", updatedAt: at })
-    .where(and(scope, inArray(deployments.status, ["pending", "awaiting_approval"])))
+    // A build in progress sees its deployment cancelled within a second and stops.
+    .where(and(scope, inArray(deployments.status, ["pending", "awaiting_approval", "building"])))
     .returning({ id: deployments.id });
   const stopped = await db
     .update(deployments)

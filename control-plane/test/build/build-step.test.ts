@@ -1,5 +1,9 @@
 import { execFileSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { deployments } from "../../src/db/schema/index.js";
+import { exampleRepository, forkPullRequestPayload } from "../harness/pipeline.js";
 import { dockerfile, startBuildPipeline } from "./build-harness.js";
 
 let harness: Awaited<ReturnType<typeof startBuildPipeline>>;
@@ -213,6 +217,45 @@ describe("the build step", () => {
     const log = await logOf(deployment.id);
     expect(log.at(-1)?.message).toContain("cancelled");
     expect(log.some((line) => line.message.includes("never"))).toBe(false);
+  });
+
+  it("stops a fork's preview build when its pull request is closed", async () => {
+    const author = "contributor";
+    const sha = "c3".repeat(20);
+    harness.pipeline.github.setPermission(exampleRepository, author, "write");
+    harness.pipeline.github.repositories.setCommit(`${author}/Hello-World`, sha, {
+      Dockerfile: dockerfile("RUN echo fork-build-running && sleep 60"),
+    });
+    const opened = forkPullRequestPayload({ number: 90, author, sha });
+    const deliveryId = randomUUID();
+    await harness.pipeline.deliver("pull_request", opened, { deliveryId });
+    await harness.pipeline.processed(deliveryId);
+    const [row] = await harness.db
+      .select()
+      .from(deployments)
+      .where(eq(deployments.gitCommitSha, sha));
+    const deadline = Date.now() + 60_000;
+    while (!(await logOf(row!.id)).some((line) => line.message.includes("fork-build-running"))) {
+      if (Date.now() > deadline) throw new Error("the fork's build never started");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+
+    const closedId = randomUUID();
+    await harness.pipeline.deliver(
+      "pull_request",
+      forkPullRequestPayload({ number: 90, author, sha, action: "closed" }),
+      { deliveryId: closedId },
+    );
+    await harness.pipeline.processed(closedId);
+    const cancelled = await harness.waitForDeployment(row!.id, (r) => r.status === "cancelled");
+    expect(cancelled.image).toBeNull();
+    let step = await harness.buildStep(row!.id);
+    while (step?.status === "running") {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      step = await harness.buildStep(row!.id);
+    }
+    expect(step?.status).toBe("cancelled");
+    expect(buildctlProcessesFor(row!.id.toLowerCase())).toEqual([]);
   });
 });
 
