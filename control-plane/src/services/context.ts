@@ -1,8 +1,8 @@
 import type { Config } from "../config.js";
 import type { EnvVarCipher } from "../crypto/env-var-cipher.js";
 import type { Database } from "../db/client.js";
-import type { AccessCheck } from "../http/permissions.js";
 import type { GitHubSource } from "../github/github-source.js";
+import type { AccessCheck } from "../http/permissions.js";
 import type { JobQueues } from "../jobs/queues.js";
 import type { DnsLookup } from "./dns-resolver.js";
 
