@@ -58,9 +58,7 @@ export const deployments = pgTable(
      * Secret of the deployment's log page link shown on GitHub (`/deployments/<id>/logs?token=`):
      * whoever sees the check run may read the log, nobody who merely guesses an id.
      */
-    logToken: text("log_token")
-      .notNull()
-      .default(sql`replace(gen_random_uuid()::text, '-', '')`),
+    logToken: text("log_token").notNull().default(sql`replace(gen_random_uuid()::text, '-', '')`),
     /** The deployment a `createDeployment` with a `deployment` source re-runs. */
     sourceDeploymentId: text("source_deployment_id"),
     /**
