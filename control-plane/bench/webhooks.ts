@@ -9,7 +9,7 @@ import { fork, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
-import { tmpdir } from "node:os";
+import { setPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Webhooks } from "@octokit/webhooks";
 import { Unkey } from "@unkey/api";
@@ -94,6 +94,8 @@ async function main() {
   const postgres = await startPostgres({
     dataDir: join(scratch, "postgres"),
     durable: process.env.BENCH_DURABLE !== "0",
+    // e.g. BENCH_PG_SETTINGS="commit_delay=1000 commit_siblings=3"
+    settings: process.env.BENCH_PG_SETTINGS?.split(/\s+/).filter(Boolean),
   });
   const redisServer = await startRedis({ dataDir: join(scratch, "redis"), durable: false });
   const config = loadConfig({
@@ -137,6 +139,10 @@ async function main() {
     background.queues.enqueueMany,
     (jobs) => jobs.length,
   );
+  // BENCH_WORKER_NICE=10: the worker yields the CPU to the API, as `nice npm run worker` would
+  // on a machine both share; unset, both have the same priority.
+  if (worker?.pid && process.env.BENCH_WORKER_NICE)
+    setPriority(worker.pid, Number(process.env.BENCH_WORKER_NICE));
   const app = await buildApp({
     config,
     db: database.db,
@@ -160,7 +166,7 @@ async function main() {
   });
 
   console.log(
-    `workers: ${inline ? "inside the API process" : worker ? "a separate process (npm run worker)" : "none (intake alone)"}`,
+    `workers: ${inline ? "inside the API process" : worker ? `a separate process (npm run worker)${process.env.BENCH_WORKER_NICE ? `, nice ${process.env.BENCH_WORKER_NICE}` : ""}` : "none (intake alone)"}`,
   );
   console.log(
     `${rate} deliveries/s for ${seconds} s (${rate * seconds} deliveries), ${new Date().toISOString()}`,
