@@ -112,6 +112,24 @@ function descendants(pid: number): number[] {
   }
 }
 
+/** The block devices' write and busy counters: fsync stalls come from a disk others share. */
+function diskTicks() {
+  const totals = { writes: 0, busyMs: 0, weightedMs: 0, discardMs: 0, flushes: 0, flushMs: 0 };
+  for (const line of readFileSync("/proc/diskstats", "utf8").split("\n")) {
+    const fields = line.trim().split(/\s+/);
+    // Whole disks only (vda, sda, nvme0n1), not their partitions.
+    if (!/^(vd[a-z]|sd[a-z]|nvme\d+n\d+)$/.test(fields[2] ?? "")) continue;
+    totals.writes += Number(fields[7]);
+    totals.busyMs += Number(fields[12]);
+    totals.weightedMs += Number(fields[13]);
+    // Discards (the `discard` mount option: files others delete) and cache flushes (fsync).
+    totals.discardMs += Number(fields[17] ?? 0);
+    totals.flushes += Number(fields[18] ?? 0);
+    totals.flushMs += Number(fields[19] ?? 0);
+  }
+  return totals;
+}
+
 /** Named groups of processes; a group's pids count with all their descendants. */
 export type ProcessGroups = Record<string, { pids: () => number[]; withChildren: boolean }>;
 
@@ -143,6 +161,7 @@ export function startProfile(
     Object.entries(startPids).map(([name, pids]) => [name, pids.map(cpuTicks)]),
   );
   const machineBefore = machineTicks();
+  const diskBefore = diskTicks();
   const wallStart = performance.now();
   /** `measuredElsewhere`: CPU seconds processes measured themselves (the load driver). */
   return (measuredElsewhere) => {
@@ -150,6 +169,7 @@ export function startProfile(
     loopDelay.disable();
     const seconds = (performance.now() - wallStart) / 1000;
     const machineAfter = machineTicks();
+    const diskAfter = diskTicks();
     const lines: string[] = [];
     const phases: Record<string, number[]> = {
       "request start → handler (body read)": [],
@@ -184,6 +204,10 @@ export function startProfile(
     const gcTotal = gcPauses.reduce((sum, value) => sum + value, 0);
     lines.push(
       `GC pauses (API process): ${gcPauses.length}, total ${ms(gcTotal)} ms, p99 ${ms(quantile(gcPauses, 99))} ms, max ${ms(Math.max(0, ...gcPauses))} ms`,
+    );
+    const writes = diskAfter.writes - diskBefore.writes;
+    lines.push(
+      `disk (whole machine): ${(writes / seconds).toFixed(0)} writes/s, busy ${(((diskAfter.busyMs - diskBefore.busyMs) / 1000 / seconds) * 100).toFixed(0)}% of the time, average wait ${((diskAfter.weightedMs - diskBefore.weightedMs) / Math.max(1, writes)).toFixed(2)} ms per write, ${diskAfter.flushes - diskBefore.flushes} flushes averaging ${((diskAfter.flushMs - diskBefore.flushMs) / Math.max(1, diskAfter.flushes - diskBefore.flushes)).toFixed(2)} ms, ${((diskAfter.discardMs - diskBefore.discardMs) / 1000).toFixed(1)} s spent discarding`,
     );
     const endPids = pidsOf();
     const cores = (ticks: number) => (ticks / 100 / seconds).toFixed(2);

@@ -115,8 +115,8 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Runn
     ...(options.durable
       ? // Group commit: with 3 or more other transactions open, a commit waits up to 1 ms so
         // one WAL flush covers them all. Every commit still waits for its flush (durability
-        // unchanged); the webhook bench's workers, committing several times per delivery,
-        // otherwise queue the deliveries' own commits behind a flush each (p99 355 ms → 61 ms).
+        // unchanged). In the webhook bench (workers committing several times per delivery)
+        // it helped in some runs and not in others: see BENCHMARKS.md.
         ["-c commit_delay=1000", "-c commit_siblings=3"]
       : ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]),
     ...(options.settings ?? []).map((setting) => `-c ${setting}`),
