@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { findFreePort } from "../daemon/ports.js";
+import { findFreePort } from "@slipway/shared/free-ports";
 import { type DaemonProcess, startDaemon, stopDaemon } from "../daemon/process.js";
 import { DaemonStartError, MissingPrerequisiteError } from "../errors.js";
 import { readLogTail } from "../log-tail.js";

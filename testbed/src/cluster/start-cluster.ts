@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promis
 import { request as httpsRequest } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { findFreePorts } from "@slipway/shared/free-ports";
 import { ensureBinaries, type Log } from "../build/build-binaries.js";
 import type { TestbedSettings } from "../config.js";
 import { makePki } from "../pki/make-pki.js";
@@ -26,7 +27,6 @@ import { KubeClient } from "./kube-client.js";
 import { makeKubeconfig } from "./kubeconfig.js";
 import { KwokNodeProvider } from "./kwok-node-provider.js";
 import type { NodeProvider } from "./node-provider.js";
-import { findFreePorts } from "./ports.js";
 
 export const SERVICE_CIDR = "10.96.0.0/16";
 export const POD_CIDR = "10.244.0.0/16";

@@ -1,6 +1,6 @@
 import { createServer } from "node:net";
 
-/** Asks the kernel for a free loopback port. Busy ports are thus never chosen. */
+/** Asks the kernel for a free loopback port, so a busy one is never chosen (local services, tests). */
 export function findFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
