@@ -1,9 +1,8 @@
-import { spawn } from "node:child_process";
-import { createWriteStream, existsSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
-import { acquireLock, goCandidates, makeGoEnv } from "@slipway/shared/go-build";
+import { acquireLock, goCandidates, makeGoEnv, runLogged } from "@slipway/shared/go-build";
 import {
   BUILDKIT_BINARIES,
   BUILDKIT_VERSION,
@@ -88,8 +87,13 @@ async function buildInto(
   );
   const started = Date.now();
   try {
-    await runLogged(go, makeBuildkitBuildArgs(tmpDir, parallelism), env, logFile, (seconds) =>
-      log(`  ... still building BuildKit (${seconds} s)`),
+    await runLogged(
+      go,
+      makeBuildkitBuildArgs(tmpDir, parallelism),
+      BUILDKIT_WRAPPER_DIR,
+      env,
+      logFile,
+      (seconds) => log(`  ... still building BuildKit (${seconds} s)`),
     );
   } catch (error) {
     await rm(tmpDir, { recursive: true, force: true });
@@ -113,43 +117,4 @@ async function buildInto(
     buildctl: join(settings.binDir, "buildctl"),
     manifest,
   };
-}
-
-function runLogged(
-  command: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  logFile: string,
-  onHeartbeat: (elapsedSeconds: number) => void,
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const out = createWriteStream(logFile, { flags: "a" });
-    out.write(`$ (cd ${BUILDKIT_WRAPPER_DIR} && go ${args.join(" ")})\n`);
-    const child = spawn(command, args, {
-      cwd: BUILDKIT_WRAPPER_DIR,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    child.stdout.pipe(out, { end: false });
-    child.stderr.pipe(out, { end: false });
-    const started = Date.now();
-    // CI logs need a sign of life during a long compile.
-    const heartbeat = setInterval(
-      () => onHeartbeat(Math.round((Date.now() - started) / 1000)),
-      60_000,
-    );
-    child.on("error", (error) => {
-      clearInterval(heartbeat);
-      out.end();
-      reject(error);
-    });
-    child.on("close", (code, signal) => {
-      clearInterval(heartbeat);
-      out.end(() =>
-        code === 0
-          ? resolve()
-          : reject(new Error(signal ? `killed by ${signal}` : `exit code ${code}`)),
-      );
-    });
-  });
 }

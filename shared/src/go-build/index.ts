@@ -1,2 +1,3 @@
 export * from "./dir-lock.js";
 export * from "./go-env.js";
+export * from "./run-logged.js";

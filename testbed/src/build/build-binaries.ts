@@ -1,10 +1,10 @@
-import { execFile, spawn } from "node:child_process";
-import { createWriteStream, existsSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { acquireLock, makeGoEnv } from "@slipway/shared/go-build";
+import { acquireLock, makeGoEnv, runLogged } from "@slipway/shared/go-build";
 import type { TestbedSettings } from "../config.js";
 import { ETCD_VERSION, KUBERNETES_VERSION, KWOK_VERSION, WRAPPERS_DIR } from "../config.js";
 import { BuildFailedError } from "../errors.js";
@@ -150,39 +150,4 @@ async function moduleTime(go: string, env: NodeJS.ProcessEnv): Promise<string> {
   } catch {
     return "1970-01-01T00:00:00Z";
   }
-}
-
-function runLogged(
-  command: string,
-  args: string[],
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-  logFile: string,
-  onHeartbeat: (elapsedSeconds: number) => void,
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const out = createWriteStream(logFile, { flags: "a" });
-    out.write(`\n$ (cd ${cwd} && go ${args.join(" ")})\n`);
-    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    child.stdout.pipe(out, { end: false });
-    child.stderr.pipe(out, { end: false });
-    const started = Date.now();
-    // CI logs need a sign of life during a 30-minute compile.
-    const heartbeat = setInterval(
-      () => onHeartbeat(Math.round((Date.now() - started) / 1000)),
-      60_000,
-    );
-    child.on("error", (error) => {
-      clearInterval(heartbeat);
-      out.end();
-      reject(error);
-    });
-    child.on("close", (code, signal) => {
-      clearInterval(heartbeat);
-      out.end(() => {
-        if (code === 0) resolve();
-        else reject(new Error(signal ? `killed by ${signal}` : `exit code ${code}`));
-      });
-    });
-  });
 }
