@@ -11,6 +11,7 @@ import {
   startTestPipelineWithApp,
   type TestPipeline,
 } from "../harness/pipeline.js";
+import { eventually } from "./github-reporting.js";
 
 let pipeline: TestPipeline;
 let workspace: TestWorkspace;
@@ -26,19 +27,6 @@ async function deliver(event: string, payload: Payload) {
   const deliveryId = randomUUID();
   expect((await pipeline.deliver(event, payload, { deliveryId })).status).toBe(202);
   await pipeline.processed(deliveryId);
-}
-
-async function eventually<T>(
-  read: () => Promise<T | undefined> | T | undefined,
-  what: string,
-): Promise<T> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 const checkRunOf = (
