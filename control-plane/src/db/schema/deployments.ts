@@ -77,6 +77,16 @@ export const deployments = pgTable(
     index("deployments_workspace_idx").on(table.workspaceId, table.id),
     index("deployments_environment_idx").on(table.environmentId, table.id),
     uniqueIndex("deployments_idempotency_key_unique").on(table.idempotencyKey),
+    // The queries on the hot path look only at deployments still on their way, a handful
+    // among the thousands an environment collects: superseding the queued ones of a branch,
+    // and counting a workspace's build slots. Partial indexes keep them as cheap on a
+    // years-old environment as on a new one (the two above would scan every deployment).
+    index("deployments_queued_idx")
+      .on(table.environmentId, table.gitBranch)
+      .where(sql`status = 'pending'`),
+    index("deployments_in_flight_idx")
+      .on(table.workspaceId, table.status)
+      .where(sql`status in ('pending', 'building', 'deploying')`),
     check("deployments_status", sql.raw(`status in (${inList(deploymentStatuses)})`)),
     check(
       "deployments_error_code",

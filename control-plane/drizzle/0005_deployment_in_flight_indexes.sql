@@ -1,0 +1,2 @@
+CREATE INDEX "deployments_queued_idx" ON "deployments" USING btree ("environment_id","git_branch") WHERE status = 'pending';--> statement-breakpoint
+CREATE INDEX "deployments_in_flight_idx" ON "deployments" USING btree ("workspace_id","status") WHERE status in ('pending', 'building', 'deploying');
