@@ -22,12 +22,13 @@ import type { CancellationBus } from "../jobs/cancellations.js";
 import { RetryLaterError } from "../jobs/job-types.js";
 import type { JobRun } from "../jobs/queues.js";
 import type { PipelineDependencies } from "../pipeline/process-delivery.js";
-import { reportChanges } from "../pipeline/report-changes.js";
+import { reportChanges, reportJobsOf } from "../pipeline/report-changes.js";
 import { decryptEnvironmentVariables } from "../services/decrypt-environment.js";
 import { describeBuildFailure, makeBuildRequest, shouldRetryBuild } from "./build-request.js";
 import type { BuildService } from "./build-service.js";
 import { claimBuildSlot } from "./build-slot.js";
 import { openDeploymentLog } from "./deployment-log-writer.js";
+import { failWithoutBuilder } from "./fail-without-builder.js";
 import { makeRedactor } from "./redact.js";
 
 export interface BuildStepDependencies {
@@ -54,6 +55,16 @@ const SLOT_RETRY_MS = 2000;
  * deployment that is still `building` and leaves one that moved on alone.
  */
 export async function runBuildJob(deps: Deps, deploymentId: string, run?: JobRun): Promise<void> {
+  // Without a builder there is nothing to wait for: no slot is taken, the deployment fails at once.
+  if (!deps.builder) {
+    const failed = await failWithoutBuilder(deps.db, {
+      deploymentId,
+      step: STEP,
+      at: deps.clock(),
+    });
+    for (const job of reportJobsOf(failed ? [failed] : [])) await deps.jobs.enqueue(job);
+    return;
+  }
   const claim = await claimBuildSlot(deps.db, {
     deploymentId,
     cap: deps.buildSlotsPerWorkspace,
@@ -78,13 +89,6 @@ export async function runBuildJob(deps: Deps, deploymentId: string, run?: JobRun
     .where(eq(environments.id, deployment.environmentId));
   if (!context) return; // the environment was deleted, and the deployment with it
 
-  if (!deps.builder) {
-    return failBuild(
-      deps,
-      deployment,
-      "This Slipway has no builder configured: set SLIPWAY_BUILDKIT_ADDR and SLIPWAY_REGISTRY on the worker.",
-    );
-  }
   const builder = deps.builder;
   const env = await decryptEnvironmentVariables(deps.db, deps.cipher, deployment.environmentId);
   const log = await openDeploymentLog(deps.db, {

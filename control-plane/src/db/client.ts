@@ -2,7 +2,8 @@ import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import * as schema from "./schema/index.js";
 
-export type Database = NodePgDatabase<typeof schema>;
+/** The drizzle database over a pool; `$client` runs statements prepared by name. */
+export type Database = NodePgDatabase<typeof schema> & { $client: pg.Pool };
 /** A transaction handle; repositories accept either this or the database. */
 export type DatabaseOrTransaction =
   | Database

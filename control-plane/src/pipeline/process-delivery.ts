@@ -1,81 +1,35 @@
-import { newId } from "@slipway/shared";
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, like, or, sql } from "drizzle-orm";
 import type { Database, DatabaseOrTransaction } from "../db/client.js";
+import { preparedStatement } from "../db/prepared.js";
 import {
-  type AppRow,
-  apps,
-  auditLogs,
   deployments,
   type EnvironmentRow,
-  environments,
   githubDeliveries,
   githubInstallations,
 } from "../db/schema/index.js";
 import { enqueuePowerJobs } from "../deploy/power-jobs.js";
 import { canWrite, type GitHubApi } from "../github/github-api.js";
-import { PermanentJobError } from "../jobs/job-types.js";
+import { type Job, PermanentJobError } from "../jobs/job-types.js";
 import type { JobQueues } from "../jobs/queues.js";
 import type { Clock } from "../services/context.js";
 import { handleCheckRunAction } from "./check-run-action.js";
-import { createDeploymentOnce } from "./create-deployment.js";
+import { appsOfRepository } from "./connected-apps.js";
 import { readPullRequest, readPush } from "./delivery-payloads.js";
 import { decidePullRequest, isFork } from "./pull-request-decision.js";
 import { decidePush, type EnvironmentTarget } from "./push-decision.js";
-import { reportChanges } from "./report-changes.js";
+import { type NewDeployment, recordDeliveryDeployments } from "./record-deployments.js";
+import { reportChanges, reportJobsOf } from "./report-changes.js";
 import { reportPullRequestOpened } from "./report-pull-request-opened.js";
-import { startQueuedDeployments } from "./start-queued-deployments.js";
+import { nextStepJobOf } from "./start-queued-deployments.js";
 import { changedFilesOf, pushFileListMayBeIncomplete } from "./watch-paths.js";
 
 export interface PipelineDependencies {
   db: Database;
   github: GitHubApi | undefined;
-  /** Where follow-up jobs (reporting to GitHub) go. */
+  /** Where follow-up jobs (builds, reporting to GitHub) go. */
   jobs: Pick<JobQueues, "enqueue">;
   clock: Clock;
   log: { info(object: object, message: string): void; warn(object: object, message: string): void };
-}
-
-interface AppWithEnvironments {
-  app: AppRow;
-  production: EnvironmentRow;
-  preview: EnvironmentRow;
-}
-
-/** Apps connected to a repository, in every workspace, with the two environments pushes use. */
-async function appsOfRepository(
-  db: DatabaseOrTransaction,
-  repository: string,
-  installationId: string | null,
-): Promise<AppWithEnvironments[]> {
-  // Only the workspace that installed the App hears of its deliveries: an app naming someone
-  // else's repository gets nothing.
-  if (!installationId) return [];
-  const rows = await db
-    .select({ app: apps })
-    .from(apps)
-    .innerJoin(githubInstallations, eq(githubInstallations.workspaceId, apps.workspaceId))
-    .where(
-      and(
-        eq(githubInstallations.installationId, installationId),
-        sql`lower(${apps.gitRepository}) = ${repository.toLowerCase()}`,
-      ),
-    )
-    .then((joined) => joined.map((row) => row.app));
-  if (rows.length === 0) return [];
-  const envs = await db
-    .select()
-    .from(environments)
-    .where(
-      inArray(
-        environments.appId,
-        rows.map((row) => row.id),
-      ),
-    );
-  return rows.flatMap((app) => {
-    const production = envs.find((env) => env.appId === app.id && env.kind === "production");
-    const preview = envs.find((env) => env.appId === app.id && env.kind === "preview");
-    return production && preview ? [{ app, production, preview }] : [];
-  });
 }
 
 const target = (environment: EnvironmentRow): EnvironmentTarget => ({
@@ -85,36 +39,15 @@ const target = (environment: EnvironmentRow): EnvironmentTarget => ({
   watchPaths: environment.build.watchPaths,
 });
 
-async function auditDeployment(
-  db: DatabaseOrTransaction,
-  at: Date,
-  workspaceId: string,
-  deploymentId: string,
-  deliveryId: string,
-  actor: string,
-) {
-  await db.insert(auditLogs).values({
-    id: newId("auditLog", at.getTime()),
-    workspaceId,
-    actorType: "github",
-    actorId: actor,
-    action: "deployment.create",
-    targetType: "deployment",
-    targetId: deploymentId,
-    context: { deliveryId },
-    createdAt: at,
-  });
-}
-
-async function handlePush(
+async function planPush(
   deps: PipelineDependencies,
   deliveryId: string,
   installationId: string | null,
   payload: Record<string, unknown>,
-) {
+): Promise<NewDeployment[]> {
   const push = readPush(payload);
   const connected = await appsOfRepository(deps.db, push.repository, installationId);
-  if (connected.length === 0) return;
+  if (connected.length === 0) return [];
   let changedFiles = changedFilesOf(push.commits);
   if (
     pushFileListMayBeIncomplete(push.commits.length) &&
@@ -130,7 +63,7 @@ async function handlePush(
       head: push.after,
     });
   }
-  for (const { app, production, preview } of connected) {
+  return connected.flatMap(({ app, production, preview }) => {
     const decision = decidePush(
       push,
       {
@@ -142,11 +75,11 @@ async function handlePush(
     );
     if (decision.kind === "ignore") {
       deps.log.info({ deliveryId, appId: app.id, reason: decision.reason }, "push deploys nothing");
-      continue;
+      return [];
     }
-    const at = deps.clock();
-    const result = await deps.db.transaction(async (tx) => {
-      const result = await createDeploymentOnce(tx, {
+    return [
+      {
+        actor: push.author ?? "unknown",
         idempotencyKey: `push:${deliveryId}:${app.id}`,
         workspaceId: app.workspaceId,
         projectId: app.projectId,
@@ -163,34 +96,20 @@ async function handlePush(
         },
         skipReason: decision.skipReason,
         githubInstallationId: installationId ?? undefined,
-        at,
-      });
-      if (result.created) {
-        await auditDeployment(
-          tx,
-          at,
-          app.workspaceId,
-          result.deployment.id,
-          deliveryId,
-          push.author ?? "unknown",
-        );
-      }
-      return result;
-    });
-    await reportChanges(deps, [result.deployment.id, ...result.superseded]);
-    await startQueuedDeployments(deps, [result.deployment.id]);
-  }
+      },
+    ];
+  });
 }
 
-async function handlePullRequest(
+async function planPullRequest(
   deps: PipelineDependencies,
   deliveryId: string,
   installationId: string | null,
   payload: Record<string, unknown>,
-) {
+): Promise<NewDeployment[]> {
   const pr = readPullRequest(payload);
   const connected = await appsOfRepository(deps.db, pr.baseRepository, installationId);
-  if (connected.length === 0) return;
+  if (connected.length === 0) return [];
   let authorCanWrite = false;
   if (deps.github && installationId && pr.action !== "closed") {
     authorCanWrite = canWrite(
@@ -211,46 +130,105 @@ async function handlePullRequest(
       deliveryId,
     });
   }
-  for (const { app, preview } of connected) {
-    const at = deps.clock();
-    if (decision.kind === "ignore") continue;
-    if (decision.kind === "stop-previews") {
+  if (decision.kind === "ignore") return [];
+  const at = deps.clock();
+  if (decision.kind === "stop-previews") {
+    for (const { preview } of connected) {
       const changed = await stopPullRequestPreviews(deps.db, preview.id, pr.number, at);
       await reportChanges(deps, changed);
       // The stopped previews' instances scale to zero (the CR goes idle).
       await enqueuePowerJobs(deps.jobs, changed, at);
-      continue;
     }
-    const result = await deps.db.transaction(async (tx) => {
-      const result = await createDeploymentOnce(tx, {
-        idempotencyKey: `pull_request:${deliveryId}:${app.id}`,
-        workspaceId: app.workspaceId,
-        projectId: app.projectId,
-        appId: app.id,
-        environment: preview,
-        status: decision.status,
-        trigger: "pull_request",
-        git: {
-          commitSha: pr.headSha,
-          branch: `pr-${pr.number}`,
-          repository: pr.headRepository,
-          commitMessage: pr.title,
-          author: pr.author,
-        },
-        pullRequestNumber: pr.number,
-        forkRepository: decision.forkRepository,
-        githubInstallationId: installationId ?? undefined,
-        at,
-      });
-      if (result.created) {
-        await auditDeployment(tx, at, app.workspaceId, result.deployment.id, deliveryId, pr.author);
-      }
-      return result;
-    });
-    await reportChanges(deps, [result.deployment.id, ...result.superseded]);
-    await startQueuedDeployments(deps, [result.deployment.id]);
+    return [];
   }
+  return connected.map(({ app, preview }) => ({
+    actor: pr.author,
+    idempotencyKey: `pull_request:${deliveryId}:${app.id}`,
+    workspaceId: app.workspaceId,
+    projectId: app.projectId,
+    appId: app.id,
+    environment: preview,
+    status: decision.status,
+    trigger: "pull_request",
+    git: {
+      commitSha: pr.headSha,
+      branch: `pr-${pr.number}`,
+      repository: pr.headRepository,
+      commitMessage: pr.title,
+      author: pr.author,
+    },
+    pullRequestNumber: pr.number,
+    forkRepository: decision.forkRepository,
+    githubInstallationId: installationId ?? undefined,
+  }));
 }
+
+/**
+ * Writes a delivery's deployments and marks it processed in one statement, then enqueues what
+ * follows: each new deployment's build, and GitHub reports of it and of the queued ones it
+ * superseded.
+ */
+async function recordDeployments(
+  deps: PipelineDependencies,
+  deliveryId: string,
+  planned: readonly NewDeployment[],
+): Promise<void> {
+  const recorded = await recordDeliveryDeployments(deps.db, {
+    deliveryId,
+    at: deps.clock(),
+    deployments: planned,
+  });
+  await enqueueAll(deps, [
+    ...reportJobsOf([...recorded.deployments, ...recorded.superseded]),
+    ...recorded.deployments.flatMap((deployment) => nextStepJobOf(deployment) ?? []),
+  ]);
+}
+
+/**
+ * A delivery found processed: its transaction committed, but the worker that wrote it may have
+ * died (or lost Redis) before enqueueing what follows. Enqueueing it again adds nothing twice:
+ * job ids are the deployment and its step or status.
+ */
+async function resumeFollowUps(deps: PipelineDependencies, deliveryId: string): Promise<void> {
+  const made = await deps.db
+    .select()
+    .from(deployments)
+    .where(
+      or(
+        like(deployments.idempotencyKey, `push:${deliveryId}:%`),
+        like(deployments.idempotencyKey, `pull_request:${deliveryId}:%`),
+      ),
+    );
+  const superseded = await Promise.all(
+    made.map((deployment) =>
+      deps.db
+        .select()
+        .from(deployments)
+        .where(
+          and(
+            eq(deployments.environmentId, deployment.environmentId),
+            eq(deployments.status, "superseded"),
+            eq(deployments.updatedAt, deployment.createdAt),
+          ),
+        ),
+    ),
+  );
+  await enqueueAll(deps, [
+    ...reportJobsOf([...made, ...superseded.flat()]),
+    ...made.flatMap((deployment) => nextStepJobOf(deployment) ?? []),
+  ]);
+}
+
+const enqueueAll = async (deps: PipelineDependencies, jobs: Job[]) => {
+  // Issued together, so the commands share round trips to Redis.
+  await Promise.all(jobs.map((job) => deps.jobs.enqueue(job)));
+};
+
+const markProcessed = (db: DatabaseOrTransaction, deliveryId: string, at: Date, error?: string) =>
+  db
+    .update(githubDeliveries)
+    .set({ processedAt: at, ...(error ? { error } : {}) })
+    .where(and(eq(githubDeliveries.id, deliveryId), isNull(githubDeliveries.processedAt)));
 
 /** A closed pull request takes its previews down: queued ones are cancelled, running ones stopped. */
 async function stopPullRequestPreviews(
@@ -277,6 +255,14 @@ async function stopPullRequestPreviews(
   return [...cancelled, ...stopped].map((row) => row.id);
 }
 
+const deliveryStatement = preparedStatement((db) =>
+  db
+    .select()
+    .from(githubDeliveries)
+    .where(eq(githubDeliveries.id, sql.placeholder("deliveryId")))
+    .prepare("github_delivery_by_id"),
+);
+
 /**
  * The `github.delivery` job: turns one stored delivery into deployments. Safe to run again:
  * a processed delivery is skipped, and each deployment has an idempotency key.
@@ -285,17 +271,18 @@ export async function processGitHubDelivery(
   deps: PipelineDependencies,
   deliveryId: string,
 ): Promise<void> {
-  const [delivery] = await deps.db
-    .select()
-    .from(githubDeliveries)
-    .where(eq(githubDeliveries.id, deliveryId));
+  const [delivery] = await deliveryStatement(deps.db).execute({ deliveryId });
   if (!delivery) throw new PermanentJobError(`delivery ${deliveryId} is not stored`);
-  if (delivery.processedAt) return;
+  if (delivery.processedAt) {
+    const deploys = delivery.event === "push" || delivery.event === "pull_request";
+    if (deploys && !delivery.error) await resumeFollowUps(deps, delivery.id);
+    return;
+  }
   try {
-    if (delivery.event === "push")
-      await handlePush(deps, delivery.id, delivery.installationId, delivery.payload);
-    if (delivery.event === "pull_request") {
-      await handlePullRequest(deps, delivery.id, delivery.installationId, delivery.payload);
+    if (delivery.event === "push" || delivery.event === "pull_request") {
+      const plan = delivery.event === "push" ? planPush : planPullRequest;
+      const planned = await plan(deps, delivery.id, delivery.installationId, delivery.payload);
+      return await recordDeployments(deps, delivery.id, planned);
     }
     if (
       delivery.event === "installation" &&
@@ -312,15 +299,9 @@ export async function processGitHubDelivery(
     }
   } catch (error) {
     if (error instanceof PermanentJobError) {
-      await deps.db
-        .update(githubDeliveries)
-        .set({ processedAt: deps.clock(), error: error.message })
-        .where(and(eq(githubDeliveries.id, deliveryId), isNull(githubDeliveries.processedAt)));
+      await markProcessed(deps.db, deliveryId, deps.clock(), error.message);
     }
     throw error;
   }
-  await deps.db
-    .update(githubDeliveries)
-    .set({ processedAt: deps.clock() })
-    .where(and(eq(githubDeliveries.id, deliveryId), isNull(githubDeliveries.processedAt)));
+  await markProcessed(deps.db, deliveryId, deps.clock());
 }

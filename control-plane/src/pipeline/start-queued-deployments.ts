@@ -1,15 +1,31 @@
 import { and, eq, inArray, isNull, or } from "drizzle-orm";
 import type { DatabaseOrTransaction } from "../db/client.js";
 import { deployments } from "../db/schema/index.js";
+import type { Job } from "../jobs/job-types.js";
 import type { JobQueues } from "../jobs/queues.js";
 
 type Deps = { db: DatabaseOrTransaction; jobs: Pick<JobQueues, "enqueue"> | undefined };
 
 /**
- * Enqueues the next job of each deployment that is waiting for one: a build for a queued
- * deployment without an image, the deploy step for one whose image exists. Job ids are the
- * deployment id and step, so calling this again (a retried webhook, a recovery sweep) adds nothing.
+ * Pure: the job a deployment waits for, if any: a build for a queued deployment without an
+ * image, the deploy step for one whose image exists. Job ids are the deployment id and step,
+ * so enqueueing it again (a retried webhook, a recovery sweep) adds nothing.
  */
+export function nextStepJobOf(row: {
+  id: string;
+  status: string;
+  image: string | null;
+}): Job | undefined {
+  if (row.status === "pending" && !row.image) {
+    return { name: "deployment.build", data: { deploymentId: row.id } };
+  }
+  if (row.status === "deploying") {
+    return { name: "deployment.deploy", data: { deploymentId: row.id } };
+  }
+  return undefined;
+}
+
+/** Enqueues the next job of each deployment that is waiting for one. */
 export async function startQueuedDeployments(deps: Deps, deploymentIds: string[]): Promise<void> {
   if (!deps.jobs || deploymentIds.length === 0) return;
   const rows = await deps.db
@@ -17,11 +33,8 @@ export async function startQueuedDeployments(deps: Deps, deploymentIds: string[]
     .from(deployments)
     .where(inArray(deployments.id, deploymentIds));
   for (const row of rows) {
-    if (row.status === "pending" && !row.image) {
-      await deps.jobs.enqueue({ name: "deployment.build", data: { deploymentId: row.id } });
-    } else if (row.status === "deploying") {
-      await deps.jobs.enqueue({ name: "deployment.deploy", data: { deploymentId: row.id } });
-    }
+    const job = nextStepJobOf(row);
+    if (job) await deps.jobs.enqueue(job);
   }
 }
 
