@@ -17,6 +17,7 @@ import { authPlugin } from "./http/auth.js";
 import type { ContextFactory } from "./http/define-route.js";
 import { errorHandlerPlugin } from "./http/error-handler.js";
 import type { JobQueues } from "./jobs/queues.js";
+import { withoutGitHubReports } from "./pipeline/report-changes.js";
 import { databasePlugin } from "./plugins/database.js";
 import { healthPlugin } from "./plugins/health.js";
 import { openapiPlugin } from "./plugins/openapi.js";
@@ -81,6 +82,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const clock = deps.clock ?? (() => new Date());
   const dns = deps.dns ?? systemDnsLookup();
   const githubSource = githubSourceFromConfig(deps.config);
+  const jobs = githubSource || !deps.queues ? deps.queues : withoutGitHubReports(deps.queues);
   const makeContext: ContextFactory = (request, workspaceId, rootKeyId, access) => ({
     db: deps.db,
     workspaceId,
@@ -90,7 +92,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     clock,
     cipher,
     dns,
-    jobs: deps.queues,
+    jobs,
     config: deps.config,
     githubSource,
   });

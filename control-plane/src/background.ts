@@ -11,6 +11,7 @@ import { githubSourceFromConfig } from "./github/github-source.js";
 import { createCancellationBus } from "./jobs/cancellations.js";
 import { makeJobHandlers } from "./jobs/job-handlers.js";
 import { createJobQueues, type JobQueues, startJobWorkers } from "./jobs/queues.js";
+import { withoutGitHubReports } from "./pipeline/report-changes.js";
 import { recoverQueuedDeployments } from "./pipeline/start-queued-deployments.js";
 import { systemDnsLookup } from "./services/dns-resolver.js";
 import { startDomainVerifier } from "./services/domain-verification.js";
@@ -34,10 +35,11 @@ export function startBackground(deps: {
   const cipher = createEnvVarCipher(deps.config.SLIPWAY_ENCRYPTION_KEYS);
   const cluster = deployTargetFromConfig(deps.config, process.env, cipher);
   if (!cluster) deps.log.warn("no Kubernetes cluster configured: deployments will fail to deploy");
+  const github = githubApiFromConfig(deps.config);
   const pipeline = {
     db: deps.db,
-    github: githubApiFromConfig(deps.config),
-    jobs: queues,
+    github,
+    jobs: github ? queues : withoutGitHubReports(queues),
     clock: () => new Date(),
     log: deps.log,
     publicUrl: deps.config.SLIPWAY_PUBLIC_URL,
