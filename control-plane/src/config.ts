@@ -76,6 +76,12 @@ const configSchema = z.object({
   /** Builds running at once per workspace; production deployments get a free slot first. */
   SLIPWAY_BUILD_SLOTS: z.coerce.number().int().min(1).max(64).default(2),
   /**
+   * CPU niceness `npm run worker` gives itself at start (0–19, default 10): on a machine it
+   * shares with the API, PostgreSQL and Redis, webhook acks and API calls go first and the
+   * jobs take the CPU left over. 0 keeps the priority it was started with.
+   */
+  SLIPWAY_WORKER_NICE: z.coerce.number().int().min(0).max(19).default(10),
+  /**
    * Queues this process works on, comma-separated (default: all). E.g. `builds` on machines
    * next to buildkitd, `github,deployments` elsewhere, `none` for an API that only enqueues.
    */
