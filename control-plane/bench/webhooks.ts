@@ -9,17 +9,17 @@ import { fork, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
-import { setPriority, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Webhooks } from "@octokit/webhooks";
 import { Unkey } from "@unkey/api";
-import { count, isNotNull, isNull } from "drizzle-orm";
+import { count, isNotNull, isNull, sql } from "drizzle-orm";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { buildApp } from "../src/app.js";
 import { startBackground } from "../src/background.js";
 import { loadConfig } from "../src/config.js";
-import { connectDatabase } from "../src/db/client.js";
+import { connectDatabase, type Database } from "../src/db/client.js";
 import { runMigrations } from "../src/db/migrate.js";
 import { deployments, githubDeliveries, githubInstallations } from "../src/db/schema/index.js";
 import { createJobQueues } from "../src/jobs/queues.js";
@@ -86,6 +86,36 @@ async function startPeer(): Promise<{ url: string; close(): Promise<void> }> {
 const report = (name: string, result: { latencies: number[]; failures: number }) =>
   `${name.padEnd(22)} p50 ${percentile(result.latencies, 50).toFixed(2)} ms   p99 ${percentile(result.latencies, 99).toFixed(2)} ms   max ${result.latencies.at(-1)!.toFixed(2)} ms   non-202: ${result.failures}`;
 
+/** BENCH_WORKER_CPU_PROFILE=dir: the worker writes a V8 CPU profile there when it stops. */
+const workerProfileArgs = () =>
+  process.env.BENCH_WORKER_CPU_PROFILE
+    ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_WORKER_CPU_PROFILE}`]
+    : [];
+
+/**
+ * BENCH_PG_STATEMENTS=1: PostgreSQL counts each statement's calls and time (pg_stat_statements,
+ * planning included); the run ends with the statements that cost the server most.
+ */
+const statementStats = process.env.BENCH_PG_STATEMENTS === "1";
+const statementStatsSettings = [
+  "shared_preload_libraries=pg_stat_statements",
+  "pg_stat_statements.track_planning=on",
+];
+
+async function topStatements(db: Database): Promise<string[]> {
+  const rows = await db.execute<{ calls: string; ms: number; plan_ms: number; query: string }>(sql`
+    select calls, total_exec_time as ms, total_plan_time as plan_ms,
+      regexp_replace(query, '[[:space:]]+', ' ', 'g') as query
+    from pg_stat_statements order by total_exec_time + total_plan_time desc limit 12`);
+  return [
+    "statements by time in PostgreSQL (whole run, warm-up included): calls, execute ms, plan ms",
+    ...rows.rows.map(
+      (row) =>
+        `  ${String(row.calls).padStart(6)} ${row.ms.toFixed(0).padStart(7)} ${row.plan_ms.toFixed(0).padStart(6)}  ${row.query.slice(0, 110)}`,
+    ),
+  ];
+}
+
 const encryptionKeys = `v1:${randomBytes(32).toString("base64")}`;
 
 async function main() {
@@ -95,7 +125,10 @@ async function main() {
     dataDir: join(scratch, "postgres"),
     durable: process.env.BENCH_DURABLE !== "0",
     // e.g. BENCH_PG_SETTINGS="commit_delay=1000 commit_siblings=3"
-    settings: process.env.BENCH_PG_SETTINGS?.split(/\s+/).filter(Boolean),
+    settings: [
+      ...(process.env.BENCH_PG_SETTINGS?.split(/\s+/).filter(Boolean) ?? []),
+      ...(statementStats ? statementStatsSettings : []),
+    ],
   });
   const redisServer = await startRedis({ dataDir: join(scratch, "redis"), durable: false });
   const config = loadConfig({
@@ -104,9 +137,13 @@ async function main() {
     SLIPWAY_ENCRYPTION_KEYS: encryptionKeys,
     GITHUB_WEBHOOK_SECRET: secret,
     LOG_LEVEL: "warn",
+    // The worker reads it from the environment it inherits; here only to print it.
+    SLIPWAY_WORKER_NICE: process.env.SLIPWAY_WORKER_NICE,
   });
   const database = connectDatabase(config.DATABASE_URL, { maxConnections: 20 });
   await runMigrations(database.db);
+  if (statementStats)
+    await database.db.execute(sql`create extension if not exists pg_stat_statements`);
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
   const log = pino({ level: "warn" });
   // Workers run in their own process by default, as `npm run worker` does in a scaled install;
@@ -121,7 +158,7 @@ async function main() {
   const worker =
     inline || process.env.BENCH_WORKER === "none"
       ? undefined
-      : spawn(process.execPath, ["--import", "tsx", "src/worker.ts"], {
+      : spawn(process.execPath, [...workerProfileArgs(), "--import", "tsx", "src/worker.ts"], {
           cwd: new URL("..", import.meta.url).pathname,
           env: {
             ...process.env,
@@ -139,10 +176,6 @@ async function main() {
     background.queues.enqueueMany,
     (jobs) => jobs.length,
   );
-  // BENCH_WORKER_NICE=10: the worker yields the CPU to the API, as `nice npm run worker` would
-  // on a machine both share; unset, both have the same priority.
-  if (worker?.pid && process.env.BENCH_WORKER_NICE)
-    setPriority(worker.pid, Number(process.env.BENCH_WORKER_NICE));
   const app = await buildApp({
     config,
     db: database.db,
@@ -166,7 +199,7 @@ async function main() {
   });
 
   console.log(
-    `workers: ${inline ? "inside the API process" : worker ? `a separate process (npm run worker)${process.env.BENCH_WORKER_NICE ? `, nice ${process.env.BENCH_WORKER_NICE}` : ""}` : "none (intake alone)"}`,
+    `workers: ${inline ? "inside the API process" : worker ? `a separate process (npm run worker, nice ${config.SLIPWAY_WORKER_NICE})` : "none (intake alone)"}`,
   );
   console.log(
     `${rate} deliveries/s for ${seconds} s (${rate * seconds} deliveries), ${new Date().toISOString()}`,
@@ -223,6 +256,7 @@ async function main() {
   const p99 = percentile(slipway.latencies, 99);
   console.log(`target p99 <= 50 ms: ${p99 <= 50 ? "met" : "NOT met"}`);
   for (const line of profile) console.log(line);
+  if (statementStats) for (const line of await topStatements(database.db)) console.log(line);
 
   await app.close();
   await background.stop();
