@@ -45,6 +45,17 @@ export interface GitHubApi {
     checkRunId: string;
     content: CheckRunContent;
   }): Promise<void>;
+  /**
+   * The check run of a commit with this name and `external_id`, if one was created: a report
+   * retried after a crash between "created on GitHub" and "id stored" finds it again.
+   */
+  findCheckRun(input: {
+    installationId: string;
+    repository: string;
+    headSha: string;
+    name: string;
+    externalId: string;
+  }): Promise<string | undefined>;
   /** The GitHub deployment of a commit that mirrors a Slipway deployment, if one was opened. */
   findDeployment(input: {
     installationId: string;
@@ -179,6 +190,27 @@ export function createGitHubApi(config: {
         check_run_id: Number(checkRunId),
         ...checkRunBody(content),
       });
+    },
+    async findCheckRun({ installationId, repository, headSha, name, externalId }) {
+      const octokit = await installation(installationId);
+      // Every run of that name on the commit (not only the latest), newest first, 100 a page.
+      for (let page = 1; page <= 10; page++) {
+        const response = await octokit.request(
+          "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
+          {
+            ...splitRepository(repository),
+            ref: headSha,
+            check_name: name,
+            filter: "all",
+            per_page: 100,
+            page,
+          },
+        );
+        const found = response.data.check_runs.find((run) => run.external_id === externalId);
+        if (found) return String(found.id);
+        if (response.data.check_runs.length < 100) return undefined;
+      }
+      return undefined;
     },
     ...githubReportCalls(installation),
     async changedFiles({ installationId, repository, base, head }) {

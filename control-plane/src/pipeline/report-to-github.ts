@@ -165,11 +165,18 @@ async function reportCheckRun(
     await github.updateCheckRun({ ...target, checkRunId: deployment.githubCheckRunId, content });
     return;
   }
-  const checkRunId = await github.createCheckRun({
+  // A report that died after GitHub created the check run, before its id was stored here,
+  // finds that run again instead of adding a second one to the commit.
+  const created = await github.findCheckRun({
     ...target,
     headSha: deployment.gitCommitSha,
-    content,
+    name: content.name,
+    externalId: content.externalId,
   });
+  if (created) await github.updateCheckRun({ ...target, checkRunId: created, content });
+  const checkRunId =
+    created ??
+    (await github.createCheckRun({ ...target, headSha: deployment.gitCommitSha, content }));
   // Stored outside the report's transaction, so a slow GitHub call never holds the deployment
   // row locked against the build and deploy steps' transitions.
   await deps.db

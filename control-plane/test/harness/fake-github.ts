@@ -199,6 +199,30 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
       pullRequestsApi.handle(fakeRequest);
     if (answer) return send(response, ...answer);
 
+    match = /^\/repos\/([^/]+\/[^/]+)\/commits\/([^/]+)\/check-runs$/.exec(path);
+    if (match && request.method === "GET") {
+      // GitHub's list for a ref: by name, newest first; `filter=latest` (its default) keeps
+      // only the newest run of each name.
+      const name = url.searchParams.get("check_name");
+      const perPage = Number(url.searchParams.get("per_page") ?? 30);
+      const page = Number(url.searchParams.get("page") ?? 1);
+      let runs = [...checkRuns.values()]
+        .filter((run) => run.repository === match![1] && run.head_sha === match![2])
+        .filter((run) => name === null || run.name === name)
+        .sort((a, b) => b.id - a.id);
+      if (url.searchParams.get("filter") !== "all") {
+        runs = runs.filter((run, index) => runs.findIndex((r) => r.name === run.name) === index);
+      }
+      const listed: Array<Pick<Schemas["check-run"], "id" | "head_sha" | "name" | "external_id">> =
+        runs.slice((page - 1) * perPage, page * perPage).map((run) => ({
+          id: run.id,
+          head_sha: run.head_sha,
+          name: run.name,
+          external_id: run.external_id ?? null,
+        }));
+      return send(response, 200, { total_count: runs.length, check_runs: listed });
+    }
+
     match = /^\/repos\/([^/]+\/[^/]+)\/check-runs(?:\/(\d+))?$/.exec(path);
     if (match && body && (request.method === "POST" || request.method === "PATCH")) {
       const existing = match[2] ? checkRuns.get(Number(match[2])) : undefined;

@@ -11,7 +11,7 @@ import {
   startTestPipelineWithApp,
   type TestPipeline,
 } from "../harness/pipeline.js";
-import { eventually } from "./github-reporting.js";
+import { eventually, reporting } from "./github-reporting.js";
 
 let pipeline: TestPipeline;
 let workspace: TestWorkspace;
@@ -129,6 +129,27 @@ describe("check runs", () => {
       "queued",
       "cancelled",
     ]);
+  });
+});
+
+describe("a report that died after GitHub created the check run", () => {
+  it("finds that run again instead of adding a second one to the commit", async () => {
+    const sha = "7a".repeat(20);
+    await deliver("push", push(sha));
+    const stored = await deploymentWithCheckRun(sha);
+    // The state a crash between "created on GitHub" and "id stored" leaves behind.
+    await pipeline.api.database.db
+      .update(deployments)
+      .set({ githubCheckRunId: null })
+      .where(eq(deployments.id, stored.id));
+    await reporting(pipeline).report(stored.id);
+    const runs = [...pipeline.github.checkRuns.values()].filter((run) => run.head_sha === sha);
+    expect(runs).toHaveLength(1);
+    const [again] = await pipeline.api.database.db
+      .select()
+      .from(deployments)
+      .where(eq(deployments.id, stored.id));
+    expect(again!.githubCheckRunId).toBe(String(runs[0]!.id));
   });
 });
 
