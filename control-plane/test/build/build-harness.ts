@@ -5,7 +5,7 @@ import { inject } from "vitest";
 import { createBuildService } from "../../src/build/build-service.js";
 import { type DeploymentRow, deploymentSteps, deployments } from "../../src/db/schema/index.js";
 import {
-  examplePayload,
+  examplePush,
   exampleRepository,
   startTestPipelineWithApp,
   type TestPipelineOptions,
@@ -43,14 +43,7 @@ export async function startBuildPipeline(options: TestPipelineOptions = {}) {
   ): Promise<DeploymentRow> {
     const sha = randomBytes(20).toString("hex");
     pipeline.github.repositories.setCommit(exampleRepository, sha, files, { branch });
-    const payload = examplePayload(
-      "push",
-      (example) => example.ref === "refs/heads/master" && example.commits.length > 0,
-    );
-    payload.ref = `refs/heads/${branch}`;
-    payload.created = false;
-    payload.before = "9".repeat(40);
-    payload.after = sha;
+    const payload = examplePush({ branch, after: sha });
     payload.head_commit.id = sha;
     const deliveryId = randomUUID();
     const response = await pipeline.deliver("push", payload, { deliveryId });

@@ -59,6 +59,24 @@ export function examplePayload(event: string, pick: (example: Payload) => boolea
 }
 
 /**
+ * GitHub's example push to master (one commit, naming the App installation), turned from a
+ * branch creation into an ordinary push: a real `before` commit instead of the zero SHA, and
+ * the commit and branch a test names.
+ */
+export function examplePush(change: { after?: string; branch?: string } = {}): Payload {
+  const payload = examplePayload(
+    "push",
+    (example) =>
+      example.ref === "refs/heads/master" && example.commits.length > 0 && example.installation,
+  );
+  payload.created = false;
+  payload.before = "9".repeat(40);
+  if (change.after) payload.after = change.after;
+  if (change.branch) payload.ref = `refs/heads/${change.branch}`;
+  return payload;
+}
+
+/**
  * The API with the GitHub App configured against a fake GitHub, real BullMQ queues on the run's
  * Redis (a key prefix of this file's own) and the pipeline worker running.
  */

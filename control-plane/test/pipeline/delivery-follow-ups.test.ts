@@ -6,11 +6,7 @@ import { githubApiFromConfig } from "../../src/github/github-api.js";
 import type { Job } from "../../src/jobs/job-types.js";
 import { processGitHubDelivery } from "../../src/pipeline/process-delivery.js";
 import type { TestWorkspace } from "../harness/api.js";
-import {
-  examplePayload,
-  startTestPipelineWithApp,
-  type TestPipeline,
-} from "../harness/pipeline.js";
+import { examplePush, startTestPipelineWithApp, type TestPipeline } from "../harness/pipeline.js";
 
 let pipeline: TestPipeline;
 let workspace: TestWorkspace;
@@ -22,17 +18,7 @@ beforeAll(async () => {
   }));
 });
 
-/** GitHub's example push to master as an ordinary push of a new commit. */
-const pushOf = (sha: string) => {
-  const payload = examplePayload(
-    "push",
-    (example) => example.ref === "refs/heads/master" && example.commits.length > 0,
-  );
-  payload.created = false;
-  payload.before = "9".repeat(40);
-  payload.after = sha;
-  return payload;
-};
+const pushOf = (sha: string) => examplePush({ after: sha });
 
 const deploymentOfCommit = async (sha: string) => {
   const [row] = await pipeline.api.database.db

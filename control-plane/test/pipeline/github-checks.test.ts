@@ -5,6 +5,7 @@ import { auditLogs, deployments } from "../../src/db/schema/index.js";
 import type { TestWorkspace } from "../harness/api.js";
 import {
   examplePayload,
+  examplePush,
   exampleRepository,
   forkPullRequestPayload,
   type Payload,
@@ -52,17 +53,7 @@ async function deploymentWithCheckRun(sha: string) {
   }, `the check run id of ${sha} to be stored`);
 }
 
-/** GitHub's example push to master (with its installation), made an ordinary push to `after`. */
-function push(after: string): Payload {
-  const payload = examplePayload(
-    "push",
-    (example) => example.ref === "refs/heads/master" && example.installation,
-  );
-  payload.created = false;
-  payload.before = "9".repeat(40);
-  payload.after = after;
-  return payload;
-}
+const push = (after: string) => examplePush({ after });
 
 const forkPullRequest = (number: number, author: string, sha: string) =>
   forkPullRequestPayload({ number, author, sha });

@@ -5,10 +5,9 @@ import { apps, deployments, domains } from "../../src/db/schema/index.js";
 import type { TestWorkspace } from "../harness/api.js";
 import type { FakeDeployment } from "../harness/fake-github.js";
 import {
-  examplePayload,
+  examplePush,
   exampleRepository,
   forkPullRequestPayload,
-  type Payload,
   startTestPipelineWithApp,
   type TestPipeline,
 } from "../harness/pipeline.js";
@@ -23,18 +22,7 @@ beforeAll(async () => {
   github = reporting(pipeline);
 });
 
-/** GitHub's example push (with its installation), made an ordinary push of `sha` to `branch`. */
-function push(branch: string, sha: string): Payload {
-  const payload = examplePayload(
-    "push",
-    (example) => example.ref === "refs/heads/master" && example.installation,
-  );
-  payload.ref = `refs/heads/${branch}`;
-  payload.created = false;
-  payload.before = "9".repeat(40);
-  payload.after = sha;
-  return payload;
-}
+const push = (branch: string, sha: string) => examplePush({ branch, after: sha });
 
 const githubDeploymentsOf = (slipwayDeploymentId: string): FakeDeployment[] =>
   [...pipeline.github.deployments.values()].filter(

@@ -6,6 +6,7 @@ import { deployments, githubInstallations } from "../../src/db/schema/index.js";
 import type { TestWorkspace } from "../harness/api.js";
 import {
   examplePayload,
+  examplePush,
   exampleRepository,
   type Payload,
   startTestPipelineWithApp,
@@ -20,13 +21,7 @@ beforeAll(async () => {
 });
 
 function push(after: string, installationId: number): Payload {
-  const payload = examplePayload(
-    "push",
-    (example) => example.ref === "refs/heads/master" && example.installation,
-  );
-  payload.created = false;
-  payload.before = "9".repeat(40);
-  payload.after = after;
+  const payload = examplePush({ after });
   payload.installation = { id: installationId };
   return payload;
 }

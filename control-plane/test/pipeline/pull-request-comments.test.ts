@@ -14,6 +14,7 @@ import type { TestWorkspace } from "../harness/api.js";
 import type { FakeIssueComment } from "../harness/fake-github.js";
 import {
   examplePayload,
+  examplePush,
   exampleRepository,
   forkPullRequestPayload,
   startTestPipelineWithApp,
@@ -228,16 +229,7 @@ describe("the pull request comment", () => {
     let newest: Awaited<ReturnType<typeof deploymentsOf>> | undefined;
     for (let pushes = 0; pushes < 3; pushes++) {
       const sha = newSha();
-      const push = examplePayload(
-        "push",
-        (example) => example.ref === "refs/heads/master" && example.installation,
-      );
-      Object.assign(push, {
-        ref: "refs/heads/feature-same",
-        created: false,
-        before: "9".repeat(40),
-        after: sha,
-      });
+      const push = examplePush({ branch: "feature-same", after: sha });
       await github.deliver("push", push);
       newest = await deploymentsOf(sha);
     }
@@ -251,16 +243,7 @@ describe("the pull request comment", () => {
 
   it("appears when a pull request is opened from a branch whose preview was already deployed", async () => {
     const sha = newSha();
-    const push = examplePayload(
-      "push",
-      (example) => example.ref === "refs/heads/master" && example.installation,
-    );
-    Object.assign(push, {
-      ref: "refs/heads/feature-late",
-      created: false,
-      before: "9".repeat(40),
-      after: sha,
-    });
+    const push = examplePush({ branch: "feature-late", after: sha });
     await github.deliver("push", push);
     const { web } = await deploymentsOf(sha);
     await github.report(web.id);

@@ -5,6 +5,7 @@ import { deployments, githubDeliveries } from "../../src/db/schema/index.js";
 import type { TestWorkspace } from "../harness/api.js";
 import {
   examplePayload,
+  examplePush,
   sign,
   startTestPipelineWithApp,
   type TestPipeline,
@@ -20,19 +21,7 @@ beforeAll(async () => {
 const rowCount = async (table: typeof githubDeliveries | typeof deployments) =>
   (await pipeline.api.database.db.select({ n: count() }).from(table))[0]!.n;
 
-/**
- * GitHub's example push to master, turned from a branch creation into an ordinary push (the
- * only change): a real `before` commit instead of the zero SHA.
- */
-const branchPush = () => {
-  const payload = examplePayload(
-    "push",
-    (example) => example.ref === "refs/heads/master" && example.commits.length > 0,
-  );
-  payload.created = false;
-  payload.before = "9".repeat(40);
-  return payload;
-};
+const branchPush = () => examplePush();
 
 describe("POST /webhooks/github", () => {
   it("answers 401 and stores nothing for a bad or missing signature", async () => {
