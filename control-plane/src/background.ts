@@ -4,6 +4,7 @@ import { buildServiceFromEnv } from "./build/build-service.js";
 import type { Config } from "./config.js";
 import { createEnvVarCipher } from "./crypto/env-var-cipher.js";
 import type { Database } from "./db/client.js";
+import { tearDownDeletedApps } from "./deploy/app-teardown.js";
 import { deployTargetFromConfig } from "./deploy/deploy-target.js";
 import { recoverRollouts } from "./deploy/recover-rollouts.js";
 import { githubApiFromConfig } from "./github/github-api.js";
@@ -71,6 +72,10 @@ export function startBackground(deps: {
   void recoverRollouts({ db: deps.db, jobs: queues, at: new Date() })
     .then((count) => count > 0 && deps.log.info({ count }, "re-checked rollouts and stops"))
     .catch((error) => deps.log.error({ err: error }, "could not re-check rollouts and stops"));
+  // CRs of apps deleted while their teardown job could not be enqueued.
+  void tearDownDeletedApps({ db: deps.db, deploy: cluster?.target })
+    .then((count) => count > 0 && deps.log.info({ count }, "removed deleted apps' CRs"))
+    .catch((error) => deps.log.error({ err: error }, "could not remove deleted apps' CRs"));
   const stopVerifier = startDomainVerifier({
     db: deps.db,
     dns: systemDnsLookup(),

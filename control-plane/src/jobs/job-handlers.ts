@@ -1,5 +1,6 @@
 import type { BuildStepDependencies } from "../build/run-build-job.js";
 import { runBuildJob } from "../build/run-build-job.js";
+import { tearDownApp } from "../deploy/app-teardown.js";
 import type { DeployStepDependencies } from "../deploy/run-deploy-job.js";
 import { runDeployJob } from "../deploy/run-deploy-job.js";
 import type { PipelineDependencies } from "../pipeline/process-delivery.js";
@@ -21,5 +22,9 @@ export function makeJobHandlers(deps: WorkerDependencies): JobHandlers {
     "deployment.build": (data, run) => runBuildJob(deps, data.deploymentId, run),
     "deployment.deploy": (data, run) => runDeployJob(deps, data.deploymentId, run),
     "deployment.power": (data, run) => runDeployJob(deps, data.deploymentId, run),
+    "app.teardown": async (data) => {
+      const removed = await tearDownApp(deps, data.appId);
+      if (removed > 0) deps.log.info({ appId: data.appId, removed }, "removed a deleted app's CRs");
+    },
   };
 }

@@ -11,7 +11,9 @@ export type Job =
    * Bring a deployment's CR in line with its status after a stop or start (stopped → idle,
    * deploying → running until Ready); `revision` makes each stop or start its own job.
    */
-  | { name: "deployment.power"; data: { deploymentId: string; revision: string } };
+  | { name: "deployment.power"; data: { deploymentId: string; revision: string } }
+  /** Remove a deleted app's CRs (and with them its workloads and env Secrets) from the cluster. */
+  | { name: "app.teardown"; data: { appId: string } };
 
 export type JobName = Job["name"];
 export type JobData<Name extends JobName> = Extract<Job, { name: Name }>["data"];
@@ -26,6 +28,7 @@ export const queueOfJob: Record<JobName, QueueName> = {
   "deployment.build": "builds",
   "deployment.deploy": "deployments",
   "deployment.power": "deployments",
+  "app.teardown": "deployments",
 };
 
 /** The id BullMQ de-duplicates on: the same delivery enqueued twice runs once. */
@@ -43,6 +46,8 @@ export function jobIdOf(job: Job): string {
       return `deployment.deploy-${job.data.deploymentId}`;
     case "deployment.power":
       return `deployment.power-${job.data.deploymentId}-${job.data.revision}`;
+    case "app.teardown":
+      return `app.teardown-${job.data.appId}`;
   }
 }
 

@@ -205,7 +205,7 @@ export async function updateApp(
 }
 
 export async function deleteApp(ctx: ServiceContext, refs: { project: string; app: string }) {
-  await ctx.db.transaction(async (tx) => {
+  const appId = await ctx.db.transaction(async (tx) => {
     const { app } = await resolveApp({ ...ctx, db: tx }, { project: refs.project, app: refs.app });
     if (app.deleteProtection) {
       throw new AppError(
@@ -220,5 +220,8 @@ export async function deleteApp(ctx: ServiceContext, refs: { project: string; ap
       targetId: app.id,
       context: { slug: app.slug },
     });
+    return app.id;
   });
+  // Its running deployments leave the cluster too.
+  await ctx.jobs?.enqueue({ name: "app.teardown", data: { appId } });
 }

@@ -119,7 +119,7 @@ export async function updateProject(
 }
 
 export async function deleteProject(ctx: ServiceContext, ref: string) {
-  await ctx.db.transaction(async (tx) => {
+  const appIds = await ctx.db.transaction(async (tx) => {
     const project = await resolveProject({ ...ctx, db: tx }, ref);
     if (project.deleteProtection) {
       throw new AppError(
@@ -137,6 +137,10 @@ export async function deleteProject(ctx: ServiceContext, ref: string) {
         `Project '${project.slug}' holds apps with delete protection on: ${protectedApps.map((a) => a.slug).join(", ")}.`,
       );
     }
+    const deleted = await tx
+      .select({ id: apps.id })
+      .from(apps)
+      .where(eq(apps.projectId, project.id));
     await tx.delete(projects).where(eq(projects.id, project.id));
     await recordAudit(tx, ctx, {
       action: "project.delete",
@@ -144,5 +148,8 @@ export async function deleteProject(ctx: ServiceContext, ref: string) {
       targetId: project.id,
       context: { slug: project.slug },
     });
+    return deleted.map((app) => app.id);
   });
+  // Its apps' running deployments leave the cluster too.
+  for (const appId of appIds) await ctx.jobs?.enqueue({ name: "app.teardown", data: { appId } });
 }
