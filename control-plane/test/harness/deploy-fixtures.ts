@@ -81,17 +81,5 @@ export async function deploymentReaches(
   }
 }
 
-/** Polls `probe` until it returns a value (not undefined). */
-export async function eventually<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 90_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+/** The testbed's poll-until-defined, shared with the operator's and testbed's cluster tests. */
+export { eventually } from "@slipway/testbed/test-helpers";
