@@ -1,11 +1,14 @@
 import { randomUUID } from "node:crypto";
+import { Queue } from "bullmq";
 import { and, eq } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { Redis } from "ioredis";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { deploymentSteps, deployments, githubDeliveries } from "../../src/db/schema/index.js";
 import { githubApiFromConfig } from "../../src/github/github-api.js";
-import type { Job } from "../../src/jobs/job-types.js";
+import { createJobQueues } from "../../src/jobs/queues.js";
 import { processGitHubDelivery } from "../../src/pipeline/process-delivery.js";
 import type { TestWorkspace } from "../harness/api.js";
+import { uniqueRedisPrefix } from "../harness/database.js";
 import { examplePush, startTestPipelineWithApp, type TestPipeline } from "../harness/pipeline.js";
 
 let pipeline: TestPipeline;
@@ -71,45 +74,37 @@ describe("a delivery whose follow-up jobs were lost", () => {
       payload,
       receivedAt: new Date(),
     });
-    const enqueued: Job[] = [];
     const deps = {
       db: pipeline.api.database.db,
       github: githubApiFromConfig(pipeline.api.config),
       clock: () => new Date(),
       log: pipeline.api.app.log,
     };
-    // Redis went away right after the deployment was committed.
-    await expect(
-      processGitHubDelivery(
-        {
-          ...deps,
-          jobs: {
-            enqueue: async () => {
-              throw new Error("Connection is closed.");
-            },
-          },
-        },
-        deliveryId,
-      ),
-    ).rejects.toThrow("Connection is closed.");
+    // Real queues of their own (no worker takes their jobs), and the same queues over a Redis
+    // connection that went away right after the deployment was committed.
+    const prefix = uniqueRedisPrefix();
+    const redis = new Redis(inject("redisUrl"), { maxRetriesPerRequest: null });
+    const lostRedis = new Redis(inject("redisUrl"), { maxRetriesPerRequest: null });
+    lostRedis.disconnect();
+    const queues = createJobQueues({ connection: redis, prefix });
+    const lostQueues = createJobQueues({ connection: lostRedis, prefix });
+    await expect(processGitHubDelivery({ ...deps, jobs: lostQueues }, deliveryId)).rejects.toThrow(
+      "Connection is closed",
+    );
     const deployment = (await deploymentOfCommit(sha))!;
     expect(deployment.status).toBe("pending");
 
     // The retry finds the delivery processed and enqueues what the first run could not.
-    await processGitHubDelivery(
-      { ...deps, jobs: { enqueue: async (job) => void enqueued.push(job) } },
-      deliveryId,
-    );
-    expect(enqueued).toContainEqual({
-      name: "deployment.build",
-      data: { deploymentId: deployment.id },
+    await processGitHubDelivery({ ...deps, jobs: queues }, deliveryId);
+    const builds = new Queue("builds", { connection: redis, prefix });
+    const github = new Queue("github", { connection: redis, prefix });
+    expect((await builds.getJob(`deployment.build-${deployment.id}`))?.data).toEqual({
+      deploymentId: deployment.id,
     });
-    expect(enqueued).toContainEqual(
-      expect.objectContaining({
-        name: "github.report",
-        data: expect.objectContaining({ deploymentId: deployment.id }),
-      }),
-    );
+    const reports = await github.getJobs(["waiting", "delayed"]);
+    expect(reports.map((job) => job.data.deploymentId)).toContain(deployment.id);
+    await Promise.all([builds.close(), github.close(), queues.close(), lostQueues.close()]);
+    redis.disconnect();
     expect(
       await pipeline.api.database.db
         .select()
