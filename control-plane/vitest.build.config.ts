@@ -4,7 +4,7 @@ import { defineProject } from "vitest/config";
 export default defineProject({
   test: {
     name: "control-plane-build",
-    include: ["test/build/**/*.test.ts"],
+    include: ["test/image-build/**/*.test.ts"],
     globalSetup: ["./test/harness/global-setup.ts", "./test/harness/build-stack-setup.ts"],
     testTimeout: 120_000,
     hookTimeout: 120_000,

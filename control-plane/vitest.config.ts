@@ -6,7 +6,7 @@ export default defineProject({
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     // These need BuildKit and a registry: their own project (vitest.build.config.ts).
     // test/deploy needs a cluster (vitest.cluster.config.ts); test/e2e both (vitest.e2e.config.ts).
-    exclude: ["test/build/**", "test/deploy/**", "test/e2e/**", "**/node_modules/**"],
+    exclude: ["test/image-build/**", "test/deploy/**", "test/e2e/**", "**/node_modules/**"],
     globalSetup: ["./test/harness/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,

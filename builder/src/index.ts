@@ -13,7 +13,12 @@ export {
   readBuildkitBuild,
 } from "./buildkit/ensure-buildkit.js";
 export { type LocalBuildkit, startBuildkitd } from "./buildkit/start-buildkitd.js";
-export { BUILDKIT_VERSION, type BuilderSettings, readBuilderSettings } from "./config.js";
+export {
+  BUILDKIT_VERSION,
+  type BuilderSettings,
+  InvalidSettingError,
+  readBuilderSettings,
+} from "./config.js";
 export { resolveDockerfile, safeRelativePath } from "./dockerfile/resolve-dockerfile.js";
 export * from "./errors.js";
 export { makeImageTarget } from "./image-target.js";

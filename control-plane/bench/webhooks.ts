@@ -17,7 +17,6 @@ import { count, isNotNull, isNull, sql } from "drizzle-orm";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { buildApp } from "../src/app.js";
-import { startBackground } from "../src/background.js";
 import { loadConfig } from "../src/config.js";
 import { connectDatabase, type Database } from "../src/db/client.js";
 import { runMigrations } from "../src/db/migrate.js";
@@ -25,7 +24,9 @@ import { deployments, githubDeliveries, githubInstallations } from "../src/db/sc
 import { createJobQueues } from "../src/jobs/queues.js";
 import { startPostgres } from "../src/local/postgres.js";
 import { startRedis } from "../src/local/redis.js";
+import { makePlatformClients } from "../src/platform-clients.js";
 import { createWorkspaceWithRootKey } from "../src/services/workspaces.js";
+import { startBackground } from "../src/worker/start-background.js";
 import { startCpuProfile, startProfile, timed } from "./profile.js";
 
 const rate = Number(process.env.BENCH_RATE ?? 200);
@@ -140,6 +141,7 @@ async function main() {
     // The worker reads it from the environment it inherits; here only to print it.
     SLIPWAY_WORKER_NICE: process.env.SLIPWAY_WORKER_NICE,
   });
+  const clients = makePlatformClients(config);
   const database = connectDatabase(config.DATABASE_URL, { maxConnections: 20 });
   await runMigrations(database.db);
   if (statementStats)
@@ -150,7 +152,7 @@ async function main() {
   // BENCH_WORKER=inline runs them inside the API process, as `npm start` does.
   const inline = process.env.BENCH_WORKER === "inline";
   const background = inline
-    ? startBackground({ config, db: database.db, redis, log })
+    ? startBackground({ config, clients, db: database.db, redis, log })
     : {
         queues: createJobQueues({ connection: redis, prefix: config.SLIPWAY_QUEUE_PREFIX }),
         stop: async () => {},
@@ -178,6 +180,7 @@ async function main() {
   );
   const app = await buildApp({
     config,
+    clients,
     db: database.db,
     redis,
     queues: background.queues,
@@ -267,6 +270,7 @@ async function main() {
     await exited;
   }
   redis.disconnect();
+  clients.close();
   await database.close();
   await redisServer.stop();
   await postgres.stop();

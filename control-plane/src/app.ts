@@ -6,18 +6,17 @@ import Fastify, {
 } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { Redis } from "ioredis";
+import type { Clock } from "./clock.js";
 import type { Config } from "./config.js";
-import { createEnvVarCipher } from "./crypto/env-var-cipher.js";
 import type { Database } from "./db/client.js";
-import { githubApiFromConfig } from "./github/github-api.js";
-import { githubSourceFromConfig } from "./github/github-source.js";
 import { installStateKey } from "./github/install-state.js";
-import { githubWebhookRoute } from "./github/webhook-route.js";
+import { githubWebhookRoute } from "./github-intake/webhook-route.js";
 import { authPlugin } from "./http/auth.js";
 import type { ContextFactory } from "./http/define-route.js";
 import { errorHandlerPlugin } from "./http/error-handler.js";
 import type { JobQueues } from "./jobs/queues.js";
-import { withoutGitHubReports } from "./pipeline/report-changes.js";
+import { withoutGitHubReports } from "./jobs/without-github-reports.js";
+import type { PlatformClients } from "./platform-clients.js";
 import { databasePlugin } from "./plugins/database.js";
 import { healthPlugin } from "./plugins/health.js";
 import { openapiPlugin } from "./plugins/openapi.js";
@@ -30,11 +29,12 @@ import { domainRoutes } from "./routes/domains.js";
 import { environmentRoutes } from "./routes/environments.js";
 import { githubRoutes } from "./routes/github.js";
 import { projectRoutes } from "./routes/projects.js";
-import type { Clock } from "./services/context.js";
 import { type DnsLookup, systemDnsLookup } from "./services/dns-resolver.js";
 
 export interface AppDependencies {
   config: Config;
+  /** The process's clients of outside systems, made once by its composition root. */
+  clients: PlatformClients;
   db: Database;
   redis?: Redis;
   /** Where webhook deliveries are enqueued; without it `/webhooks/github` answers 503. */
@@ -78,10 +78,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(healthPlugin, { redis: deps.redis });
   await app.register(authPlugin);
 
-  const cipher = createEnvVarCipher(deps.config.SLIPWAY_ENCRYPTION_KEYS);
+  const { cipher, githubSource } = deps.clients;
   const clock = deps.clock ?? (() => new Date());
   const dns = deps.dns ?? systemDnsLookup();
-  const githubSource = githubSourceFromConfig(deps.config);
   const jobs = githubSource || !deps.queues ? deps.queues : withoutGitHubReports(deps.queues);
   const makeContext: ContextFactory = (request, workspaceId, rootKeyId, access) => ({
     db: deps.db,
@@ -106,7 +105,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
   const installationDeps = {
     db: deps.db,
-    github: githubApiFromConfig(deps.config),
+    github: deps.clients.github,
     stateKey: installStateKey(deps.config.SLIPWAY_ENCRYPTION_KEYS[0]!.key),
     appSlug: deps.config.GITHUB_APP_SLUG,
     webUrl: deps.config.GITHUB_WEB_URL,

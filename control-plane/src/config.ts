@@ -1,3 +1,4 @@
+import { type BuilderSettings, InvalidSettingError, readBuilderSettings } from "@slipway/builder";
 import { z } from "zod";
 import { queueNames } from "./jobs/job-types.js";
 
@@ -131,9 +132,16 @@ const configSchema = z.object({
    * request comments link a deployment's log at `<url>/deployments/<id>/logs`. Unset, no links.
    */
   SLIPWAY_PUBLIC_URL: z.string().url().optional(),
+  /** The cluster deployments roll out to: a kubeconfig file, or the pod's own service account. */
+  KUBECONFIG: z.string().min(1).optional(),
+  KUBERNETES_SERVICE_HOST: z.string().min(1).optional(),
+  KUBERNETES_SERVICE_PORT: z.string().regex(/^\d+$/).optional(),
 });
 
-export type Config = z.output<typeof configSchema>;
+export type Config = z.output<typeof configSchema> & {
+  /** The builder's settings (SLIPWAY_BUILDKIT_ADDR, SLIPWAY_REGISTRY, …), read by the builder's own rules. */
+  builder: BuilderSettings;
+};
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -145,9 +153,20 @@ export class ConfigError extends Error {
 /** Validates the environment once at boot; the message names every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = configSchema.safeParse(env);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map(
-    (issue) => `  ${issue.path.join(".") || "(config)"}: ${issue.message}`,
-  );
-  throw new ConfigError(`invalid configuration:\n${problems.join("\n")}`);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map(
+        (issue) => `  ${issue.path.join(".") || "(config)"}: ${issue.message}`,
+      );
+  let builder: BuilderSettings | undefined;
+  try {
+    builder = readBuilderSettings(env);
+  } catch (error) {
+    if (!(error instanceof InvalidSettingError)) throw error;
+    problems.push(`  ${error.message}`);
+  }
+  if (!parsed.success || !builder) {
+    throw new ConfigError(`invalid configuration:\n${problems.join("\n")}`);
+  }
+  return { ...parsed.data, builder };
 }

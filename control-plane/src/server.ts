@@ -1,10 +1,11 @@
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { buildApp } from "./app.js";
-import { startBackground } from "./background.js";
 import { loadConfig } from "./config.js";
 import { connectDatabase } from "./db/client.js";
 import { runEntrypoint, stopOnSignal } from "./entrypoint.js";
+import { makePlatformClients } from "./platform-clients.js";
+import { startBackground } from "./worker/start-background.js";
 
 /**
  * The API alone, for a cluster install: PostgreSQL and Redis are given by URL and migrations
@@ -12,12 +13,14 @@ import { runEntrypoint, stopOnSignal } from "./entrypoint.js";
  */
 async function main() {
   const config = loadConfig();
+  const clients = makePlatformClients(config);
   const database = connectDatabase(config.DATABASE_URL);
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 });
   const log = pino({ level: config.LOG_LEVEL, redact: ["req.headers.authorization"] });
-  const background = startBackground({ config, db: database.db, redis, log });
+  const background = startBackground({ config, clients, db: database.db, redis, log });
   const app = await buildApp({
     config,
+    clients,
     db: database.db,
     redis,
     queues: background.queues,
@@ -28,6 +31,7 @@ async function main() {
     await background.stop();
     await app.close();
     redis.disconnect();
+    clients.close();
     await database.close();
   });
 }

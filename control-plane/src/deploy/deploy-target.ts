@@ -28,18 +28,26 @@ export interface DeployTarget {
 export function deployTargetFromConfig(
   config: Pick<
     Config,
-    "SLIPWAY_APPS_NAMESPACE" | "SLIPWAY_PREVIEW_DOMAIN" | "SLIPWAY_DEPLOY_TIMEOUT_MS"
+    | "SLIPWAY_APPS_NAMESPACE"
+    | "SLIPWAY_PREVIEW_DOMAIN"
+    | "SLIPWAY_DEPLOY_TIMEOUT_MS"
+    | "KUBECONFIG"
+    | "KUBERNETES_SERVICE_HOST"
+    | "KUBERNETES_SERVICE_PORT"
   >,
-  env: NodeJS.ProcessEnv,
   cipher: EnvVarCipher,
 ): { target: DeployTarget; close(): void } | undefined {
   // A bad kubeconfig stops the boot with its message; no cluster at all is allowed (npm start).
-  if (!env.KUBECONFIG && !env.KUBERNETES_SERVICE_HOST) return undefined;
+  if (!config.KUBECONFIG && !config.KUBERNETES_SERVICE_HOST) return undefined;
   // A pod without a service-account token (the API, builder nodes: automount off) deploys
   // nothing rather than failing to boot.
-  if (!env.KUBECONFIG && !existsSync(SERVICE_ACCOUNT_TOKEN)) return undefined;
+  if (!config.KUBECONFIG && !existsSync(SERVICE_ACCOUNT_TOKEN)) return undefined;
   const client = new KubeClient(
-    loadKubeConnection(env),
+    loadKubeConnection({
+      KUBECONFIG: config.KUBECONFIG,
+      KUBERNETES_SERVICE_HOST: config.KUBERNETES_SERVICE_HOST,
+      KUBERNETES_SERVICE_PORT: config.KUBERNETES_SERVICE_PORT,
+    }),
     undefined,
     undefined,
     CONTROL_PLANE_FIELD_MANAGER,

@@ -1,14 +1,13 @@
 import type { DeploymentErrorCode, DesiredState, SlipwayDeployment } from "@slipway/shared";
 import { eq } from "drizzle-orm";
 import type { Database } from "../db/client.js";
-import {
-  finishDeploymentStep,
-  startDeploymentStep,
-} from "../db/repositories/deployment-transitions.js";
 import { apps, deployments, environments } from "../db/schema/index.js";
+import { completeRollout, DEPLOY_STEP, failRollout } from "../deployments/complete-rollout.js";
+import { followUpsOfDeployments } from "../deployments/current-follow-ups.js";
+import { enqueueFollowUps } from "../deployments/enqueue-follow-ups.js";
+import { finishDeploymentStep, startDeploymentStep } from "../deployments/steps.js";
+import type { JobContext } from "../jobs/job-context.js";
 import { PermanentJobError, RetryLaterError } from "../jobs/job-types.js";
-import type { PipelineDependencies } from "../pipeline/process-delivery.js";
-import { reportChanges } from "../pipeline/report-changes.js";
 import { decryptEnvironmentVariables } from "../services/decrypt-environment.js";
 import {
   applyDeploymentCr,
@@ -19,7 +18,6 @@ import {
   readDeploymentCr,
   waitForRollout,
 } from "./cluster-rollout.js";
-import { completeRollout, DEPLOY_STEP, failRollout } from "./complete-rollout.js";
 import type { DeployTarget } from "./deploy-target.js";
 import { makeDeploymentCr, makeEnvSecret } from "./make-deployment-cr.js";
 import { crNameOf, ENV_SECRET_ANNOTATION, ENV_SECRET_APPLIED } from "./object-names.js";
@@ -30,7 +28,7 @@ export interface DeployStepDependencies {
   deploy?: DeployTarget | undefined;
 }
 
-type Deps = PipelineDependencies & DeployStepDependencies;
+type Deps = JobContext & DeployStepDependencies;
 
 async function loadRollout(db: Database, deploymentId: string) {
   const [row] = await db
@@ -103,9 +101,10 @@ async function powerDown(target: DeployTarget, rollout: Rollout) {
 }
 
 async function fail(deps: Deps, deploymentId: string, code: DeploymentErrorCode, message: string) {
-  if (await failRollout(deps.db, { deploymentId, code, message, at: deps.clock() })) {
+  const followUps = await failRollout(deps.db, { deploymentId, code, message, at: deps.clock() });
+  if (followUps) {
     deps.log.warn({ deploymentId, code }, "deployment failed in the deploy step");
-    await reportChanges(deps, [deploymentId]);
+    await enqueueFollowUps(deps.jobs, followUps);
   }
 }
 
@@ -165,7 +164,7 @@ async function rollOut(deps: Deps, target: DeployTarget, rollout: Rollout, image
       });
       if (won) {
         deps.log.info({ deploymentId: deployment.id }, "deployment is ready");
-        await reportChanges(deps, [deployment.id]);
+        await enqueueFollowUps(deps.jobs, won);
       } else await settle(deps, target, deployment.id);
       return;
     }
@@ -206,7 +205,10 @@ export async function runDeployJob(
   if (!rollout) throw new PermanentJobError(`deployment ${deploymentId} does not exist`);
   const { deployment } = rollout;
   const target = deps.deploy;
-  if (deployment.status === "ready") return reportChanges(deps, [deploymentId]);
+  if (deployment.status === "ready") {
+    // A re-run after a crash between "ready" and its report: the report is sent again.
+    return enqueueFollowUps(deps.jobs, await followUpsOfDeployments(deps.db, [deploymentId]));
+  }
   if (deployment.status === "stopped") {
     if (target) await powerDown(target, rollout);
     return;

@@ -1,37 +1,12 @@
 import type { App } from "@octokit/app";
-import type { GitHubApi } from "./github-api.js";
 import { GitHubApiError, splitRepository } from "./github-api-error.js";
+import type {
+  GitHubApi,
+  GitHubDeploymentRequest,
+  GitHubDeploymentStatus,
+} from "./github-api-types.js";
 
 /** A GitHub deployment (Deployments API) as Slipway opens one to mirror a deployment of its own. */
-export interface GitHubDeploymentRequest {
-  /** The commit deployed; GitHub takes a SHA as the ref. */
-  sha: string;
-  environment: string;
-  description: string;
-  transientEnvironment: boolean;
-  productionEnvironment: boolean;
-  /** The Slipway deployment it mirrors, kept in its payload so a retried job finds it again. */
-  slipwayDeploymentId: string;
-}
-
-export type GitHubDeploymentState =
-  | "queued"
-  | "pending"
-  | "in_progress"
-  | "success"
-  | "failure"
-  | "error"
-  | "inactive";
-
-/** One status of a GitHub deployment; GitHub shows the newest on the pull request. */
-export interface GitHubDeploymentStatus {
-  state: GitHubDeploymentState;
-  description: string;
-  environmentUrl?: string | undefined;
-  logUrl?: string | undefined;
-}
-
-/** The key of a GitHub deployment's payload that names the Slipway deployment it mirrors. */
 const slipwayDeploymentIdKey = "slipway_deployment_id";
 
 type InstallationOctokit = Awaited<ReturnType<App["getInstallationOctokit"]>>;

@@ -2,9 +2,18 @@ import { AppError } from "@slipway/shared";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import {
+  type AccessCheck,
+  accessCheckFor,
+  type PermissionRequirement,
+} from "../access/permissions.js";
+import {
+  envelopeSchema,
+  listEnvelopeSchema,
+  metaSchema,
+  type Page,
+} from "../api-schemas/common.js";
 import type { ServiceContext } from "../services/context.js";
-import { type AccessCheck, accessCheckFor, type PermissionRequirement } from "./permissions.js";
-import { envelopeSchema, listEnvelopeSchema, metaSchema, type Page } from "./schemas/common.js";
 
 const fieldErrorSchema = z.object({
   location: z.string(),

@@ -23,6 +23,10 @@ export interface JobQueues {
   close(): Promise<void>;
 }
 
+/** Where a committed change's follow-ups go: the queues, and the cancellation channel if any. */
+export type FollowUpQueues = Pick<JobQueues, "enqueue"> &
+  Partial<Pick<JobQueues, "announceCancellation">>;
+
 /** Which run of a job this is, so a handler can give up for good on its last attempt. */
 export interface JobRun {
   attempt: number;

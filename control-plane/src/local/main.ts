@@ -4,12 +4,13 @@ import { asc } from "drizzle-orm";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { buildApp } from "../app.js";
-import { startBackground } from "../background.js";
 import { ConfigError, loadConfig } from "../config.js";
 import { connectDatabase } from "../db/client.js";
 import { runMigrations } from "../db/migrate.js";
 import { workspaces } from "../db/schema/index.js";
+import { makePlatformClients } from "../platform-clients.js";
 import { addRootKey, createWorkspaceWithRootKey } from "../services/workspaces.js";
+import { startBackground } from "../worker/start-background.js";
 import { localDataDir, localEncryptionKeys, postgresDataDir } from "./data-dir.js";
 import { startPostgres } from "./postgres.js";
 import { ServiceStartError } from "./processes.js";
@@ -38,6 +39,7 @@ async function main() {
       REDIS_URL: redis.url,
       SLIPWAY_ENCRYPTION_KEYS: process.env.SLIPWAY_ENCRYPTION_KEYS ?? localEncryptionKeys(dataDir),
     });
+    const clients = makePlatformClients(config);
     const database = connectDatabase(config.DATABASE_URL);
     await runMigrations(database.db);
     const redisClient = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
@@ -63,9 +65,16 @@ async function main() {
     }
 
     const log = pino({ level: config.LOG_LEVEL, redact: ["req.headers.authorization"] });
-    const background = startBackground({ config, db: database.db, redis: redisClient, log });
+    const background = startBackground({
+      config,
+      clients,
+      db: database.db,
+      redis: redisClient,
+      log,
+    });
     const app = await buildApp({
       config,
+      clients,
       db: database.db,
       redis: redisClient,
       queues: background.queues,
@@ -100,6 +109,7 @@ async function main() {
       await background.stop();
       await app.close();
       redisClient.disconnect();
+      clients.close();
       await database.close();
       await stopServices();
       process.exit(0);

@@ -1,14 +1,14 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { type ContextFactory, defineListRoute, defineRoute } from "../http/define-route.js";
 import {
   appRefBody,
   appSchema,
   createAppBody,
   listAppsBody,
   updateAppBody,
-} from "../http/schemas/app.js";
-import { emptyResponseSchema } from "../http/schemas/common.js";
+} from "../api-schemas/app.js";
+import { emptyResponseSchema } from "../api-schemas/common.js";
+import { type ContextFactory, defineListRoute, defineRoute } from "../http/define-route.js";
 import { createApp, deleteApp, getApp, listApps, updateApp } from "../services/apps.js";
 
 export function appRoutes(app: FastifyInstance, makeContext: ContextFactory) {

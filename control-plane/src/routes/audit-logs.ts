@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
+import { cursorSchema } from "../api-schemas/common.js";
 import { type ContextFactory, defineListRoute } from "../http/define-route.js";
-import { cursorSchema } from "../http/schemas/common.js";
 import { listAuditLogs } from "../services/audit-logs.js";
 
 const auditLogSchema = z.object({

@@ -2,13 +2,13 @@ import { AppError } from "@slipway/shared";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { envelopeSchema, identifierSchema } from "../api-schemas/common.js";
+import { createDeploymentData } from "../api-schemas/deployment.js";
 import {
   type ContextFactory,
   documentedErrorResponses,
   runAuthorized,
 } from "../http/define-route.js";
-import { envelopeSchema, identifierSchema } from "../http/schemas/common.js";
-import { createDeploymentData } from "../http/schemas/deployment.js";
 import { createDeploymentFromSource } from "../services/source-deployment.js";
 
 const archiveTypes = ["application/gzip", "application/x-gzip", "application/x-tar"];

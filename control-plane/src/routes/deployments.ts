@@ -1,6 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { type ContextFactory, defineListRoute, defineRoute } from "../http/define-route.js";
-import { emptyResponseSchema } from "../http/schemas/common.js";
+import { emptyResponseSchema } from "../api-schemas/common.js";
 import {
   createDeploymentBody,
   createDeploymentData,
@@ -9,7 +8,8 @@ import {
   getDeploymentBody,
   getDeploymentLogsBody,
   listDeploymentsBody,
-} from "../http/schemas/deployment.js";
+} from "../api-schemas/deployment.js";
+import { type ContextFactory, defineListRoute, defineRoute } from "../http/define-route.js";
 import type { ServiceContext } from "../services/context.js";
 import { approveDeployment, cancelDeployment } from "../services/deployment-lifecycle.js";
 import { getDeploymentLogs } from "../services/deployment-logs.js";

@@ -1,13 +1,13 @@
 import type { FastifyInstance } from "fastify";
-import { type ContextFactory, defineListRoute, defineRoute } from "../http/define-route.js";
-import { emptyResponseSchema } from "../http/schemas/common.js";
+import { emptyResponseSchema } from "../api-schemas/common.js";
 import {
   createDomainBody,
   createDomainData,
   domainRefBody,
   domainSchema,
   listDomainsBody,
-} from "../http/schemas/domain.js";
+} from "../api-schemas/domain.js";
+import { type ContextFactory, defineListRoute, defineRoute } from "../http/define-route.js";
 import { verifyDomain } from "../services/domain-verification.js";
 import { createDomain, deleteDomain, getDomain, listDomains } from "../services/domains.js";
 

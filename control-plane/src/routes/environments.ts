@@ -1,19 +1,19 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { type ContextFactory, defineListRoute, defineRoute } from "../http/define-route.js";
-import { emptyResponseSchema } from "../http/schemas/common.js";
+import { emptyResponseSchema } from "../api-schemas/common.js";
 import {
   environmentRefBody,
   environmentSchema,
   listEnvironmentsBody,
   updateSettingsBody,
-} from "../http/schemas/environment.js";
+} from "../api-schemas/environment.js";
 import {
   environmentVariableSchema,
   listEnvironmentVariablesBody,
   removeEnvironmentVariablesBody,
   setEnvironmentVariablesBody,
-} from "../http/schemas/environment-variable.js";
+} from "../api-schemas/environment-variable.js";
+import { type ContextFactory, defineListRoute, defineRoute } from "../http/define-route.js";
 import {
   listEnvironmentVariables,
   removeEnvironmentVariables,

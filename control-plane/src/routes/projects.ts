@@ -1,14 +1,14 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { type ContextFactory, defineListRoute, defineRoute } from "../http/define-route.js";
-import { emptyResponseSchema } from "../http/schemas/common.js";
+import { emptyResponseSchema } from "../api-schemas/common.js";
 import {
   createProjectBody,
   listProjectsBody,
   projectRefBody,
   projectSchema,
   updateProjectBody,
-} from "../http/schemas/project.js";
+} from "../api-schemas/project.js";
+import { type ContextFactory, defineListRoute, defineRoute } from "../http/define-route.js";
 import {
   createProject,
   deleteProject,

@@ -6,8 +6,8 @@ import {
   newId,
 } from "@slipway/shared";
 import { and, asc, eq, gt, ilike, or } from "drizzle-orm";
+import { type Page, toPage } from "../api-schemas/common.js";
 import { type AppRow, apps, environments } from "../db/schema/index.js";
-import { type Page, toPage } from "../http/schemas/common.js";
 import { recordAudit } from "./audit.js";
 import type { ServiceContext } from "./context.js";
 import { isUniqueViolation } from "./postgres-errors.js";

@@ -1,6 +1,6 @@
 import { and, desc, eq, lt } from "drizzle-orm";
+import { type Page, toPage } from "../api-schemas/common.js";
 import { auditLogs } from "../db/schema/index.js";
-import { type Page, toPage } from "../http/schemas/common.js";
 import type { ServiceContext } from "./context.js";
 
 export function auditLogView(row: typeof auditLogs.$inferSelect) {

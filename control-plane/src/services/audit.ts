@@ -1,6 +1,5 @@
-import { newId } from "@slipway/shared";
 import type { DatabaseOrTransaction } from "../db/client.js";
-import { auditLogs } from "../db/schema/index.js";
+import { insertAuditLog } from "../db/repositories/audit-log-repository.js";
 import type { ServiceContext } from "./context.js";
 
 export interface AuditEntry {
@@ -17,17 +16,11 @@ export async function recordAudit(
   ctx: ServiceContext,
   entry: AuditEntry,
 ) {
-  const now = ctx.clock();
-  await tx.insert(auditLogs).values({
-    id: newId("auditLog", now.getTime()),
+  await insertAuditLog(tx, {
     workspaceId: ctx.workspaceId,
-    actorType: ctx.actor.type,
-    actorId: ctx.actor.id,
-    action: entry.action,
-    targetType: entry.targetType,
-    targetId: entry.targetId,
-    requestId: ctx.requestId ?? null,
-    context: entry.context ?? {},
-    createdAt: now,
+    actor: ctx.actor,
+    requestId: ctx.requestId,
+    at: ctx.clock(),
+    ...entry,
   });
 }

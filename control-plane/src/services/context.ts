@@ -1,17 +1,12 @@
+import type { AccessCheck } from "../access/permissions.js";
+import type { Clock } from "../clock.js";
 import type { Config } from "../config.js";
 import type { EnvVarCipher } from "../crypto/env-var-cipher.js";
 import type { Database } from "../db/client.js";
+import type { Actor } from "../db/repositories/audit-log-repository.js";
 import type { GitHubSource } from "../github/github-source.js";
-import type { AccessCheck } from "../http/permissions.js";
 import type { JobQueues } from "../jobs/queues.js";
 import type { DnsLookup } from "./dns-resolver.js";
-
-export type Clock = () => Date;
-
-export interface Actor {
-  type: "root_key" | "system" | "github";
-  id: string;
-}
 
 /** Everything a domain service needs for one call: who, in which workspace, with what. */
 export interface ServiceContext {

@@ -1,19 +1,13 @@
 import { AppError, type DeploymentStatus, notFound } from "@slipway/shared";
 import { and, eq } from "drizzle-orm";
-import { transitionDeployment } from "../db/repositories/deployment-transitions.js";
 import { deployments } from "../db/schema/index.js";
-import { reportChanges } from "../pipeline/report-changes.js";
-import { startQueuedDeployments } from "../pipeline/start-queued-deployments.js";
-import { recordAudit } from "./audit.js";
+import { enqueueFollowUps } from "../deployments/enqueue-follow-ups.js";
+import { lifecycleTransitions } from "../deployments/lifecycle-table.js";
+import { transitionDeployment } from "../deployments/transition.js";
 import type { ServiceContext } from "./context.js";
 
 /** Statuses from which a deployment can still be cancelled: nothing is serving from it yet. */
-export const cancellableStatuses: readonly DeploymentStatus[] = [
-  "pending",
-  "awaiting_approval",
-  "starting",
-  "building",
-];
+export const cancellableStatuses: readonly DeploymentStatus[] = lifecycleTransitions.cancel.from;
 
 async function findDeployment(ctx: ServiceContext, deploymentId: string) {
   const [row] = await ctx.db
@@ -25,62 +19,46 @@ async function findDeployment(ctx: ServiceContext, deploymentId: string) {
   return row;
 }
 
+const changedBy = (ctx: ServiceContext) => ({ actor: ctx.actor, requestId: ctx.requestId });
+
 /** `deployments.approveDeployment` (Slipway): lets a fork's deployment that waits for a member proceed. */
 export async function approveDeployment(ctx: ServiceContext, deploymentId: string): Promise<void> {
   const found = await findDeployment(ctx, deploymentId);
-  await ctx.db.transaction(async (tx) => {
-    const moved = await tx
-      .update(deployments)
-      .set({
-        status: "pending",
-        approvedBy: `${ctx.actor.type}:${ctx.actor.id}`,
-        updatedAt: ctx.clock(),
-      })
-      .where(and(eq(deployments.id, found.id), eq(deployments.status, "awaiting_approval")))
-      .returning({ id: deployments.id });
-    if (moved.length === 0) {
-      throw new AppError(
-        "precondition_failed",
-        `Deployment '${deploymentId}' is ${found.status}, not awaiting approval.`,
-      );
-    }
-    await recordAudit(tx, ctx, {
-      action: "deployment.approve",
-      targetType: "deployment",
-      targetId: found.id,
-    });
+  const moved = await transitionDeployment(ctx.db, {
+    id: found.id,
+    event: "approve",
+    at: ctx.clock(),
+    patch: { approvedBy: `${ctx.actor.type}:${ctx.actor.id}` },
+    by: changedBy(ctx),
   });
-  await reportChanges(ctx, [found.id]);
-  await startQueuedDeployments(ctx, [found.id]);
+  if (!moved) {
+    throw new AppError(
+      "precondition_failed",
+      `Deployment '${deploymentId}' is ${found.status}, not awaiting approval.`,
+    );
+  }
+  await enqueueFollowUps(ctx.jobs, moved.followUps);
 }
 
 /**
  * `deployments.cancelDeployment` (Slipway): stops a deployment that has not started serving.
- * Compare-and-swap, so a cancel racing the build's own progress has exactly one winner.
+ * Compare-and-swap, so a cancel racing the build's own progress has exactly one winner; the
+ * worker building it stops within a second (and re-checks the status anyway).
  */
 export async function cancelDeployment(ctx: ServiceContext, deploymentId: string): Promise<void> {
   const found = await findDeployment(ctx, deploymentId);
-  await ctx.db.transaction(async (tx) => {
-    const moved = await transitionDeployment(tx, {
-      id: found.id,
-      from: cancellableStatuses,
-      to: "cancelled",
-      at: ctx.clock(),
-    });
-    if (!moved) {
-      throw new AppError(
-        "precondition_failed",
-        `Deployment '${deploymentId}' is ${found.status}; only a queued, waiting or building deployment can be cancelled.`,
-      );
-    }
-    await recordAudit(tx, ctx, {
-      action: "deployment.cancel",
-      targetType: "deployment",
-      targetId: found.id,
-      context: { from: found.status },
-    });
+  const moved = await transitionDeployment(ctx.db, {
+    id: found.id,
+    event: "cancel",
+    at: ctx.clock(),
+    by: changedBy(ctx),
+    auditContext: { from: found.status },
   });
-  // The worker building it stops within a second of this (and re-checks the status anyway).
-  await ctx.jobs?.announceCancellation(found.id);
-  await reportChanges(ctx, [found.id]);
+  if (!moved) {
+    throw new AppError(
+      "precondition_failed",
+      `Deployment '${deploymentId}' is ${found.status}; only a queued, waiting or building deployment can be cancelled.`,
+    );
+  }
+  await enqueueFollowUps(ctx.jobs, moved.followUps);
 }

@@ -1,7 +1,7 @@
 import { AppError, notFound } from "@slipway/shared";
 import { and, asc, eq, gt } from "drizzle-orm";
+import type { Page } from "../api-schemas/common.js";
 import { deploymentLogs, deployments } from "../db/schema/index.js";
-import type { Page } from "../http/schemas/common.js";
 import type { ServiceContext } from "./context.js";
 
 export interface DeploymentLogLine {

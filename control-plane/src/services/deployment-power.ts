@@ -1,14 +1,13 @@
 import type { DeploymentStatus } from "@slipway/shared";
-import { transitionDeployment } from "../db/repositories/deployment-transitions.js";
-import { reportChanges } from "../pipeline/report-changes.js";
-import { recordAudit } from "./audit.js";
+import { enqueueFollowUps } from "../deployments/enqueue-follow-ups.js";
+import { transitionDeployment } from "../deployments/transition.js";
 import type { ServiceContext } from "./context.js";
 import { findLifecycleTarget, preconditionFailed, requireJobs } from "./lifecycle-target.js";
 
 interface PowerChange {
   action: "stop" | "start";
+  /** The only status the API changes power from (a closed pull request also stops rollouts). */
   from: DeploymentStatus;
-  to: DeploymentStatus;
   /** Why production deployments are refused, after "belongs to the production environment; ". */
   productionRefusal: string;
 }
@@ -16,14 +15,12 @@ interface PowerChange {
 const stop: PowerChange = {
   action: "stop",
   from: "ready",
-  to: "stopped",
   productionRefusal: "production deployments cannot be stopped (roll back or promote instead).",
 };
 
 const start: PowerChange = {
   action: "start",
   from: "stopped",
-  to: "deploying",
   productionRefusal: "production deployments are never stopped, so they cannot be started.",
 };
 
@@ -56,30 +53,17 @@ async function changePower(
       `Deployment '${deploymentId}' belongs to the production environment; ${change.productionRefusal}`,
     );
   }
-  await ctx.db.transaction(async (tx) => {
-    const moved = await transitionDeployment(tx, {
-      id: found.deployment.id,
-      from: [change.from],
-      to: change.to,
-      at,
-    });
-    if (!moved) {
-      throw preconditionFailed(
-        `Deployment '${deploymentId}' is ${found.deployment.status}; only a ${change.from} deployment can be ${change.action === "stop" ? "stopped" : "started"}.`,
-      );
-    }
-    await recordAudit(tx, ctx, {
-      action: `deployment.${change.action}`,
-      targetType: "deployment",
-      targetId: found.deployment.id,
-    });
+  const moved = await transitionDeployment(ctx.db, {
+    id: found.deployment.id,
+    event: change.action,
+    from: [change.from],
+    at,
+    by: { actor: ctx.actor, requestId: ctx.requestId },
   });
-  await jobs.enqueue({
-    name: "deployment.power",
-    data: {
-      deploymentId: found.deployment.id,
-      revision: `${change.action === "stop" ? "stopped" : "started"}-${at.getTime()}`,
-    },
-  });
-  await reportChanges({ db: ctx.db, jobs }, [found.deployment.id]);
+  if (!moved) {
+    throw preconditionFailed(
+      `Deployment '${deploymentId}' is ${found.deployment.status}; only a ${change.from} deployment can be ${change.action === "stop" ? "stopped" : "started"}.`,
+    );
+  }
+  await enqueueFollowUps(jobs, moved.followUps);
 }

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { apps } from "../db/schema/index.js";
-import { reportChanges } from "../pipeline/report-changes.js";
+import { followUpsOfDeployments } from "../deployments/current-follow-ups.js";
+import { enqueueFollowUps } from "../deployments/enqueue-follow-ups.js";
 import { recordAudit } from "./audit.js";
 import type { ServiceContext } from "./context.js";
 import { findLifecycleTarget, preconditionFailed } from "./lifecycle-target.js";
@@ -99,5 +100,6 @@ export async function changeTraffic(
   });
   // GitHub's links follow the domains: both the new and the old current deployment report again.
   const moved = [deploymentId, ...(previous && previous !== deploymentId ? [previous] : [])];
-  await reportChanges(ctx, moved, `${action}-${ctx.clock().getTime()}`);
+  const because = `${action}-${ctx.clock().getTime()}`;
+  await enqueueFollowUps(ctx.jobs, await followUpsOfDeployments(ctx.db, moved, because));
 }

@@ -1,6 +1,7 @@
 import { type DeploymentStatus, notFound } from "@slipway/shared";
 import { and, desc, eq, inArray, lt, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
+import { type Page, toPage } from "../api-schemas/common.js";
 import {
   type AppRow,
   apps,
@@ -12,7 +13,6 @@ import {
   type ProjectRow,
   projects,
 } from "../db/schema/index.js";
-import { type Page, toPage } from "../http/schemas/common.js";
 import type { ServiceContext } from "./context.js";
 import { availableActions } from "./deployment-actions.js";
 import { resolveApp, resolveEnvironment, resolveProject } from "./resolve.js";

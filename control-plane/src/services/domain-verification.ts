@@ -1,9 +1,10 @@
 import { AppError } from "@slipway/shared";
 import { and, asc, eq, gt, inArray } from "drizzle-orm";
+import type { Clock } from "../clock.js";
 import type { Database } from "../db/client.js";
 import { type DomainRow, domains } from "../db/schema/index.js";
 import { recordAudit } from "./audit.js";
-import type { Clock, ServiceContext } from "./context.js";
+import type { ServiceContext } from "./context.js";
 import type { DnsLookup } from "./dns-resolver.js";
 import { verificationRecordPrefix, verificationValuePrefix } from "./domain-name.js";
 import { findDomain } from "./domains.js";

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { AppError, isId, newId, notFound } from "@slipway/shared";
 import { and, asc, eq, gt, ilike, or } from "drizzle-orm";
+import { type Page, toPage } from "../api-schemas/common.js";
 import { type DomainRow, domains } from "../db/schema/index.js";
-import { type Page, toPage } from "../http/schemas/common.js";
 import { recordAudit } from "./audit.js";
 import type { ServiceContext } from "./context.js";
 import { canonicalizeDomain, dnsRecordsFor } from "./domain-name.js";

@@ -1,8 +1,8 @@
 import { AppError, type FieldError, newId } from "@slipway/shared";
 import { and, asc, eq, gt, inArray, notInArray } from "drizzle-orm";
+import { type Page, toPage } from "../api-schemas/common.js";
+import type { SetEnvironmentVariablesBody } from "../api-schemas/environment-variable.js";
 import { type EnvironmentVariableRow, environmentVariables } from "../db/schema/index.js";
-import { type Page, toPage } from "../http/schemas/common.js";
-import type { SetEnvironmentVariablesBody } from "../http/schemas/environment-variable.js";
 import { recordAudit } from "./audit.js";
 import type { ServiceContext } from "./context.js";
 import { resolveEnvironment } from "./resolve.js";

@@ -5,8 +5,8 @@ import {
   type FieldError,
 } from "@slipway/shared";
 import { asc, eq } from "drizzle-orm";
+import type { UpdateSettingsBody } from "../api-schemas/environment.js";
 import { type EnvironmentRow, environments } from "../db/schema/index.js";
-import type { UpdateSettingsBody } from "../http/schemas/environment.js";
 import { recordAudit } from "./audit.js";
 import type { ServiceContext } from "./context.js";
 import { resolveApp, resolveEnvironment } from "./resolve.js";

@@ -6,9 +6,8 @@ import {
   deployments,
   githubInstallations,
 } from "../db/schema/index.js";
-import { reportChanges } from "../pipeline/report-changes.js";
-import { startQueuedDeployments } from "../pipeline/start-queued-deployments.js";
-import { recordAudit } from "./audit.js";
+import { createDeployment } from "../deployments/create-deployment.js";
+import { enqueueFollowUps } from "../deployments/enqueue-follow-ups.js";
 import type { ServiceContext } from "./context.js";
 import { resolveEnvironment } from "./resolve.js";
 
@@ -177,8 +176,8 @@ export async function createManualDeployment(
     };
   }
   const id = newId("deployment", at.getTime());
-  await ctx.db.transaction(async (tx) => {
-    await tx.insert(deployments).values({
+  const followUps = await createDeployment(ctx.db, {
+    values: {
       id,
       workspaceId: ctx.workspaceId,
       projectId: project.id,
@@ -192,22 +191,17 @@ export async function createManualDeployment(
       ...git,
       runtime: environment.runtime,
       regions: environment.regions.map((region) => region.name),
-      createdAt: at,
-    });
-    await recordAudit(tx, ctx, {
-      action: "deployment.create",
-      targetType: "deployment",
-      targetId: id,
-      context: {
-        source: source.kind === "git-commit" ? "deployment" : source.kind,
-        environmentId: environment.id,
-        ...(from ? { sourceDeploymentId: from.id } : {}),
-        ...(git?.gitCommitSha ? { commitSha: git.gitCommitSha } : {}),
-      },
-    });
+    },
+    at,
+    by: { actor: ctx.actor, requestId: ctx.requestId },
+    auditContext: {
+      source: source.kind === "git-commit" ? "deployment" : source.kind,
+      environmentId: environment.id,
+      ...(from ? { sourceDeploymentId: from.id } : {}),
+      ...(git?.gitCommitSha ? { commitSha: git.gitCommitSha } : {}),
+    },
   });
-  await reportChanges(ctx, [id]);
-  await startQueuedDeployments(ctx, [id]);
+  await enqueueFollowUps(ctx.jobs, followUps);
   return { deploymentId: id };
 }
 

@@ -1,7 +1,7 @@
 import { AppError, newId } from "@slipway/shared";
 import { and, asc, eq, gt, ilike, or } from "drizzle-orm";
+import { type Page, toPage } from "../api-schemas/common.js";
 import { apps, type ProjectRow, projects } from "../db/schema/index.js";
-import { type Page, toPage } from "../http/schemas/common.js";
 import { recordAudit } from "./audit.js";
 import type { ServiceContext } from "./context.js";
 import { isUniqueViolation } from "./postgres-errors.js";

@@ -1,5 +1,6 @@
 import { isId, notFound } from "@slipway/shared";
 import { and, eq } from "drizzle-orm";
+import type { AccessCheck } from "../access/permissions.js";
 import type { DatabaseOrTransaction } from "../db/client.js";
 import {
   type AppRow,
@@ -9,7 +10,6 @@ import {
   type ProjectRow,
   projects,
 } from "../db/schema/index.js";
-import type { AccessCheck } from "../http/permissions.js";
 
 /** Where a lookup happens: which database (or transaction), which tenant, which grant. */
 export interface TenantScope {

@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
 import { AppError, newId } from "@slipway/shared";
-import { deployments, sourceUploads } from "../db/schema/index.js";
-import { reportChanges } from "../pipeline/report-changes.js";
-import { startQueuedDeployments } from "../pipeline/start-queued-deployments.js";
-import { recordAudit } from "./audit.js";
+import { sourceUploads } from "../db/schema/index.js";
+import { createDeployment } from "../deployments/create-deployment.js";
+import { enqueueFollowUps } from "../deployments/enqueue-follow-ups.js";
 import type { ServiceContext } from "./context.js";
 import { resolveEnvironment } from "./resolve.js";
 
@@ -40,7 +39,7 @@ export async function createDeploymentFromSource(
   const uploadId = newId("sourceUpload", at.getTime());
   const deploymentId = newId("deployment", at.getTime());
   const sha256 = createHash("sha256").update(archive).digest("hex");
-  await ctx.db.transaction(async (tx) => {
+  const followUps = await ctx.db.transaction(async (tx) => {
     await tx.insert(sourceUploads).values({
       id: uploadId,
       workspaceId: ctx.workspaceId,
@@ -50,24 +49,22 @@ export async function createDeploymentFromSource(
       content: archive,
       createdAt: at,
     });
-    await tx.insert(deployments).values({
-      id: deploymentId,
-      workspaceId: ctx.workspaceId,
-      projectId: project.id,
-      appId: app.id,
-      environmentId: environment.id,
-      status: "pending",
-      trigger: "manual",
-      sourceUploadId: uploadId,
-      runtime: environment.runtime,
-      regions: environment.regions.map((region) => region.name),
-      createdAt: at,
-    });
-    await recordAudit(tx, ctx, {
-      action: "deployment.create",
-      targetType: "deployment",
-      targetId: deploymentId,
-      context: {
+    return createDeployment(tx, {
+      values: {
+        id: deploymentId,
+        workspaceId: ctx.workspaceId,
+        projectId: project.id,
+        appId: app.id,
+        environmentId: environment.id,
+        status: "pending",
+        trigger: "manual",
+        sourceUploadId: uploadId,
+        runtime: environment.runtime,
+        regions: environment.regions.map((region) => region.name),
+      },
+      at,
+      by: { actor: ctx.actor, requestId: ctx.requestId },
+      auditContext: {
         source: "upload",
         environmentId: environment.id,
         sha256,
@@ -75,7 +72,6 @@ export async function createDeploymentFromSource(
       },
     });
   });
-  await reportChanges(ctx, [deploymentId]);
-  await startQueuedDeployments(ctx, [deploymentId]);
+  await enqueueFollowUps(ctx.jobs, followUps);
   return { deploymentId };
 }

@@ -2,9 +2,9 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { SlipwayDeployment } from "@slipway/shared";
 import { beforeAll, describe, expect, it } from "vitest";
 import { crNameOf, crPathOf } from "../../src/deploy/object-names.js";
-import { dockerfile, startBuildPipeline } from "../build/build-harness.js";
 import { startTestCluster, type TestCluster } from "../harness/cluster.js";
 import { examplePayload, exampleRepository } from "../harness/pipeline.js";
+import { dockerfile, startBuildPipeline } from "../image-build/build-harness.js";
 
 let cluster: TestCluster;
 let harness: Awaited<ReturnType<typeof startBuildPipeline>>;

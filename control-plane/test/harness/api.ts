@@ -4,9 +4,10 @@ import { Unkey } from "@unkey/api";
 import type { FastifyInstance } from "fastify";
 import { afterAll, expect, inject } from "vitest";
 import { buildApp } from "../../src/app.js";
+import type { Clock } from "../../src/clock.js";
 import { type Config, loadConfig } from "../../src/config.js";
 import type { JobQueues } from "../../src/jobs/queues.js";
-import type { Clock } from "../../src/services/context.js";
+import { makePlatformClients } from "../../src/platform-clients.js";
 import type { DnsLookup } from "../../src/services/dns-resolver.js";
 import { createWorkspaceWithRootKey } from "../../src/services/workspaces.js";
 import { createTestDatabase, type TestDatabase } from "./database.js";
@@ -62,8 +63,10 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
       done();
     },
   });
+  const clients = makePlatformClients(config);
   const app = await buildApp({
     config,
+    clients,
     db: database.db,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.dns ? { dns: options.dns } : {}),

@@ -1,0 +1,2 @@
+/** The time source every decision takes, passed in so tests can drive it. */
+export type Clock = () => Date;

@@ -1,0 +1,141 @@
+import type { DeploymentErrorCode, EnvironmentKind } from "@slipway/shared";
+import { and, eq, gt, ne, sql } from "drizzle-orm";
+import type { Database } from "../db/client.js";
+import { apps, type DeploymentRow, deployments } from "../db/schema/index.js";
+import type { FollowUps } from "./follow-ups.js";
+import { previewHostnames } from "./preview-hostnames.js";
+import { finishDeploymentStep } from "./steps.js";
+import { transitionDeployment } from "./transition.js";
+
+export const DEPLOY_STEP = "deploy";
+
+/**
+ * Pure: does a production deployment that just became ready take over the app's traffic?
+ * Not while the app is rolled back (the SDK: a rollback stops automatic promotion), and never
+ * over a newer deployment that finished first (ids sort by creation time).
+ */
+export function takesOverTraffic(input: {
+  deploymentId: string;
+  currentDeploymentId: string | null;
+  isRolledBack: boolean;
+}): boolean {
+  if (input.isRolledBack) return false;
+  return input.currentDeploymentId === null || input.currentDeploymentId < input.deploymentId;
+}
+
+/**
+ * deploying → ready, and the traffic moves, in one transaction: production switches the app's
+ * current deployment; a preview gets its own hostname and takes the branch hostname from
+ * older deployments of the branch. The compare-and-swap makes exactly one caller win; a
+ * deployment stopped or cancelled meanwhile stays as it is. Returns the follow-ups when this
+ * call won, undefined when it lost.
+ */
+export async function completeRollout(
+  db: Database,
+  input: {
+    deployment: Pick<DeploymentRow, "id" | "appId" | "environmentId" | "gitBranch">;
+    environmentKind: EnvironmentKind;
+    appSlug: string;
+    previewDomain: string;
+    at: Date;
+  },
+): Promise<FollowUps | undefined> {
+  const { deployment, at } = input;
+  return db.transaction(async (tx) => {
+    // One finisher per app at a time: "current" and branch hostnames are per-app decisions.
+    const [app] = await tx.select().from(apps).where(eq(apps.id, deployment.appId)).for("update");
+    if (!app) return undefined;
+    const moved = await transitionDeployment(tx, {
+      id: deployment.id,
+      event: "finishRollout",
+      at,
+    });
+    if (!moved) return undefined;
+    await finishDeploymentStep(tx, {
+      deploymentId: deployment.id,
+      name: DEPLOY_STEP,
+      status: "succeeded",
+      at,
+    });
+    if (input.environmentKind === "production") {
+      if (
+        takesOverTraffic({
+          deploymentId: deployment.id,
+          currentDeploymentId: app.currentDeploymentId,
+          isRolledBack: app.isRolledBack,
+        })
+      ) {
+        await tx
+          .update(apps)
+          .set({ currentDeploymentId: deployment.id, updatedAt: at })
+          .where(eq(apps.id, app.id));
+      }
+      return moved.followUps;
+    }
+    const names = previewHostnames({
+      appId: app.id,
+      appSlug: input.appSlug,
+      environmentId: deployment.environmentId,
+      branch: deployment.gitBranch,
+      deploymentId: deployment.id,
+      previewDomain: input.previewDomain,
+    });
+    const hostnames = [names.deployment];
+    if (names.branch && deployment.gitBranch) {
+      const [newer] = await tx
+        .select({ id: deployments.id })
+        .from(deployments)
+        .where(
+          and(
+            eq(deployments.environmentId, deployment.environmentId),
+            eq(deployments.gitBranch, deployment.gitBranch),
+            eq(deployments.status, "ready"),
+            gt(deployments.id, deployment.id),
+          ),
+        )
+        .limit(1);
+      if (!newer) {
+        await tx
+          .update(deployments)
+          .set({ hostnames: sql`${deployments.hostnames} - ${names.branch}::text` })
+          .where(
+            and(
+              eq(deployments.environmentId, deployment.environmentId),
+              ne(deployments.id, deployment.id),
+              sql`${deployments.hostnames} @> ${JSON.stringify([names.branch])}::jsonb`,
+            ),
+          );
+        hostnames.unshift(names.branch);
+      }
+    }
+    await tx.update(deployments).set({ hostnames }).where(eq(deployments.id, deployment.id));
+    return moved.followUps;
+  });
+}
+
+/**
+ * deploying → failed with the SDK's error code and a readable message; the step says why.
+ * Returns the follow-ups, or undefined when the deployment had moved on.
+ */
+export async function failRollout(
+  db: Database,
+  input: { deploymentId: string; code: DeploymentErrorCode; message: string; at: Date },
+): Promise<FollowUps | undefined> {
+  return db.transaction(async (tx) => {
+    const moved = await transitionDeployment(tx, {
+      id: input.deploymentId,
+      event: "failRollout",
+      at: input.at,
+      patch: { errorCode: input.code, errorStep: DEPLOY_STEP, errorMessage: input.message },
+    });
+    if (!moved) return undefined;
+    await finishDeploymentStep(tx, {
+      deploymentId: input.deploymentId,
+      name: DEPLOY_STEP,
+      status: "failed",
+      at: input.at,
+      errorMessage: input.message,
+    });
+    return moved.followUps;
+  });
+}

@@ -1,0 +1,232 @@
+import { and, eq, isNull, sql } from "drizzle-orm";
+import type { DatabaseOrTransaction } from "../db/client.js";
+import { preparedStatement } from "../db/prepared.js";
+import { type EnvironmentRow, githubDeliveries, githubInstallations } from "../db/schema/index.js";
+import { closePullRequestPreviews } from "../deployments/close-previews.js";
+import { enqueueFollowUps } from "../deployments/enqueue-follow-ups.js";
+import {
+  followUpsOfRecordedDelivery,
+  type NewDeployment,
+  recordDeliveryDeployments,
+} from "../deployments/record-delivery.js";
+import { canWrite } from "../github/github-api.js";
+import { PermanentJobError } from "../jobs/job-types.js";
+import { handleCheckRunAction } from "./check-run-action.js";
+import { appsOfRepository } from "./connected-apps.js";
+import { readPullRequest, readPush } from "./delivery-payloads.js";
+import type { IntakeContext } from "./intake-context.js";
+import { decidePullRequest, isFork } from "./pull-request-decision.js";
+import { decidePush, type EnvironmentTarget } from "./push-decision.js";
+import { reportPullRequestOpened } from "./report-pull-request-opened.js";
+import { changedFilesOf, pushFileListMayBeIncomplete } from "./watch-paths.js";
+
+const target = (environment: EnvironmentRow): EnvironmentTarget => ({
+  id: environment.id,
+  kind: environment.kind,
+  autoDeploy: environment.build.autoDeploy,
+  watchPaths: environment.build.watchPaths,
+});
+
+async function planPush(
+  deps: IntakeContext,
+  deliveryId: string,
+  installationId: string | null,
+  payload: Record<string, unknown>,
+): Promise<NewDeployment[]> {
+  const push = readPush(payload);
+  const connected = await appsOfRepository(deps.db, push.repository, installationId);
+  if (connected.length === 0) return [];
+  let changedFiles = changedFilesOf(push.commits);
+  if (
+    pushFileListMayBeIncomplete(push.commits.length) &&
+    deps.github &&
+    installationId &&
+    !push.created &&
+    !push.deleted
+  ) {
+    changedFiles = await deps.github.changedFiles({
+      installationId,
+      repository: push.repository,
+      base: push.before,
+      head: push.after,
+    });
+  }
+  return connected.flatMap(({ app, production, preview }) => {
+    const decision = decidePush(
+      push,
+      {
+        productionBranch: app.gitDefaultBranch ?? "main",
+        production: target(production),
+        preview: target(preview),
+      },
+      changedFiles,
+    );
+    if (decision.kind === "ignore") {
+      deps.log.info({ deliveryId, appId: app.id, reason: decision.reason }, "push deploys nothing");
+      return [];
+    }
+    return [
+      {
+        actor: push.author ?? "unknown",
+        idempotencyKey: `push:${deliveryId}:${app.id}`,
+        workspaceId: app.workspaceId,
+        projectId: app.projectId,
+        appId: app.id,
+        environment: decision.environment.id === production.id ? production : preview,
+        status: decision.status,
+        trigger: "push",
+        git: {
+          commitSha: push.after,
+          branch: decision.branch,
+          repository: push.repository,
+          commitMessage: push.headCommitMessage,
+          author: push.author,
+        },
+        skipReason: decision.skipReason,
+        githubInstallationId: installationId ?? undefined,
+      },
+    ];
+  });
+}
+
+async function planPullRequest(
+  deps: IntakeContext,
+  deliveryId: string,
+  installationId: string | null,
+  payload: Record<string, unknown>,
+): Promise<NewDeployment[]> {
+  const pr = readPullRequest(payload);
+  const connected = await appsOfRepository(deps.db, pr.baseRepository, installationId);
+  if (connected.length === 0) return [];
+  let authorCanWrite = false;
+  if (deps.github && installationId && pr.action !== "closed") {
+    authorCanWrite = canWrite(
+      await deps.github.permissionOf({
+        installationId,
+        repository: pr.baseRepository,
+        login: pr.author,
+      }),
+    );
+  }
+  const decision = decidePullRequest(pr, authorCanWrite);
+  if (installationId && !isFork(pr) && (pr.action === "opened" || pr.action === "reopened")) {
+    // The branch's previews were deployed by its pushes before the pull request existed.
+    await reportPullRequestOpened(deps, {
+      installationId,
+      repository: pr.baseRepository,
+      branch: pr.headBranch,
+      deliveryId,
+    });
+  }
+  if (decision.kind === "ignore") return [];
+  const at = deps.clock();
+  if (decision.kind === "stop-previews") {
+    for (const { preview } of connected) {
+      const followUps = await closePullRequestPreviews(deps.db, {
+        environmentId: preview.id,
+        pullRequestNumber: pr.number,
+        at,
+        by: { actor: { type: "github", id: pr.author } },
+      });
+      await enqueueFollowUps(deps.jobs, followUps);
+    }
+    return [];
+  }
+  return connected.map(({ app, preview }) => ({
+    actor: pr.author,
+    idempotencyKey: `pull_request:${deliveryId}:${app.id}`,
+    workspaceId: app.workspaceId,
+    projectId: app.projectId,
+    appId: app.id,
+    environment: preview,
+    status: decision.status,
+    trigger: "pull_request",
+    git: {
+      commitSha: pr.headSha,
+      branch: `pr-${pr.number}`,
+      repository: pr.headRepository,
+      commitMessage: pr.title,
+      author: pr.author,
+    },
+    pullRequestNumber: pr.number,
+    forkRepository: decision.forkRepository,
+    githubInstallationId: installationId ?? undefined,
+  }));
+}
+
+/**
+ * Writes a delivery's deployments and marks it processed in one statement, then enqueues what
+ * follows: each new deployment's build, and GitHub reports of it and of the queued ones it
+ * superseded.
+ */
+async function recordDeployments(
+  deps: IntakeContext,
+  deliveryId: string,
+  planned: readonly NewDeployment[],
+): Promise<void> {
+  const recorded = await recordDeliveryDeployments(deps.db, {
+    deliveryId,
+    at: deps.clock(),
+    deployments: planned,
+  });
+  await enqueueFollowUps(deps.jobs, recorded.followUps);
+}
+
+const markProcessed = (db: DatabaseOrTransaction, deliveryId: string, at: Date, error?: string) =>
+  db
+    .update(githubDeliveries)
+    .set({ processedAt: at, ...(error ? { error } : {}) })
+    .where(and(eq(githubDeliveries.id, deliveryId), isNull(githubDeliveries.processedAt)));
+
+const deliveryStatement = preparedStatement((db) =>
+  db
+    .select()
+    .from(githubDeliveries)
+    .where(eq(githubDeliveries.id, sql.placeholder("deliveryId")))
+    .prepare("github_delivery_by_id"),
+);
+
+/**
+ * The `github.delivery` job: turns one stored delivery into deployments. Safe to run again:
+ * a processed delivery is skipped, and each deployment has an idempotency key.
+ */
+export async function processGitHubDelivery(
+  deps: IntakeContext,
+  deliveryId: string,
+): Promise<void> {
+  const [delivery] = await deliveryStatement(deps.db).execute({ deliveryId });
+  if (!delivery) throw new PermanentJobError(`delivery ${deliveryId} is not stored`);
+  if (delivery.processedAt) {
+    const deploys = delivery.event === "push" || delivery.event === "pull_request";
+    if (deploys && !delivery.error) {
+      await enqueueFollowUps(deps.jobs, await followUpsOfRecordedDelivery(deps.db, delivery.id));
+    }
+    return;
+  }
+  try {
+    if (delivery.event === "push" || delivery.event === "pull_request") {
+      const plan = delivery.event === "push" ? planPush : planPullRequest;
+      const planned = await plan(deps, delivery.id, delivery.installationId, delivery.payload);
+      return await recordDeployments(deps, delivery.id, planned);
+    }
+    if (
+      delivery.event === "installation" &&
+      delivery.action === "deleted" &&
+      delivery.installationId
+    ) {
+      // The App was uninstalled: its deliveries reach no workspace any more.
+      await deps.db
+        .delete(githubInstallations)
+        .where(eq(githubInstallations.installationId, delivery.installationId));
+    }
+    if (delivery.event === "check_run" && delivery.action === "requested_action") {
+      await handleCheckRunAction(deps, delivery.installationId, delivery.payload);
+    }
+  } catch (error) {
+    if (error instanceof PermanentJobError) {
+      await markProcessed(deps.db, deliveryId, deps.clock(), error.message);
+    }
+    throw error;
+  }
+  await markProcessed(deps.db, deliveryId, deps.clock());
+}

@@ -1,0 +1,92 @@
+import type { FastifyBaseLogger } from "fastify";
+import type { Redis } from "ioredis";
+import type { Config } from "../config.js";
+import type { Database } from "../db/client.js";
+import { tearDownDeletedApps } from "../deploy/app-teardown.js";
+import { followUpsAfterRestart } from "../deployments/current-follow-ups.js";
+import { enqueueFollowUps } from "../deployments/enqueue-follow-ups.js";
+import { createCancellationBus } from "../jobs/cancellations.js";
+import { createJobQueues, type JobQueues, startJobWorkers } from "../jobs/queues.js";
+import { withoutGitHubReports } from "../jobs/without-github-reports.js";
+import type { PlatformClients } from "../platform-clients.js";
+import { systemDnsLookup } from "../services/dns-resolver.js";
+import { startDomainVerifier } from "../services/domain-verification.js";
+import { makeJobHandlers, type WorkerContext } from "./job-handlers.js";
+
+export interface Background {
+  queues: JobQueues;
+  /** Stops workers first (letting running jobs finish), then the queues and the verifier. */
+  stop(): Promise<void>;
+}
+
+/** Everything the control plane runs besides answering HTTP: job workers and the domain verifier. */
+export function startBackground(deps: {
+  config: Config;
+  clients: PlatformClients;
+  db: Database;
+  redis: Redis;
+  log: FastifyBaseLogger;
+}): Background {
+  const { config, clients, log } = deps;
+  const prefix = config.SLIPWAY_QUEUE_PREFIX;
+  const queues = createJobQueues({ connection: deps.redis, prefix });
+  const cancellations = createCancellationBus(deps.redis, prefix);
+  if (!clients.cluster)
+    log.warn("no Kubernetes cluster configured: deployments will fail to deploy");
+  if (!clients.builder) {
+    log.warn(
+      "no builder configured (SLIPWAY_BUILDKIT_ADDR, SLIPWAY_REGISTRY): git deployments will fail to build",
+    );
+  }
+  const context: WorkerContext = {
+    db: deps.db,
+    github: clients.github,
+    jobs: clients.github ? queues : withoutGitHubReports(queues),
+    clock: () => new Date(),
+    log,
+    publicUrl: config.SLIPWAY_PUBLIC_URL,
+    deploy: clients.cluster,
+    cipher: clients.cipher,
+    builder: clients.builder,
+    githubSource: clients.githubSource,
+    cancellations,
+    buildSlotsPerWorkspace: config.SLIPWAY_BUILD_SLOTS,
+  };
+  const workers = startJobWorkers({
+    connection: deps.redis,
+    prefix,
+    handlers: makeJobHandlers(context),
+    ...(config.SLIPWAY_WORKER_QUEUES ? { queues: config.SLIPWAY_WORKER_QUEUES } : {}),
+    lockDurationMs: config.SLIPWAY_JOB_LOCK_MS,
+    onError: (error) => log.error({ err: error }, "job worker error"),
+  });
+  // Deployments queued while no worker ran, and rollouts and stops whose job may have been lost
+  // with the process that changed them, are picked up again now.
+  void followUpsAfterRestart(deps.db, new Date())
+    .then(async ({ followUps, waiting, rollouts }) => {
+      await enqueueFollowUps(queues, followUps);
+      if (waiting + rollouts > 0)
+        log.info({ waiting, rollouts }, "re-enqueued waiting deployments");
+    })
+    .catch((error) => log.error({ err: error }, "could not re-enqueue waiting deployments"));
+  // CRs of apps deleted while their teardown job could not be enqueued.
+  void tearDownDeletedApps({ db: deps.db, deploy: clients.cluster })
+    .then((count) => count > 0 && log.info({ count }, "removed deleted apps' CRs"))
+    .catch((error) => log.error({ err: error }, "could not remove deleted apps' CRs"));
+  const stopVerifier = startDomainVerifier({
+    db: deps.db,
+    dns: systemDnsLookup(),
+    clock: () => new Date(),
+    target: config.SLIPWAY_DOMAIN_TARGET,
+    onError: (error) => log.error({ err: error }, "domain verification pass failed"),
+  });
+  return {
+    queues,
+    async stop() {
+      stopVerifier();
+      await workers.close();
+      await cancellations.close();
+      await queues.close();
+    },
+  };
+}
