@@ -1,5 +1,6 @@
 import type { DeploymentErrorCode, DesiredState, SlipwayDeployment } from "@slipway/shared";
 import { eq } from "drizzle-orm";
+import { decryptEnvironmentVariables } from "../crypto/decrypt-environment.js";
 import type { Database } from "../db/client.js";
 import { apps, deployments, environments } from "../db/schema/index.js";
 import { completeRollout, DEPLOY_STEP, failRollout } from "../deployments/complete-rollout.js";
@@ -8,7 +9,6 @@ import { enqueueFollowUps } from "../deployments/enqueue-follow-ups.js";
 import { finishDeploymentStep, startDeploymentStep } from "../deployments/steps.js";
 import type { JobContext } from "../jobs/job-context.js";
 import { PermanentJobError, RetryLaterError } from "../jobs/job-types.js";
-import { decryptEnvironmentVariables } from "../services/decrypt-environment.js";
 import {
   applyDeploymentCr,
   applyEnvSecret,

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BuildError, type BuildSource } from "@slipway/shared";
 import { eq } from "drizzle-orm";
+import { decryptEnvironmentVariables } from "../crypto/decrypt-environment.js";
 import type { EnvVarCipher } from "../crypto/env-var-cipher.js";
 import {
   apps,
@@ -22,7 +23,6 @@ import type { CancellationBus } from "../jobs/cancellations.js";
 import type { JobContext } from "../jobs/job-context.js";
 import { RetryLaterError } from "../jobs/job-types.js";
 import type { JobRun } from "../jobs/queues.js";
-import { decryptEnvironmentVariables } from "../services/decrypt-environment.js";
 import { describeBuildFailure, makeBuildRequest, shouldRetryBuild } from "./build-request.js";
 import type { BuildService } from "./build-service.js";
 import { openDeploymentLog } from "./deployment-log-writer.js";

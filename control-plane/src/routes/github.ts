@@ -1,11 +1,11 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
+import { type ContextFactory, defineRoute } from "../http/define-route.js";
 import {
   completeInstallation,
   type InstallationDependencies,
   installAppLink,
-} from "../github/installations.js";
-import { type ContextFactory, defineRoute } from "../http/define-route.js";
+} from "../services/github-installations.js";
 
 export function githubRoutes(
   app: FastifyInstance,

@@ -2,6 +2,7 @@ import { AppError, type FieldError, newId } from "@slipway/shared";
 import { and, asc, eq, gt, inArray, notInArray } from "drizzle-orm";
 import { type Page, toPage } from "../api-schemas/common.js";
 import type { SetEnvironmentVariablesBody } from "../api-schemas/environment-variable.js";
+import { sealingContext } from "../crypto/decrypt-environment.js";
 import { type EnvironmentVariableRow, environmentVariables } from "../db/schema/index.js";
 import { recordAudit } from "./audit.js";
 import type { ServiceContext } from "./context.js";
@@ -10,8 +11,6 @@ import { resolveEnvironment } from "./resolve.js";
 type Refs = { project: string; app: string; environment: string };
 
 /** Binds a ciphertext to its environment and key, so it cannot be replayed into another row. */
-export const sealingContext = (environmentId: string, key: string) => `${environmentId}/${key}`;
-
 /** Pure: every key that appears more than once, each location named. */
 export function findDuplicateKeys(keys: string[]): FieldError[] {
   const firstIndex = new Map<string, number>();

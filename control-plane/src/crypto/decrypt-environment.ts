@@ -1,8 +1,10 @@
 import { eq } from "drizzle-orm";
-import type { EnvVarCipher } from "../crypto/env-var-cipher.js";
 import type { DatabaseOrTransaction } from "../db/client.js";
 import { environmentVariables } from "../db/schema/index.js";
-import { sealingContext } from "./environment-variables.js";
+import type { EnvVarCipher } from "./env-var-cipher.js";
+
+/** The context each value is sealed with: its environment and key, so a value can't be moved. */
+export const sealingContext = (environmentId: string, key: string) => `${environmentId}/${key}`;
 
 /**
  * Every variable of an environment, decrypted, for a build or a rollout. The values live only in

@@ -2,8 +2,12 @@ import { AppError } from "@slipway/shared";
 import { eq } from "drizzle-orm";
 import type { Database } from "../db/client.js";
 import { githubInstallations } from "../db/schema/index.js";
-import type { GitHubApi } from "./github-api.js";
-import { installStateTtlMs, signInstallState, verifyInstallState } from "./install-state.js";
+import type { GitHubApi } from "../github/github-api.js";
+import {
+  installStateTtlMs,
+  signInstallState,
+  verifyInstallState,
+} from "../github/install-state.js";
 
 export interface InstallationDependencies {
   db: Database;
