@@ -16,8 +16,8 @@ import {
 import { claimBuildSlot } from "../deployments/build-slot.js";
 import { enqueueFollowUps } from "../deployments/enqueue-follow-ups.js";
 import { failWithoutBuilder } from "../deployments/fail-without-builder.js";
+import { BUILD_STEP, finishBuild } from "../deployments/finish-build.js";
 import { finishDeploymentStep, startDeploymentStep } from "../deployments/steps.js";
-import { transitionDeployment } from "../deployments/transition.js";
 import type { GitHubSource } from "../github/github-source.js";
 import type { CancellationBus } from "../jobs/cancellations.js";
 import type { JobContext } from "../jobs/job-context.js";
@@ -40,7 +40,7 @@ export interface BuildStepDependencies {
 
 type Deps = JobContext & BuildStepDependencies;
 
-const STEP = "build";
+const STEP = BUILD_STEP;
 /** How often a running build re-reads its deployment, in case a cancel announcement was missed. */
 const STATUS_POLL_MS = 1000;
 const SLOT_RETRY_MS = 2000;
@@ -151,19 +151,12 @@ export async function runBuildJob(deps: Deps, deploymentId: string, run?: JobRun
       `Pushed ${result.imageRef} in ${result.durationSeconds.toFixed(1)} s (${result.cachedSteps} of ${result.steps.length} steps from cache)`,
     );
     await log.flush();
-    const moved = await transitionDeployment(deps.db, {
-      id: deployment.id,
-      event: "finishBuild",
-      at: deps.clock(),
-      patch: { image: result.imageRef },
-    });
-    await finishDeploymentStep(deps.db, {
+    const built = await finishBuild(deps.db, {
       deploymentId: deployment.id,
-      name: STEP,
-      status: moved ? "succeeded" : "cancelled",
       at: deps.clock(),
+      image: result.imageRef,
     });
-    if (moved) await enqueueFollowUps(deps.jobs, moved.followUps);
+    if (built) await enqueueFollowUps(deps.jobs, built);
   } catch (error) {
     if (cancel.signal.aborted) {
       say("Build stopped: the deployment was cancelled.");
@@ -257,18 +250,10 @@ function describeSource(deployment: DeploymentRow): string {
 }
 
 async function failBuild(deps: Deps, deployment: DeploymentRow, message: string): Promise<void> {
-  const failed = await transitionDeployment(deps.db, {
-    id: deployment.id,
-    event: "failBuild",
-    at: deps.clock(),
-    patch: { errorCode: "build_failed", errorStep: STEP, errorMessage: message },
-  });
-  await finishDeploymentStep(deps.db, {
+  const failed = await finishBuild(deps.db, {
     deploymentId: deployment.id,
-    name: STEP,
-    status: failed ? "failed" : "cancelled",
     at: deps.clock(),
-    errorMessage: message,
+    failure: message,
   });
-  if (failed) await enqueueFollowUps(deps.jobs, failed.followUps);
+  if (failed) await enqueueFollowUps(deps.jobs, failed);
 }
