@@ -5,3 +5,4 @@ export * from "./environment-settings.js";
 export * from "./errors.js";
 export * from "./ids.js";
 export * from "./slug.js";
+export * from "./watch-path-glob.js";

@@ -1,4 +1,7 @@
 import {
+  compileGlobs,
+  GlobError,
+  globLimits,
   healthcheckMethods,
   runtimeLimits,
   shutdownSignals,
@@ -116,7 +119,18 @@ export const updateSettingsBody = z.strictObject({
     })
     .optional(),
   buildCommand: z.string().min(1).max(4096).nullable().optional(),
-  watchPaths: z.array(z.string().min(1).max(1024)).max(100).optional(),
+  watchPaths: z
+    .array(z.string().min(1).max(globLimits.patternLength))
+    .max(100)
+    .superRefine((patterns, ctx) => {
+      try {
+        compileGlobs(patterns);
+      } catch (error) {
+        if (!(error instanceof GlobError)) throw error;
+        ctx.addIssue({ code: "custom", message: error.message });
+      }
+    })
+    .optional(),
   autoDeploy: z.boolean().optional(),
   port: z.number().int().min(runtimeLimits.port.min).max(runtimeLimits.port.max).optional(),
   vCpus: z

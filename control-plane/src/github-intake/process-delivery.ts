@@ -1,3 +1,4 @@
+import { type CompiledGlob, compileGlobs, GlobError } from "@slipway/shared";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { DatabaseOrTransaction } from "../db/client.js";
 import { preparedStatement } from "../db/prepared.js";
@@ -18,7 +19,12 @@ import type { IntakeContext } from "./intake-context.js";
 import { decidePullRequest, isFork } from "./pull-request-decision.js";
 import { decidePush, type EnvironmentTarget } from "./push-decision.js";
 import { reportPullRequestOpened } from "./report-pull-request-opened.js";
-import { changedFilesOf, pushFileListMayBeIncomplete } from "./watch-paths.js";
+import {
+  changedFilesOf,
+  matchWatchPaths,
+  pushFileListMayBeIncomplete,
+  type WatchPathVerdict,
+} from "./watch-paths.js";
 
 const target = (environment: EnvironmentRow): EnvironmentTarget => ({
   id: environment.id,
@@ -51,7 +57,12 @@ async function planPush(
       head: push.after,
     });
   }
-  return connected.flatMap(({ app, production, preview }) => {
+  const planned: NewDeployment[] = [];
+  for (const { app, production, preview } of connected) {
+    const verdicts = new Map([
+      [production.id, await watchPathVerdictOf(production, changedFiles)],
+      [preview.id, await watchPathVerdictOf(preview, changedFiles)],
+    ]);
     const decision = decidePush(
       push,
       {
@@ -59,34 +70,55 @@ async function planPush(
         production: target(production),
         preview: target(preview),
       },
-      changedFiles,
+      (environment) => verdicts.get(environment.id)!,
     );
     if (decision.kind === "ignore") {
       deps.log.info({ deliveryId, appId: app.id, reason: decision.reason }, "push deploys nothing");
-      return [];
+      continue;
     }
-    return [
-      {
-        actor: push.author ?? "unknown",
-        idempotencyKey: `push:${deliveryId}:${app.id}`,
-        workspaceId: app.workspaceId,
-        projectId: app.projectId,
-        appId: app.id,
-        environment: decision.environment.id === production.id ? production : preview,
-        status: decision.status,
-        trigger: "push",
-        git: {
-          commitSha: push.after,
-          branch: decision.branch,
-          repository: push.repository,
-          commitMessage: push.headCommitMessage,
-          author: push.author,
-        },
-        skipReason: decision.skipReason,
-        githubInstallationId: installationId ?? undefined,
+    planned.push({
+      actor: push.author ?? "unknown",
+      idempotencyKey: `push:${deliveryId}:${app.id}`,
+      workspaceId: app.workspaceId,
+      projectId: app.projectId,
+      appId: app.id,
+      environment: decision.environment.id === production.id ? production : preview,
+      status: decision.status,
+      trigger: "push",
+      git: {
+        commitSha: push.after,
+        branch: decision.branch,
+        repository: push.repository,
+        commitMessage: push.headCommitMessage,
+        author: push.author,
       },
-    ];
-  });
+      skipReason: decision.skipReason,
+      githubInstallationId: installationId ?? undefined,
+    });
+  }
+  return planned;
+}
+
+/**
+ * Whether a push touches an environment's watch paths, compiled once per delivery. Patterns
+ * saved before they were checked on write and that do not compile skip the deployment with a
+ * reason that says which one to fix.
+ */
+async function watchPathVerdictOf(
+  environment: EnvironmentRow,
+  changedFiles: readonly string[],
+): Promise<WatchPathVerdict> {
+  let globs: CompiledGlob[];
+  try {
+    globs = compileGlobs(environment.build.watchPaths);
+  } catch (error) {
+    if (!(error instanceof GlobError)) throw error;
+    return {
+      matches: false,
+      reason: `The ${environment.kind} environment's watch paths cannot be used: ${error.message}. Fix them in its build settings.`,
+    };
+  }
+  return matchWatchPaths(globs, changedFiles);
 }
 
 async function planPullRequest(

@@ -1,5 +1,5 @@
 import type { EnvironmentKind } from "@slipway/shared";
-import { matchWatchPaths } from "./watch-paths.js";
+import type { WatchPathVerdict } from "./watch-paths.js";
 
 export const zeroSha = "0000000000000000000000000000000000000000";
 
@@ -45,7 +45,8 @@ export function branchOf(ref: string): string | undefined {
 export function decidePush(
   push: PushFacts,
   app: { productionBranch: string; production: EnvironmentTarget; preview: EnvironmentTarget },
-  changedFiles: string[],
+  /** Whether the push touches an environment's watch paths (matched before deciding). */
+  watchPathVerdict: (environment: EnvironmentTarget) => WatchPathVerdict,
 ): PushDecision {
   const branch = branchOf(push.ref);
   if (!branch) return { kind: "ignore", reason: `${push.ref} is not a branch` };
@@ -63,7 +64,7 @@ export function decidePush(
       skipReason: `Auto-deploy is off for the ${environment.kind} environment; deploy this commit with deployments.createDeployment.`,
     };
   }
-  const verdict = matchWatchPaths(environment.watchPaths, changedFiles);
+  const verdict = watchPathVerdict(environment);
   if (!verdict.matches)
     return { kind: "deploy", environment, branch, status: "skipped", skipReason: verdict.reason };
   return { kind: "deploy", environment, branch, status: "pending" };
