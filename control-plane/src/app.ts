@@ -61,9 +61,22 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
           },
         }),
     bodyLimit: deps.config.SLIPWAY_BODY_LIMIT,
+    // Slow and stalled clients are cut off: no socket is held for minutes by a trickle of bytes.
+    requestTimeout: deps.config.SLIPWAY_REQUEST_TIMEOUT_MS,
+    connectionTimeout: deps.config.SLIPWAY_IDLE_TIMEOUT_MS,
+    keepAliveTimeout: 5000,
+    http: {
+      headersTimeout: Math.max(1000, Math.floor(deps.config.SLIPWAY_REQUEST_TIMEOUT_MS / 5)),
+      // How often Node looks for requests past their timeouts (its default is every 30 s).
+      connectionsCheckingInterval: 1000,
+    },
     genReqId: () => newId("request"),
     requestIdHeader: false,
   });
+  app.server.headersTimeout = Math.max(
+    1000,
+    Math.floor(deps.config.SLIPWAY_REQUEST_TIMEOUT_MS / 5),
+  );
   // The API speaks JSON only: a text body is refused with 415 rather than validated as a string.
   app.removeContentTypeParser("text/plain");
   app.setValidatorCompiler(validatorCompiler);

@@ -97,6 +97,13 @@ const configSchema = z.object({
           : value.split(",").map((part) => part.trim()),
     )
     .pipe(z.array(z.enum(queueNames)).optional()),
+  /**
+   * Longest a request may take from its first byte to its last, body included (a slow or
+   * stalled upload is cut off then); the headers must arrive within a fifth of it.
+   */
+  SLIPWAY_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
+  /** A connection with no bytes in either direction for this long is closed. */
+  SLIPWAY_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
   /** Largest request body the API reads, in bytes. */
   SLIPWAY_BODY_LIMIT: z.coerce.number().int().min(1024).default(1_048_576),
   /** Largest source tarball a CLI deploy may upload, in bytes. */

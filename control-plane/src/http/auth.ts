@@ -16,11 +16,17 @@ declare module "fastify" {
   }
 }
 
-/** Resolves the bearer root key of every /v2 request to its workspace before any handler runs. */
+/**
+ * Resolves the bearer root key of every /v2 request to its workspace before any handler runs and
+ * before any body is read. Decided on the route the router matched (after it decoded the path),
+ * never on the raw URL: `/%76%32/…` reaches the same route and needs the same key.
+ */
 export const authPlugin = fp(
   async (app) => {
     app.addHook("onRequest", async (request) => {
-      if (!request.url.startsWith("/v2/") || request.url.startsWith("/v2/liveness")) return;
+      // An unmatched URL keeps the raw path: a /v2 address that exists for nobody is still 401.
+      const route = request.routeOptions.url ?? request.url;
+      if (!route.startsWith("/v2/") || route === "/v2/liveness") return;
       const header = request.headers.authorization;
       if (!header) {
         throw new AppError("unauthorized", "Send a root key as 'Authorization: Bearer <key>'.");
