@@ -14,9 +14,10 @@ import {
   ownedKindNames,
   ownedKinds,
 } from "../desired/owned-kinds.js";
-import type { KubeObject } from "../runtime/list-watcher.js";
+import type { KubeObject } from "../runtime/kube-object.js";
 import type { Logger } from "../runtime/logger.js";
 import type { ObjectStore } from "../runtime/object-store.js";
+import { type Reconcile, TerminalError } from "../runtime/reconcile-result.js";
 import {
   makeStatus,
   type ObservedPod,
@@ -24,7 +25,6 @@ import {
   type ReconcileFailure,
 } from "../status/make-status.js";
 import { reasons } from "../status/reasons.js";
-import { type Reconcile, TerminalError } from "./errors.js";
 
 /** The informers' caches the reconciler reads instead of the apiserver. */
 export interface ReconcilerCache {
