@@ -2,9 +2,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
-import type { SlipwayDeployment } from "@slipway/shared";
+import { deploymentCrPath, type SlipwayDeployment } from "@slipway/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { crPath, eventually, freshNamespace, sampleDeployment, testClient } from "./helpers.js";
+import { eventually, freshNamespace, sampleDeployment, testClient } from "./helpers.js";
 
 const operatorDir = fileURLToPath(new URL("..", import.meta.url));
 const kube = testClient();
@@ -81,9 +81,12 @@ describe("the operator process (npm start)", () => {
     });
     const standby = leader === a ? b : a;
 
-    await kube.create(crPath(ns), sampleDeployment("by-process", { regions: [{ name: "us-1" }] }));
+    await kube.create(
+      deploymentCrPath(ns),
+      sampleDeployment("by-process", { regions: [{ name: "us-1" }] }),
+    );
     await eventually("by-process Ready", async () => {
-      const cr = await kube.get<SlipwayDeployment>(crPath(ns, "by-process"));
+      const cr = await kube.get<SlipwayDeployment>(deploymentCrPath(ns, "by-process"));
       return cr.status?.phase === "Ready" ? true : undefined;
     });
     expect(await isLeader(standby)).toBe(false);
@@ -95,11 +98,11 @@ describe("the operator process (npm start)", () => {
       (await isLeader(standby)) ? true : undefined,
     );
     await kube.create(
-      crPath(ns),
+      deploymentCrPath(ns),
       sampleDeployment("after-handover", { regions: [{ name: "us-1" }] }),
     );
     await eventually("after-handover Ready", async () => {
-      const cr = await kube.get<SlipwayDeployment>(crPath(ns, "after-handover"));
+      const cr = await kube.get<SlipwayDeployment>(deploymentCrPath(ns, "after-handover"));
       return cr.status?.phase === "Ready" ? true : undefined;
     });
     const logLines = standby

@@ -1,8 +1,12 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { SlipwayDeployment, SlipwayDeploymentInput } from "@slipway/shared";
+import {
+  deploymentCrPath,
+  type SlipwayDeployment,
+  type SlipwayDeploymentInput,
+} from "@slipway/shared";
 import { isConflict, type KubeApi, KubeApiError } from "@slipway/shared/kube";
 import type { SecretObject } from "./make-deployment-cr.js";
-import { crPathOf, secretPathOf } from "./object-names.js";
+import { secretPathOf } from "./object-names.js";
 import { judgeRollout, type RolloutOutcome } from "./rollout-outcome.js";
 
 /** The apiserver refused the CR itself (schema, CEL rules): retrying cannot help. */
@@ -47,7 +51,7 @@ export async function applyDeploymentCr(
   kube: KubeApi,
   cr: SlipwayDeploymentInput,
 ): Promise<SlipwayDeployment> {
-  const path = crPathOf(cr.metadata.namespace!, cr.metadata.name);
+  const path = deploymentCrPath(cr.metadata.namespace!, cr.metadata.name);
   try {
     return await kube.apply<SlipwayDeployment>(path, cr);
   } catch (error) {
@@ -75,12 +79,12 @@ export function readDeploymentCr(
   namespace: string,
   name: string,
 ): Promise<SlipwayDeployment | undefined> {
-  return kube.find<SlipwayDeployment>(crPathOf(namespace, name));
+  return kube.find<SlipwayDeployment>(deploymentCrPath(namespace, name));
 }
 
 /** Deletes the CR; owner references take its workloads and its Secret with it. */
 export function deleteDeploymentCr(kube: KubeApi, namespace: string, name: string) {
-  return kube.remove(crPathOf(namespace, name));
+  return kube.remove(deploymentCrPath(namespace, name));
 }
 
 export type WaitResult =
