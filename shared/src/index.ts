@@ -1,3 +1,4 @@
+export * from "./apiserver-status.js";
 export * from "./build.js";
 export * from "./crd/index.js";
 export * from "./deployment-status.js";

@@ -4,7 +4,7 @@ import {
   type SlipwayDeployment,
   type SlipwayDeploymentInput,
 } from "@slipway/shared";
-import { isConflict, type KubeApi, KubeApiError } from "@slipway/shared/kube";
+import { apiserverMessage, isConflict, type KubeApi, KubeApiError } from "@slipway/shared/kube";
 import type { SecretObject } from "./make-deployment-cr.js";
 import { secretPathOf } from "./object-names.js";
 import { judgeRollout, type RolloutOutcome } from "./rollout-outcome.js";
@@ -59,18 +59,6 @@ export async function applyDeploymentCr(
       throw new RolloutRejectedError(apiserverMessage(error), { cause: error });
     }
     throw error;
-  }
-}
-
-/** The human part of a Status the apiserver sent (`message`), without the request line. */
-function apiserverMessage(error: KubeApiError): string {
-  const detail = error.message.slice(error.message.indexOf(": ") + 2);
-  try {
-    return (JSON.parse(detail) as { message?: string }).message ?? detail;
-  } catch {
-    // The client cuts long bodies, so the JSON may be incomplete; its message comes first.
-    const quoted = /"message":"((?:[^"\\]|\\.)*)"/.exec(detail)?.[1];
-    return quoted ? quoted.replace(/\\"/g, '"') : detail;
   }
 }
 

@@ -1,4 +1,5 @@
 import {
+  apiserverStatusMessage,
   type DeploymentErrorCode,
   deploymentConditionReasons,
   deploymentConditionTypes,
@@ -26,10 +27,9 @@ function quotaCode(message: string): DeploymentErrorCode | undefined {
  * a person needs the object and the Status message only.
  */
 export function readableClusterMessage(message: string): string {
-  const quoted = /"message":"((?:[^"\\]|\\.)*)"/.exec(message)?.[1];
-  if (!quoted) return message;
+  const status = apiserverStatusMessage(message);
+  if (!status) return message;
   const object = /^(.*?): (?:GET|PATCH|POST|PUT|DELETE) \//.exec(message)?.[1];
-  const status = quoted.replace(/\\"/g, '"');
   return object ? `${object}: ${status}` : status;
 }
 

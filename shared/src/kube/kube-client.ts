@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { Agent, request } from "node:https";
+import { apiserverStatusMessage } from "../apiserver-status.js";
 import type { KubeConnection } from "./kubeconfig.js";
 
 /** The operator's field manager; the control plane applies under its own name. */
@@ -12,16 +13,26 @@ export type ContentType =
 
 /** A non-2xx answer of the apiserver, with its Status reason when it sent one. */
 export class KubeApiError extends Error {
+  /** The body as the message quotes it: its first 500 characters. */
+  readonly detail: string;
+
   constructor(
     readonly method: string,
     readonly path: string,
     readonly status: number,
     readonly reason: string,
-    detail: string,
+    body: string,
   ) {
-    super(`${method} ${path} -> HTTP ${status} ${reason}: ${detail.slice(0, 500)}`);
+    const detail = body.slice(0, 500);
+    super(`${method} ${path} -> HTTP ${status} ${reason}: ${detail}`);
     this.name = "KubeApiError";
+    this.detail = detail;
   }
+}
+
+/** The human part of the Status the apiserver sent (`message`), without the request line. */
+export function apiserverMessage(error: KubeApiError): string {
+  return apiserverStatusMessage(error.detail) ?? error.detail;
 }
 
 export const isNotFound = (error: unknown) => error instanceof KubeApiError && error.status === 404;
