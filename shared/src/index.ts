@@ -5,4 +5,5 @@ export * from "./deployment-status.js";
 export * from "./environment-settings.js";
 export * from "./errors.js";
 export * from "./ids.js";
+export * from "./redact.js";
 export * from "./slug.js";

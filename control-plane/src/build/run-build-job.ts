@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BuildError, type BuildSource } from "@slipway/shared";
+import { BuildError, type BuildSource, makeRedactor } from "@slipway/shared";
 import { eq } from "drizzle-orm";
 import type { EnvVarCipher } from "../crypto/env-var-cipher.js";
 import {
@@ -29,7 +29,6 @@ import type { BuildService } from "./build-service.js";
 import { claimBuildSlot } from "./build-slot.js";
 import { openDeploymentLog } from "./deployment-log-writer.js";
 import { failWithoutBuilder } from "./fail-without-builder.js";
-import { makeRedactor } from "./redact.js";
 
 export interface BuildStepDependencies {
   cipher: EnvVarCipher;
