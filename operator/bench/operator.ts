@@ -18,11 +18,11 @@ import {
   DEPLOYMENT_KIND,
   makeDeploymentCrd,
 } from "@slipway/shared";
+import { findFreePort } from "@slipway/shared/free-ports";
 import { type Cluster, readSettings, startCluster } from "@slipway/testbed";
 import {
   apiserverWork,
   createNamespace,
-  freePort,
   isReady,
   peakRssMb,
   podProgress,
@@ -117,7 +117,7 @@ try {
 
   // The operator as its own process, exactly as `npm start` runs it (without npm and tsx's
   // wrapper processes, so the pid is the operator's).
-  const metricsPort = await freePort();
+  const metricsPort = await findFreePort();
   operator = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: operatorDir,
     env: {

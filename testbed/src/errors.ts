@@ -1,31 +1,18 @@
-/** A tool the testbed needs is not installed, or we lack a privilege. The message names the fix. */
-export class MissingPrerequisiteError extends Error {
-  override name = "MissingPrerequisiteError";
-}
+import { LoggedFailureError } from "@slipway/shared/tool-errors";
 
-/** `go build` (or `go mod download`) failed; carries the tail of its output. */
-export class BuildFailedError extends Error {
-  override name = "BuildFailedError";
-  constructor(
-    message: string,
-    readonly logTail: string,
-  ) {
-    super(`${message}\n--- last lines of the build log ---\n${logTail}`);
-  }
-}
+/** The testbed's own errors; a missing tool or a failed Go build is a shared tool error
+ * (`@slipway/shared/tool-errors`). */
 
 /** A cluster component exited while we were starting it or waiting on it. */
-export class ComponentCrashedError extends Error {
+export class ComponentCrashedError extends LoggedFailureError {
   override name = "ComponentCrashedError";
   constructor(
     readonly component: string,
     readonly exitDescription: string,
     readonly logFile: string,
-    readonly logTail: string,
+    logTail: string,
   ) {
-    super(
-      `${component} ${exitDescription} (log: ${logFile})\n--- last lines of ${component}'s log ---\n${logTail}`,
-    );
+    super(`${component} ${exitDescription} (log: ${logFile})`, logTail, `${component}'s log`);
   }
 }
 

@@ -1,28 +1,11 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { openSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 
 export class ServiceStartError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = "ServiceStartError";
   }
-}
-
-/** Asks the kernel for a port nobody listens on. */
-export async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === "object") resolve(address.port);
-        else reject(new Error("could not read the port of a probe socket"));
-      });
-    });
-  });
 }
 
 export function isRoot(): boolean {
@@ -57,14 +40,6 @@ export function spawnLogged(
   const child = spawn(command, args, { stdio: ["ignore", log, log], detached: true, ...runAs });
   child.unref();
   return child;
-}
-
-export function tailOfFile(path: string, lines = 20): string {
-  try {
-    return readFileSync(path, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
-  } catch {
-    return "(no log written)";
-  }
 }
 
 export async function sleep(ms: number): Promise<void> {

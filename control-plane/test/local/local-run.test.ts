@@ -2,9 +2,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { findFreePort } from "@slipway/shared/free-ports";
 import { Unkey } from "@unkey/api";
 import { afterAll, describe, expect, it } from "vitest";
-import { freePort, isAlive } from "../../src/local/processes.js";
+import { isAlive } from "../../src/local/processes.js";
 
 const dataDir = mkdtempSync(join(tmpdir(), "slipway-local-"));
 chmodSync(dataDir, 0o755);
@@ -62,7 +63,7 @@ function serverPids(): number[] {
 
 describe("npm start", () => {
   it("prints a working root key, keeps data across a restart and leaves nothing running", async () => {
-    const port = await freePort();
+    const port = await findFreePort();
     const first = await startLocal(port);
     const rootKey = /Root key:\s+(sw_root_\S+)/.exec(first.output())![1]!;
     expect(first.output()).toContain(`http://127.0.0.1:${port}`);

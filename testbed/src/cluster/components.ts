@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
 import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
+import { readLogTail } from "@slipway/shared/log-tail";
 import { ComponentCrashedError, ReadinessTimeoutError } from "../errors.js";
-import { readLogTail } from "../log-tail.js";
 
 /** What we remember about a component, also after the process that started it has exited. */
 export interface ComponentRecord {
