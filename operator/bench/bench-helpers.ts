@@ -2,7 +2,7 @@
 import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { KubeClient } from "@slipway/testbed";
+import type { KubeClient } from "@slipway/shared/kube";
 
 interface PodItem {
   spec?: { nodeName?: string };

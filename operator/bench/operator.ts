@@ -103,7 +103,7 @@ try {
 
   // The CRD, as `npm run install-crds` applies it.
   const crdPath = `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${DEPLOYMENT_CRD_NAME}`;
-  await client.apply(crdPath, makeDeploymentCrd(), "slipway-bench", true);
+  await client.apply(crdPath, makeDeploymentCrd(), { fieldManager: "slipway-bench" });
   for (;;) {
     const crd = await client.get<{ status?: { conditions?: { type: string; status: string }[] } }>(
       crdPath,

@@ -20,16 +20,3 @@ export class ComponentCrashedError extends LoggedFailureError {
 export class ReadinessTimeoutError extends Error {
   override name = "ReadinessTimeoutError";
 }
-
-/** A request to the apiserver returned an unexpected status. */
-export class KubeApiError extends Error {
-  override name = "KubeApiError";
-  constructor(
-    readonly method: string,
-    readonly path: string,
-    readonly status: number,
-    readonly body: string,
-  ) {
-    super(`${method} ${path} -> HTTP ${status}: ${body.slice(0, 2000)}`);
-  }
-}

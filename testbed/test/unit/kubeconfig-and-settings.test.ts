@@ -1,5 +1,6 @@
+import { parseKubeconfig } from "@slipway/shared/kube";
 import { describe, expect, it } from "vitest";
-import { makeKubeconfig, parseKubeconfig } from "../../src/cluster/kubeconfig.js";
+import { makeKubeconfig } from "../../src/cluster/kubeconfig.js";
 import { InvalidSettingError, readSettings } from "../../src/config.js";
 
 describe("kubeconfig", () => {
