@@ -1,6 +1,5 @@
 // For other packages that build a pinned Go tool into the same cache (the operator's helm).
 export { acquireLock, makeGoEnv } from "@slipway/shared/go-build";
-export { ensureBinaries, readCompleteBuild } from "./build/build-binaries.js";
 export { compactEtcd } from "./cluster/etcd-compaction.js";
 export { REGION_LABEL, ZONE_LABEL } from "./cluster/fake-nodes.js";
 export { KwokNodeProvider } from "./cluster/kwok-node-provider.js";
@@ -15,4 +14,5 @@ export {
   type TestbedSettings,
 } from "./config.js";
 export * from "./errors.js";
+export { ensureBinaries, readCompleteBuild } from "./go-binaries/build-binaries.js";
 export { findGo } from "./prerequisites.js";

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findFreePorts } from "@slipway/shared/free-ports";
 import { KubeClient, readKubeconfigFile } from "@slipway/shared/kube";
-import { ensureBinaries, type Log } from "../build/build-binaries.js";
 import type { TestbedSettings } from "../config.js";
+import { ensureBinaries, type Log } from "../go-binaries/build-binaries.js";
 import { makePki } from "../pki/make-pki.js";
 import { requireOpenssl } from "../prerequisites.js";
 import {
