@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { openSync, readFileSync } from "node:fs";
+import { isPidAlive } from "@slipway/shared/processes";
 
 export class ServiceStartError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -46,15 +47,6 @@ export async function sleep(ms: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Stops a server left running by an earlier start that died without cleaning up, so two
  * servers never share one data directory. Only a process whose command line names
@@ -65,7 +57,7 @@ export async function stopLeftover(
   expectedCommand: string,
   signal: NodeJS.Signals,
 ): Promise<void> {
-  if (!Number.isInteger(pid) || pid <= 1 || !isAlive(pid)) return;
+  if (!Number.isInteger(pid) || pid <= 1 || !isPidAlive(pid)) return;
   let commandLine = "";
   try {
     commandLine = readFileSync(`/proc/${pid}/cmdline`, "utf8");
@@ -75,6 +67,6 @@ export async function stopLeftover(
   if (!commandLine.includes(expectedCommand)) return;
   process.kill(pid, signal);
   const deadline = Date.now() + 15_000;
-  while (isAlive(pid) && Date.now() < deadline) await sleep(100);
-  if (isAlive(pid)) process.kill(pid, "SIGKILL");
+  while (isPidAlive(pid) && Date.now() < deadline) await sleep(100);
+  if (isPidAlive(pid)) process.kill(pid, "SIGKILL");
 }

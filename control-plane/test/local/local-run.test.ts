@@ -3,9 +3,9 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findFreePort } from "@slipway/shared/free-ports";
+import { isPidAlive } from "@slipway/shared/processes";
 import { Unkey } from "@unkey/api";
 import { afterAll, describe, expect, it } from "vitest";
-import { isAlive } from "../../src/local/processes.js";
 
 const dataDir = mkdtempSync(join(tmpdir(), "slipway-local-"));
 chmodSync(dataDir, 0o755);
@@ -78,9 +78,9 @@ describe("npm start", () => {
       variables: [{ key: "GREETING", value: "hello", kind: "recoverable" }],
     });
     const pidsWhileRunning = serverPids();
-    expect(pidsWhileRunning.every(isAlive)).toBe(true);
+    expect(pidsWhileRunning.every(isPidAlive)).toBe(true);
     await stop(first.child);
-    expect(pidsWhileRunning.filter(isAlive)).toEqual([]);
+    expect(pidsWhileRunning.filter(isPidAlive)).toEqual([]);
 
     const second = await startLocal(port);
     expect(second.output()).not.toMatch(/sw_root_/);
@@ -95,9 +95,9 @@ describe("npm start", () => {
     second.child.kill("SIGKILL");
     await new Promise((resolve) => second.child.once("exit", resolve));
     const orphans = serverPids();
-    expect(orphans.some(isAlive)).toBe(true);
+    expect(orphans.some(isPidAlive)).toBe(true);
     const third = await startLocal(port, ["--new-root-key"]);
-    expect(orphans.filter(isAlive)).toEqual([]);
+    expect(orphans.filter(isPidAlive)).toEqual([]);
     const reissued = /Root key:\s+(sw_root_\S+)/.exec(third.output())![1]!;
     expect(reissued).not.toBe(rootKey);
     for (const key of [rootKey, reissued]) {
@@ -106,6 +106,6 @@ describe("npm start", () => {
       expect(again.data.name).toBe("Kept");
     }
     await stop(third.child);
-    expect(serverPids().filter(isAlive)).toEqual([]);
+    expect(serverPids().filter(isPidAlive)).toEqual([]);
   }, 180_000);
 });
