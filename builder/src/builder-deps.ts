@@ -1,4 +1,5 @@
-import { type BuilderSettings, InvalidSettingError } from "./config.js";
+import { InvalidSettingError } from "@slipway/shared/tool-errors";
+import type { BuilderSettings } from "./config.js";
 import type { BuilderDeps } from "./image-build/run-build.js";
 
 /** The production wiring of runBuild from validated settings; fetch and the clock come from outside. */

@@ -9,6 +9,11 @@ export class MissingPrerequisiteError extends Error {
   override name = "MissingPrerequisiteError";
 }
 
+/** A setting (an environment variable) has a value that cannot work; the message names it. */
+export class InvalidSettingError extends Error {
+  override name = "InvalidSettingError";
+}
+
 /** Something failed that wrote a log; the message ends with the log's last lines. */
 export class LoggedFailureError extends Error {
   override name = "LoggedFailureError";

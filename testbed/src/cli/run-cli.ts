@@ -1,5 +1,8 @@
-import { MissingPrerequisiteError, ToolBuildFailedError } from "@slipway/shared/tool-errors";
-import { InvalidSettingError } from "../config.js";
+import {
+  InvalidSettingError,
+  MissingPrerequisiteError,
+  ToolBuildFailedError,
+} from "@slipway/shared/tool-errors";
 import { ComponentCrashedError, ReadinessTimeoutError } from "../errors.js";
 
 /** Runs a CLI entry point: expected failures print their message only, others their stack. */
