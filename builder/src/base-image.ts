@@ -1,7 +1,7 @@
 import { copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runBuild } from "./build/run-build.js";
+import { runBuild } from "./image-build/run-build.js";
 import type { LocalBuildStack } from "./local-stack.js";
 
 export const BUSYBOX = "/bin/busybox";

@@ -1,6 +1,7 @@
+import { InvalidSettingError } from "@slipway/shared/tool-errors";
 import { describe, expect, it } from "vitest";
 import { makeBuilderDeps } from "./builder-deps.js";
-import { InvalidSettingError, readBuilderSettings } from "./config.js";
+import { readBuilderSettings } from "./config.js";
 
 describe("makeBuilderDeps", () => {
   const io = { fetch: globalThis.fetch, now: () => new Date(0) };

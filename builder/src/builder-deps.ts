@@ -1,5 +1,6 @@
-import type { BuilderDeps } from "./build/run-build.js";
-import { type BuilderSettings, InvalidSettingError } from "./config.js";
+import { InvalidSettingError } from "@slipway/shared/tool-errors";
+import type { BuilderSettings } from "./config.js";
+import type { BuilderDeps } from "./image-build/run-build.js";
 
 /** The production wiring of runBuild from validated settings; fetch and the clock come from outside. */
 export function makeBuilderDeps(

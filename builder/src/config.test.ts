@@ -1,5 +1,6 @@
+import { InvalidSettingError } from "@slipway/shared/tool-errors";
 import { describe, expect, it } from "vitest";
-import { InvalidSettingError, readBuilderSettings } from "./config.js";
+import { readBuilderSettings } from "./config.js";
 
 describe("readBuilderSettings", () => {
   it("defaults to the shared cache directory and a registry cache", () => {

@@ -1,6 +1,8 @@
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { slipwayCacheDir } from "@slipway/shared/go-build";
+import { InvalidSettingError } from "@slipway/shared/tool-errors";
 
 /** Must match the `require` line of go/buildkit/go.mod. */
 export const BUILDKIT_VERSION = "v0.34.2";
@@ -9,10 +11,6 @@ export const BUILDKIT_BINARIES = ["buildkitd", "buildctl"] as const;
 /** builder/ in the repository (this file lives in builder/src). */
 export const BUILDER_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const BUILDKIT_WRAPPER_DIR = join(BUILDER_DIR, "go", "buildkit");
-
-export class InvalidSettingError extends Error {
-  override name = "InvalidSettingError";
-}
 
 export interface BuilderSettings {
   /** Root of what the builder keeps outside the repository (shared with the testbed). */
@@ -41,9 +39,7 @@ export function readBuilderSettings(
   env: NodeJS.ProcessEnv,
   home: string = homedir(),
 ): BuilderSettings {
-  const cacheDir = env.SLIPWAY_CACHE_DIR
-    ? resolve(env.SLIPWAY_CACHE_DIR)
-    : join(env.XDG_CACHE_HOME ? resolve(env.XDG_CACHE_HOME) : join(home, ".cache"), "slipway");
+  const cacheDir = slipwayCacheDir(env, home);
   const rawTimeout = env.SLIPWAY_BUILD_TIMEOUT_SECONDS ?? "1800";
   const buildTimeoutSeconds = Number(rawTimeout);
   if (!Number.isInteger(buildTimeoutSeconds) || buildTimeoutSeconds < 10) {

@@ -1,29 +1,10 @@
-/** Errors of the builder's own machinery (tool builds, daemons). Build failures are
- * `BuildError`s from @slipway/shared, with stable codes. */
+import { LoggedFailureError } from "@slipway/shared/tool-errors";
 
-/** A tool the builder needs is not installed. The message names the fix. */
-export class MissingPrerequisiteError extends Error {
-  override name = "MissingPrerequisiteError";
-}
-
-/** `go build` of BuildKit failed; carries the tail of its output. */
-export class ToolBuildFailedError extends Error {
-  override name = "ToolBuildFailedError";
-  constructor(
-    message: string,
-    readonly logTail: string,
-  ) {
-    super(`${message}\n--- last lines of the build log ---\n${logTail}`);
-  }
-}
+/** Errors of the builder's own machinery (tool builds, daemons) are the shared tool errors
+ * (`@slipway/shared/tool-errors`) and this one. Build failures are `BuildError`s from
+ * @slipway/shared, with stable codes. */
 
 /** buildkitd or the registry exited or did not become ready; carries its log's tail. */
-export class DaemonStartError extends Error {
+export class DaemonStartError extends LoggedFailureError {
   override name = "DaemonStartError";
-  constructor(
-    message: string,
-    readonly logTail: string,
-  ) {
-    super(`${message}\n--- last lines of its log ---\n${logTail}`);
-  }
 }

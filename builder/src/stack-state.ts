@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { isAlive, stopDaemon } from "./daemon/process.js";
+import { isPidAlive } from "@slipway/shared/processes";
+import { stopDaemon } from "./daemon/process.js";
 
 /**
  * What a running local stack leaves on disk so a later run can stop it if the process that
@@ -33,7 +34,7 @@ export async function stopStacksOfDeadOwners(cacheDir: string): Promise<string[]
     const record = await readFile(file, "utf8")
       .then((text) => JSON.parse(text) as StackRecord)
       .catch(() => undefined);
-    if (record && isAlive(record.ownerPid)) continue;
+    if (record && isPidAlive(record.ownerPid)) continue;
     if (record) {
       await stopDaemon({ pid: record.buildkitdPid }, 10_000);
       await stopDaemon({ pid: record.registryPid });

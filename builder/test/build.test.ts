@@ -1,8 +1,8 @@
 import { rm } from "node:fs/promises";
 import type { BuildEvent } from "@slipway/shared";
 import { afterAll, describe, expect, it } from "vitest";
-import { buildEvents } from "../src/build/build-events.js";
-import { runBuild } from "../src/build/run-build.js";
+import { buildEvents } from "../src/image-build/build-events.js";
+import { runBuild } from "../src/image-build/run-build.js";
 import { makeApp, stack, testDeps, uniqueRepository } from "./harness/context.js";
 import { downloadImage, getManifest } from "./harness/registry-client.js";
 

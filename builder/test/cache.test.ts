@@ -3,7 +3,7 @@ import { rm } from "node:fs/promises";
 import { promisify } from "node:util";
 import type { BuildRequest } from "@slipway/shared";
 import { afterAll, describe, expect, it } from "vitest";
-import { runBuild } from "../src/build/run-build.js";
+import { runBuild } from "../src/image-build/run-build.js";
 import { makeApp, stack, testDeps, uniqueRepository } from "./harness/context.js";
 
 const run = promisify(execFile);

@@ -2,7 +2,7 @@ import { rm, symlink } from "node:fs/promises";
 import { join } from "node:path";
 import { type BuildError, type BuildRequest, isBuildError } from "@slipway/shared";
 import { afterAll, describe, expect, it } from "vitest";
-import { runBuild } from "../src/build/run-build.js";
+import { runBuild } from "../src/image-build/run-build.js";
 import { makeApp, stack, testDeps, uniqueRepository } from "./harness/context.js";
 
 const dirs: string[] = [];

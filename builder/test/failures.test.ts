@@ -1,7 +1,7 @@
 import { rm } from "node:fs/promises";
 import { type BuildError, type BuildRequest, isBuildError } from "@slipway/shared";
 import { afterAll, describe, expect, it } from "vitest";
-import { type BuilderDeps, runBuild } from "../src/build/run-build.js";
+import { type BuilderDeps, runBuild } from "../src/image-build/run-build.js";
 import { makeApp, stack, testDeps, uniqueRepository } from "./harness/context.js";
 
 const dirs: string[] = [];

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BuildError, type BuildRequest, isBuildError } from "@slipway/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runBuild } from "../src/build/run-build.js";
+import { runBuild } from "../src/image-build/run-build.js";
 import { type LocalRegistry, startRegistry } from "../src/registry/start-registry.js";
 import { makeApp, stack, testDeps } from "./harness/context.js";
 

@@ -3,7 +3,7 @@ import { readFile, rm } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { BuildEvent } from "@slipway/shared";
 import { afterAll, describe, expect, it } from "vitest";
-import { runBuild } from "../src/build/run-build.js";
+import { runBuild } from "../src/image-build/run-build.js";
 import { makeApp, stack, testDeps, uniqueRepository } from "./harness/context.js";
 import { findProcesses } from "./harness/processes.js";
 import { downloadAllBlobs, downloadImage } from "./harness/registry-client.js";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { type BuildError, type BuildEvent, type BuildSource, isBuildError } from "@slipway/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runBuild } from "../src/build/run-build.js";
+import { runBuild } from "../src/image-build/run-build.js";
 import { makeApp, stack, testDeps, uniqueRepository } from "./harness/context.js";
 import { downloadImage } from "./harness/registry-client.js";
 

@@ -3,8 +3,8 @@ import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { isPidAlive } from "@slipway/shared/processes";
 import { afterAll, describe, expect, it } from "vitest";
-import { isAlive } from "../src/daemon/process.js";
 import { recordStack, stopStacksOfDeadOwners } from "../src/stack-state.js";
 
 const cleanup: string[] = [];
@@ -44,10 +44,10 @@ describe("stacks left by killed runs", () => {
     });
 
     expect(await stopStacksOfDeadOwners(cacheDir)).toEqual([workDir]);
-    expect(orphans.map(isAlive)).toEqual([false, false]);
+    expect(orphans.map(isPidAlive)).toEqual([false, false]);
     expect(existsSync(deadFile)).toBe(false);
     expect(existsSync(workDir)).toBe(false);
-    expect(isAlive(liveDaemon)).toBe(true);
+    expect(isPidAlive(liveDaemon)).toBe(true);
     expect(existsSync(liveFile)).toBe(true);
     process.kill(-liveDaemon, "SIGKILL");
   });

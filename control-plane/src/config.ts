@@ -1,4 +1,5 @@
-import { type BuilderSettings, InvalidSettingError, readBuilderSettings } from "@slipway/builder";
+import { type BuilderSettings, readBuilderSettings } from "@slipway/builder";
+import { InvalidSettingError } from "@slipway/shared/tool-errors";
 import { z } from "zod";
 import { queueNames } from "./jobs/job-types.js";
 

@@ -1,9 +1,8 @@
 /** Small pieces of `npm run bench:operator`: pooling, polling, process and metrics readings. */
 import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { KubeClient } from "@slipway/testbed";
+import type { KubeClient } from "@slipway/shared/kube";
 
 interface PodItem {
   spec?: { nodeName?: string };
@@ -89,14 +88,6 @@ export function summarizeMetrics(text: string): string {
   const reconciles = sum(/^slipway_operator_reconcile_total\{result="(\w+)"\} (\d+)/gm);
   const requests = sum(/^slipway_operator_kube_requests_total\{([^}]*)\} (\d+)/gm);
   return `reconciles: ${reconciles}; requests: ${requests}`;
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return typeof address === "object" && address ? address.port : 0;
 }
 
 export async function stopChild(child: ChildProcess) {

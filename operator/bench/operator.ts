@@ -18,11 +18,11 @@ import {
   DEPLOYMENT_KIND,
   makeDeploymentCrd,
 } from "@slipway/shared";
+import { findFreePort } from "@slipway/shared/free-ports";
 import { type Cluster, readSettings, startCluster } from "@slipway/testbed";
 import {
   apiserverWork,
   createNamespace,
-  freePort,
   isReady,
   peakRssMb,
   podProgress,
@@ -103,7 +103,7 @@ try {
 
   // The CRD, as `npm run install-crds` applies it.
   const crdPath = `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${DEPLOYMENT_CRD_NAME}`;
-  await client.apply(crdPath, makeDeploymentCrd(), "slipway-bench", true);
+  await client.apply(crdPath, makeDeploymentCrd(), { fieldManager: "slipway-bench" });
   for (;;) {
     const crd = await client.get<{ status?: { conditions?: { type: string; status: string }[] } }>(
       crdPath,
@@ -117,7 +117,7 @@ try {
 
   // The operator as its own process, exactly as `npm start` runs it (without npm and tsx's
   // wrapper processes, so the pid is the operator's).
-  const metricsPort = await freePort();
+  const metricsPort = await findFreePort();
   operator = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: operatorDir,
     env: {

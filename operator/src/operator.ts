@@ -8,7 +8,8 @@ import {
   type ReconcilerCache,
 } from "./reconcile/reconcile-deployment.js";
 import { Controller } from "./runtime/controller.js";
-import { type KubeObject, ListWatcher } from "./runtime/list-watcher.js";
+import type { KubeObject } from "./runtime/kube-object.js";
+import { ListWatcher } from "./runtime/list-watcher.js";
 import type { Logger } from "./runtime/logger.js";
 import type { Metrics } from "./runtime/metrics.js";
 import { ObjectStore } from "./runtime/object-store.js";

@@ -14,9 +14,6 @@ export function testClient(requests?: RequestRecord[]): KubeClient {
 
 export { eventually, freshNamespace } from "@slipway/testbed/test-helpers";
 
-export const crPath = (ns: string, name = "") =>
-  `/apis/slipway.dev/v1alpha1/namespaces/${ns}/deployments${name ? `/${name}` : ""}`;
-
 export function sampleDeployment(
   name: string,
   spec: Partial<SlipwayDeploymentSpecInput> = {},

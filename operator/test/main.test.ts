@@ -1,23 +1,15 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
-import type { SlipwayDeployment } from "@slipway/shared";
+import { deploymentCrPath, type SlipwayDeployment } from "@slipway/shared";
+import { findFreePort } from "@slipway/shared/free-ports";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { crPath, eventually, freshNamespace, sampleDeployment, testClient } from "./helpers.js";
+import { eventually, freshNamespace, sampleDeployment, testClient } from "./helpers.js";
 
 const operatorDir = fileURLToPath(new URL("..", import.meta.url));
 const kube = testClient();
 let ns: string;
 const children: ChildProcess[] = [];
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
 
 interface Replica {
   child: ChildProcess;
@@ -72,8 +64,8 @@ describe("the operator process (npm start)", () => {
       SLIPWAY_LEASE_DURATION_SECONDS: "4",
       SLIPWAY_LEASE_RENEW_MS: "300",
     });
-    const a = startReplica(env("replica-a"), await freePort());
-    const b = startReplica(env("replica-b"), await freePort());
+    const a = startReplica(env("replica-a"), await findFreePort());
+    const b = startReplica(env("replica-b"), await findFreePort());
     const leader = await eventually("one leader", async () => {
       const [la, lb] = await Promise.all([isLeader(a), isLeader(b)]);
       if (la === undefined || lb === undefined) return undefined;
@@ -81,9 +73,12 @@ describe("the operator process (npm start)", () => {
     });
     const standby = leader === a ? b : a;
 
-    await kube.create(crPath(ns), sampleDeployment("by-process", { regions: [{ name: "us-1" }] }));
+    await kube.create(
+      deploymentCrPath(ns),
+      sampleDeployment("by-process", { regions: [{ name: "us-1" }] }),
+    );
     await eventually("by-process Ready", async () => {
-      const cr = await kube.get<SlipwayDeployment>(crPath(ns, "by-process"));
+      const cr = await kube.get<SlipwayDeployment>(deploymentCrPath(ns, "by-process"));
       return cr.status?.phase === "Ready" ? true : undefined;
     });
     expect(await isLeader(standby)).toBe(false);
@@ -95,11 +90,11 @@ describe("the operator process (npm start)", () => {
       (await isLeader(standby)) ? true : undefined,
     );
     await kube.create(
-      crPath(ns),
+      deploymentCrPath(ns),
       sampleDeployment("after-handover", { regions: [{ name: "us-1" }] }),
     );
     await eventually("after-handover Ready", async () => {
-      const cr = await kube.get<SlipwayDeployment>(crPath(ns, "after-handover"));
+      const cr = await kube.get<SlipwayDeployment>(deploymentCrPath(ns, "after-handover"));
       return cr.status?.phase === "Ready" ? true : undefined;
     });
     const logLines = standby

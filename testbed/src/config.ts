@@ -1,6 +1,8 @@
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { slipwayCacheDir } from "@slipway/shared/go-build";
+import { InvalidSettingError } from "@slipway/shared/tool-errors";
 
 /**
  * Pinned versions. They must match the `require` lines of the wrapper modules under
@@ -38,15 +40,9 @@ export interface TestbedSettings {
   kwokNodes: number;
 }
 
-export class InvalidSettingError extends Error {
-  override name = "InvalidSettingError";
-}
-
 /** Reads SLIPWAY_* variables; pure so it can be unit tested with a fake env. */
 export function readSettings(env: NodeJS.ProcessEnv, home: string = homedir()): TestbedSettings {
-  const cacheDir = env.SLIPWAY_CACHE_DIR
-    ? resolve(env.SLIPWAY_CACHE_DIR)
-    : join(env.XDG_CACHE_HOME ? resolve(env.XDG_CACHE_HOME) : join(home, ".cache"), "slipway");
+  const cacheDir = slipwayCacheDir(env, home);
   const rawNodes = env.SLIPWAY_KWOK_NODES ?? "4";
   const kwokNodes = Number(rawNodes);
   if (!Number.isInteger(kwokNodes) || kwokNodes < 1 || kwokNodes > 500) {

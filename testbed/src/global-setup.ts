@@ -8,8 +8,8 @@
  */
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
+import { isPidAlive } from "@slipway/shared/processes";
 import { removeClusterState, writeClusterState } from "./cluster/cluster-state.js";
-import { isPidAlive } from "./cluster/components.js";
 import { startCluster } from "./cluster/start-cluster.js";
 import { stopRecordedCluster } from "./cluster/stop-cluster.js";
 import { readSettings } from "./config.js";

@@ -1,10 +1,7 @@
 // For other packages that build a pinned Go tool into the same cache (the operator's helm).
 export { acquireLock, makeGoEnv } from "@slipway/shared/go-build";
-export { ensureBinaries, readCompleteBuild } from "./build/build-binaries.js";
 export { compactEtcd } from "./cluster/etcd-compaction.js";
 export { REGION_LABEL, ZONE_LABEL } from "./cluster/fake-nodes.js";
-export { KubeClient } from "./cluster/kube-client.js";
-export { parseKubeconfig } from "./cluster/kubeconfig.js";
 export { KwokNodeProvider } from "./cluster/kwok-node-provider.js";
 export type { NodeProvider, NodeProviderContext } from "./cluster/node-provider.js";
 export { type Cluster, startCluster } from "./cluster/start-cluster.js";
@@ -17,4 +14,5 @@ export {
   type TestbedSettings,
 } from "./config.js";
 export * from "./errors.js";
+export { ensureBinaries, readCompleteBuild } from "./go-binaries/build-binaries.js";
 export { findGo } from "./prerequisites.js";

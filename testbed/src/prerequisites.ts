@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { promisify } from "node:util";
 import { goCandidates } from "@slipway/shared/go-build";
-import { MissingPrerequisiteError } from "./errors.js";
+import { MissingPrerequisiteError } from "@slipway/shared/tool-errors";
 
 const run = promisify(execFile);
 

@@ -1,6 +1,7 @@
 /**
  * Helpers for tests that run against a testbed cluster, shared by the testbed's own tests and
- * other packages' (`@slipway/testbed/test-helpers`). Either package's Kubernetes client fits.
+ * other packages' (`@slipway/testbed/test-helpers`), with the one Kubernetes client
+ * (`@slipway/shared/kube`) or a wrapper of it.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 

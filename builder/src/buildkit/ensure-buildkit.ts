@@ -3,14 +3,14 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { acquireLock, goCandidates, makeGoEnv, runLogged } from "@slipway/shared/go-build";
+import { readLogTail } from "@slipway/shared/log-tail";
+import { MissingPrerequisiteError, ToolBuildFailedError } from "@slipway/shared/tool-errors";
 import {
   BUILDKIT_BINARIES,
   BUILDKIT_VERSION,
   BUILDKIT_WRAPPER_DIR,
   type BuilderSettings,
 } from "../config.js";
-import { MissingPrerequisiteError, ToolBuildFailedError } from "../errors.js";
-import { readLogTail } from "../log-tail.js";
 import { makeBuildkitBuildArgs } from "./build-plan.js";
 
 export interface BuildkitManifest {

@@ -4,9 +4,10 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
+import { readLogTail } from "@slipway/shared/log-tail";
+import { MissingPrerequisiteError } from "@slipway/shared/tool-errors";
 import { type DaemonProcess, startDaemon, stopDaemon } from "../daemon/process.js";
-import { DaemonStartError, MissingPrerequisiteError } from "../errors.js";
-import { readLogTail } from "../log-tail.js";
+import { DaemonStartError } from "../errors.js";
 import { makeBuildkitdArgs, makeBuildkitdToml, type Snapshotter } from "./daemon-config.js";
 import type { BuildkitBinaries } from "./ensure-buildkit.js";
 

@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BuildRequest } from "@slipway/shared";
 import { buildBaseImage } from "../base-image.js";
-import { runBuild } from "../build/run-build.js";
 import { readBuilderSettings } from "../config.js";
+import { runBuild } from "../image-build/run-build.js";
 import { startLocalBuildStack } from "../local-stack.js";
 
 const log = (line: string) => console.log(line);

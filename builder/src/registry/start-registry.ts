@@ -3,9 +3,10 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { findFreePort } from "@slipway/shared/free-ports";
+import { readLogTail } from "@slipway/shared/log-tail";
+import { MissingPrerequisiteError } from "@slipway/shared/tool-errors";
 import { type DaemonProcess, startDaemon, stopDaemon } from "../daemon/process.js";
-import { DaemonStartError, MissingPrerequisiteError } from "../errors.js";
-import { readLogTail } from "../log-tail.js";
+import { DaemonStartError } from "../errors.js";
 import { makeRegistryConfigYaml } from "./registry-config.js";
 
 export const REGISTRY_BINARY = "/usr/bin/docker-registry";

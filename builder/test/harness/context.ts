@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import type { BuilderDeps } from "../../src/build/run-build.js";
+import type { BuilderDeps } from "../../src/image-build/run-build.js";
 
 /** What the global setup started, read in a test worker. */
 export function stack() {

@@ -1,10 +1,10 @@
-import type { SlipwayDeployment } from "@slipway/shared";
+import { deploymentCrPath, type SlipwayDeployment } from "@slipway/shared";
 import { eq, inArray } from "drizzle-orm";
 import type { Database } from "../db/client.js";
 import { apps } from "../db/schema/index.js";
 import { deleteDeploymentCr } from "./cluster-rollout.js";
 import type { DeployTarget } from "./deploy-target.js";
-import { crPathOf, labelKeys } from "./object-names.js";
+import { labelKeys } from "./object-names.js";
 
 /**
  * The `app.teardown` job: a deleted app's CRs leave the cluster (owner references take their
@@ -22,7 +22,7 @@ export async function tearDownApp(
   if (app) return 0;
   const selector = encodeURIComponent(`${labelKeys.appId}=${appId}`);
   const listed = await target.kube.get<{ items: SlipwayDeployment[] }>(
-    `${crPathOf(target.namespace)}?labelSelector=${selector}`,
+    `${deploymentCrPath(target.namespace)}?labelSelector=${selector}`,
   );
   for (const cr of listed.items) {
     await deleteDeploymentCr(target.kube, target.namespace, cr.metadata.name!);
@@ -41,7 +41,7 @@ export async function tearDownDeletedApps(deps: {
   const target = deps.deploy;
   if (!target) return 0;
   const listed = await target.kube.get<{ items: SlipwayDeployment[] }>(
-    `${crPathOf(target.namespace)}?labelSelector=${encodeURIComponent(labelKeys.appId)}`,
+    `${deploymentCrPath(target.namespace)}?labelSelector=${encodeURIComponent(labelKeys.appId)}`,
   );
   const labelled = new Set(
     listed.items.flatMap((cr) => cr.metadata.labels?.[labelKeys.appId] ?? []),

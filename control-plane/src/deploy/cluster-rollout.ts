@@ -1,8 +1,12 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { SlipwayDeployment, SlipwayDeploymentInput } from "@slipway/shared";
-import { isConflict, type KubeApi, KubeApiError } from "@slipway/shared/kube";
+import {
+  deploymentCrPath,
+  type SlipwayDeployment,
+  type SlipwayDeploymentInput,
+} from "@slipway/shared";
+import { apiserverMessage, isConflict, type KubeApi, KubeApiError } from "@slipway/shared/kube";
 import type { SecretObject } from "./make-deployment-cr.js";
-import { crPathOf, secretPathOf } from "./object-names.js";
+import { secretPathOf } from "./object-names.js";
 import { judgeRollout, type RolloutOutcome } from "./rollout-outcome.js";
 
 /** The apiserver refused the CR itself (schema, CEL rules): retrying cannot help. */
@@ -47,7 +51,7 @@ export async function applyDeploymentCr(
   kube: KubeApi,
   cr: SlipwayDeploymentInput,
 ): Promise<SlipwayDeployment> {
-  const path = crPathOf(cr.metadata.namespace!, cr.metadata.name);
+  const path = deploymentCrPath(cr.metadata.namespace!, cr.metadata.name);
   try {
     return await kube.apply<SlipwayDeployment>(path, cr);
   } catch (error) {
@@ -58,29 +62,17 @@ export async function applyDeploymentCr(
   }
 }
 
-/** The human part of a Status the apiserver sent (`message`), without the request line. */
-function apiserverMessage(error: KubeApiError): string {
-  const detail = error.message.slice(error.message.indexOf(": ") + 2);
-  try {
-    return (JSON.parse(detail) as { message?: string }).message ?? detail;
-  } catch {
-    // The client cuts long bodies, so the JSON may be incomplete; its message comes first.
-    const quoted = /"message":"((?:[^"\\]|\\.)*)"/.exec(detail)?.[1];
-    return quoted ? quoted.replace(/\\"/g, '"') : detail;
-  }
-}
-
 export function readDeploymentCr(
   kube: KubeApi,
   namespace: string,
   name: string,
 ): Promise<SlipwayDeployment | undefined> {
-  return kube.find<SlipwayDeployment>(crPathOf(namespace, name));
+  return kube.find<SlipwayDeployment>(deploymentCrPath(namespace, name));
 }
 
 /** Deletes the CR; owner references take its workloads and its Secret with it. */
 export function deleteDeploymentCr(kube: KubeApi, namespace: string, name: string) {
-  return kube.remove(crPathOf(namespace, name));
+  return kube.remove(deploymentCrPath(namespace, name));
 }
 
 export type WaitResult =

@@ -1,5 +1,3 @@
-import { DEPLOYMENT_API_VERSION, DEPLOYMENT_PLURAL } from "@slipway/shared";
-
 /**
  * Names of the cluster objects of one deployment. Ids are `dep_<26 lowercase base32>`, so
  * `dep-<…>` is a DNS-1123 label (30 characters), unique across workspaces, and leaves room
@@ -9,9 +7,6 @@ export const crNameOf = (deploymentId: string) => deploymentId.replace("_", "-")
 
 /** The Secret holding the deployment's decrypted env vars, owned by its CR. */
 export const envSecretNameOf = (deploymentId: string) => `${crNameOf(deploymentId)}-env`;
-
-export const crPathOf = (namespace: string, name = "") =>
-  `/apis/${DEPLOYMENT_API_VERSION}/namespaces/${namespace}/${DEPLOYMENT_PLURAL}${name ? `/${name}` : ""}`;
 
 export const secretPathOf = (namespace: string, name: string) =>
   `/api/v1/namespaces/${namespace}/secrets/${name}`;

@@ -1,18 +1,10 @@
 import {
+  apiserverStatusMessage,
   type DeploymentErrorCode,
+  deploymentConditionReasons,
   deploymentConditionTypes,
   type SlipwayDeployment,
 } from "@slipway/shared";
-
-/**
- * The operator's condition reasons this module reads (operator/src/status/reasons.ts). Spelt
- * out here because a service never imports another's source; the CR is the contract.
- */
-const operatorReasons = {
-  instancesFailing: "InstancesFailing",
-  progressDeadlineExceeded: "ProgressDeadlineExceeded",
-  applyFailed: "ApplyFailed",
-} as const;
 
 export type RolloutOutcome =
   | { kind: "waiting"; detail: string }
@@ -35,10 +27,9 @@ function quotaCode(message: string): DeploymentErrorCode | undefined {
  * a person needs the object and the Status message only.
  */
 export function readableClusterMessage(message: string): string {
-  const quoted = /"message":"((?:[^"\\]|\\.)*)"/.exec(message)?.[1];
-  if (!quoted) return message;
+  const status = apiserverStatusMessage(message);
+  if (!status) return message;
   const object = /^(.*?): (?:GET|PATCH|POST|PUT|DELETE) \//.exec(message)?.[1];
-  const status = quoted.replace(/\\"/g, '"');
   return object ? `${object}: ${status}` : status;
 }
 
@@ -50,12 +41,12 @@ export function classifyDegraded(
 ): { code: DeploymentErrorCode; message: string } {
   const message = readableClusterMessage(rawMessage);
   switch (reason) {
-    case operatorReasons.applyFailed:
+    case deploymentConditionReasons.applyFailed:
       return {
         code: quotaCode(message) ?? "invalid_runtime_settings",
         message: `The cluster refused this deployment's workload: ${message}`,
       };
-    case operatorReasons.progressDeadlineExceeded: {
+    case deploymentConditionReasons.progressDeadlineExceeded: {
       const instances = (cr.status?.regions ?? []).flatMap((region) => region.instances);
       const noneScheduled = instances.every((instance) => !instance.ip);
       return noneScheduled
@@ -65,7 +56,7 @@ export function classifyDegraded(
           }
         : { code: "unknown", message: `The rollout did not finish in time: ${message}` };
     }
-    case operatorReasons.instancesFailing:
+    case deploymentConditionReasons.instancesFailing:
       return {
         code: /CreateContainerConfigError|InvalidImageName/.test(message)
           ? "invalid_runtime_settings"

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BuildError, type BuildSource } from "@slipway/shared";
+import { BuildError, type BuildSource, makeRedactor } from "@slipway/shared";
 import { eq } from "drizzle-orm";
 import { decryptEnvironmentVariables } from "../crypto/decrypt-environment.js";
 import type { EnvVarCipher } from "../crypto/env-var-cipher.js";
@@ -26,7 +26,6 @@ import type { JobRun } from "../jobs/queues.js";
 import { describeBuildFailure, makeBuildRequest, shouldRetryBuild } from "./build-request.js";
 import type { BuildService } from "./build-service.js";
 import { openDeploymentLog } from "./deployment-log-writer.js";
-import { makeRedactor } from "./redact.js";
 
 export interface BuildStepDependencies {
   cipher: EnvVarCipher;

@@ -1,9 +1,10 @@
 import { spawnSync } from "node:child_process";
 import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { findFreePort } from "@slipway/shared/free-ports";
+import { readLogTail } from "@slipway/shared/log-tail";
 import pg from "pg";
 import {
-  freePort,
   isRoot,
   type RunAs,
   runChecked,
@@ -11,7 +12,6 @@ import {
   sleep,
   spawnLogged,
   stopLeftover,
-  tailOfFile,
 } from "./processes.js";
 
 export interface RunningPostgres {
@@ -106,7 +106,7 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Runn
     );
   }
   await stopLeftoverPostmaster(pgData);
-  const port = options.port ?? (await freePort());
+  const port = options.port ?? (await findFreePort());
   const settings = [
     `-p ${port}`,
     `-k ${socketDir}`,
@@ -155,7 +155,9 @@ async function waitForPostgres(
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (exitCode() !== null) {
-      throw new ServiceStartError(`PostgreSQL exited during start:\n${tailOfFile(logFile)}`);
+      throw new ServiceStartError(
+        `PostgreSQL exited during start:\n${await readLogTail(logFile, 20)}`,
+      );
     }
     const client = new pg.Client({ connectionString: url });
     try {
@@ -167,7 +169,7 @@ async function waitForPostgres(
       await client.end().catch(() => {});
       if (Date.now() > deadline) {
         throw new ServiceStartError(
-          `PostgreSQL did not accept connections within 30 s:\n${tailOfFile(logFile)}`,
+          `PostgreSQL did not accept connections within 30 s:\n${await readLogTail(logFile, 20)}`,
           {
             cause: error,
           },

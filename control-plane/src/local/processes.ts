@@ -1,28 +1,12 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { openSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { isPidAlive } from "@slipway/shared/processes";
 
 export class ServiceStartError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = "ServiceStartError";
   }
-}
-
-/** Asks the kernel for a port nobody listens on. */
-export async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === "object") resolve(address.port);
-        else reject(new Error("could not read the port of a probe socket"));
-      });
-    });
-  });
 }
 
 export function isRoot(): boolean {
@@ -59,25 +43,8 @@ export function spawnLogged(
   return child;
 }
 
-export function tailOfFile(path: string, lines = 20): string {
-  try {
-    return readFileSync(path, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
-  } catch {
-    return "(no log written)";
-  }
-}
-
 export async function sleep(ms: number): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -90,7 +57,7 @@ export async function stopLeftover(
   expectedCommand: string,
   signal: NodeJS.Signals,
 ): Promise<void> {
-  if (!Number.isInteger(pid) || pid <= 1 || !isAlive(pid)) return;
+  if (!Number.isInteger(pid) || pid <= 1 || !isPidAlive(pid)) return;
   let commandLine = "";
   try {
     commandLine = readFileSync(`/proc/${pid}/cmdline`, "utf8");
@@ -100,6 +67,6 @@ export async function stopLeftover(
   if (!commandLine.includes(expectedCommand)) return;
   process.kill(pid, signal);
   const deadline = Date.now() + 15_000;
-  while (isAlive(pid) && Date.now() < deadline) await sleep(100);
-  if (isAlive(pid)) process.kill(pid, "SIGKILL");
+  while (isPidAlive(pid) && Date.now() < deadline) await sleep(100);
+  if (isPidAlive(pid)) process.kill(pid, "SIGKILL");
 }

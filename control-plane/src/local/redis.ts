@@ -2,14 +2,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createConnection } from "node:net";
 import { join } from "node:path";
-import {
-  freePort,
-  ServiceStartError,
-  sleep,
-  spawnLogged,
-  stopLeftover,
-  tailOfFile,
-} from "./processes.js";
+import { findFreePort } from "@slipway/shared/free-ports";
+import { readLogTail } from "@slipway/shared/log-tail";
+import { ServiceStartError, sleep, spawnLogged, stopLeftover } from "./processes.js";
 
 export interface RunningRedis {
   url: string;
@@ -57,7 +52,7 @@ async function ping(port: number): Promise<boolean> {
 export async function startRedis(options: StartRedisOptions): Promise<RunningRedis> {
   const binary = findRedisServer();
   mkdirSync(options.dataDir, { recursive: true });
-  const port = options.port ?? (await freePort());
+  const port = options.port ?? (await findFreePort());
   const logFile = join(options.dataDir, "redis.log");
   const pidFile = join(options.dataDir, "redis.pid");
   if (existsSync(pidFile))
@@ -82,11 +77,13 @@ export async function startRedis(options: StartRedisOptions): Promise<RunningRed
   const deadline = Date.now() + 15_000;
   while (!(await ping(port))) {
     if (child.exitCode !== null) {
-      throw new ServiceStartError(`redis-server exited during start:\n${tailOfFile(logFile)}`);
+      throw new ServiceStartError(
+        `redis-server exited during start:\n${await readLogTail(logFile, 20)}`,
+      );
     }
     if (Date.now() > deadline) {
       throw new ServiceStartError(
-        `redis-server did not answer within 15 s:\n${tailOfFile(logFile)}`,
+        `redis-server did not answer within 15 s:\n${await readLogTail(logFile, 20)}`,
       );
     }
     await sleep(50);

@@ -1,12 +1,7 @@
-import type { SlipwayDeployment } from "@slipway/shared";
+import { deploymentCrPath, type SlipwayDeployment } from "@slipway/shared";
 import { beforeAll, describe, expect, it } from "vitest";
 import { tearDownDeletedApps } from "../../src/deploy/app-teardown.js";
-import {
-  crNameOf,
-  crPathOf,
-  envSecretNameOf,
-  secretPathOf,
-} from "../../src/deploy/object-names.js";
+import { crNameOf, envSecretNameOf, secretPathOf } from "../../src/deploy/object-names.js";
 import type { TestWorkspace } from "../harness/api.js";
 import { startTestCluster, type TestCluster } from "../harness/cluster.js";
 import { deploymentReaches, eventually, handOffToDeploy } from "../harness/deploy-fixtures.js";
@@ -27,7 +22,7 @@ beforeAll(async () => {
 });
 
 const findCr = (deploymentId: string) =>
-  cluster.kube.find<SlipwayDeployment>(crPathOf(cluster.namespace, crNameOf(deploymentId)));
+  cluster.kube.find<SlipwayDeployment>(deploymentCrPath(cluster.namespace, crNameOf(deploymentId)));
 
 /** A Ready deployment of a new app of the `gone` project, rolled out to the testbed. */
 async function runningApp(slug: string) {
@@ -81,10 +76,12 @@ describe("a worker starting up", () => {
       namespace: cluster.namespace,
       labels: { ...orphan.metadata.labels, "slipway.dev/app-id": "app_deleted0000000000000000" },
     };
-    await cluster.kube.create(crPathOf(cluster.namespace), orphan);
+    await cluster.kube.create(deploymentCrPath(cluster.namespace), orphan);
     const target = cluster.deployTarget(pipeline.api.config);
     expect(await tearDownDeletedApps({ db: pipeline.api.database.db, deploy: target })).toBe(1);
-    expect(await cluster.kube.find(crPathOf(cluster.namespace, "dep-orphan"))).toBeUndefined();
+    expect(
+      await cluster.kube.find(deploymentCrPath(cluster.namespace, "dep-orphan")),
+    ).toBeUndefined();
     expect(await findCr(kept)).toBeDefined();
   });
 });

@@ -1,14 +1,9 @@
-import type { SlipwayDeployment } from "@slipway/shared";
+import { deploymentCrPath, type SlipwayDeployment } from "@slipway/shared";
 import type { KubeApi } from "@slipway/shared/kube";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { deploymentSteps, deployments } from "../../src/db/schema/index.js";
-import {
-  crNameOf,
-  crPathOf,
-  envSecretNameOf,
-  secretPathOf,
-} from "../../src/deploy/object-names.js";
+import { crNameOf, envSecretNameOf, secretPathOf } from "../../src/deploy/object-names.js";
 import { runDeployJob } from "../../src/deploy/run-deploy-job.js";
 import { RetryLaterError } from "../../src/jobs/job-types.js";
 import type { TestWorkspace } from "../harness/api.js";
@@ -70,7 +65,7 @@ function afterCrApply(after: () => Promise<void>, nth = 1) {
 }
 
 const readCr = (id: string) =>
-  cluster.kube.get<SlipwayDeployment>(crPathOf(cluster.namespace, crNameOf(id)));
+  cluster.kube.get<SlipwayDeployment>(deploymentCrPath(cluster.namespace, crNameOf(id)));
 const status = async (id: string) =>
   (await workspace.sdk.deployments.getDeployment({ deploymentId: id })).data;
 const steps = (id: string) =>

@@ -1,6 +1,6 @@
-import type { SlipwayDeployment } from "@slipway/shared";
+import { deploymentCrPath, type SlipwayDeployment } from "@slipway/shared";
 import { beforeAll, describe, expect, it } from "vitest";
-import { crNameOf, crPathOf } from "../../src/deploy/object-names.js";
+import { crNameOf } from "../../src/deploy/object-names.js";
 import type { TestWorkspace } from "../harness/api.js";
 import { startTestCluster, type TestCluster, testPreviewDomain } from "../harness/cluster.js";
 import { deploymentReaches, eventually, handOffToDeploy } from "../harness/deploy-fixtures.js";
@@ -29,7 +29,7 @@ const handOff = (branch: string, pullRequestNumber?: number) =>
 const get = async (id: string) =>
   (await workspace.sdk.deployments.getDeployment({ deploymentId: id })).data;
 const readCr = (id: string) =>
-  cluster.kube.get<SlipwayDeployment>(crPathOf(cluster.namespace, crNameOf(id)));
+  cluster.kube.get<SlipwayDeployment>(deploymentCrPath(cluster.namespace, crNameOf(id)));
 const crPhase = (id: string, phase: string, desiredState: string) =>
   eventually(`${id} to be ${phase}`, async () => {
     const cr = await readCr(id);

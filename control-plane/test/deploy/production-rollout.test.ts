@@ -1,4 +1,4 @@
-import { newId, type SlipwayDeployment } from "@slipway/shared";
+import { deploymentCrPath, newId, type SlipwayDeployment } from "@slipway/shared";
 import * as errors from "@unkey/api/models/errors";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -9,12 +9,7 @@ import {
   domains,
   environments,
 } from "../../src/db/schema/index.js";
-import {
-  crNameOf,
-  crPathOf,
-  envSecretNameOf,
-  secretPathOf,
-} from "../../src/deploy/object-names.js";
+import { crNameOf, envSecretNameOf, secretPathOf } from "../../src/deploy/object-names.js";
 import { runDeployJob } from "../../src/deploy/run-deploy-job.js";
 import type { TestWorkspace } from "../harness/api.js";
 import { startTestCluster, type TestCluster } from "../harness/cluster.js";
@@ -44,7 +39,7 @@ const handOff = (n: number, options: { enqueue?: boolean } = {}) =>
 const get = async (id: string) =>
   (await workspace.sdk.deployments.getDeployment({ deploymentId: id })).data;
 const readCr = (id: string) =>
-  cluster.kube.get<SlipwayDeployment>(crPathOf(cluster.namespace, crNameOf(id)));
+  cluster.kube.get<SlipwayDeployment>(deploymentCrPath(cluster.namespace, crNameOf(id)));
 
 beforeAll(async () => {
   cluster = await startTestCluster();

@@ -1,12 +1,8 @@
+import { deploymentCrPath } from "@slipway/shared";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deploymentSteps, deployments } from "../../src/db/schema/index.js";
-import {
-  crNameOf,
-  crPathOf,
-  envSecretNameOf,
-  secretPathOf,
-} from "../../src/deploy/object-names.js";
+import { crNameOf, envSecretNameOf, secretPathOf } from "../../src/deploy/object-names.js";
 import { runDeployJob } from "../../src/deploy/run-deploy-job.js";
 import type { TestWorkspace } from "../harness/api.js";
 import { startTestCluster, type TestCluster } from "../harness/cluster.js";
@@ -131,7 +127,9 @@ describe("a rollout that cannot succeed", () => {
     expect(failed.error!.message).not.toMatch(/PATCH|HTTP 422|"kind":"Status"/);
     // A failed deployment keeps nothing running in the cluster.
     await eventually("the failed deployment's CR to be deleted", async () =>
-      (await cluster.kube.find(crPathOf(cluster.namespace, crNameOf(id)))) ? undefined : true,
+      (await cluster.kube.find(deploymentCrPath(cluster.namespace, crNameOf(id))))
+        ? undefined
+        : true,
     );
     // Its env Secret, owned by the CR, goes with it (the garbage collector deletes it).
     await eventually("the env Secret to be collected", async () =>
@@ -203,6 +201,8 @@ describe("a rollout that cannot succeed", () => {
     expect((await workspace.sdk.deployments.getDeployment({ deploymentId: id })).data.status).toBe(
       "cancelled",
     );
-    expect(await cluster.kube.find(crPathOf(cluster.namespace, crNameOf(id)))).toBeUndefined();
+    expect(
+      await cluster.kube.find(deploymentCrPath(cluster.namespace, crNameOf(id))),
+    ).toBeUndefined();
   });
 });

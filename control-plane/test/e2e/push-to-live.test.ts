@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import type { SlipwayDeployment } from "@slipway/shared";
+import { deploymentCrPath, type SlipwayDeployment } from "@slipway/shared";
 import { beforeAll, describe, expect, it } from "vitest";
-import { crNameOf, crPathOf } from "../../src/deploy/object-names.js";
+import { crNameOf } from "../../src/deploy/object-names.js";
 import { startTestCluster, type TestCluster } from "../harness/cluster.js";
 import { examplePayload, exampleRepository } from "../harness/pipeline.js";
 import { dockerfile, startBuildPipeline } from "../image-build/build-harness.js";
@@ -49,7 +49,7 @@ describe("git push → running on Kubernetes, reported on GitHub", () => {
 
     // The operator's CR runs exactly the image the builder pushed, by digest.
     const cr = await cluster.kube.get<SlipwayDeployment>(
-      crPathOf(cluster.namespace, crNameOf(done.id)),
+      deploymentCrPath(cluster.namespace, crNameOf(done.id)),
     );
     expect(cr.spec.image).toBe(done.image);
     expect(done.image).toMatch(/@sha256:[0-9a-f]{64}$/);

@@ -2,9 +2,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { findFreePort } from "@slipway/shared/free-ports";
+import { isPidAlive } from "@slipway/shared/processes";
 import { Unkey } from "@unkey/api";
 import { afterAll, describe, expect, it } from "vitest";
-import { freePort, isAlive } from "../../src/local/processes.js";
 
 const dataDir = mkdtempSync(join(tmpdir(), "slipway-local-"));
 chmodSync(dataDir, 0o755);
@@ -62,7 +63,7 @@ function serverPids(): number[] {
 
 describe("npm start", () => {
   it("prints a working root key, keeps data across a restart and leaves nothing running", async () => {
-    const port = await freePort();
+    const port = await findFreePort();
     const first = await startLocal(port);
     const rootKey = /Root key:\s+(sw_root_\S+)/.exec(first.output())![1]!;
     expect(first.output()).toContain(`http://127.0.0.1:${port}`);
@@ -77,9 +78,9 @@ describe("npm start", () => {
       variables: [{ key: "GREETING", value: "hello", kind: "recoverable" }],
     });
     const pidsWhileRunning = serverPids();
-    expect(pidsWhileRunning.every(isAlive)).toBe(true);
+    expect(pidsWhileRunning.every(isPidAlive)).toBe(true);
     await stop(first.child);
-    expect(pidsWhileRunning.filter(isAlive)).toEqual([]);
+    expect(pidsWhileRunning.filter(isPidAlive)).toEqual([]);
 
     const second = await startLocal(port);
     expect(second.output()).not.toMatch(/sw_root_/);
@@ -94,9 +95,9 @@ describe("npm start", () => {
     second.child.kill("SIGKILL");
     await new Promise((resolve) => second.child.once("exit", resolve));
     const orphans = serverPids();
-    expect(orphans.some(isAlive)).toBe(true);
+    expect(orphans.some(isPidAlive)).toBe(true);
     const third = await startLocal(port, ["--new-root-key"]);
-    expect(orphans.filter(isAlive)).toEqual([]);
+    expect(orphans.filter(isPidAlive)).toEqual([]);
     const reissued = /Root key:\s+(sw_root_\S+)/.exec(third.output())![1]!;
     expect(reissued).not.toBe(rootKey);
     for (const key of [rootKey, reissued]) {
@@ -105,6 +106,6 @@ describe("npm start", () => {
       expect(again.data.name).toBe("Kept");
     }
     await stop(third.child);
-    expect(serverPids().filter(isAlive)).toEqual([]);
+    expect(serverPids().filter(isPidAlive)).toEqual([]);
   }, 180_000);
 });

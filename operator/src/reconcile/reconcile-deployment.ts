@@ -1,6 +1,6 @@
 import {
-  DEPLOYMENT_API_VERSION,
-  DEPLOYMENT_PLURAL,
+  deploymentConditionReasons,
+  deploymentCrPath,
   type SlipwayDeployment,
   type SlipwayDeploymentStatus,
 } from "@slipway/shared";
@@ -14,17 +14,16 @@ import {
   ownedKindNames,
   ownedKinds,
 } from "../desired/owned-kinds.js";
-import type { KubeObject } from "../runtime/list-watcher.js";
+import type { KubeObject } from "../runtime/kube-object.js";
 import type { Logger } from "../runtime/logger.js";
 import type { ObjectStore } from "../runtime/object-store.js";
+import { type Reconcile, TerminalError } from "../runtime/reconcile-result.js";
 import {
   makeStatus,
   type ObservedPod,
   type ObservedWorkload,
   type ReconcileFailure,
 } from "../status/make-status.js";
-import { reasons } from "../status/reasons.js";
-import { type Reconcile, TerminalError } from "./errors.js";
 
 /** The informers' caches the reconciler reads instead of the apiserver. */
 export interface ReconcilerCache {
@@ -49,9 +48,6 @@ interface OwnedObject {
 
 /** While instances are still coming up, look again this often even without events. */
 const PROGRESS_RECHECK_MS = 15_000;
-
-export const deploymentPath = (namespace: string, name = "") =>
-  `/apis/${DEPLOYMENT_API_VERSION}/namespaces/${namespace}/${DEPLOYMENT_PLURAL}${name ? `/${name}` : ""}`;
 
 /**
  * Level-triggered: reads the CR and everything it owns from the informers' caches, applies what
@@ -116,7 +112,7 @@ export function createDeploymentReconciler(deps: ReconcilerDeps): Reconcile {
     if (errors[0]) {
       const { object, error } = errors[0];
       failure = {
-        reason: reasons.applyFailed,
+        reason: deploymentConditionReasons.applyFailed,
         message: `${object.kind} ${object.name}: ${(error as Error).message}`,
       };
     }
@@ -159,5 +155,8 @@ async function writeStatus(
 ): Promise<KubeObject | undefined> {
   if (deepEqual(status, cr.status ?? {})) return undefined;
   const { namespace, name } = cr.metadata;
-  return kube.replace<KubeObject>(`${deploymentPath(namespace!, name)}/status`, { ...cr, status });
+  return kube.replace<KubeObject>(`${deploymentCrPath(namespace!, name)}/status`, {
+    ...cr,
+    status,
+  });
 }

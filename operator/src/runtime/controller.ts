@@ -1,6 +1,6 @@
-import { type Reconcile, TerminalError } from "../reconcile/errors.js";
 import type { Logger } from "./logger.js";
 import type { Metrics } from "./metrics.js";
+import { type Reconcile, TerminalError } from "./reconcile-result.js";
 import type { WorkQueue } from "./work-queue.js";
 
 export interface ControllerDeps {

@@ -1,24 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { type KubeApi, KubeApiError } from "@slipway/shared/kube";
+import type { KubeObject } from "./kube-object.js";
 import type { Logger } from "./logger.js";
 import type { ObjectStore } from "./object-store.js";
-
-export interface KubeObject {
-  metadata: {
-    name: string;
-    namespace?: string;
-    resourceVersion?: string;
-    labels?: Record<string, string>;
-    ownerReferences?: {
-      kind: string;
-      name: string;
-      apiVersion: string;
-      uid: string;
-      controller?: boolean;
-    }[];
-    deletionTimestamp?: string;
-  };
-}
 
 interface WatchEvent {
   type: "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";

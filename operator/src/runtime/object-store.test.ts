@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { KubeObject } from "./list-watcher.js";
+import type { KubeObject } from "./kube-object.js";
 import { ObjectStore } from "./object-store.js";
 
 const object = (name: string, resourceVersion: string, owner?: string): KubeObject => ({

@@ -1,4 +1,4 @@
-import type { KubeObject } from "./list-watcher.js";
+import type { KubeObject } from "./kube-object.js";
 
 /**
  * An informer's cache: the last known version of every object one ListWatcher sees, keyed

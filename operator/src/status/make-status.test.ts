@@ -1,7 +1,6 @@
-import type { SlipwayDeployment } from "@slipway/shared";
+import { deploymentConditionReasons, type SlipwayDeployment } from "@slipway/shared";
 import { describe, expect, it } from "vitest";
 import { makeStatus, type ObservedPod, type ObservedRegion } from "./make-status.js";
-import { reasons } from "./reasons.js";
 
 const now = new Date("2026-11-27T08:00:00.123Z");
 const earlier = "2026-11-27T07:00:00Z";
@@ -171,7 +170,7 @@ describe("makeStatus", () => {
 
   it("reports a failed apply as Degraded", () => {
     const status = makeStatus(deployment(), allReady, now, {
-      reason: reasons.applyFailed,
+      reason: deploymentConditionReasons.applyFailed,
       message: "Service x: invalid",
     });
     expect(summary(status).conditions).toEqual([

@@ -1,6 +1,8 @@
 import {
   type DeploymentCondition,
+  type DeploymentConditionReason,
   type DeploymentPhase,
+  deploymentConditionReasons,
   deploymentConditionTypes,
   type InstanceStatus,
   type RegionStatus,
@@ -8,7 +10,6 @@ import {
   type SlipwayDeploymentStatus,
 } from "@slipway/shared";
 import { SLIPWAY_REGION_LABEL } from "../desired/names.js";
-import { type Reason, reasons } from "./reasons.js";
 
 /** The fields of apps/v1 Deployment and Pod the status is computed from. */
 export interface ObservedWorkload {
@@ -59,7 +60,7 @@ export interface ObservedRegion {
 
 /** A failure of the reconcile itself, reported as Degraded. */
 export interface ReconcileFailure {
-  reason: Reason;
+  reason: DeploymentConditionReason;
   message: string;
 }
 
@@ -103,9 +104,9 @@ function workloadSettled(workload: ObservedWorkload | undefined): boolean {
 
 interface Verdict {
   phase: DeploymentPhase;
-  ready: [boolean, Reason, string];
-  progressing: [boolean, Reason, string];
-  degraded: [boolean, Reason, string];
+  ready: [boolean, DeploymentConditionReason, string];
+  progressing: [boolean, DeploymentConditionReason, string];
+  degraded: [boolean, DeploymentConditionReason, string];
 }
 
 function judge(
@@ -113,7 +114,11 @@ function judge(
   regions: ObservedRegion[],
   failure?: ReconcileFailure,
 ): Verdict {
-  const ok: [boolean, Reason, string] = [false, reasons.asExpected, ""];
+  const ok: [boolean, DeploymentConditionReason, string] = [
+    false,
+    deploymentConditionReasons.asExpected,
+    "",
+  ];
   if (failure) {
     return {
       phase: "Degraded",
@@ -129,14 +134,14 @@ function judge(
     return stopped
       ? {
           phase: "Idle",
-          ready: [false, reasons.idle, "scaled to zero"],
-          progressing: [false, reasons.idle, "scaled to zero"],
+          ready: [false, deploymentConditionReasons.idle, "scaled to zero"],
+          progressing: [false, deploymentConditionReasons.idle, "scaled to zero"],
           degraded: ok,
         }
       : {
           phase: "Progressing",
-          ready: [false, reasons.scalingToZero, "stopping instances"],
-          progressing: [true, reasons.scalingToZero, "stopping instances"],
+          ready: [false, deploymentConditionReasons.scalingToZero, "stopping instances"],
+          progressing: [true, deploymentConditionReasons.scalingToZero, "stopping instances"],
           degraded: ok,
         };
   }
@@ -163,35 +168,39 @@ function judge(
         : `${spec.name} ${ready}/${spec.replicas.min} ready`;
     })
     .filter((line): line is string => line !== undefined);
-  const degraded: [boolean, Reason, string] = deadline
+  const degraded: [boolean, DeploymentConditionReason, string] = deadline
     ? [
         true,
-        reasons.progressDeadlineExceeded,
+        deploymentConditionReasons.progressDeadlineExceeded,
         `region ${deadline.name} exceeded its progress deadline`,
       ]
     : failing.length > 0
-      ? [true, reasons.instancesFailing, failing.sort().join(", ")]
+      ? [true, deploymentConditionReasons.instancesFailing, failing.sort().join(", ")]
       : ok;
   if (waiting.length === 0) {
     return {
       phase: "Ready",
-      ready: [true, reasons.available, "every region has its minimum of ready instances"],
-      progressing: [false, reasons.rolloutComplete, ""],
+      ready: [
+        true,
+        deploymentConditionReasons.available,
+        "every region has its minimum of ready instances",
+      ],
+      progressing: [false, deploymentConditionReasons.rolloutComplete, ""],
       degraded,
     };
   }
   const message = `waiting for ${waiting.join(", ")}`;
   return {
     phase: degraded[0] ? "Degraded" : "Progressing",
-    ready: [false, reasons.rolloutInProgress, message],
-    progressing: [true, reasons.rolloutInProgress, message],
+    ready: [false, deploymentConditionReasons.rolloutInProgress, message],
+    progressing: [true, deploymentConditionReasons.rolloutInProgress, message],
     degraded,
   };
 }
 
 function condition(
   type: string,
-  [value, reason, message]: [boolean, Reason, string],
+  [value, reason, message]: [boolean, DeploymentConditionReason, string],
   cr: SlipwayDeployment,
   now: Date,
 ): DeploymentCondition {

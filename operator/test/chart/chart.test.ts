@@ -1,10 +1,10 @@
-import type { SlipwayDeployment } from "@slipway/shared";
+import { deploymentCrPath, type SlipwayDeployment } from "@slipway/shared";
 import { type KubeApiError, KubeClient, loadKubeConnection } from "@slipway/shared/kube";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { LeaderElector } from "../../src/runtime/leader-election.js";
 import { silentLogger } from "../../src/runtime/logger.js";
-import { crPath, eventually, freshNamespace, sampleDeployment, testClient } from "../helpers.js";
+import { eventually, freshNamespace, sampleDeployment, testClient } from "../helpers.js";
 import { startTestOperator, type TestOperator } from "../operator-harness.js";
 import { ensureHelm, helmTemplate } from "./helm.js";
 
@@ -147,11 +147,11 @@ describe("charts/slipway", () => {
 
     running.push(await startTestOperator(appsNs, {}, { client: asOperator }));
     await admin.create(
-      crPath(appsNs),
+      deploymentCrPath(appsNs),
       sampleDeployment("least-privilege", { regions: [{ name: "eu-1" }] }),
     );
     await eventually("least-privilege Ready", async () => {
-      const cr = await admin.get<SlipwayDeployment>(crPath(appsNs, "least-privilege"));
+      const cr = await admin.get<SlipwayDeployment>(deploymentCrPath(appsNs, "least-privilege"));
       return cr.status?.phase === "Ready" ? cr : undefined;
     });
 
@@ -176,9 +176,12 @@ describe("charts/slipway", () => {
     running.push(
       await startTestOperator(appsNs, { watchNamespace: appsNs }, { client: asOperator }),
     );
-    await admin.create(crPath(appsNs), sampleDeployment("scoped", { regions: [{ name: "eu-1" }] }));
+    await admin.create(
+      deploymentCrPath(appsNs),
+      sampleDeployment("scoped", { regions: [{ name: "eu-1" }] }),
+    );
     await eventually("scoped Ready", async () => {
-      const cr = await admin.get<SlipwayDeployment>(crPath(appsNs, "scoped"));
+      const cr = await admin.get<SlipwayDeployment>(deploymentCrPath(appsNs, "scoped"));
       return cr.status?.phase === "Ready" ? cr : undefined;
     });
 

@@ -1,7 +1,8 @@
 import { BUILDKIT_VERSION, makeBuildkitdToml } from "@slipway/builder";
+import { deploymentCrPath } from "@slipway/shared";
 import { type KubeApiError, KubeClient, loadKubeConnection } from "@slipway/shared/kube";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { crPath, freshNamespace, sampleDeployment, testClient } from "../helpers.js";
+import { freshNamespace, sampleDeployment, testClient } from "../helpers.js";
 import { ensureHelm } from "./helm.js";
 import { applyAll, envOf, find, type Manifest, render } from "./platform-install.js";
 
@@ -206,7 +207,7 @@ describe("charts/slipway platform", () => {
     // The calls of control-plane/src/deploy/run-deploy-job.ts, in its order.
     expect(await asWorker.find(`/api/v1/namespaces/${apps}`)).toBeDefined();
     await asWorker.apply(`/api/v1/namespaces/${apps}/secrets/dep-chart-env`, envSecret());
-    const cr = await asWorker.apply<Manifest>(crPath(apps, "dep-chart"), {
+    const cr = await asWorker.apply<Manifest>(deploymentCrPath(apps, "dep-chart"), {
       ...sampleDeployment("dep-chart"),
       metadata: { name: "dep-chart", namespace: apps },
     });
@@ -214,14 +215,14 @@ describe("charts/slipway platform", () => {
       `/api/v1/namespaces/${apps}/secrets/dep-chart-env`,
       envSecret(cr.metadata.uid),
     );
-    expect(await asWorker.find(crPath(apps, "dep-chart"))).toBeDefined();
-    expect(await statusOf(asWorker.get(`${crPath(apps, "dep-chart")}/status`))).toBe(200);
+    expect(await asWorker.find(deploymentCrPath(apps, "dep-chart"))).toBeDefined();
+    expect(await statusOf(asWorker.get(`${deploymentCrPath(apps, "dep-chart")}/status`))).toBe(200);
     const idle = sampleDeployment("dep-chart", { desiredState: "idle" });
-    await asWorker.apply(crPath(apps, "dep-chart"), {
+    await asWorker.apply(deploymentCrPath(apps, "dep-chart"), {
       ...idle,
       metadata: { name: "dep-chart", namespace: apps },
     });
-    await asWorker.remove(crPath(apps, "dep-chart"));
+    await asWorker.remove(deploymentCrPath(apps, "dep-chart"));
 
     // Reading Secrets back: not here, not in kube-system, not in its own namespace.
     const forbidden = [
@@ -233,7 +234,7 @@ describe("charts/slipway platform", () => {
         ...envSecret(),
         metadata: { name: "x" },
       }),
-      asWorker.create(crPath(ns), sampleDeployment("elsewhere")),
+      asWorker.create(deploymentCrPath(ns), sampleDeployment("elsewhere")),
       asWorker.create("/api/v1/namespaces", {
         apiVersion: "v1",
         kind: "Namespace",
@@ -253,7 +254,7 @@ describe("charts/slipway platform", () => {
     expect(manifests.some((m) => m.kind === "Namespace")).toBe(false);
     const asWorker = impersonate(ns, `${release}-worker`);
     expect(await asWorker.find(`/api/v1/namespaces/${existing}`)).toBeDefined();
-    await asWorker.apply(crPath(existing, "dep-given"), {
+    await asWorker.apply(deploymentCrPath(existing, "dep-given"), {
       ...sampleDeployment("dep-given"),
       metadata: { name: "dep-given", namespace: existing },
     });

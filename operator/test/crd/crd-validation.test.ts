@@ -1,12 +1,12 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import type { SlipwayDeployment } from "@slipway/shared";
+import { deploymentCrPath, type SlipwayDeployment } from "@slipway/shared";
 import { KubeApiError } from "@slipway/shared/kube";
 import { readSettings } from "@slipway/testbed";
 import { beforeAll, describe, expect, it } from "vitest";
 import { installCrds } from "../../src/crd/install-crds.js";
-import { crPath, eventually, freshNamespace, sampleDeployment, testClient } from "../helpers.js";
+import { eventually, freshNamespace, sampleDeployment, testClient } from "../helpers.js";
 
 const kube = testClient();
 let ns: string;
@@ -19,7 +19,7 @@ beforeAll(async () => {
 describe("the Deployment CRD at the apiserver", () => {
   it("applies defaults to a minimal spec", async () => {
     const created = await eventually("the CRD to be served", () =>
-      kube.create<SlipwayDeployment>(crPath(ns), sampleDeployment("defaults")),
+      kube.create<SlipwayDeployment>(deploymentCrPath(ns), sampleDeployment("defaults")),
     );
     expect(created.spec).toMatchObject({
       port: 8080,
@@ -33,7 +33,7 @@ describe("the Deployment CRD at the apiserver", () => {
       git: { commitSha: "", branch: "", repo: "", commitMessage: "" },
     });
     const oneRegion = await kube.create<SlipwayDeployment>(
-      crPath(ns),
+      deploymentCrPath(ns),
       sampleDeployment("region-defaults", { regions: [{ name: "us-1" }] }),
     );
     expect(oneRegion.spec.regions).toEqual([{ name: "us-1", replicas: { min: 1, max: 1 } }]);
@@ -62,15 +62,15 @@ describe("the Deployment CRD at the apiserver", () => {
     ["a region that is not a DNS label", { regions: [{ name: "EU 1" }] }, "spec.regions[0].name"],
   ])("rejects %s with 422", async (_label, spec, field) => {
     const bad = sampleDeployment("bad", spec as never);
-    const error = await kube.create(crPath(ns), bad).catch((e: unknown) => e);
+    const error = await kube.create(deploymentCrPath(ns), bad).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(KubeApiError);
     expect((error as KubeApiError).status).toBe(422);
     expect((error as KubeApiError).message).toContain(field);
   });
 
   it("keeps image immutable but lets desiredState change", async () => {
-    const path = crPath(ns, "immutable");
-    await kube.create(crPath(ns), sampleDeployment("immutable"));
+    const path = deploymentCrPath(ns, "immutable");
+    await kube.create(deploymentCrPath(ns), sampleDeployment("immutable"));
     const changed = await kube
       .apply(path, sampleDeployment("immutable", { image: "registry.invalid/other:2" }))
       .catch((e: unknown) => e);

@@ -1,7 +1,7 @@
-import type { SlipwayDeployment } from "@slipway/shared";
+import { deploymentCrPath, type SlipwayDeployment } from "@slipway/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installCrds } from "../../src/crd/install-crds.js";
-import { crPath, eventually, freshNamespace, sampleDeployment, testClient } from "../helpers.js";
+import { eventually, freshNamespace, sampleDeployment, testClient } from "../helpers.js";
 import { startTestOperator, type TestOperator } from "../operator-harness.js";
 
 interface Condition {
@@ -49,7 +49,7 @@ const condition = (hpa: Hpa, type: string) => hpa.status?.conditions?.find((c) =
 describe("autoscaling", () => {
   it("hands the workload to the HPA controller, which scales on CPU at the CR's target", async () => {
     await kube.create(
-      crPath(ns),
+      deploymentCrPath(ns),
       sampleDeployment("scaled", {
         regions: [{ name: "eu-1", replicas: { min: 1, max: 5 } }],
         autoscaling: { targetCpuUtilization: 65 },
@@ -89,17 +89,17 @@ describe("autoscaling", () => {
 
   it("lets the HPA scale a region up when replicas.min rises", async () => {
     await eventually("scaled Ready with 1 instance", async () => {
-      const cr = await kube.get<SlipwayDeployment>(crPath(ns, "scaled"));
+      const cr = await kube.get<SlipwayDeployment>(deploymentCrPath(ns, "scaled"));
       return cr.status?.phase === "Ready" && cr.status.readyReplicas === 1 ? cr : undefined;
     });
     await kube.send(
       "PATCH",
-      crPath(ns, "scaled"),
+      deploymentCrPath(ns, "scaled"),
       { spec: { regions: [{ name: "eu-1", replicas: { min: 3, max: 5 } }] } },
       "application/merge-patch+json",
     );
     const cr = await eventually("scaled Ready with 3 instances", async () => {
-      const found = await kube.get<SlipwayDeployment>(crPath(ns, "scaled"));
+      const found = await kube.get<SlipwayDeployment>(deploymentCrPath(ns, "scaled"));
       return found.status?.phase === "Ready" && found.status.readyReplicas === 3
         ? found
         : undefined;

@@ -1,7 +1,7 @@
-import type { SlipwayDeployment } from "@slipway/shared";
+import { deploymentCrPath, type SlipwayDeployment } from "@slipway/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installCrds } from "../../src/crd/install-crds.js";
-import { crPath, eventually, freshNamespace, sampleDeployment, testClient } from "../helpers.js";
+import { eventually, freshNamespace, sampleDeployment, testClient } from "../helpers.js";
 import { settled, startTestOperator, type TestOperator } from "../operator-harness.js";
 
 interface Item {
@@ -30,7 +30,7 @@ const childPaths = (namespace: string) => ({
   NetworkPolicy: `/apis/networking.k8s.io/v1/namespaces/${namespace}/networkpolicies`,
 });
 
-const getCr = (name: string) => kube.get<SlipwayDeployment>(crPath(ns, name));
+const getCr = (name: string) => kube.get<SlipwayDeployment>(deploymentCrPath(ns, name));
 const readyCr = (name: string, readyReplicas: number) =>
   eventually(`${name} Ready with ${readyReplicas} ready replicas`, async () => {
     const cr = await getCr(name);
@@ -70,7 +70,7 @@ afterAll(async () => {
 describe("reconciling a Slipway Deployment on a real cluster", () => {
   it("creates workload, Service, HPA, PDB and NetworkPolicy per region, owned by the CR", async () => {
     await kube.create(
-      crPath(ns),
+      deploymentCrPath(ns),
       sampleDeployment("web", {
         upstreamProtocol: "h2c",
         storageMib: 512,
@@ -216,7 +216,7 @@ describe("reconciling a Slipway Deployment on a real cluster", () => {
   });
 
   it("scales to zero when idle and comes back when running again", async () => {
-    await kube.apply(crPath(ns, "web"), {
+    await kube.apply(deploymentCrPath(ns, "web"), {
       apiVersion: "slipway.dev/v1alpha1",
       kind: "Deployment",
       metadata: { name: "web" },
@@ -235,7 +235,7 @@ describe("reconciling a Slipway Deployment on a real cluster", () => {
     const workloads = await kube.get<List>(childPaths(ns).Deployment);
     expect(workloads.items.map((w) => w.spec?.replicas)).toEqual([0, 0]);
 
-    await kube.apply(crPath(ns, "web"), {
+    await kube.apply(deploymentCrPath(ns, "web"), {
       apiVersion: "slipway.dev/v1alpha1",
       kind: "Deployment",
       metadata: { name: "web" },
@@ -255,7 +255,7 @@ describe("reconciling a Slipway Deployment on a real cluster", () => {
   });
 
   it("lets the garbage collector remove every child when the CR is deleted", async () => {
-    await kube.remove(crPath(ns, "web"));
+    await kube.remove(deploymentCrPath(ns, "web"));
     await eventually("every child of web to be gone", async () => {
       const remaining = await resourceVersions();
       const pods = await kube.get<List>(`/api/v1/namespaces/${ns}/pods`);

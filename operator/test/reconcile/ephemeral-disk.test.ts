@@ -1,6 +1,7 @@
+import { deploymentCrPath } from "@slipway/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installCrds } from "../../src/crd/install-crds.js";
-import { crPath, eventually, freshNamespace, sampleDeployment, testClient } from "../helpers.js";
+import { eventually, freshNamespace, sampleDeployment, testClient } from "../helpers.js";
 import { startTestOperator, type TestOperator } from "../operator-harness.js";
 
 const kube = testClient();
@@ -25,7 +26,7 @@ afterAll(async () => {
 describe("SLIPWAY_DISK_MODE=ephemeral", () => {
   it("gives each instance its own claim of the requested size, owned by its pod", async () => {
     await kube.create(
-      crPath(ns),
+      deploymentCrPath(ns),
       sampleDeployment("disk", { storageMib: 2048, regions: [{ name: "eu-1" }] }),
     );
     // The testbed has no provisioner, so the pod waits for its volume; the claim is what counts.

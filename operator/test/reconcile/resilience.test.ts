@@ -1,8 +1,8 @@
-import type { SlipwayDeployment } from "@slipway/shared";
+import { deploymentCrPath, type SlipwayDeployment } from "@slipway/shared";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { installCrds } from "../../src/crd/install-crds.js";
 import { FaultyKube } from "../faulty-kube.js";
-import { crPath, eventually, freshNamespace, sampleDeployment, testClient } from "../helpers.js";
+import { eventually, freshNamespace, sampleDeployment, testClient } from "../helpers.js";
 import { settled, startTestOperator, type TestOperator } from "../operator-harness.js";
 
 const kube = testClient();
@@ -16,7 +16,7 @@ const start = async (...args: Parameters<typeof startTestOperator>) => {
 
 const readyCr = (ns: string, name: string) =>
   eventually(`${name} Ready`, async () => {
-    const cr = await kube.get<SlipwayDeployment>(crPath(ns, name));
+    const cr = await kube.get<SlipwayDeployment>(deploymentCrPath(ns, name));
     return cr.status?.phase === "Ready" && cr.status.observedGeneration === cr.metadata.generation
       ? cr
       : undefined;
@@ -57,7 +57,7 @@ describe("the operator survives", () => {
         },
       },
     );
-    await kube.create(crPath(ns), sampleDeployment("conflicted", oneRegion));
+    await kube.create(deploymentCrPath(ns), sampleDeployment("conflicted", oneRegion));
     await readyCr(ns, "conflicted");
     expect(conflicts).toBe(1);
     expect(op.requests.some((r) => r.method === "PUT" && r.status === 409)).toBe(true);
@@ -91,7 +91,7 @@ describe("the operator survives", () => {
         },
       },
     );
-    await kube.create(crPath(ns), sampleDeployment("half-done", oneRegion));
+    await kube.create(deploymentCrPath(ns), sampleDeployment("half-done", oneRegion));
     await died;
     void first.operator.stop();
     running.splice(running.indexOf(first), 1);
@@ -127,11 +127,11 @@ describe("the operator survives", () => {
         },
       },
     );
-    await kube.create(crPath(ns), sampleDeployment("before", oneRegion));
+    await kube.create(deploymentCrPath(ns), sampleDeployment("before", oneRegion));
     await readyCr(ns, "before");
     faulty.outage();
     // Created while the operator cannot see anything.
-    await kube.create(crPath(ns), sampleDeployment("during", oneRegion));
+    await kube.create(deploymentCrPath(ns), sampleDeployment("during", oneRegion));
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     faulty.up();
     await readyCr(ns, "during");

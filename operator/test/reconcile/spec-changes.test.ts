@@ -1,7 +1,7 @@
-import type { SlipwayDeployment } from "@slipway/shared";
+import { deploymentCrPath, type SlipwayDeployment } from "@slipway/shared";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installCrds } from "../../src/crd/install-crds.js";
-import { crPath, eventually, freshNamespace, sampleDeployment, testClient } from "../helpers.js";
+import { eventually, freshNamespace, sampleDeployment, testClient } from "../helpers.js";
 import { settled, startTestOperator, type TestOperator } from "../operator-harness.js";
 
 const kube = testClient();
@@ -18,7 +18,7 @@ afterAll(async () => {
   await op?.stop();
 });
 
-const getCr = (name: string) => kube.get<SlipwayDeployment>(crPath(ns, name));
+const getCr = (name: string) => kube.get<SlipwayDeployment>(deploymentCrPath(ns, name));
 const names = async (path: string) =>
   (await kube.get<{ items: { metadata: { name: string } }[] }>(path)).items
     .map((i) => i.metadata.name)
@@ -30,7 +30,7 @@ describe("changes to a Slipway Deployment", () => {
       { name: "eu-1", replicas: { min: 1, max: 2 } },
       { name: "us-1", replicas: { min: 1, max: 2 } },
     ];
-    await kube.create(crPath(ns), sampleDeployment("shrink", { regions: twoRegions }));
+    await kube.create(deploymentCrPath(ns), sampleDeployment("shrink", { regions: twoRegions }));
     await eventually("shrink Ready in two regions", async () => {
       const cr = await getCr("shrink");
       return cr.status?.phase === "Ready" && cr.status.readyReplicas === 2 ? cr : undefined;
@@ -38,7 +38,7 @@ describe("changes to a Slipway Deployment", () => {
     // A merge patch replaces the list (an apply would keep the item the creator owns).
     await kube.send(
       "PATCH",
-      crPath(ns, "shrink"),
+      deploymentCrPath(ns, "shrink"),
       { spec: { regions: [twoRegions[0]!] } },
       "application/merge-patch+json",
     );
@@ -63,7 +63,10 @@ describe("changes to a Slipway Deployment", () => {
   it("an object the apiserver rejects makes the CR Degraded and is not retried in a loop", async () => {
     // Valid as a CR name, but <name>-eu-1 is too long for a Service (63 characters).
     const name = `long-${"x".repeat(55)}`;
-    await kube.create(crPath(ns), sampleDeployment(name, { regions: [{ name: "eu-1" }] }));
+    await kube.create(
+      deploymentCrPath(ns),
+      sampleDeployment(name, { regions: [{ name: "eu-1" }] }),
+    );
     const cr = await eventually(`${name} Degraded`, async () => {
       const current = await getCr(name);
       return current.status?.phase === "Degraded" ? current : undefined;

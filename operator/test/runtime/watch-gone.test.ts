@@ -1,4 +1,4 @@
-import type { SlipwayDeployment } from "@slipway/shared";
+import { deploymentCrPath, type SlipwayDeployment } from "@slipway/shared";
 import { KubeClient, loadKubeConnection } from "@slipway/shared/kube";
 import {
   type Cluster,
@@ -9,7 +9,7 @@ import {
 } from "@slipway/testbed";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { installCrds } from "../../src/crd/install-crds.js";
-import { crPath, eventually, freshNamespace, sampleDeployment } from "../helpers.js";
+import { eventually, freshNamespace, sampleDeployment } from "../helpers.js";
 import { startTestOperator, type TestOperator } from "../operator-harness.js";
 
 /**
@@ -45,7 +45,7 @@ afterAll(async () => {
 
 const readyCr = (ns: string, name: string) =>
   eventually(`${name} Ready`, async () => {
-    const cr = await kube.get<SlipwayDeployment>(crPath(ns, name));
+    const cr = await kube.get<SlipwayDeployment>(deploymentCrPath(ns, name));
     return cr.status?.phase === "Ready" ? cr : undefined;
   });
 
@@ -55,7 +55,7 @@ describe("watches answered with 410 Gone", () => {
     const other = await freshNamespace(kube, "churn");
     op = await startTestOperator(ns, {}, { client: kube, watchTimeoutSeconds: 1 });
     const spec = { regions: [{ name: region, replicas: { min: 1, max: 1 } }] };
-    await kube.create(crPath(ns), sampleDeployment("first", spec));
+    await kube.create(deploymentCrPath(ns), sampleDeployment("first", spec));
     await readyCr(ns, "first");
 
     // Move etcd's revision past everything the operator has seen, then compact it away.
@@ -71,7 +71,7 @@ describe("watches answered with 410 Gone", () => {
       op.metrics.value("slipway_operator_watch_relists_total") > 0 ? true : undefined,
     );
 
-    await kube.create(crPath(ns), sampleDeployment("second", spec));
+    await kube.create(deploymentCrPath(ns), sampleDeployment("second", spec));
     const second = await readyCr(ns, "second");
     expect(second.status?.regions?.[0]?.instances).toHaveLength(1);
   });

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { Agent, request } from "node:https";
+import { apiserverStatusMessage } from "../apiserver-status.js";
 import type { KubeConnection } from "./kubeconfig.js";
 
 /** The operator's field manager; the control plane applies under its own name. */
@@ -8,20 +9,45 @@ export const FIELD_MANAGER = "slipway-operator";
 export type ContentType =
   | "application/json"
   | "application/merge-patch+json"
+  | "application/strategic-merge-patch+json"
   | "application/apply-patch+yaml";
+
+/** An answer of any status; `body` is the parsed JSON, or the text when it is not JSON. */
+export interface KubeResponse<T = unknown> {
+  status: number;
+  body: T;
+  text: string;
+}
+
+export interface ApplyOptions {
+  /** Default: the client's field manager. */
+  fieldManager?: string;
+  /** Take over fields another manager owns instead of failing with 409. Default true. */
+  force?: boolean;
+}
 
 /** A non-2xx answer of the apiserver, with its Status reason when it sent one. */
 export class KubeApiError extends Error {
+  /** The body as the message quotes it: its first 500 characters. */
+  readonly detail: string;
+
   constructor(
     readonly method: string,
     readonly path: string,
     readonly status: number,
     readonly reason: string,
-    detail: string,
+    body: string,
   ) {
-    super(`${method} ${path} -> HTTP ${status} ${reason}: ${detail.slice(0, 500)}`);
+    const detail = body.slice(0, 500);
+    super(`${method} ${path} -> HTTP ${status} ${reason}: ${detail}`);
     this.name = "KubeApiError";
+    this.detail = detail;
   }
+}
+
+/** The human part of the Status the apiserver sent (`message`), without the request line. */
+export function apiserverMessage(error: KubeApiError): string {
+  return apiserverStatusMessage(error.detail) ?? error.detail;
 }
 
 export const isNotFound = (error: unknown) => error instanceof KubeApiError && error.status === 404;
@@ -49,8 +75,8 @@ export interface KubeApi {
 }
 
 /**
- * A small HTTPS client for the apiserver with the kubeconfig's client certificate or token,
- * shared by the operator, the control plane and tests.
+ * The one HTTPS client for the apiserver, with the kubeconfig's client certificate or token:
+ * the operator, the control plane, the testbed and every test use it.
  * Every finished request is reported to `onRequest` (metrics, write counting in tests).
  */
 export class KubeClient implements KubeApi {
@@ -87,9 +113,10 @@ export class KubeClient implements KubeApi {
     }
   }
 
-  apply<T>(path: string, body: unknown): Promise<T> {
+  apply<T>(path: string, body: unknown, options: ApplyOptions = {}): Promise<T> {
+    const { fieldManager = this.fieldManager, force = true } = options;
     const sep = path.includes("?") ? "&" : "?";
-    const query = `fieldManager=${encodeURIComponent(this.fieldManager)}&force=true`;
+    const query = `fieldManager=${encodeURIComponent(fieldManager)}${force ? "&force=true" : ""}`;
     return this.send<T>("PATCH", `${path}${sep}${query}`, body, "application/apply-patch+yaml");
   }
 
@@ -113,16 +140,14 @@ export class KubeClient implements KubeApi {
     }
   }
 
+  /** A non-2xx status becomes a KubeApiError. */
   async send<T>(
     method: string,
     path: string,
     body?: unknown,
     contentType: ContentType = "application/json",
   ): Promise<T> {
-    const res = await this.open(method, path, body, contentType, this.timeoutMs);
-    const text = await readAll(res);
-    const status = res.statusCode ?? 0;
-    this.onRequest({ method, path, status });
+    const { status, text } = await this.exchange(method, path, body, contentType, this.timeoutMs);
     if (status < 200 || status >= 300) {
       let reason = "";
       try {
@@ -135,6 +160,27 @@ export class KubeClient implements KubeApi {
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
+  /**
+   * Any status: an error answer resolves too (network errors still reject), e.g. to wait for
+   * `/readyz` or to look at a rejection's body.
+   */
+  async raw<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType: ContentType = "application/json",
+    timeoutMs = this.timeoutMs,
+  ): Promise<KubeResponse<T>> {
+    const { status, text } = await this.exchange(method, path, body, contentType, timeoutMs);
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // /readyz and friends answer plain text.
+    }
+    return { status, body: parsed as T, text };
+  }
+
   async openWatch(path: string, signal: AbortSignal): Promise<IncomingMessage> {
     // No socket timeout: the apiserver ends the watch itself after timeoutSeconds.
     const res = await this.open("GET", path, undefined, "application/json", 0, signal);
@@ -145,6 +191,20 @@ export class KubeClient implements KubeApi {
       throw new KubeApiError("GET", path, status, status === 410 ? "Expired" : "", text);
     }
     return res;
+  }
+
+  private async exchange(
+    method: string,
+    path: string,
+    body: unknown,
+    contentType: ContentType,
+    timeoutMs: number,
+  ): Promise<{ status: number; text: string }> {
+    const res = await this.open(method, path, body, contentType, timeoutMs);
+    const text = await readAll(res);
+    const status = res.statusCode ?? 0;
+    this.onRequest({ method, path, status });
+    return { status, text };
   }
 
   private open(

@@ -43,10 +43,15 @@ export function parseKubeconfig(text: string, baseDir = "."): KubeConnection {
 
 const SERVICE_ACCOUNT_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
 
+/** The current context of a kubeconfig file; relative file paths in it are relative to it. */
+export function readKubeconfigFile(path: string): KubeConnection {
+  return parseKubeconfig(readFileSync(path, "utf8"), dirname(path));
+}
+
 /** $KUBECONFIG if set, else the in-cluster service account. */
 export function loadKubeConnection(env: NodeJS.ProcessEnv): KubeConnection {
   const path = env.KUBECONFIG?.split(":")[0];
-  if (path) return parseKubeconfig(readFileSync(path, "utf8"), dirname(path));
+  if (path) return readKubeconfigFile(path);
   const host = env.KUBERNETES_SERVICE_HOST;
   if (!host) throw new Error("KUBECONFIG is not set and this process is not running in a cluster");
   return {

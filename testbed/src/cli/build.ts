@@ -1,5 +1,5 @@
-import { ensureBinaries, readCompleteBuild } from "../build/build-binaries.js";
 import { readSettings } from "../config.js";
+import { ensureBinaries, readCompleteBuild } from "../go-binaries/build-binaries.js";
 import { log, runCli } from "./run-cli.js";
 
 runCli(async () => {

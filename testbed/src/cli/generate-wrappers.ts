@@ -9,17 +9,17 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { makeGoEnv } from "@slipway/shared/go-build";
 import {
-  makeKubernetesWrapperGoMod,
-  makeToolWrapperGoMod,
-  parseGoDirective,
-} from "../build/wrapper-gomod.js";
-import {
   ETCD_VERSION,
   KUBERNETES_COMPONENTS,
   KUBERNETES_VERSION,
   KWOK_VERSION,
   WRAPPERS_DIR,
 } from "../config.js";
+import {
+  makeKubernetesWrapperGoMod,
+  makeToolWrapperGoMod,
+  parseGoDirective,
+} from "../go-binaries/wrapper-gomod.js";
 import { findGo } from "../prerequisites.js";
 import { log, runCli } from "./run-cli.js";
 

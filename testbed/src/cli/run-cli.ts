@@ -1,10 +1,9 @@
-import { InvalidSettingError } from "../config.js";
 import {
-  BuildFailedError,
-  ComponentCrashedError,
+  InvalidSettingError,
   MissingPrerequisiteError,
-  ReadinessTimeoutError,
-} from "../errors.js";
+  ToolBuildFailedError,
+} from "@slipway/shared/tool-errors";
+import { ComponentCrashedError, ReadinessTimeoutError } from "../errors.js";
 
 /** Runs a CLI entry point: expected failures print their message only, others their stack. */
 export function runCli(main: () => Promise<void>): void {
@@ -15,7 +14,7 @@ export function runCli(main: () => Promise<void>): void {
         console.error(`\nMissing prerequisite: ${error.message}`);
       } else if (
         error instanceof ComponentCrashedError ||
-        error instanceof BuildFailedError ||
+        error instanceof ToolBuildFailedError ||
         error instanceof ReadinessTimeoutError ||
         error instanceof InvalidSettingError
       ) {

@@ -1,8 +1,13 @@
-import { spawn } from "node:child_process";
-import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
+import { readLogTail } from "@slipway/shared/log-tail";
+import {
+  type GroupLeader,
+  isPidAlive,
+  signalGroup,
+  startProcessGroup,
+} from "@slipway/shared/processes";
 import { ComponentCrashedError, ReadinessTimeoutError } from "../errors.js";
-import { readLogTail } from "../log-tail.js";
 
 /** What we remember about a component, also after the process that started it has exited. */
 export interface ComponentRecord {
@@ -12,10 +17,7 @@ export interface ComponentRecord {
   logFile: string;
 }
 
-export interface RunningComponent extends ComponentRecord {
-  /** Set once the process exits while we still hold its handle. */
-  exit?: { code: number | null; signal: NodeJS.Signals | null };
-}
+export interface RunningComponent extends ComponentRecord, GroupLeader {}
 
 /**
  * Starts a component detached in its own process group with output to a log file, so it
@@ -28,34 +30,10 @@ export function startComponent(
   logFile: string,
   env: NodeJS.ProcessEnv = process.env,
 ): RunningComponent {
-  const fd = openSync(logFile, "a");
-  try {
-    const child = spawn(binary, args, { detached: true, stdio: ["ignore", fd, fd], env });
-    if (child.pid === undefined) throw new Error(`could not start ${binary}`);
-    const component: RunningComponent = { name, pid: child.pid, binary, logFile };
-    child.on("exit", (code, signal) => {
-      component.exit = { code, signal };
-    });
-    child.on("error", () => {
-      component.exit ??= { code: null, signal: null };
-    });
-    child.unref();
-    return component;
-  } finally {
-    closeSync(fd);
-  }
+  return startProcessGroup(binary, args, logFile, env, { name, binary, logFile });
 }
 
 const HAS_PROC = existsSync("/proc/self/stat");
-
-export function isPidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** True while the pid runs the given binary; guards against killing a recycled pid. */
 export function isComponentAlive(record: ComponentRecord): boolean {
@@ -151,12 +129,4 @@ export async function stopComponents(records: ComponentRecord[], graceMs = 3_000
 async function waitForExit(record: ComponentRecord, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (isComponentAlive(record) && Date.now() < deadline) await sleep(50);
-}
-
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // Already gone.
-  }
 }

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { KubeApiError } from "../errors.js";
+import { isConflict } from "@slipway/shared/kube";
 import { makeKwokArgs } from "./component-args.js";
 import { waitUntil } from "./components.js";
 import { makeFakeNodeManifest, planFakeNodes } from "./fake-nodes.js";
@@ -21,7 +21,7 @@ export class KwokNodeProvider implements NodeProvider {
           makeFakeNodeManifest(node, context.kubernetesVersion),
         );
       } catch (error) {
-        if (!(error instanceof KubeApiError && error.status === 409)) throw error;
+        if (!isConflict(error)) throw error;
       }
     }
     await waitUntil(

@@ -1,6 +1,6 @@
+import type { KubeClient } from "@slipway/shared/kube";
 import type { ControlPlaneLayout } from "./component-args.js";
 import type { RunningComponent } from "./components.js";
-import type { KubeClient } from "./kube-client.js";
 
 /**
  * Where a cluster's nodes come from. Today only kwok (fake nodes). The follow-up real-node

@@ -3,8 +3,9 @@ import { request as httpsRequest } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findFreePorts } from "@slipway/shared/free-ports";
-import { ensureBinaries, type Log } from "../build/build-binaries.js";
+import { KubeClient, readKubeconfigFile } from "@slipway/shared/kube";
 import type { TestbedSettings } from "../config.js";
+import { ensureBinaries, type Log } from "../go-binaries/build-binaries.js";
 import { makePki } from "../pki/make-pki.js";
 import { requireOpenssl } from "../prerequisites.js";
 import {
@@ -23,7 +24,6 @@ import {
   stopComponents,
   waitUntil,
 } from "./components.js";
-import { KubeClient } from "./kube-client.js";
 import { makeKubeconfig } from "./kubeconfig.js";
 import { KwokNodeProvider } from "./kwok-node-provider.js";
 import type { NodeProvider } from "./node-provider.js";
@@ -85,7 +85,9 @@ export async function startCluster(options: StartOptions): Promise<Cluster> {
     options.onComponentStarted?.(component, workDir);
     return component;
   };
+  let client: KubeClient | undefined;
   const stop = async () => {
+    client?.close();
     await stopComponents([...running].reverse());
     await rm(workDir, { recursive: true, force: true });
   };
@@ -155,7 +157,8 @@ export async function startCluster(options: StartOptions): Promise<Cluster> {
       writeKubeconfig(layout.kubeconfigs.scheduler, "scheduler", "scheduler"),
       writeKubeconfig(layout.kubeconfigs.kwok, "kwok", "kwok"),
     ]);
-    const client = KubeClient.fromKubeconfigFile(kubeconfig);
+    const admin = new KubeClient(readKubeconfigFile(kubeconfig));
+    client = admin;
     const phase = (what: string) =>
       log(`  ${what} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 
@@ -170,7 +173,7 @@ export async function startCluster(options: StartOptions): Promise<Cluster> {
     await waitUntil(
       "kube-apiserver /readyz",
       async () =>
-        (await client.raw("GET", "/readyz", undefined, "application/json", 5_000)).status === 200,
+        (await admin.raw("GET", "/readyz", undefined, "application/json", 5_000)).status === 200,
       { timeoutMs: 120_000, watch: running },
     );
     phase(`kube-apiserver ${build.kubernetes} ready on ${server}`);
@@ -195,7 +198,7 @@ export async function startCluster(options: StartOptions): Promise<Cluster> {
       waitUntil(
         "the service-account controller to create default/default",
         async () =>
-          (await client.raw("GET", "/api/v1/namespaces/default/serviceaccounts/default")).status ===
+          (await admin.raw("GET", "/api/v1/namespaces/default/serviceaccounts/default")).status ===
           200,
         { timeoutMs: 60_000, watch: running },
       ),
@@ -204,7 +207,7 @@ export async function startCluster(options: StartOptions): Promise<Cluster> {
           binDir: settings.binDir,
           workDir,
           layout,
-          client,
+          client: admin,
           kubernetesVersion: build.kubernetes,
           start,
           running: () => running,
@@ -220,12 +223,13 @@ export async function startCluster(options: StartOptions): Promise<Cluster> {
       kubeconfig,
       workDir,
       components: running.map(({ name, pid, binary, logFile }) => ({ name, pid, binary, logFile })),
-      client,
+      client: admin,
       startSeconds,
       stop,
     };
   } catch (error) {
     // Keep the logs the error message points at; drop keys, data and kubeconfigs.
+    client?.close();
     await stopComponents([...running].reverse()).catch(() => undefined);
     await removeAllBut(workDir, "logs").catch(() => undefined);
     throw error;

@@ -1,11 +1,10 @@
+import { KubeApiError, KubeClient, readKubeconfigFile } from "@slipway/shared/kube";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compactEtcd } from "../../src/cluster/etcd-compaction.js";
 import { REGION_LABEL } from "../../src/cluster/fake-nodes.js";
-import { KubeClient } from "../../src/cluster/kube-client.js";
 import { KwokNodeProvider } from "../../src/cluster/kwok-node-provider.js";
 import { type Cluster, startCluster } from "../../src/cluster/start-cluster.js";
 import { KUBERNETES_VERSION, readSettings } from "../../src/config.js";
-import { KubeApiError } from "../../src/errors.js";
 import { eventually, freshNamespace as newNamespace } from "../../src/test-helpers.js";
 
 const freshNamespace = (prefix: string) => newNamespace(kube, prefix);
@@ -19,8 +18,9 @@ let kube: KubeClient;
 beforeAll(() => {
   const kubeconfig = process.env.KUBECONFIG;
   if (!kubeconfig) throw new Error("the testbed global setup did not set KUBECONFIG");
-  kube = KubeClient.fromKubeconfigFile(kubeconfig);
+  kube = new KubeClient(readKubeconfigFile(kubeconfig));
 });
+afterAll(() => kube?.close());
 
 interface Pod {
   metadata: { name: string };
@@ -104,7 +104,7 @@ describe("testbed cluster", () => {
           ],
         },
       },
-      "testbed-test",
+      { fieldManager: "testbed-test", force: false },
     );
     await eventually("the CRD to be Established", async () => {
       const crd = await kube.get<{ status?: { conditions?: { type: string; status: string }[] } }>(
@@ -168,11 +168,8 @@ describe("testbed cluster", () => {
     );
     expect(rejected.status).toBe(422);
 
-    await kube.delete(`/apis/apps/v1/namespaces/${ns}/deployments/web`, {
-      kind: "DeleteOptions",
-      apiVersion: "v1",
-      propagationPolicy: "Background",
-    });
+    // Background propagation: the garbage collector deletes the ReplicaSet and pods.
+    await kube.remove(`/apis/apps/v1/namespaces/${ns}/deployments/web`);
     await eventually("the ReplicaSet and pods to be garbage-collected", async () => {
       const rs = await kube.get<{ items: unknown[] }>(`/apis/apps/v1/namespaces/${ns}/replicasets`);
       const pods = await kube.get<{ items: unknown[] }>(`/api/v1/namespaces/${ns}/pods`);
@@ -189,11 +186,13 @@ describe("testbed cluster", () => {
       metadata: { name: "settings" },
       data: { mode: value },
     });
-    await kube.apply(path, cm("a"), "operator");
-    const conflict = await kube.apply(path, cm("b"), "someone-else").catch((e: unknown) => e);
+    await kube.apply(path, cm("a"), { fieldManager: "operator", force: false });
+    const conflict = await kube
+      .apply(path, cm("b"), { fieldManager: "someone-else", force: false })
+      .catch((e: unknown) => e);
     expect(conflict).toBeInstanceOf(KubeApiError);
     expect((conflict as KubeApiError).status).toBe(409);
-    await kube.apply(path, cm("b"), "someone-else", true);
+    await kube.apply(path, cm("b"), { fieldManager: "someone-else", force: true });
   });
 });
 

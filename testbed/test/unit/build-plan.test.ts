@@ -5,8 +5,8 @@ import {
   makeBuildPlan,
   makeGoBuildArgs,
   makeKubernetesVersionLdflags,
-} from "../../src/build/build-plan.js";
-import { makeKwokStagesYaml } from "../../src/build/kwok-stages.js";
+} from "../../src/go-binaries/build-plan.js";
+import { makeKwokStagesYaml } from "../../src/go-binaries/kwok-stages.js";
 
 describe("build plan", () => {
   it("stamps the real release into kubernetes binaries so /version reports it", () => {

@@ -1,6 +1,8 @@
+import { parseKubeconfig } from "@slipway/shared/kube";
+import { InvalidSettingError } from "@slipway/shared/tool-errors";
 import { describe, expect, it } from "vitest";
-import { makeKubeconfig, parseKubeconfig } from "../../src/cluster/kubeconfig.js";
-import { InvalidSettingError, readSettings } from "../../src/config.js";
+import { makeKubeconfig } from "../../src/cluster/kubeconfig.js";
+import { readSettings } from "../../src/config.js";
 
 describe("kubeconfig", () => {
   it("embeds credentials so the file works on its own", () => {

@@ -1,5 +1,5 @@
+import { MissingPrerequisiteError } from "@slipway/shared/tool-errors";
 import { describe, expect, it } from "vitest";
-import { MissingPrerequisiteError } from "../../src/errors.js";
 import { findGo, parseGoVersion, requireOpenssl } from "../../src/prerequisites.js";
 
 describe("prerequisites", () => {

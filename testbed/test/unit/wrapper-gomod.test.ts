@@ -1,14 +1,14 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ETCD_VERSION, KUBERNETES_VERSION, KWOK_VERSION, WRAPPERS_DIR } from "../../src/config.js";
 import {
   makeKubernetesWrapperGoMod,
   parseGoDirective,
   parseGodebugLines,
   parseStagingModules,
   stagingVersionFor,
-} from "../../src/build/wrapper-gomod.js";
-import { ETCD_VERSION, KUBERNETES_VERSION, KWOK_VERSION, WRAPPERS_DIR } from "../../src/config.js";
+} from "../../src/go-binaries/wrapper-gomod.js";
 
 const releaseGoMod = `module k8s.io/kubernetes
 

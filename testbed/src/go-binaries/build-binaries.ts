@@ -5,10 +5,10 @@ import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { acquireLock, makeGoEnv, runLogged } from "@slipway/shared/go-build";
+import { readLogTail } from "@slipway/shared/log-tail";
+import { ToolBuildFailedError } from "@slipway/shared/tool-errors";
 import type { TestbedSettings } from "../config.js";
 import { ETCD_VERSION, KUBERNETES_VERSION, KWOK_VERSION, WRAPPERS_DIR } from "../config.js";
-import { BuildFailedError } from "../errors.js";
-import { readLogTail } from "../log-tail.js";
 import { findGo } from "../prerequisites.js";
 import { BINARY_NAMES, makeBuildPlan, makeGoBuildArgs } from "./build-plan.js";
 import { KWOK_STAGE_FILES, makeKwokStagesYaml } from "./kwok-stages.js";
@@ -92,7 +92,7 @@ async function buildInto(settings: TestbedSettings, log: Log): Promise<BuildMani
       log(`  ... still building ${step.label} (${s} s)`),
     ).catch(async (error: Error) => {
       await rm(tmpDir, { recursive: true, force: true });
-      throw new BuildFailedError(
+      throw new ToolBuildFailedError(
         `building ${step.label} failed: ${error.message}`,
         await readLogTail(logFile, 40),
       );

@@ -1,4 +1,4 @@
-import { BuildError, ENV_FILE_SECRET_ID } from "@slipway/shared";
+import { BuildError, ENV_FILE_SECRET_ID, makeRedactor } from "@slipway/shared";
 
 /**
  * How the environment's variables reach BuildKit: one secret per variable (id = its key) and
@@ -10,13 +10,11 @@ export interface SecretPlan {
   args: string[];
   /** Added to buildctl's environment only. */
   childEnv: Record<string, string>;
-  /** Blanks every value in a text (log lines, error output). */
+  /** Blanks every value, and each line of a multi-line one, in a text (log lines, error output). */
   redact: (text: string) => string;
 }
 
 const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** Values this short would blank ordinary words out of logs; they are not redacted. */
-const MIN_REDACTED_LENGTH = 4;
 
 export function makeSecretPlan(env: Record<string, string>): SecretPlan {
   const args: string[] = [];
@@ -35,22 +33,10 @@ export function makeSecretPlan(env: Record<string, string>): SecretPlan {
   });
   childEnv.SLIPWAY_SECRET_ENV_FILE = makeEnvFile(entries);
   args.push("--secret", `id=${ENV_FILE_SECRET_ID},env=SLIPWAY_SECRET_ENV_FILE`);
-  const values = entries
-    // A multi-line value (a PEM key) shows up in logs line by line.
-    .flatMap(([, value]) => [value, ...value.split(/\r?\n/)])
-    .filter((value) => value.length >= MIN_REDACTED_LENGTH)
-    // Longest first, so a value containing another is blanked whole.
-    .sort((a, b) => b.length - a.length);
-  return { args, childEnv, redact: (text) => redactValues(text, values) };
+  return { args, childEnv, redact: makeRedactor(entries.map(([, value]) => value)) };
 }
 
 /** `KEY='value'` lines, single-quoted as POSIX sh does it, so `. /run/secrets/slipway.env` works. */
 export function makeEnvFile(entries: Array<[string, string]>): string {
   return entries.map(([key, value]) => `${key}='${value.replaceAll("'", `'\\''`)}'\n`).join("");
-}
-
-export function redactValues(text: string, values: string[]): string {
-  let result = text;
-  for (const value of values) result = result.split(value).join("***");
-  return result;
 }
