@@ -36,6 +36,10 @@ export interface TestbedSettings {
   /** Where `cluster:up` records the running cluster for `cluster:down`. */
   stateFile: string;
   kwokNodes: number;
+  /** Start the real node (containerd + kubelet on this machine) beside the kwok nodes. */
+  realNode: boolean;
+  /** The real node's pod subnet; the bridge holds its first address. */
+  realNodeSubnet: string;
 }
 
 export class InvalidSettingError extends Error {
@@ -47,11 +51,24 @@ export function readSettings(env: NodeJS.ProcessEnv, home: string = homedir()): 
   const cacheDir = env.SLIPWAY_CACHE_DIR
     ? resolve(env.SLIPWAY_CACHE_DIR)
     : join(env.XDG_CACHE_HOME ? resolve(env.XDG_CACHE_HOME) : join(home, ".cache"), "slipway");
+  const rawRealNode = env.SLIPWAY_REAL_NODE ?? "0";
+  if (!["0", "1", "false", "true"].includes(rawRealNode)) {
+    throw new InvalidSettingError(`SLIPWAY_REAL_NODE must be 1 or 0, got "${rawRealNode}"`);
+  }
+  const realNode = rawRealNode === "1" || rawRealNode === "true";
   const rawNodes = env.SLIPWAY_KWOK_NODES ?? "4";
   const kwokNodes = Number(rawNodes);
-  if (!Number.isInteger(kwokNodes) || kwokNodes < 1 || kwokNodes > 500) {
+  // With a real node there is a node to run pods on even without kwok.
+  const minNodes = realNode ? 0 : 1;
+  if (!Number.isInteger(kwokNodes) || kwokNodes < minNodes || kwokNodes > 500) {
     throw new InvalidSettingError(
-      `SLIPWAY_KWOK_NODES must be a whole number from 1 to 500, got "${rawNodes}"`,
+      `SLIPWAY_KWOK_NODES must be a whole number from ${minNodes} to 500, got "${rawNodes}"`,
+    );
+  }
+  const realNodeSubnet = env.SLIPWAY_REAL_NODE_SUBNET ?? "10.245.0.0/24";
+  if (!/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(realNodeSubnet)) {
+    throw new InvalidSettingError(
+      `SLIPWAY_REAL_NODE_SUBNET must be an IPv4 CIDR such as 10.245.0.0/24, got "${realNodeSubnet}"`,
     );
   }
   return {
@@ -59,6 +76,8 @@ export function readSettings(env: NodeJS.ProcessEnv, home: string = homedir()): 
     binDir: join(cacheDir, buildDirName()),
     stateFile: join(cacheDir, "cluster", "state.json"),
     kwokNodes,
+    realNode,
+    realNodeSubnet,
   };
 }
 

@@ -39,6 +39,7 @@ export default async function setup(project?: ProvideTarget): Promise<() => Prom
     kubeconfig: cluster.kubeconfig,
     server: cluster.server,
     etcdUrl: cluster.etcdUrl,
+    ...(cluster.realNode ? { realNodeDir: cluster.realNode.dir } : {}),
     components: cluster.components,
   });
   process.env.SLIPWAY_TEST_ETCD_URL = cluster.etcdUrl;
