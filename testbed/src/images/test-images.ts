@@ -61,7 +61,7 @@ export function makePauseImage(pauseBinary: Buffer): OciImage {
 
 /** A static busybox with the applets a test needs as links, and a page for httpd. */
 export function makeBusyboxHttpdImage(busybox: Buffer, page: string = HTTPD_PAGE): OciImage {
-  const applets = ["sh", "ip", "wget", "cat", "echo", "sleep", "httpd"];
+  const applets = ["sh", "ip", "nc", "cat", "echo", "sleep", "httpd"];
   const entries: LayerEntry[] = [
     { type: "dir", path: "bin" },
     { type: "file", path: "bin/busybox", content: busybox, mode: 0o755 },
