@@ -15,8 +15,13 @@ import { DEFAULT_REAL_NODE_DIR } from "../real-node/real-node-provider.js";
 import { log, runCli } from "./run-cli.js";
 
 runCli(async () => {
-  // `--real-node` is SLIPWAY_REAL_NODE=1 for this run.
-  const realNodeFlag = process.argv.includes("--real-node") ? { SLIPWAY_REAL_NODE: "1" } : {};
+  // `--real-node` is SLIPWAY_REAL_NODE=1 for this run. Through the root script
+  // (`npm run cluster:up -- --real-node`) npm takes the flag as its own config and hands it
+  // over as npm_config_real_node.
+  const realNodeFlag =
+    process.argv.includes("--real-node") || process.env.npm_config_real_node === "true"
+      ? { SLIPWAY_REAL_NODE: "1" }
+      : {};
   const settings = readSettings({ ...process.env, ...realNodeFlag });
   const stableKubeconfig = join(dirname(settings.stateFile), "kubeconfig");
   const kubectl = join(settings.binDir, "kubectl");
