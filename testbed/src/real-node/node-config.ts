@@ -28,6 +28,11 @@ export interface RealNodeLayout {
   /** Where the apiserver's CA lives, for kubelet's client-certificate authentication. */
   caCert: string;
   sandboxImage: string;
+  /** The cluster's service range: pods route it to the gateway, where kube-proxy DNATs. */
+  serviceCidr: string;
+  /** kube-proxy's /healthz and /metrics on loopback. */
+  kubeProxyHealthzPort: number;
+  kubeProxyMetricsPort: number;
 }
 
 export function nodePaths(dir: string) {
@@ -44,6 +49,8 @@ export function nodePaths(dir: string) {
     kubeletRoot: join(dir, "kubelet"),
     kubeletConfig: join(dir, "kubelet-config.json"),
     kubeletKubeconfig: join(dir, "kubelet.kubeconfig"),
+    kubeProxyConfig: join(dir, "kube-proxy-config.json"),
+    kubeProxyKubeconfig: join(dir, "kube-proxy.kubeconfig"),
     kubeletCertDir: join(dir, "kubelet-pki"),
     podLogsDir: join(dir, "pod-logs"),
     resolvConf: join(dir, "resolv.conf"),
@@ -141,7 +148,8 @@ export function makeRegistryHostsToml(registryHost: string): string {
 
 /**
  * bridge + host-local + portmap. No default route and no masquerade: a pod reaches its
- * subnet (and the apiserver on the gateway address), nothing off the machine.
+ * subnet, the apiserver on the gateway address and, through the gateway, the service range
+ * (kube-proxy's DNAT), nothing off the machine.
  */
 export function makeCniConflist(layout: RealNodeLayout): object {
   const { gateway } = subnetGateway(layout.subnet);
@@ -159,7 +167,7 @@ export function makeCniConflist(layout: RealNodeLayout): object {
         ipam: {
           type: "host-local",
           ranges: [[{ subnet: layout.subnet, gateway }]],
-          routes: [],
+          routes: [{ dst: layout.serviceCidr, gw: gateway }],
           dataDir: nodePaths(layout.dir).cniIpamDir,
         },
       },
@@ -230,6 +238,34 @@ export function makeKubeletArgs(layout: RealNodeLayout): string[] {
       .join(",")}`,
     "--v=1",
   ];
+}
+
+/**
+ * KubeProxyConfiguration for iptables mode. Conntrack values 0 leave the host's sysctls
+ * alone; node ports only on the bridge address, and none on localhost, so kube-proxy has no
+ * reason to turn on route_localnet (the cleanup restores it anyway).
+ */
+export function makeKubeProxyConfig(layout: RealNodeLayout): object {
+  const p = nodePaths(layout.dir);
+  const { gateway } = subnetGateway(layout.subnet);
+  return {
+    apiVersion: "kubeproxy.config.k8s.io/v1alpha1",
+    kind: "KubeProxyConfiguration",
+    clientConnection: { kubeconfig: p.kubeProxyKubeconfig },
+    hostnameOverride: layout.nodeName,
+    bindAddress: gateway,
+    healthzBindAddress: `127.0.0.1:${layout.kubeProxyHealthzPort}`,
+    metricsBindAddress: `127.0.0.1:${layout.kubeProxyMetricsPort}`,
+    mode: "iptables",
+    clusterCIDR: layout.subnet,
+    nodePortAddresses: [`${gateway}/32`],
+    iptables: { localhostNodePorts: false },
+    conntrack: { maxPerCore: 0, min: 0, tcpEstablishedTimeout: "0s", tcpCloseWaitTimeout: "0s" },
+  };
+}
+
+export function makeKubeProxyArgs(layout: RealNodeLayout): string[] {
+  return [`--config=${nodePaths(layout.dir).kubeProxyConfig}`, "--v=1"];
 }
 
 export function makeContainerdArgs(layout: RealNodeLayout): string[] {

@@ -23,6 +23,8 @@ import {
   makeContainerdConfig,
   makeKubeletArgs,
   makeKubeletConfig,
+  makeKubeProxyArgs,
+  makeKubeProxyConfig,
   makeRegistryConfigYaml,
   makeRegistryHostsToml,
   nodePaths,
@@ -58,8 +60,8 @@ const REQUIRED = [
 ] as const;
 
 /**
- * One real node in region eu-1: containerd + runc + CNI bridge and a kubelet from the
- * testbed's build, registered with its own node certificate. Pods get addresses on a bridge
+ * One real node in region eu-1: containerd + runc + CNI bridge, kubelet and kube-proxy
+ * (iptables mode) from the testbed's build, registered with its own node certificate. Pods get addresses on a bridge
  * the testbed creates, with no default route; images come from a local registry that
  * mirrors docker.io and registry.k8s.io.
  */
@@ -97,7 +99,7 @@ export class RealNodeProvider implements NodeProvider {
 
   async start(context: NodeProviderContext): Promise<void> {
     const started = Date.now();
-    const [registryPort, kubeletPort] = await findFreePorts(2);
+    const [registryPort, kubeletPort, proxyHealthzPort, proxyMetricsPort] = await findFreePorts(4);
     const layout: RealNodeLayout = {
       nodeName: this.nodeName,
       region: "eu-1",
@@ -109,6 +111,9 @@ export class RealNodeProvider implements NodeProvider {
       kubeletPort: kubeletPort!,
       caCert: join(context.pkiDir, "ca.crt"),
       sandboxImage: PAUSE_IMAGE,
+      serviceCidr: context.layout.serviceCidr,
+      kubeProxyHealthzPort: proxyHealthzPort!,
+      kubeProxyMetricsPort: proxyMetricsPort!,
     };
     this.registryUrl = `http://${layout.registryHost}`;
     const paths = nodePaths(this.dir);
@@ -138,11 +143,26 @@ export class RealNodeProvider implements NodeProvider {
       makeKubeletArgs(layout),
     );
     await this.recordComponent(kubelet);
-    await wait(
-      `the real node ${this.nodeName} to become Ready`,
-      () => nodesReady(context.client, [this.nodeName]),
-      60_000,
+    const kubeProxy = context.start(
+      "kube-proxy",
+      join(context.binDir, "kube-proxy"),
+      makeKubeProxyArgs(layout),
     );
+    await this.recordComponent(kubeProxy);
+    await Promise.all([
+      wait(
+        `the real node ${this.nodeName} to become Ready`,
+        () => nodesReady(context.client, [this.nodeName]),
+        60_000,
+      ),
+      // Healthy once it has written the service rules, so pods reach 10.96.0.1 from the start.
+      wait("kube-proxy /healthz", () =>
+        fetch(`http://127.0.0.1:${proxyHealthzPort}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      ),
+    ]);
     context.log(
       `  real node ${this.nodeName} (eu-1, pods on ${this.subnet}) Ready in ${((Date.now() - started) / 1000).toFixed(1)} s; images from ${this.registryUrl}`,
     );
@@ -189,7 +209,16 @@ export class RealNodeProvider implements NodeProvider {
       );
     }
     const certSpec = makeNodeCertSpec(this.nodeName);
-    await makeLeaf(context.pkiDir, certSpec);
+    // The bootstrap policy binds system:node-proxier to this user.
+    const proxyCertSpec = {
+      name: "kube-proxy",
+      commonName: "system:kube-proxy",
+      usage: "client",
+    } as const;
+    await Promise.all([
+      makeLeaf(context.pkiDir, certSpec),
+      makeLeaf(context.pkiDir, proxyCertSpec),
+    ]);
     await Promise.all([
       writeFile(paths.containerdConfig, makeContainerdConfig(layout)),
       writeFile(
@@ -200,6 +229,12 @@ export class RealNodeProvider implements NodeProvider {
       writeFile(paths.resolvConf, ""),
       writeFile(paths.registryConfig, makeRegistryConfigYaml(paths.registryData, registryPort)),
       context.writeKubeconfig(paths.kubeletKubeconfig, certSpec.name, certSpec.commonName),
+      writeFile(paths.kubeProxyConfig, JSON.stringify(makeKubeProxyConfig(layout), null, 2)),
+      context.writeKubeconfig(
+        paths.kubeProxyKubeconfig,
+        proxyCertSpec.name,
+        proxyCertSpec.commonName,
+      ),
     ]);
   }
 

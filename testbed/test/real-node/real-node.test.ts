@@ -54,6 +54,8 @@ function webPod(name: string) {
     "ip route",
     "echo end-of-routes",
     `if ip route | grep -q default; then echo has-default-route; else nc -w 2 ${OFF_MACHINE} 80 </dev/null 2>&1; echo off-machine-exit=$?; fi`,
+    // The apiserver through the kubernetes Service: kube-proxy's DNAT on the gateway.
+    "nc -w 2 $KUBERNETES_SERVICE_HOST $KUBERNETES_SERVICE_PORT </dev/null; echo apiserver-exit=$?",
     `exec httpd -f -v -p ${HTTPD_PORT} -h /www`,
   ].join("; ");
   return {
@@ -86,7 +88,9 @@ async function startWebPod(client: KubeClient, provider: RealNodeProvider, ns: s
     async () => {
       const p = await client.get<Pod>(`/api/v1/namespaces/${ns}/pods/web`);
       const ready = p.status.conditions?.some((c) => c.type === "Ready" && c.status === "True");
-      return ready ? p : undefined;
+      // The last status explains a timeout.
+      if (!ready) throw new Error(`not Ready yet: ${JSON.stringify(p.status)}`);
+      return p;
     },
     60_000,
   );
@@ -180,19 +184,28 @@ describe("the real node", () => {
         .trim()
         .split("\n")
         .map((route) => route.trim().replace(/\s+/g, " ")),
-    ).toEqual([`10.245.0.0/24 dev eth0 scope link src ${pod.status.podIP}`]);
+    ).toEqual([
+      "10.96.0.0/16 via 10.245.0.1 dev eth0",
+      `10.245.0.0/24 dev eth0 scope link src ${pod.status.podIP}`,
+    ]);
     expect(text).not.toContain("has-default-route");
     expect(text).toContain("Network is unreachable");
     expect(text).toMatch(/off-machine-exit=[1-9]/);
   });
 
+  it("reaches the apiserver through the kubernetes Service (kube-proxy)", async () => {
+    const { text } = await kube.raw("GET", `/api/v1/namespaces/${ns}/pods/web/log`);
+    expect(text).toContain("apiserver-exit=0");
+  });
+
   it("stop leaves mounts, links, netns, iptables, cgroups, sysctls and paths as they were", async () => {
     const during = snapshotHost();
-    expect(during.links).toContain("slipway0 bridge");
-    expect(during.sysctls["net.ipv4.ip_forward"]).toBe("1");
     await cluster?.stop();
     cluster = undefined;
-    expect(snapshotHost()).toEqual(before);
+    const after = snapshotHost();
+    expect(during.links).toContain("slipway0 bridge");
+    expect(during.sysctls["net.ipv4.ip_forward"]).toBe("1");
+    expect(after).toEqual(before);
   });
 });
 
@@ -229,6 +242,8 @@ describe("a run whose node processes were killed", () => {
       expect(stopped?.realNodeDir).toBe(killedNode.dir);
       expect(snapshotHost()).toEqual(before);
     } finally {
+      // After a failed assertion: still take the cluster and the node down (idempotent).
+      await stopRecordedCluster(stateFile);
       await rm(stateDir, { recursive: true, force: true });
     }
   }, 180_000);

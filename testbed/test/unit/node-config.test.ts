@@ -4,6 +4,7 @@ import {
   makeContainerdConfig,
   makeKubeletArgs,
   makeKubeletConfig,
+  makeKubeProxyConfig,
   makeRegistryHostsToml,
   REAL_NODE_LABEL,
   type RealNodeLayout,
@@ -21,6 +22,9 @@ const layout: RealNodeLayout = {
   kubeletPort: 10250,
   caCert: "/w/pki/ca.crt",
   sandboxImage: "registry.k8s.io/pause:3.10",
+  serviceCidr: "10.96.0.0/16",
+  kubeProxyHealthzPort: 10256,
+  kubeProxyMetricsPort: 10249,
 };
 
 describe("subnetGateway", () => {
@@ -70,7 +74,7 @@ describe("containerd config", () => {
 });
 
 describe("CNI config", () => {
-  it("bridges pods on the subnet with no default route and no masquerade", () => {
+  it("bridges pods on the subnet with no default route and no masquerade, services via the gateway", () => {
     const [bridge, portmap] = (makeCniConflist(layout) as { plugins: Record<string, unknown>[] })
       .plugins;
     expect(bridge).toMatchObject({
@@ -82,7 +86,7 @@ describe("CNI config", () => {
       ipam: {
         type: "host-local",
         ranges: [[{ subnet: "10.245.0.0/24", gateway: "10.245.0.1" }]],
-        routes: [],
+        routes: [{ dst: "10.96.0.0/16", gw: "10.245.0.1" }],
         dataDir: "/run/node/cni/ipam",
       },
     });
@@ -118,5 +122,21 @@ describe("kubelet", () => {
       `--node-labels=${REAL_NODE_LABEL}=true,topology.kubernetes.io/region=eu-1,topology.kubernetes.io/zone=eu-1a,node.kubernetes.io/instance-type=real`,
       "--v=1",
     ]);
+  });
+});
+
+describe("kube-proxy", () => {
+  it("runs iptables mode without touching conntrack sysctls or localhost node ports", () => {
+    expect(makeKubeProxyConfig(layout)).toMatchObject({
+      mode: "iptables",
+      hostnameOverride: "real-eu-1-0",
+      clusterCIDR: "10.245.0.0/24",
+      healthzBindAddress: "127.0.0.1:10256",
+      metricsBindAddress: "127.0.0.1:10249",
+      nodePortAddresses: ["10.245.0.1/32"],
+      iptables: { localhostNodePorts: false },
+      conntrack: { maxPerCore: 0, min: 0, tcpEstablishedTimeout: "0s", tcpCloseWaitTimeout: "0s" },
+      clientConnection: { kubeconfig: "/run/node/kube-proxy.kubeconfig" },
+    });
   });
 });
