@@ -1,9 +1,5 @@
 import { readFileSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeClusterState } from "../../src/cluster/cluster-state.js";
 import { REGION_LABEL } from "../../src/cluster/fake-nodes.js";
 import type { KubeClient } from "../../src/cluster/kube-client.js";
 import { KwokNodeProvider } from "../../src/cluster/kwok-node-provider.js";
@@ -21,6 +17,7 @@ import { REAL_NODE_LABEL } from "../../src/real-node/node-config.js";
 import { RealNodeProvider } from "../../src/real-node/real-node-provider.js";
 import { eventually, freshNamespace } from "../../src/test-helpers.js";
 import { type HostSnapshot, snapshotHost } from "./host-snapshot.js";
+import { type RunRecord, recordTestCluster } from "./run-record.js";
 
 /**
  * The real node on this machine: containerd, runc, the CNI bridge and a kubelet, beside kwok.
@@ -97,19 +94,24 @@ async function startWebPod(client: KubeClient, provider: RealNodeProvider, ns: s
   return { pod, readySeconds: (Date.now() - created) / 1000 };
 }
 
+let record: RunRecord;
+
 beforeAll(async () => {
   before = snapshotHost();
   node = new RealNodeProvider();
+  record = recordTestCluster(settings, "real-node", node.dir);
   cluster = await startCluster({
     settings,
     log,
     nodeProviders: [node, new KwokNodeProvider(1)],
+    onComponentStarted: record.onComponentStarted,
   });
   kube = cluster.client;
 }, 180_000);
 
 afterAll(async () => {
   await cluster?.stop();
+  await record?.remove();
 });
 
 describe("the real node", () => {
@@ -211,24 +213,18 @@ describe("the real node", () => {
 
 describe("a run whose node processes were killed", () => {
   it("is cleaned by the next cluster:down", async () => {
-    const stateDir = await mkdtemp(join(tmpdir(), "slipway-real-node-state-"));
-    const stateFile = join(stateDir, "state.json");
+    const killedNode = new RealNodeProvider();
+    // The same record cluster:up and the global setup keep, read back by the same stop.
+    const killedRecord = recordTestCluster(settings, "killed-node", killedNode.dir);
+    const stateFile = killedRecord.stateFile;
     try {
-      const killedNode = new RealNodeProvider();
       const killed = await startCluster({
         settings,
         log,
         nodeProviders: [killedNode, new KwokNodeProvider(0)],
+        onComponentStarted: killedRecord.onComponentStarted,
       });
-      await writeClusterState(stateFile, {
-        version: 1,
-        startedAt: new Date().toISOString(),
-        workDir: killed.workDir,
-        kubeconfig: killed.kubeconfig,
-        server: killed.server,
-        realNodeDir: killedNode.dir,
-        components: killed.components,
-      });
+      await killedRecord.flushed();
       const ns = await freshNamespace(killed.client, "killed-node");
       await startWebPod(killed.client, killedNode, ns);
       for (const component of killed.components) {
@@ -244,7 +240,7 @@ describe("a run whose node processes were killed", () => {
     } finally {
       // After a failed assertion: still take the cluster and the node down (idempotent).
       await stopRecordedCluster(stateFile);
-      await rm(stateDir, { recursive: true, force: true });
+      await killedRecord.remove();
     }
   }, 180_000);
 });
