@@ -12,6 +12,12 @@ declare -A needed=(
   [runc]=runc
   [docker-registry]=docker-registry
   [/bin/busybox]=busybox-static
+  # The testbed's real node (cluster:up --real-node, testbed/test/real-node).
+  [/usr/bin/containerd]=containerd
+  [/usr/lib/cni/bridge]=containernetworking-plugins
+  [/usr/sbin/iptables]=iptables
+  [gcc]=gcc
+  [/usr/lib/*/libc.a]=libc6-dev
 )
 
 missing=()

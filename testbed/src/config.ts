@@ -38,16 +38,33 @@ export interface TestbedSettings {
   /** Where `cluster:up` records the running cluster for `cluster:down`. */
   stateFile: string;
   kwokNodes: number;
+  /** Start the real node (containerd + kubelet on this machine) beside the kwok nodes. */
+  realNode: boolean;
+  /** The real node's pod subnet; the bridge holds its first address. */
+  realNodeSubnet: string;
 }
 
 /** Reads SLIPWAY_* variables; pure so it can be unit tested with a fake env. */
 export function readSettings(env: NodeJS.ProcessEnv, home: string = homedir()): TestbedSettings {
   const cacheDir = slipwayCacheDir(env, home);
+  const rawRealNode = env.SLIPWAY_REAL_NODE ?? "0";
+  if (!["0", "1", "false", "true"].includes(rawRealNode)) {
+    throw new InvalidSettingError(`SLIPWAY_REAL_NODE must be 1 or 0, got "${rawRealNode}"`);
+  }
+  const realNode = rawRealNode === "1" || rawRealNode === "true";
   const rawNodes = env.SLIPWAY_KWOK_NODES ?? "4";
   const kwokNodes = Number(rawNodes);
-  if (!Number.isInteger(kwokNodes) || kwokNodes < 1 || kwokNodes > 500) {
+  // With a real node there is a node to run pods on even without kwok.
+  const minNodes = realNode ? 0 : 1;
+  if (!Number.isInteger(kwokNodes) || kwokNodes < minNodes || kwokNodes > 500) {
     throw new InvalidSettingError(
-      `SLIPWAY_KWOK_NODES must be a whole number from 1 to 500, got "${rawNodes}"`,
+      `SLIPWAY_KWOK_NODES must be a whole number from ${minNodes} to 500, got "${rawNodes}"`,
+    );
+  }
+  const realNodeSubnet = env.SLIPWAY_REAL_NODE_SUBNET ?? "10.245.0.0/24";
+  if (!/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(realNodeSubnet)) {
+    throw new InvalidSettingError(
+      `SLIPWAY_REAL_NODE_SUBNET must be an IPv4 CIDR such as 10.245.0.0/24, got "${realNodeSubnet}"`,
     );
   }
   return {
@@ -55,6 +72,8 @@ export function readSettings(env: NodeJS.ProcessEnv, home: string = homedir()): 
     binDir: join(cacheDir, buildDirName()),
     stateFile: join(cacheDir, "cluster", "state.json"),
     kwokNodes,
+    realNode,
+    realNodeSubnet,
   };
 }
 

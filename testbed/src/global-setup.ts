@@ -18,7 +18,15 @@ interface ProvideTarget {
   provide?: (key: string, value: unknown) => void;
 }
 
+/**
+ * Test files that start clusters of their own (the real node's) record them as
+ * `<runsDir>/<this pid>-<name>.json`, so a run that is killed leaves nothing the next run's
+ * setup does not stop.
+ */
+export const TEST_RUN_PID_KEY = "slipwayTestRunPid";
+
 export default async function setup(project?: ProvideTarget): Promise<() => Promise<void>> {
+  project?.provide?.(TEST_RUN_PID_KEY, process.pid);
   const existing = process.env.SLIPWAY_TEST_KUBECONFIG;
   if (existing) {
     process.env.KUBECONFIG = existing;
@@ -39,6 +47,7 @@ export default async function setup(project?: ProvideTarget): Promise<() => Prom
     kubeconfig: cluster.kubeconfig,
     server: cluster.server,
     etcdUrl: cluster.etcdUrl,
+    ...(cluster.realNode ? { realNodeDir: cluster.realNode.dir } : {}),
     components: cluster.components,
   });
   process.env.SLIPWAY_TEST_ETCD_URL = cluster.etcdUrl;
@@ -74,7 +83,8 @@ async function stopClustersOfDeadRuns(runsDir: string, log: (line: string) => vo
     return;
   }
   for (const file of files) {
-    const pid = Number(file.replace(/\.json$/, ""));
+    // <pid>.json (this setup's cluster) or <pid>-<name>.json (a test file's own clusters).
+    const pid = Number(/^(\d+)(?:-[\w.-]+)?\.json$/.exec(file)?.[1]);
     if (!Number.isInteger(pid) || isPidAlive(pid)) continue;
     const state = await stopRecordedCluster(join(runsDir, file));
     if (state) log(`stopped a cluster left behind by test run ${pid} (${state.workDir})`);

@@ -9,10 +9,20 @@ import type { ComponentRecord } from "../cluster/components.js";
 import { startCluster } from "../cluster/start-cluster.js";
 import { isRecordedClusterRunning, stopRecordedCluster } from "../cluster/stop-cluster.js";
 import { REGIONS, readSettings } from "../config.js";
+import { REAL_NODE_LABEL } from "../real-node/node-config.js";
+import { cleanupDeadNodeHost } from "../real-node/node-host.js";
+import { DEFAULT_REAL_NODE_DIR } from "../real-node/real-node-provider.js";
 import { log, runCli } from "./run-cli.js";
 
 runCli(async () => {
-  const settings = readSettings(process.env);
+  // `--real-node` is SLIPWAY_REAL_NODE=1 for this run. Through the root script
+  // (`npm run cluster:up -- --real-node`) npm takes the flag as its own config and hands it
+  // over as npm_config_real_node.
+  const realNodeFlag =
+    process.argv.includes("--real-node") || process.env.npm_config_real_node === "true"
+      ? { SLIPWAY_REAL_NODE: "1" }
+      : {};
+  const settings = readSettings({ ...process.env, ...realNodeFlag });
   const stableKubeconfig = join(dirname(settings.stateFile), "kubeconfig");
   const kubectl = join(settings.binDir, "kubectl");
 
@@ -28,6 +38,10 @@ runCli(async () => {
     log("Cleaning up a previous testbed cluster that is no longer complete.");
     await stopRecordedCluster(settings.stateFile);
   }
+  // A real node whose run was killed before it recorded itself anywhere else.
+  if (await cleanupDeadNodeHost(DEFAULT_REAL_NODE_DIR)) {
+    log(`Cleaned up what a killed real node left in ${DEFAULT_REAL_NODE_DIR}.`);
+  }
 
   // Record each process as it starts, so `cluster:down` can clean up even after Ctrl-C.
   const state: ClusterState = {
@@ -36,6 +50,7 @@ runCli(async () => {
     workDir: "",
     kubeconfig: stableKubeconfig,
     server: "",
+    ...(settings.realNode ? { realNodeDir: DEFAULT_REAL_NODE_DIR } : {}),
     components: [],
   };
   let pendingWrite: Promise<void> = Promise.resolve();
@@ -53,7 +68,9 @@ runCli(async () => {
   process.once("SIGINT", interrupted);
   process.once("SIGTERM", interrupted);
 
-  log(`Starting a Kubernetes testbed cluster with ${settings.kwokNodes} kwok nodes ...`);
+  log(
+    `Starting a Kubernetes testbed cluster with ${settings.kwokNodes} kwok nodes${settings.realNode ? " and the real node" : ""} ...`,
+  );
   const cluster = await startCluster({ settings, log, onComponentStarted: record });
   await pendingWrite;
   await mkdir(dirname(stableKubeconfig), { recursive: true });
@@ -68,6 +85,13 @@ runCli(async () => {
     `\nCluster ready in ${cluster.startSeconds.toFixed(1)} s: ${cluster.server}, ` +
       `${settings.kwokNodes} kwok nodes in regions ${REGIONS.join(", ")}. Logs: ${join(cluster.workDir, "logs")}`,
   );
+  if (cluster.realNode) {
+    log(
+      `Real node ${cluster.realNode.nodeName} (region eu-1, pods on ${cluster.realNode.subnet}): ` +
+        `select it with nodeSelector ${REAL_NODE_LABEL}: "true" and tolerate the taint of that key. ` +
+        `Push images to ${cluster.realNode.registryUrl}; containerd pulls docker.io/... and registry.k8s.io/... names from there.`,
+    );
+  }
   printUsage(stableKubeconfig, kubectl, cluster.etcdUrl);
 });
 

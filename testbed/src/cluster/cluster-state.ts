@@ -10,6 +10,8 @@ export interface ClusterState {
   kubeconfig: string;
   server: string;
   etcdUrl?: string;
+  /** The real node's directory, if the cluster has one: down cleans the host with its record. */
+  realNodeDir?: string;
   /** In start order; stopped in reverse. */
   components: ComponentRecord[];
 }

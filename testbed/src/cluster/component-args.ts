@@ -32,6 +32,11 @@ export interface ControlPlaneLayout {
   };
   kwokStages: string;
   /**
+   * Where the apiserver listens and what it advertises (default 127.0.0.1). A real node's
+   * pods cannot reach the host's loopback, so with one it is the node bridge's gateway.
+   */
+  apiserverAddress?: string;
+  /**
    * The apiserver's watch cache. On (the default, as in production) it answers old
    * resourceVersions from memory; off, watches go to etcd, so after compactEtcd a stale
    * watch gets the real 410 Gone, which operator tests need to exercise relisting.
@@ -62,7 +67,7 @@ export function etcdClientUrl(layout: ControlPlaneLayout): string {
 }
 
 export function apiserverUrl(layout: ControlPlaneLayout): string {
-  return `https://127.0.0.1:${layout.ports.apiserver}`;
+  return `https://${layout.apiserverAddress ?? "127.0.0.1"}:${layout.ports.apiserver}`;
 }
 
 export function makeEtcdArgs(layout: ControlPlaneLayout): string[] {
@@ -87,8 +92,8 @@ export function makeApiserverArgs(layout: ControlPlaneLayout): string[] {
   const { pki } = layout;
   return [
     `--etcd-servers=${etcdClientUrl(layout)}`,
-    "--bind-address=127.0.0.1",
-    "--advertise-address=127.0.0.1",
+    `--bind-address=${layout.apiserverAddress ?? "127.0.0.1"}`,
+    `--advertise-address=${layout.apiserverAddress ?? "127.0.0.1"}`,
     `--secure-port=${layout.ports.apiserver}`,
     `--cert-dir=${layout.workDir}/apiserver-certs`,
     `--tls-cert-file=${pki.apiserverCert}`,
@@ -96,6 +101,8 @@ export function makeApiserverArgs(layout: ControlPlaneLayout): string[] {
     `--client-ca-file=${pki.caCert}`,
     `--kubelet-client-certificate=${pki.kubeletClientCert}`,
     `--kubelet-client-key=${pki.kubeletClientKey}`,
+    // A real node registers its bridge address as InternalIP; its name resolves nowhere.
+    "--kubelet-preferred-address-types=InternalIP,Hostname",
     `--service-account-issuer=${SERVICE_ACCOUNT_ISSUER}`,
     `--service-account-key-file=${pki.serviceAccountPub}`,
     `--service-account-signing-key-file=${pki.serviceAccountKey}`,

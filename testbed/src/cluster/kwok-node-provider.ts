@@ -12,6 +12,8 @@ export class KwokNodeProvider implements NodeProvider {
   constructor(readonly nodeCount: number) {}
 
   async start(context: NodeProviderContext): Promise<void> {
+    // Zero is allowed beside a real node: then kwok is not started at all.
+    if (this.nodeCount === 0) return;
     const nodes = planFakeNodes(this.nodeCount);
     context.start("kwok", join(context.binDir, "kwok"), makeKwokArgs(context.layout));
     for (const node of nodes) {

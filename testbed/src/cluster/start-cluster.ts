@@ -8,6 +8,7 @@ import type { TestbedSettings } from "../config.js";
 import { ensureBinaries, type Log } from "../go-binaries/build-binaries.js";
 import { makePki } from "../pki/make-pki.js";
 import { requireOpenssl } from "../prerequisites.js";
+import { RealNodeProvider } from "../real-node/real-node-provider.js";
 import {
   apiserverUrl,
   type ControlPlaneLayout,
@@ -41,14 +42,32 @@ export interface Cluster {
   components: ComponentRecord[];
   client: KubeClient;
   startSeconds: number;
+  /** Present when the cluster has the real node (settings.realNode or a RealNodeProvider). */
+  realNode?: RealNodeInfo;
   /** Stops every component and deletes the work directory. */
   stop(): Promise<void>;
+}
+
+export interface RealNodeInfo {
+  dir: string;
+  nodeName: string;
+  /** The registry containerd pulls docker.io/... and registry.k8s.io/... names from. */
+  registryUrl: string;
+  subnet: string;
+}
+
+/** kwok's fake nodes, and the real node beside them when settings ask for it. */
+export function defaultNodeProviders(settings: TestbedSettings): NodeProvider[] {
+  return [
+    ...(settings.realNode ? [new RealNodeProvider({ subnet: settings.realNodeSubnet })] : []),
+    new KwokNodeProvider(settings.kwokNodes),
+  ];
 }
 
 export interface StartOptions {
   settings: TestbedSettings;
   log: Log;
-  /** Defaults to kwok with settings.kwokNodes fake nodes. */
+  /** Defaults to defaultNodeProviders(settings). */
   nodeProviders?: NodeProvider[];
   /** Default true. False sends watches to etcd so compactEtcd produces real 410 Gone answers. */
   watchCache?: boolean;
@@ -86,16 +105,28 @@ export async function startCluster(options: StartOptions): Promise<Cluster> {
     return component;
   };
   let client: KubeClient | undefined;
+  const providers: NodeProvider[] = options.nodeProviders ?? defaultNodeProviders(settings);
+  const realNode = providers.find((p): p is RealNodeProvider => p instanceof RealNodeProvider);
+  // After the processes, before the work directory: a real node's mounts live below it.
+  const cleanupProviders = async () => {
+    for (const provider of providers) await provider.cleanup?.();
+  };
   const stop = async () => {
     client?.close();
     await stopComponents([...running].reverse());
+    await cleanupProviders();
     await rm(workDir, { recursive: true, force: true });
   };
 
   try {
     await mkdir(join(workDir, "logs"));
+    let apiserverAddress: string | undefined;
+    for (const provider of providers) {
+      const preparation = (await provider.prepare?.(log)) ?? {};
+      apiserverAddress ??= preparation.apiserverAddress;
+    }
     const [pki, ports] = await Promise.all([
-      makePki(join(workDir, "pki"), SERVICE_CIDR),
+      makePki(join(workDir, "pki"), SERVICE_CIDR, apiserverAddress ? [apiserverAddress] : []),
       findFreePorts(5),
     ]);
     const layout: ControlPlaneLayout = {
@@ -126,6 +157,7 @@ export async function startCluster(options: StartOptions): Promise<Cluster> {
         kwok: join(workDir, "kwok.kubeconfig"),
       },
       kwokStages: join(settings.binDir, "kwok-stages.yaml"),
+      apiserverAddress,
       watchCache: options.watchCache ?? true,
       unthrottled: options.unthrottled ?? false,
     };
@@ -184,7 +216,6 @@ export async function startCluster(options: StartOptions): Promise<Cluster> {
       makeControllerManagerArgs(layout),
     );
     start("kube-scheduler", bin("kube-scheduler"), makeSchedulerArgs(layout));
-    const providers = options.nodeProviders ?? [new KwokNodeProvider(settings.kwokNodes)];
     await Promise.all([
       waitUntil(
         "kube-controller-manager and kube-scheduler /healthz",
@@ -209,6 +240,8 @@ export async function startCluster(options: StartOptions): Promise<Cluster> {
           layout,
           client: admin,
           kubernetesVersion: build.kubernetes,
+          pkiDir: pki.dir,
+          writeKubeconfig,
           start,
           running: () => running,
           log,
@@ -225,13 +258,31 @@ export async function startCluster(options: StartOptions): Promise<Cluster> {
       components: running.map(({ name, pid, binary, logFile }) => ({ name, pid, binary, logFile })),
       client: admin,
       startSeconds,
+      ...(realNode
+        ? {
+            realNode: {
+              dir: realNode.dir,
+              nodeName: realNode.nodeName,
+              registryUrl: realNode.registryUrl,
+              subnet: realNode.subnet,
+            },
+          }
+        : {}),
       stop,
     };
   } catch (error) {
     // Keep the logs the error message points at; drop keys, data and kubeconfigs.
     client?.close();
     await stopComponents([...running].reverse()).catch(() => undefined);
-    await removeAllBut(workDir, "logs").catch(() => undefined);
+    const cleaned = await cleanupProviders().then(
+      () => true,
+      (cleanupError: unknown) => {
+        log(`  cleaning up the nodes failed too: ${String(cleanupError)}`);
+        return false;
+      },
+    );
+    // A failed node cleanup may have left mounts under the work directory: keep it whole.
+    if (cleaned) await removeAllBut(workDir, "logs").catch(() => undefined);
     throw error;
   }
 }

@@ -1,4 +1,5 @@
 import { rm } from "node:fs/promises";
+import { cleanupDeadNodeHost } from "../real-node/node-host.js";
 import { type ClusterState, readClusterState, removeClusterState } from "./cluster-state.js";
 import { isComponentAlive, stopComponents } from "./components.js";
 
@@ -7,6 +8,8 @@ export async function stopRecordedCluster(stateFile: string): Promise<ClusterSta
   const state = await readClusterState(stateFile);
   if (!state) return undefined;
   await stopComponents([...state.components].reverse());
+  // Before the work directory goes: the node's mounts must be gone first.
+  if (state.realNodeDir) await cleanupDeadNodeHost(state.realNodeDir);
   await rm(state.workDir, { recursive: true, force: true });
   await removeClusterState(stateFile);
   return state;

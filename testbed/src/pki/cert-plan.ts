@@ -21,7 +21,24 @@ export function firstServiceIp(serviceCidr: string): string {
   return `${match[1]}.${match[2]}.${match[3]}.${Number(match[4]) + 1}`;
 }
 
-export function makeCertPlan(serviceCidr: string): LeafCertSpec[] {
+/**
+ * A kubelet's client certificate: the Node authorizer and NodeRestriction admit a kubelet by
+ * this name and group only.
+ */
+export function makeNodeCertSpec(nodeName: string): LeafCertSpec {
+  return {
+    name: `node-${nodeName}`,
+    commonName: `system:node:${nodeName}`,
+    organization: "system:nodes",
+    usage: "client",
+  };
+}
+
+/** extraApiserverIps: where else the apiserver listens, e.g. the real node's bridge gateway. */
+export function makeCertPlan(
+  serviceCidr: string,
+  extraApiserverIps: readonly string[] = [],
+): LeafCertSpec[] {
   return [
     {
       name: "apiserver",
@@ -34,7 +51,7 @@ export function makeCertPlan(serviceCidr: string): LeafCertSpec[] {
         "kubernetes.default.svc",
         "kubernetes.default.svc.cluster.local",
       ],
-      ipAddresses: ["127.0.0.1", firstServiceIp(serviceCidr)],
+      ipAddresses: ["127.0.0.1", firstServiceIp(serviceCidr), ...extraApiserverIps],
     },
     // system:masters bypasses RBAC: the developer's and the tests' identity.
     { name: "admin", commonName: "slipway-admin", organization: "system:masters", usage: "client" },
@@ -48,7 +65,7 @@ export function makeCertPlan(serviceCidr: string): LeafCertSpec[] {
       organization: "system:masters",
       usage: "client",
     },
-    // For the follow-up real-node mode: lets the apiserver reach kubelets for logs/exec.
+    // Lets the apiserver reach kubelets for logs/exec (bound to system:kubelet-api-admin).
     {
       name: "apiserver-kubelet-client",
       commonName: "kube-apiserver-kubelet-client",

@@ -27,7 +27,8 @@ async function openssl(args: string[], cwd: string): Promise<void> {
 
 const EC_KEY = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
 
-async function makeLeaf(dir: string, spec: LeafCertSpec): Promise<void> {
+/** Issues one leaf certificate with the CA in dir (ca.crt, ca.key): <name>.crt and <name>.key. */
+export async function makeLeaf(dir: string, spec: LeafCertSpec): Promise<void> {
   const ext = join(dir, `${spec.name}.ext`);
   await writeFile(ext, makeExtensionFile(spec));
   await openssl(
@@ -68,7 +69,11 @@ async function makeLeaf(dir: string, spec: LeafCertSpec): Promise<void> {
 }
 
 /** A throwaway CA, the certificates of makeCertPlan, and the service-account key pair. */
-export async function makePki(dir: string, serviceCidr: string): Promise<Pki> {
+export async function makePki(
+  dir: string,
+  serviceCidr: string,
+  extraApiserverIps: readonly string[] = [],
+): Promise<Pki> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await openssl(
     [
@@ -91,7 +96,7 @@ export async function makePki(dir: string, serviceCidr: string): Promise<Pki> {
     dir,
   );
   await Promise.all([
-    ...makeCertPlan(serviceCidr).map((spec) => makeLeaf(dir, spec)),
+    ...makeCertPlan(serviceCidr, extraApiserverIps).map((spec) => makeLeaf(dir, spec)),
     (async () => {
       await openssl(["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "sa.key"], dir);
       await openssl(["ec", "-in", "sa.key", "-pubout", "-out", "sa.pub"], dir);
