@@ -13,3 +13,6 @@ export * from "./pull-request-comments.js";
 export * from "./root-keys.js";
 export * from "./source-uploads.js";
 export * from "./workspaces.js";
+// API keys, identities, permissions and ratelimits (issue 13): owned by @slipway/keys, which
+// Sentinel imports too; their migrations are generated here with the rest.
+export * from "@slipway/keys/schema";
