@@ -38,7 +38,13 @@ function startVerifierProcess(env: Record<string, string>) {
           () => reject(new Error(`no ${code} within ${timeoutMs} ms`)),
           timeoutMs,
         );
-        waiting.push({ code, resolve: (at) => (clearTimeout(timer), resolve(at)) });
+        waiting.push({
+          code,
+          resolve: (at) => {
+            clearTimeout(timer);
+            resolve(at);
+          },
+        });
       });
     },
   };
