@@ -26,8 +26,8 @@ CREATE TABLE "api_keys" (
 	"deleted_at" timestamp with time zone,
 	CONSTRAINT "api_keys_workspace_id_unique" UNIQUE("workspace_id","id"),
 	CONSTRAINT "api_keys_credits_not_negative" CHECK (credits_remaining >= 0),
-	CONSTRAINT "api_keys_refill_needs_credits" CHECK (refill_interval is null or (credits_remaining is not null and refill_amount >= 0)),
-	CONSTRAINT "api_keys_refill_day" CHECK (refill_day is null or (refill_interval = 'monthly' and refill_day between 1 and 31)),
+	CONSTRAINT "api_keys_refill_needs_credits" CHECK (refill_interval is null or (credits_remaining is not null and refill_amount is not null and refill_amount >= 0)),
+	CONSTRAINT "api_keys_refill_day" CHECK (coalesce(refill_interval = 'monthly', false) = (refill_day is not null) and (refill_day is null or refill_day between 1 and 31)),
 	CONSTRAINT "api_keys_refill_interval" CHECK (refill_interval in ('daily', 'monthly')),
 	CONSTRAINT "api_keys_expires_bound" CHECK (expires_at <= '2100-01-01T00:00:00Z'),
 	CONSTRAINT "api_keys_sealed_all_or_none" CHECK (num_nulls(sealed_key, sealed_key_iv, sealed_key_auth_tag, sealed_key_wrapped_data_key, sealed_key_version) in (0, 5))

@@ -89,6 +89,10 @@ export async function createApiKey(
   if (input.credits?.refill && input.credits.remaining === null) {
     throw new CreateKeyError("invalid_input", "credits.remaining is required with a refill");
   }
+  const refill = input.credits?.refill;
+  if (refill && (refill.interval === "monthly") !== (refill.refillDay !== undefined)) {
+    throw new CreateKeyError("invalid_input", "refillDay is required for monthly refills only");
+  }
   const generated = generateKey({
     ...(input.prefix !== undefined && { prefix: input.prefix }),
     ...(input.byteLength !== undefined && { byteLength: input.byteLength }),

@@ -74,11 +74,11 @@ export const apiKeys = pgTable(
     check("api_keys_credits_not_negative", sql`credits_remaining >= 0`),
     check(
       "api_keys_refill_needs_credits",
-      sql`refill_interval is null or (credits_remaining is not null and refill_amount >= 0)`,
+      sql`refill_interval is null or (credits_remaining is not null and refill_amount is not null and refill_amount >= 0)`,
     ),
     check(
       "api_keys_refill_day",
-      sql`refill_day is null or (refill_interval = 'monthly' and refill_day between 1 and 31)`,
+      sql`coalesce(refill_interval = 'monthly', false) = (refill_day is not null) and (refill_day is null or refill_day between 1 and 31)`,
     ),
     check("api_keys_refill_interval", sql`refill_interval in ('daily', 'monthly')`),
     // Unkey's bound: 4102444800000 ms, 2100-01-01.

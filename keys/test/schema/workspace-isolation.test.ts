@@ -101,6 +101,26 @@ describe("keys schema", () => {
         refillAmount: 10,
       }),
     ).rejects.toMatchObject({ cause: { constraint: "api_keys_refill_needs_credits" } });
+    for (const refill of [
+      { refillInterval: "daily" as const, refillAmount: null },
+      { refillInterval: "monthly" as const, refillAmount: 10 },
+      { refillInterval: "daily" as const, refillAmount: 10, refillDay: 3 },
+      { refillInterval: null, refillDay: 3 },
+      { refillInterval: "monthly" as const, refillAmount: 10, refillDay: 32 },
+    ]) {
+      await expect(
+        database.db
+          .insert(apiKeys)
+          .values({ ...keyRow(workspaceA, keyspaceId), creditsRemaining: 5, ...refill }),
+      ).rejects.toMatchObject({ cause: { code: "23514" } });
+    }
+    await database.db.insert(apiKeys).values({
+      ...keyRow(workspaceA, keyspaceId),
+      creditsRemaining: 5,
+      refillInterval: "monthly",
+      refillAmount: 10,
+      refillDay: 31,
+    });
     await expect(
       database.db.insert(permissions).values({
         id: newId("permission"),
