@@ -1,3 +1,4 @@
+export { lastRefillBoundary, type RefillSchedule } from "./credit-refill.js";
 export {
   type CreditWriteBack,
   startCreditWriteBack,
@@ -65,6 +66,7 @@ export {
   type CreditChange,
   type CreditLedger,
   createCreditLedger,
+  type DueRefill,
   type SpendResult,
   type StoredBalance,
 } from "./redis/credit-ledger.js";

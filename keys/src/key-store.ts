@@ -13,6 +13,9 @@ interface KeyLookupRow extends Record<string, unknown> {
   enabled: boolean;
   expires_ms: string | null;
   has_credits: boolean;
+  refill_interval: "daily" | "monthly" | null;
+  refill_amount: string | null;
+  refill_day: number | null;
   identity_id: string | null;
   external_id: string | null;
   identity_meta: Record<string, unknown> | null;
@@ -43,6 +46,7 @@ export function createKeyStore(db: NodePgDatabase<any>) {
         select k.id, k.workspace_id, k.keyspace_id, k.name, k.meta, k.enabled,
           (extract(epoch from k.expires_at) * 1000)::bigint::text as expires_ms,
           k.credits_remaining is not null as has_credits,
+          k.refill_interval, k.refill_amount::text as refill_amount, k.refill_day,
           k.identity_id, i.external_id, i.meta as identity_meta,
           array(
             select distinct p.slug from permissions p
@@ -72,6 +76,13 @@ export function createKeyStore(db: NodePgDatabase<any>) {
         enabled: row.enabled,
         ...(row.expires_ms !== null && { expires: Number(row.expires_ms) }),
         hasCredits: row.has_credits,
+        ...(row.refill_interval !== null && {
+          refill: {
+            interval: row.refill_interval,
+            amount: Number(row.refill_amount),
+            ...(row.refill_day !== null && { refillDay: row.refill_day }),
+          },
+        }),
         ...(row.identity_id !== null && {
           identity: {
             id: row.identity_id,
@@ -89,12 +100,21 @@ export function createKeyStore(db: NodePgDatabase<any>) {
 
     /** The balance last written back, to seed Redis; undefined when the key has no credits. */
     async readBalance(keyId: string): Promise<StoredBalance | undefined> {
-      const result = await db.execute<{ remaining: string | null; version: string }>(sql`
-        select credits_remaining::text as remaining, credits_version::text as version
+      const result = await db.execute<{
+        remaining: string | null;
+        version: string;
+        refilled_at: string | null;
+      }>(sql`
+        select credits_remaining::text as remaining, credits_version::text as version,
+          (extract(epoch from last_refill_at) * 1000)::bigint::text as refilled_at
         from api_keys where id = ${keyId}`);
       const row = result.rows[0];
       if (!row || row.remaining === null) return undefined;
-      return { remaining: Number(row.remaining), version: Number(row.version) };
+      return {
+        remaining: Number(row.remaining),
+        version: Number(row.version),
+        refilledAt: Number(row.refilled_at ?? 0),
+      };
     },
 
     /**
@@ -107,10 +127,17 @@ export function createKeyStore(db: NodePgDatabase<any>) {
       if (balances.length === 0) return 0;
       const result = await db.execute(sql`
         update api_keys as k
-        set credits_remaining = v.remaining, credits_version = v.version
+        set credits_remaining = v.remaining, credits_version = v.version,
+          last_refill_at = case when v.refilled_at > 0
+            then to_timestamp(v.refilled_at / 1000.0) else k.last_refill_at end
         from json_to_recordset(${JSON.stringify(
-          balances.map((b) => ({ id: b.keyId, remaining: b.remaining, version: b.version })),
-        )}::json) as v(id text, remaining bigint, version bigint)
+          balances.map((b) => ({
+            id: b.keyId,
+            remaining: b.remaining,
+            version: b.version,
+            refilled_at: b.refilledAt,
+          })),
+        )}::json) as v(id text, remaining bigint, version bigint, refilled_at bigint)
         where k.id = v.id and k.credits_version < v.version and k.credits_remaining is not null`);
       return result.rowCount ?? 0;
     },

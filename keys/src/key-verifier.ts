@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { lastRefillBoundary } from "./credit-refill.js";
 import { createKeyCache, type KeyCache, type KeyCacheOptions } from "./key-cache.js";
 import { hashKey } from "./key-material.js";
 import type { KeyStore } from "./key-store.js";
@@ -131,7 +132,16 @@ export function createKeyVerifier(options: KeyVerifierOptions) {
     if (key.hasCredits) {
       let spent: { spent: boolean; remaining: number } | undefined;
       try {
-        spent = await ledger.spend(key.id, cost ?? 1, () => options.store.readBalance(key.id));
+        const refill = key.refill && {
+          boundary: lastRefillBoundary(key.refill, now()),
+          amount: key.refill.amount,
+        };
+        spent = await ledger.spend(
+          key.id,
+          cost ?? 1,
+          () => options.store.readBalance(key.id),
+          refill,
+        );
       } catch {
         if (!failOpen) {
           creditFailures.failedClosed++;

@@ -150,6 +150,8 @@ export async function createApiKey(
       refillInterval: input.credits?.refill?.interval ?? null,
       refillAmount: input.credits?.refill?.amount ?? null,
       refillDay: input.credits?.refill?.refillDay ?? null,
+      // The first refill is the next boundary after creation, not the one just passed.
+      lastRefillAt: input.credits?.refill ? now : null,
       ...(sealed && {
         sealedKey: sealed.ciphertext,
         sealedKeyIv: sealed.iv,

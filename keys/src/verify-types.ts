@@ -1,3 +1,4 @@
+import type { RefillSchedule } from "./credit-refill.js";
 import type { GrantedPermissions } from "./permission-query.js";
 
 /** The SDK's `V2KeysVerifyKeyResponseData` codes. */
@@ -71,6 +72,7 @@ export interface LoadedKey {
   expires?: number;
   /** Whether the key has a credit balance (the balance itself lives in Redis). */
   hasCredits: boolean;
+  refill?: RefillSchedule;
   identity?: {
     id: string;
     externalId: string;

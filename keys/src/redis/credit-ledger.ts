@@ -9,12 +9,20 @@ import { defineLuaScript } from "./lua-script.js";
  * version and clears the dirty mark only if no newer change came in meanwhile.
  */
 
-// KEYS: balance, dirty set. ARGV: cost, key id. Returns { status, remaining }:
-// status 1 spent, 0 not enough credits (nothing spent), -1 balance not loaded.
+// KEYS: balance, dirty set. ARGV: cost, key id, refill boundary (Unix ms, or "" without a
+// refill), refill amount. A balance last refilled before the boundary is first set to the amount.
+// Returns { status, remaining }: 1 spent, 0 not enough credits (nothing spent), -1 not loaded.
 const spendScript = defineLuaScript(`
 local remaining = redis.call('HGET', KEYS[1], 'remaining')
 if not remaining then return { -1, 0 } end
 remaining = tonumber(remaining)
+local boundary = tonumber(ARGV[3])
+if boundary and tonumber(redis.call('HGET', KEYS[1], 'refilledAt') or '0') < boundary then
+  remaining = tonumber(ARGV[4])
+  redis.call('HSET', KEYS[1], 'remaining', remaining, 'refilledAt', boundary)
+  local version = redis.call('HINCRBY', KEYS[1], 'version', 1)
+  redis.call('ZADD', KEYS[2], version, ARGV[2])
+end
 local cost = tonumber(ARGV[1])
 if cost > remaining then return { 0, remaining } end
 if cost > 0 then
@@ -25,10 +33,10 @@ end
 return { 1, remaining }
 `);
 
-// KEYS: balance. ARGV: remaining, version from PostgreSQL. Loads only when absent.
+// KEYS: balance. ARGV: remaining, version, refilledAt from PostgreSQL. Loads only when absent.
 const loadScript = defineLuaScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then
-  redis.call('HSET', KEYS[1], 'remaining', ARGV[1], 'version', ARGV[2])
+  redis.call('HSET', KEYS[1], 'remaining', ARGV[1], 'version', ARGV[2], 'refilledAt', ARGV[3])
 end
 return 1
 `);
@@ -70,6 +78,14 @@ return 1
 export interface StoredBalance {
   remaining: number;
   version: number;
+  /** Unix ms of the refill boundary last applied; 0 for never. */
+  refilledAt: number;
+}
+
+/** A refill due at `boundary` (see credit-refill.ts) sets the balance to `amount` first. */
+export interface DueRefill {
+  boundary: number;
+  amount: number;
 }
 
 export type CreditChange =
@@ -96,7 +112,11 @@ export function createCreditLedger(options: { redis: Redis; prefix: string }) {
     if (first[0] !== -1) return first;
     const stored = await load();
     if (!stored) return undefined;
-    await loadScript.run(redis, [balanceKey(keyId)], [stored.remaining, stored.version]);
+    await loadScript.run(
+      redis,
+      [balanceKey(keyId)],
+      [stored.remaining, stored.version, stored.refilledAt],
+    );
     return await attempt();
   }
 
@@ -112,14 +132,16 @@ export function createCreditLedger(options: { redis: Redis; prefix: string }) {
       keyId: string,
       cost: number,
       load: () => Promise<StoredBalance | undefined>,
+      refill?: DueRefill,
     ): Promise<SpendResult | undefined> {
       const outcome = await withLoad(
         keyId,
         async () =>
-          (await spendScript.run(redis, [balanceKey(keyId), dirtyKey], [cost, keyId])) as [
-            number,
-            number,
-          ],
+          (await spendScript.run(
+            redis,
+            [balanceKey(keyId), dirtyKey],
+            [cost, keyId, refill?.boundary ?? "", refill?.amount ?? 0],
+          )) as [number, number],
         load,
       );
       return outcome && { spent: outcome[0] === 1, remaining: outcome[1] };
@@ -152,14 +174,21 @@ export function createCreditLedger(options: { redis: Redis; prefix: string }) {
       const keyIds = await redis.zrange(dirtyKey, 0, limit - 1);
       if (keyIds.length === 0) return [];
       const pipeline = redis.pipeline();
-      for (const keyId of keyIds) pipeline.hmget(balanceKey(keyId), "remaining", "version");
+      for (const keyId of keyIds) {
+        pipeline.hmget(balanceKey(keyId), "remaining", "version", "refilledAt");
+      }
       const replies = (await pipeline.exec()) ?? [];
       const balances: Array<{ keyId: string } & StoredBalance> = [];
       keyIds.forEach((keyId, i) => {
         const [error, values] = replies[i] ?? [];
-        const [remaining, version] = (values as [string | null, string | null]) ?? [];
+        const [remaining, version, refilledAt] = (values as Array<string | null>) ?? [];
         if (error || remaining == null || version == null) return;
-        balances.push({ keyId, remaining: Number(remaining), version: Number(version) });
+        balances.push({
+          keyId,
+          remaining: Number(remaining),
+          version: Number(version),
+          refilledAt: Number(refilledAt ?? 0),
+        });
       });
       return balances;
     },

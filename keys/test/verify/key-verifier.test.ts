@@ -2,6 +2,7 @@ import { newId } from "@slipway/shared";
 import { V2KeysVerifyKeyResponseData$inboundSchema } from "@unkey/api/models/components";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
+import { writeBackCredits } from "../../src/credit-write-back.js";
 import { createKeyStore } from "../../src/key-store.js";
 import { createKeyVerifier, type VerifyKeyRequest } from "../../src/key-verifier.js";
 import { PermissionQueryError } from "../../src/permission-query.js";
@@ -16,7 +17,7 @@ describe("KeyVerifier", () => {
   const redis = connectRedis();
   let database: TestDatabase;
   let fixture: Awaited<ReturnType<typeof createKeyspaceFixture>>;
-  const clock = Date.now();
+  let clock = Date.now();
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -231,6 +232,27 @@ describe("KeyVerifier", () => {
       code: "VALID",
       ratelimits: [{ name: "nope", id: "", limit: 1 }],
     });
+  });
+
+  it("refills credits at the refill boundary, once, and writes the refill back", async () => {
+    const verifier = makeVerifier();
+    const createdAt = Date.now();
+    clock = createdAt;
+    const { key, keyId } = await fixture.createKey({
+      credits: { remaining: 1, refill: { interval: "daily", amount: 3 } },
+    });
+    expect(await verifier.verify(key)).toMatchObject({ code: "VALID", credits: 0 });
+    expect(await verifier.verify(key)).toMatchObject({ code: "USAGE_EXCEEDED", credits: 0 });
+    // Next UTC midnight: the balance becomes 3 (not 3 more), once.
+    clock = (Math.floor(createdAt / 86_400_000) + 1) * 86_400_000 + 1000;
+    expect(await verifier.verify(key)).toMatchObject({ code: "VALID", credits: 2 });
+    expect(await verifier.verify(key, { credits: { cost: 2 } })).toMatchObject({ credits: 0 });
+    expect(await verifier.verify(key)).toMatchObject({ code: "USAGE_EXCEEDED" });
+    await writeBackCredits(verifier.ledger, createKeyStore(database.db));
+    const [row] = await database.db.select().from(apiKeys).where(eq(apiKeys.id, keyId));
+    expect(row!.creditsRemaining).toBe(0);
+    expect(row!.lastRefillAt?.getTime()).toBe(Math.floor(clock / 86_400_000) * 86_400_000);
+    clock = Date.now();
   });
 
   it("with R credits and cost c, 10×R/c concurrent verifies give exactly ⌊R/c⌋ VALID", async () => {
