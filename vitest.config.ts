@@ -5,6 +5,7 @@ export default defineConfig({
   test: {
     projects: [
       "shared",
+      "keys",
       "control-plane",
       "control-plane/vitest.build.config.ts",
       "control-plane/vitest.cluster.config.ts",

@@ -15,6 +15,15 @@ export const idPrefixes = {
   pullRequestComment: "prc",
   sourceUpload: "src",
   request: "req",
+  // API keys (issue 13) share `key_` with root keys: in Unkey's API a root key is a key too.
+  apiKey: "key",
+  keyspace: "api",
+  identity: "id",
+  permission: "perm",
+  role: "role",
+  ratelimit: "rl",
+  ratelimitNamespace: "rlns",
+  ratelimitOverride: "rlor",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

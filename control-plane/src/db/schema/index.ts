@@ -1,3 +1,6 @@
+// API keys, identities, permissions and ratelimits (issue 13): owned by @slipway/keys, which
+// Sentinel imports too; their migrations are generated here with the rest.
+export * from "@slipway/keys/schema";
 export * from "./apps.js";
 export * from "./audit-logs.js";
 export * from "./deployment-logs.js";

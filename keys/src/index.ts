@@ -1,0 +1,92 @@
+export { lastRefillBoundary, type RefillSchedule } from "./credit-refill.js";
+export {
+  type CreditWriteBack,
+  startCreditWriteBack,
+  writeBackCredits,
+} from "./credit-write-back.js";
+export { createKeyCache, type KeyCache, type KeyCacheOptions } from "./key-cache.js";
+export {
+  invalidationChannel,
+  type KeyChange,
+  publishKeyChange,
+  subscribeToKeyChanges,
+} from "./key-invalidation.js";
+export {
+  base58,
+  type GeneratedKey,
+  generateKey,
+  hashKey,
+  KeyMaterialError,
+  keyByteLength,
+  keyPrefixPattern,
+  keyStart,
+} from "./key-material.js";
+export { createKeyStore, type KeyStore } from "./key-store.js";
+export { type KeyVerificationOptions, startKeyVerification } from "./key-verification.js";
+export {
+  createKeyVerifier,
+  type KeyVerifier,
+  type KeyVerifierOptions,
+  VerifyInputError,
+  type VerifyKeyRequest,
+} from "./key-verifier.js";
+export {
+  CreateKeyError,
+  type CreateKeyErrorCode,
+  type CreateKeyInput,
+  createApiKey,
+  maxExpires,
+  type SealedKey,
+  type SealKey,
+  sealedKeyContext,
+} from "./key-writer.js";
+export {
+  isValidPermissionName,
+  permissionNameMaxLength,
+  permissionNamePattern,
+} from "./permission-name.js";
+export {
+  evaluatePermissionQuery,
+  type GrantedPermissions,
+  grantPermissions,
+  holdsPermission,
+  type PermissionQuery,
+  PermissionQueryError,
+  parsePermissionQuery,
+  permissionQueryMaxLength,
+} from "./permission-query.js";
+export {
+  compileOverrides,
+  matchOverride,
+  type OverrideTable,
+  overrideIdentifierMaxLength,
+  type RatelimitOverrideRule,
+} from "./ratelimit-override.js";
+export {
+  type CreditChange,
+  type CreditLedger,
+  createCreditLedger,
+  type DueRefill,
+  type SpendResult,
+  type StoredBalance,
+} from "./redis/credit-ledger.js";
+export {
+  limitInNamespaces,
+  type NamespaceLimitRequest,
+  type NamespaceLimitResult,
+} from "./redis/namespace-limit.js";
+export {
+  createRatelimiter,
+  type Ratelimiter,
+  type RatelimiterFailures,
+  RatelimitInputError,
+  ratelimitDuration,
+} from "./redis/ratelimiter.js";
+export {
+  checkWindows,
+  type WindowCheck,
+  type WindowOutcome,
+  type WindowResult,
+} from "./redis/sliding-window.js";
+export { keyStateCode, planRatelimits, UnknownRatelimitError } from "./verify-decision.js";
+export type * from "./verify-types.js";

@@ -1,0 +1,179 @@
+import type { Redis } from "ioredis";
+import { lastRefillBoundary } from "./credit-refill.js";
+import { createKeyCache, type KeyCache, type KeyCacheOptions } from "./key-cache.js";
+import { hashKey } from "./key-material.js";
+import type { KeyStore } from "./key-store.js";
+import {
+  evaluatePermissionQuery,
+  type PermissionQuery,
+  parsePermissionQuery,
+} from "./permission-query.js";
+import { type CreditLedger, createCreditLedger } from "./redis/credit-ledger.js";
+import { createRatelimiter, type Ratelimiter } from "./redis/ratelimiter.js";
+import { keyResponse, keyStateCode, notFound, planRatelimits } from "./verify-decision.js";
+import type {
+  RequestedRatelimit,
+  VerifyKeyResponseData,
+  VerifyRatelimitData,
+} from "./verify-types.js";
+
+export interface VerifyKeyRequest {
+  /** The caller's workspace: a key of any other is NOT_FOUND. */
+  workspaceId: string;
+  /** The keyspaces (the SDK's APIs) the caller may verify in; undefined means all of them. */
+  keyspaceIds?: readonly string[];
+  key: string;
+  /** e.g. `documents.read AND (billing.read OR admin)`; a bad one throws PermissionQueryError. */
+  permissionQuery?: string;
+  ratelimits?: readonly RequestedRatelimit[];
+  credits?: { cost: number };
+}
+
+export class VerifyInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "VerifyInputError";
+  }
+}
+
+export interface KeyVerifierOptions {
+  store: KeyStore;
+  redis: Redis;
+  /** Prefix of every Redis key and channel this package uses. */
+  redisPrefix: string;
+  /** Ratelimits and credits when Redis fails: admit (default) or refuse; both are counted. */
+  whenRedisFails?: "open" | "closed";
+  cache?: KeyCacheOptions;
+  now?: () => number;
+}
+
+const parsedQueriesMax = 1000;
+
+/**
+ * Verification in-process: what Sentinel's keyauth policy and the control plane's verifyKey
+ * call. Order: not found / disabled / expired, then permissions, then ratelimits (all or
+ * nothing), then credits, so a rate-limited request spends no credits.
+ */
+export function createKeyVerifier(options: KeyVerifierOptions) {
+  const now = options.now ?? Date.now;
+  const cache: KeyCache = createKeyCache({ now, ...options.cache });
+  const ratelimiter: Ratelimiter = createRatelimiter({
+    redis: options.redis,
+    ...(options.whenRedisFails && { whenRedisFails: options.whenRedisFails }),
+  });
+  const ledger: CreditLedger = createCreditLedger({
+    redis: options.redis,
+    prefix: options.redisPrefix,
+  });
+  const failOpen = (options.whenRedisFails ?? "open") === "open";
+  const creditFailures = { failedOpen: 0, failedClosed: 0 };
+  const parsedQueries = new Map<string, PermissionQuery>();
+  const loadKey = (hash: string) => options.store.findByHash(hash);
+
+  function parseQuery(query: string): PermissionQuery {
+    let parsed = parsedQueries.get(query);
+    if (!parsed) {
+      parsed = parsePermissionQuery(query);
+      if (parsedQueries.size >= parsedQueriesMax) parsedQueries.clear();
+      parsedQueries.set(query, parsed);
+    }
+    return parsed;
+  }
+
+  function ratelimitKey(scope: ReturnType<typeof planRatelimits>[number]["scope"], name: string) {
+    return scope.kind === "key"
+      ? `${options.redisPrefix}rl:key:${scope.keyId}:${name}`
+      : `${options.redisPrefix}rl:identity:${scope.identityId}:${name}`;
+  }
+
+  async function verify(request: VerifyKeyRequest): Promise<VerifyKeyResponseData> {
+    const query =
+      request.permissionQuery === undefined ? undefined : parseQuery(request.permissionQuery);
+    const cost = request.credits?.cost;
+    if (cost !== undefined && (!Number.isSafeInteger(cost) || cost < 0)) {
+      throw new VerifyInputError("credits.cost must be a non-negative integer");
+    }
+    const key = await cache.get(hashKey(request.key), loadKey);
+    const stateCode = keyStateCode(key, request, now());
+    if (!key || stateCode === "NOT_FOUND") return notFound();
+    if (stateCode) return keyResponse(key, stateCode);
+
+    const permissionFields = query ? { permissions: key.permissions, roles: key.roles } : {};
+    if (query && !evaluatePermissionQuery(query, key.granted)) {
+      return keyResponse(key, "INSUFFICIENT_PERMISSIONS", permissionFields);
+    }
+
+    const planned = planRatelimits(key, request.ratelimits);
+    let ratelimits: VerifyRatelimitData[] | undefined;
+    if (planned.length > 0) {
+      const outcome = await ratelimiter.check(
+        planned.map((plan) => ({
+          key: ratelimitKey(plan.scope, plan.config.name),
+          limit: plan.config.limit,
+          duration: plan.config.duration,
+          cost: plan.cost,
+        })),
+      );
+      ratelimits = planned.map((plan, i) => {
+        const result = outcome.results[i]!;
+        return {
+          ...plan.config,
+          exceeded: !result.success,
+          remaining: result.remaining,
+          reset: result.reset,
+        };
+      });
+      if (!outcome.passed) {
+        return keyResponse(key, "RATE_LIMITED", { ...permissionFields, ratelimits });
+      }
+    }
+    const limitFields = ratelimits ? { ratelimits } : {};
+
+    if (key.hasCredits) {
+      let spent: { spent: boolean; remaining: number } | undefined;
+      try {
+        const refill = key.refill && {
+          boundary: lastRefillBoundary(key.refill, now()),
+          amount: key.refill.amount,
+        };
+        spent = await ledger.spend(
+          key.id,
+          cost ?? 1,
+          () => options.store.readBalance(key.id),
+          refill,
+        );
+      } catch {
+        if (!failOpen) {
+          creditFailures.failedClosed++;
+          return keyResponse(key, "USAGE_EXCEEDED", { ...permissionFields, ...limitFields });
+        }
+        creditFailures.failedOpen++;
+      }
+      if (spent && !spent.spent) {
+        return keyResponse(key, "USAGE_EXCEEDED", {
+          ...permissionFields,
+          ...limitFields,
+          credits: spent.remaining,
+        });
+      }
+      if (spent) {
+        return keyResponse(key, "VALID", {
+          ...permissionFields,
+          ...limitFields,
+          credits: spent.remaining,
+        });
+      }
+    }
+    return keyResponse(key, "VALID", { ...permissionFields, ...limitFields });
+  }
+
+  return {
+    verify,
+    cache,
+    ledger,
+    /** Redis failures answered by policy: ratelimit checks and credit spends. */
+    failures: { ratelimits: ratelimiter.failures, credits: creditFailures },
+  };
+}
+
+export type KeyVerifier = ReturnType<typeof createKeyVerifier>;
