@@ -12,6 +12,7 @@ export default defineConfig({
       "testbed",
       "operator",
       "builder",
+      "sentinel",
     ],
   },
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { keyLocationSchema } from "./keylocation.js";
+import { type KeyLocation, keyLocationSchema } from "./keylocation.js";
 import { keyRatelimitSchema } from "./keyratelimit.js";
 import { plainString, policyLimits } from "./limits.js";
 
@@ -19,5 +19,5 @@ export const keyauthPolicySchema = z.strictObject({
 
 export type KeyauthPolicy = z.infer<typeof keyauthPolicySchema>;
 
-export const defaultKeyLocations = [{ bearer: {} }] as const;
+export const defaultKeyLocations: readonly KeyLocation[] = [{ bearer: {} }];
 export const defaultKeyCredits = 1;
