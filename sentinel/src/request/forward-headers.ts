@@ -65,6 +65,8 @@ export function forwardHeaders(
     if (!values || values.length === 0) continue;
     if (name.startsWith(":")) continue; // HTTP/2 pseudo-headers
     if (hopByHop.has(name) || listed.has(name)) continue;
+    // Node answers `Expect: 100-continue` itself; the upstream gets the body without asking.
+    if (name === "expect") continue;
     if (name.startsWith("x-unkey-") || name.startsWith("x-slipway-")) continue;
     if (name === "x-forwarded-for" || name === requestIdHeader) continue;
     if (name.startsWith("x-forwarded-") && !peerTrusted) continue;
