@@ -85,14 +85,31 @@ export class H2cForwarder implements Forwarder {
       stream.once("response", (headers) => {
         clearTimeout(timer);
         const { ":status": status, ...responseHeaders } = headers;
+        // gRPC "Trailers-Only": the status rides in the only HEADERS frame (gRPC never puts
+        // grpc-status in leading headers otherwise). Relayed as headers then trailers, which
+        // every gRPC client reads the same way; Node's compat response cannot end a stream
+        // inside its HEADERS frame.
+        const trailersOnly: Record<string, string | string[]> = {};
+        if (responseHeaders["grpc-status"] !== undefined) {
+          for (const name of ["grpc-status", "grpc-message", "grpc-status-details-bin"]) {
+            const value = responseHeaders[name];
+            if (value === undefined) continue;
+            trailersOnly[name] = value as string | string[];
+            delete responseHeaders[name];
+          }
+        }
         resolve({
           status: Number(status),
           headers: responseHeaders as Record<string, string | string[]>,
           body: stream,
-          onTrailers: (listener) =>
-            stream.once("trailers", (trailers) =>
-              listener(trailers as Record<string, string | string[]>),
-            ),
+          onTrailers: (listener) => {
+            if (Object.keys(trailersOnly).length > 0) listener(trailersOnly);
+            else {
+              stream.once("trailers", (trailers) =>
+                listener(trailers as Record<string, string | string[]>),
+              );
+            }
+          },
         });
       });
     });

@@ -84,12 +84,13 @@ export class SentinelServer {
       socket.unshift(first);
       const prefix = first.subarray(0, Math.min(first.length, h2Preface.length));
       if (prefix.length >= 3 && prefix.equals(h2Preface.subarray(0, prefix.length))) {
+        // The HTTP/2 session reads the buffered bytes itself once its handle is set up.
         this.h2.emit("connection", socket);
       } else {
         this.h1.emit("connection", socket);
+        // The HTTP/1 parser reads 'data' events; the socket is still paused from above.
+        socket.resume();
       }
-      // The servers attach their readers on 'connection'; the socket is still paused from above.
-      socket.resume();
     });
     socket.resume();
   }
