@@ -15,7 +15,11 @@ import { Http1Forwarder } from "../src/forward/http1-forwarder.js";
 import { LogBatcher } from "../src/logs/log-batcher.js";
 import { MemoryRateLimiter } from "../src/policies/memory-rate-limiter.js";
 import { parseTrustedProxies } from "../src/request/client-ip.js";
-import { type Instance, StaticInstanceSource } from "../src/routing/instances.js";
+import {
+  type Instance,
+  type InstanceSource,
+  StaticInstanceSource,
+} from "../src/routing/instances.js";
 import { LiveRouteTable } from "../src/routing/route-table.js";
 import { SentinelServer } from "../src/server/listener.js";
 import type { SentinelDeps } from "../src/server/sentinel-deps.js";
@@ -64,9 +68,11 @@ export async function startSentinel(
     trustedProxies?: string[];
     keepAliveTimeoutMs?: number;
     upstreamHeadersTimeoutMs?: number;
+    /** Defaults to a StaticInstanceSource the test fills. */
+    instances?: InstanceSource;
   } = {},
 ): Promise<TestSentinel> {
-  const instances = new StaticInstanceSource();
+  const staticInstances = new StaticInstanceSource();
   const routes = new LiveRouteTable();
   const keys = new FakeKeyVerifier();
   const logs: RequestLogRecord[] = [];
@@ -83,7 +89,7 @@ export async function startSentinel(
       maxAttempts: 3,
     },
     routes,
-    instances,
+    instances: options.instances ?? staticInstances,
     keyVerifier: keys,
     rateLimiter: new MemoryRateLimiter(),
     forwarders: {
@@ -116,7 +122,7 @@ export async function startSentinel(
   return {
     url: `http://127.0.0.1:${address.port}`,
     port: address.port,
-    instances,
+    instances: staticInstances,
     routes,
     keys,
     logs,
