@@ -41,20 +41,18 @@ export function denyResponse(
     "x-request-id": requestId,
     ...extraHeaders,
   };
+  let body: string;
   if (prefersHtml(accept)) {
     const title = `${error.status} ${escapeHtml(error.title)}`;
-    return {
-      status: error.status,
-      headers: { ...headers, "content-type": "text/html; charset=utf-8" },
-      body: `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>\n<body><h1>${title}</h1><p>${escapeHtml(detail)}</p><p><small>Request ${escapeHtml(requestId)}</small></p></body></html>\n`,
-    };
-  }
-  return {
-    status: error.status,
-    headers: { ...headers, "content-type": "application/json" },
-    body: JSON.stringify({
+    headers["content-type"] = "text/html; charset=utf-8";
+    body = `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${title}</title></head>\n<body><h1>${title}</h1><p>${escapeHtml(detail)}</p><p><small>Request ${escapeHtml(requestId)}</small></p></body></html>\n`;
+  } else {
+    headers["content-type"] = "application/json";
+    body = JSON.stringify({
       meta: { requestId },
       error: { title: error.title, detail, status: error.status, type: error.type },
-    }),
-  };
+    });
+  }
+  headers["content-length"] = String(Buffer.byteLength(body));
+  return { status: error.status, headers, body };
 }

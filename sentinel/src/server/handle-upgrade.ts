@@ -81,11 +81,9 @@ async function upgrade(
       responseCapture: undefined,
     });
   const refuse = (response: ReturnType<typeof denyResponse>) => {
-    const lines = Object.entries({
-      ...response.headers,
-      "content-length": String(Buffer.byteLength(response.body)),
-      connection: "close",
-    }).map(([name, value]) => `${name}: ${value}\r\n`);
+    const lines = Object.entries({ ...response.headers, connection: "close" }).map(
+      ([name, value]) => `${name}: ${value}\r\n`,
+    );
     client.end(
       `HTTP/1.1 ${response.status} ${response.status}\r\n${lines.join("")}\r\n${response.body}`,
     );
