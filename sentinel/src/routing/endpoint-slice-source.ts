@@ -149,7 +149,10 @@ export class EndpointSliceInstanceSource implements InstanceSource {
     const next = new Map<string, Map<string, Instance[]>>();
     for (const { deployment, instances } of this.slices.values()) {
       let byRegion = next.get(deployment);
-      if (!byRegion) next.set(deployment, (byRegion = new Map()));
+      if (!byRegion) {
+        byRegion = new Map();
+        next.set(deployment, byRegion);
+      }
       for (const instance of instances) {
         const list = byRegion.get(instance.region);
         if (list) list.push(instance);
