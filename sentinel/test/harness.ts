@@ -68,6 +68,7 @@ export async function startSentinel(
     trustedProxies?: string[];
     keepAliveTimeoutMs?: number;
     upstreamHeadersTimeoutMs?: number;
+    upstreamKeepAliveMs?: number;
     /** Defaults to a StaticInstanceSource the test fills. */
     instances?: InstanceSource;
   } = {},
@@ -94,7 +95,7 @@ export async function startSentinel(
     rateLimiter: new MemoryRateLimiter(),
     forwarders: {
       http1: new Http1Forwarder({
-        keepAliveTimeoutMs: 4000,
+        keepAliveTimeoutMs: options.upstreamKeepAliveMs ?? 4000,
         connectTimeoutMs: 2000,
         headersTimeoutMs: options.upstreamHeadersTimeoutMs ?? 10_000,
         bodyTimeoutMs: 30_000,
