@@ -2,7 +2,7 @@ import http2 from "node:http2";
 import type { AddressInfo } from "node:net";
 import * as grpc from "@grpc/grpc-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { route, startSentinel, type TestSentinel } from "./harness.js";
+import { closedPort, route, startSentinel, type TestSentinel } from "./harness.js";
 
 // A service defined without .proto files: JSON messages, so the test needs no codegen.
 const json = {
@@ -110,6 +110,25 @@ describe("gRPC through Sentinel (h2c)", () => {
     const seen = seenMetadata.at(-1)!;
     expect(seen.get("x-tenant")).toEqual(["acme"]);
     expect(seen.get("x-forwarded-for")).toEqual(["127.0.0.1"]);
+    c.close();
+  });
+
+  it("unary: a refused connect moves on to the next instance", async () => {
+    const live = sentinel.instances.instances("dep_grpc").get("eu-1")!;
+    sentinel.instances.set("dep_grpc", [
+      { id: "dead", address: "127.0.0.1", port: await closedPort(), region: "eu-1" },
+      ...live,
+    ]);
+    const c = client();
+    for (let i = 0; i < 3; i++) {
+      const reply = await new Promise<{ text: string }>((resolve, reject) =>
+        c.echo!({ text: `r${i}` }, (error: grpc.ServiceError | null, value: { text: string }) =>
+          error ? reject(error) : resolve(value),
+        ),
+      );
+      expect(reply.text).toBe(`echo:r${i}`);
+    }
+    sentinel.instances.set("dep_grpc", [...live]);
     c.close();
   });
 
