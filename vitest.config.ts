@@ -13,6 +13,7 @@ export default defineConfig({
       "testbed",
       "operator",
       "builder",
+      "sentinel",
     ],
   },
 });

@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "./config.js";
+
+describe("loadConfig", () => {
+  it("applies defaults", () => {
+    const config = loadConfig({
+      SLIPWAY_REGION: "eu-1",
+      SENTINEL_CONFIG_FILE: "/etc/sentinel.json",
+      SLIPWAY_REGION_PROXIMITY: "us-1, ap-1",
+    });
+    expect(config).toMatchObject({
+      SENTINEL_PORT: 8080,
+      SLIPWAY_REGION_PROXIMITY: ["us-1", "ap-1"],
+      SENTINEL_TRUSTED_PROXIES: [],
+      SENTINEL_STRIP_CREDENTIALS: true,
+      SENTINEL_KEEP_ALIVE_TIMEOUT_MS: 5000,
+      SENTINEL_UPSTREAM_KEEP_ALIVE_MS: 4000,
+    });
+  });
+  it("names every bad variable", () => {
+    expect(() =>
+      loadConfig({
+        SLIPWAY_REGION: "EU 1",
+        SENTINEL_PORT: "http",
+        SENTINEL_TRUSTED_PROXIES: "10.0.0.0/8,localhost",
+      }),
+    ).toThrow(
+      /SLIPWAY_REGION:[\s\S]*SENTINEL_PORT:[\s\S]*SENTINEL_TRUSTED_PROXIES\.1:[\s\S]*SENTINEL_CONFIG_FILE:/,
+    );
+  });
+});

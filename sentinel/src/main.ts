@@ -1,0 +1,148 @@
+/**
+ * Sentinel's composition root: config, route table, instances, policy services, log sink,
+ * server; graceful drain on SIGTERM/SIGINT.
+ */
+import { newId } from "@slipway/shared";
+import type { KeyVerifier, RequestLogSink } from "@slipway/shared/gateway";
+import { KubeClient, loadKubeConnection } from "@slipway/shared/kube";
+import { ConfigError, loadConfig } from "./config.js";
+import { FileConfigSource } from "./config-file.js";
+import { H2cForwarder } from "./forward/h2c-forwarder.js";
+import { Http1Forwarder } from "./forward/http1-forwarder.js";
+import { LogBatcher } from "./logs/log-batcher.js";
+import { MemoryRateLimiter } from "./policies/memory-rate-limiter.js";
+import { parseTrustedProxies } from "./request/client-ip.js";
+import { EndpointSliceInstanceSource } from "./routing/endpoint-slice-source.js";
+import { type InstanceSource, StaticInstanceSource } from "./routing/instances.js";
+import { LiveRouteTable } from "./routing/route-table.js";
+import { SentinelServer } from "./server/listener.js";
+
+const log = (level: string, msg: string, fields: Record<string, unknown> = {}) =>
+  process.stdout.write(
+    `${JSON.stringify({ level, time: new Date().toISOString(), msg, ...fields })}\n`,
+  );
+
+/** Until the keys package's in-process verifier is wired in, keyauth fails closed (401). */
+const noKeys: KeyVerifier = { verify: async () => ({ valid: false, code: "NOT_FOUND" }) };
+
+/** Until the PostgreSQL store lands: one JSON line per request on stdout. */
+const stdoutSink: RequestLogSink = {
+  async write(records) {
+    for (const record of records)
+      process.stdout.write(`${JSON.stringify({ requestLog: record })}\n`);
+  },
+};
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const configSource = new FileConfigSource(config.SENTINEL_CONFIG_FILE, (error) =>
+    log("error", "config reload failed; the last good config keeps serving", {
+      err: String(error),
+    }),
+  );
+  const file = await configSource.loadFile();
+  const routes = new LiveRouteTable();
+  const refused = routes.apply(file.snapshot);
+  if (refused) throw refused;
+  configSource.subscribe((snapshot) => {
+    const error = routes.apply(snapshot);
+    if (error) log("error", "config refused", { err: String(error) });
+    else log("info", "config applied", { version: snapshot.version });
+  });
+
+  let instances: InstanceSource;
+  let kube: KubeClient | undefined;
+  if (config.KUBECONFIG) {
+    kube = new KubeClient(loadKubeConnection(process.env));
+    instances = new EndpointSliceInstanceSource(kube, {
+      onError: (error) =>
+        log("warn", "EndpointSlice watch failed, reconnecting", { err: String(error) }),
+    }).start();
+  } else {
+    instances = new StaticInstanceSource(new Map(Object.entries(file.instances)));
+  }
+  await instances.ready();
+
+  const batcher = new LogBatcher(stdoutSink, {
+    onError: (error, dropped) =>
+      log("warn", "request logs dropped", { dropped, err: String(error) }),
+  });
+  const forwarders = {
+    http1: new Http1Forwarder({
+      keepAliveTimeoutMs: config.SENTINEL_UPSTREAM_KEEP_ALIVE_MS,
+      connectTimeoutMs: config.SENTINEL_UPSTREAM_CONNECT_TIMEOUT_MS,
+      headersTimeoutMs: config.SENTINEL_UPSTREAM_HEADERS_TIMEOUT_MS,
+      bodyTimeoutMs: config.SENTINEL_UPSTREAM_BODY_TIMEOUT_MS,
+      connectionsPerInstance: 256,
+    }),
+    h2c: new H2cForwarder({
+      connectTimeoutMs: config.SENTINEL_UPSTREAM_CONNECT_TIMEOUT_MS,
+      headersTimeoutMs: config.SENTINEL_UPSTREAM_HEADERS_TIMEOUT_MS,
+      idleTimeoutMs: config.SENTINEL_UPSTREAM_BODY_TIMEOUT_MS,
+    }),
+  };
+  const server = new SentinelServer(
+    {
+      settings: {
+        region: { own: config.SLIPWAY_REGION, proximity: config.SLIPWAY_REGION_PROXIMITY },
+        trustedProxies: parseTrustedProxies(config.SENTINEL_TRUSTED_PROXIES),
+        maxHops: config.SENTINEL_MAX_HOPS,
+        stripCredentials: config.SENTINEL_STRIP_CREDENTIALS,
+        maxAttempts: config.SENTINEL_MAX_ATTEMPTS,
+      },
+      routes,
+      instances,
+      keyVerifier: noKeys,
+      rateLimiter: new MemoryRateLimiter(),
+      forwarders,
+      logs: batcher,
+      clock: Date.now,
+      monotonic: () => performance.now(),
+      newRequestId: () => newId("request"),
+      onError: (error, context) =>
+        log("error", "request failed", { ...context, err: String(error) }),
+    },
+    {
+      headersTimeoutMs: config.SENTINEL_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: config.SENTINEL_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: config.SENTINEL_KEEP_ALIVE_TIMEOUT_MS,
+      connectTimeoutMs: config.SENTINEL_UPSTREAM_CONNECT_TIMEOUT_MS,
+    },
+  );
+  const address = await server.listen(config.SENTINEL_PORT, config.SENTINEL_HOST);
+  log("info", "sentinel listening", {
+    url: `http://${address.address}:${address.port}`,
+    region: config.SLIPWAY_REGION,
+    config: routes.version,
+    instances: config.KUBECONFIG ? "endpointslices" : "config file",
+  });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log("info", "draining", { signal });
+    await server.drain(config.SENTINEL_DRAIN_TIMEOUT_MS);
+    await Promise.all([forwarders.http1.close(), forwarders.h2c.close(), instances.close()]);
+    await batcher.flush();
+    kube?.close();
+    log("info", "stopped", { droppedLogs: batcher.dropped });
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  log("fatal", "sentinel failed to start", { err: String(error) });
+  process.exit(1);
+});

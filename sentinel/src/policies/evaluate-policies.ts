@@ -1,0 +1,171 @@
+import type {
+  KeyRejection,
+  KeyVerifier,
+  Principal,
+  RateLimiter,
+  RateLimitState,
+} from "@slipway/shared/gateway";
+import { defaultKeyCredits, type LoggingPolicy } from "@slipway/shared/policy";
+import type { RequestView } from "../request/request-view.js";
+import type { GatewayErrorCode } from "../respond/gateway-errors.js";
+import type { CompiledPolicy } from "./compile-policy.js";
+import { type ExtractedKey, extractKey } from "./extract-key.js";
+import { ratelimitIdentifier } from "./ratelimit-identifier.js";
+
+export interface Denial {
+  code: GatewayErrorCode;
+  detail: string;
+  policy: CompiledPolicy;
+  headers: Record<string, string>;
+}
+
+export interface PolicyOutcome {
+  denial?: Denial;
+  principal?: Principal;
+  /** The credential a keyauth policy verified, so it can be stripped before forwarding. */
+  credential?: ExtractedKey;
+  /** Every matching enabled logging policy, combined. */
+  logging: LoggingPolicy;
+  /** `X-RateLimit-*` of the last limit that counted this request. */
+  rateLimitHeaders: Record<string, string>;
+}
+
+export interface PolicyServices {
+  keyVerifier: KeyVerifier;
+  rateLimiter: RateLimiter;
+  now: () => number;
+}
+
+const keyRejection: Record<KeyRejection, { code: GatewayErrorCode; detail: string }> = {
+  NOT_FOUND: { code: "unauthorized", detail: "The API key is not valid." },
+  FORBIDDEN: { code: "forbidden", detail: "The API key may not be used here." },
+  DISABLED: { code: "forbidden", detail: "The API key is disabled." },
+  EXPIRED: { code: "forbidden", detail: "The API key has expired." },
+  INSUFFICIENT_PERMISSIONS: {
+    code: "forbidden",
+    detail: "The API key lacks the permissions this route requires.",
+  },
+  RATE_LIMITED: { code: "too_many_requests", detail: "The API key's rate limit was exceeded." },
+  USAGE_EXCEEDED: { code: "too_many_requests", detail: "The API key has no credits left." },
+};
+
+function rateLimitHeaders(state: RateLimitState, now: number, denied: boolean) {
+  const headers: Record<string, string> = {
+    "x-ratelimit-limit": String(state.limit),
+    "x-ratelimit-remaining": String(Math.max(0, state.remaining)),
+    "x-ratelimit-reset": String(Math.ceil(state.reset / 1000)),
+  };
+  if (denied) headers["retry-after"] = String(Math.max(1, Math.ceil((state.reset - now) / 1000)));
+  return headers;
+}
+
+const noLogging: LoggingPolicy = {
+  requestHeaders: false,
+  responseHeaders: false,
+  requestBody: false,
+  responseBody: false,
+  query: false,
+};
+
+/**
+ * Policies top to bottom: disabled ones and those whose `match` fails are skipped, the first
+ * rejection stops the chain. Logging policies never reject; all matching ones are combined,
+ * wherever they sit in the list, so a denied request is logged as asked too.
+ */
+export async function evaluatePolicies(
+  policies: readonly CompiledPolicy[],
+  request: RequestView,
+  services: PolicyServices,
+): Promise<PolicyOutcome> {
+  const outcome: PolicyOutcome = { logging: { ...noLogging }, rateLimitHeaders: {} };
+  const active = policies.filter((policy) => policy.enabled && policy.matches(request));
+  for (const policy of active) {
+    if (policy.kind !== "logging") continue;
+    const logging = policy.policy.logging!;
+    for (const field of Object.keys(noLogging) as (keyof LoggingPolicy)[]) {
+      outcome.logging[field] ||= logging[field];
+    }
+  }
+  for (const policy of active) {
+    const denial = await evaluateOne(policy, request, services, outcome);
+    if (denial) {
+      outcome.denial = denial;
+      break;
+    }
+  }
+  return outcome;
+}
+
+async function evaluateOne(
+  policy: CompiledPolicy,
+  request: RequestView,
+  services: PolicyServices,
+  outcome: PolicyOutcome,
+): Promise<Denial | undefined> {
+  switch (policy.kind) {
+    case "firewall":
+      return {
+        code: "forbidden",
+        detail: `The request was blocked by the firewall policy "${policy.name}".`,
+        policy,
+        headers: {},
+      };
+    case "keyauth": {
+      const keyauth = policy.policy.keyauth!;
+      const found = extractKey(keyauth.locations, request);
+      if (!found) {
+        return {
+          code: "unauthorized",
+          detail: "An API key is required.",
+          policy,
+          headers: { "www-authenticate": "Bearer" },
+        };
+      }
+      const verification = await services.keyVerifier.verify({
+        key: found.key,
+        keyspaces: keyauth.keyspaces,
+        ...(keyauth.permissionQuery ? { permissionQuery: keyauth.permissionQuery } : {}),
+        ...(keyauth.ratelimits ? { ratelimits: keyauth.ratelimits } : {}),
+        credits: keyauth.credits ?? defaultKeyCredits,
+      });
+      const now = services.now();
+      if (verification.ratelimit) {
+        outcome.rateLimitHeaders = rateLimitHeaders(
+          verification.ratelimit,
+          now,
+          !verification.valid,
+        );
+      }
+      if (!verification.valid) {
+        const { code, detail } = keyRejection[verification.code];
+        return { code, detail, policy, headers: { ...outcome.rateLimitHeaders } };
+      }
+      outcome.principal = verification.principal;
+      outcome.credential = found;
+      return undefined;
+    }
+    case "ratelimit": {
+      const ratelimit = policy.policy.ratelimit!;
+      const result = await services.rateLimiter.limit({
+        namespace: policy.rateLimitNamespace!,
+        identifier: ratelimitIdentifier(ratelimit.identifiers, request, outcome.principal),
+        limit: ratelimit.limit,
+        windowMs: ratelimit.windowMs,
+        cost: 1,
+      });
+      outcome.rateLimitHeaders = rateLimitHeaders(result, services.now(), !result.success);
+      if (result.success) return undefined;
+      return {
+        code: "too_many_requests",
+        detail: `Rate limit "${policy.name}" exceeded.`,
+        policy,
+        headers: { ...outcome.rateLimitHeaders },
+      };
+    }
+    case "openapi":
+      // No OpenAPI spec can be uploaded yet: the SDK documents this as a pass-through.
+      return undefined;
+    case "logging":
+      return undefined;
+  }
+}

@@ -1,0 +1,140 @@
+import type { BlockList } from "node:net";
+import { canonicalIp, clientIp, forwardedForEntries, isTrusted } from "./client-ip.js";
+
+/** RFC 9110 §7.6.1 connection-specific fields, plus the non-standard ones proxies also drop. */
+const hopByHop = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "proxy-authenticate",
+  "proxy-authorization",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "http2-settings",
+]);
+
+export const hopCountHeader = "x-slipway-hops";
+export const principalHeader = "x-unkey-principal";
+export const requestIdHeader = "x-request-id";
+
+/** Names listed in `Connection` are hop-by-hop too. */
+function connectionListed(headers: Readonly<Record<string, readonly string[] | undefined>>) {
+  const listed = new Set<string>();
+  for (const line of headers.connection ?? []) {
+    for (const token of line.split(",")) {
+      const name = token.trim().toLowerCase();
+      if (name) listed.add(name);
+    }
+  }
+  return listed;
+}
+
+export interface ForwardContext {
+  peerIp: string;
+  trustedProxies: BlockList;
+  /** Whether the client connected to Sentinel over TLS. */
+  tls: boolean;
+  requestId: string;
+  maxHops: number;
+  /** Keep `Upgrade` / `Connection: upgrade` (a WebSocket handshake). */
+  upgrade?: boolean;
+}
+
+export type ForwardHeaders = Record<string, string | string[]>;
+
+export interface ForwardPlan {
+  headers: ForwardHeaders;
+  clientIp: string;
+  host: string;
+}
+
+/**
+ * The headers the upstream receives, from the client's (`headersDistinct`: lower-case names,
+ * every value). Pure: no I/O, no clock. Returns "loop" when the hop count is exhausted.
+ */
+export function forwardHeaders(
+  incoming: Readonly<Record<string, readonly string[] | undefined>>,
+  context: ForwardContext,
+): ForwardPlan | "loop" {
+  const listed = connectionListed(incoming);
+  const peerTrusted = isTrusted(context.trustedProxies, canonicalIp(context.peerIp));
+  const headers: ForwardHeaders = {};
+  for (const [name, values] of Object.entries(incoming)) {
+    if (!values || values.length === 0) continue;
+    if (name.startsWith(":")) continue; // HTTP/2 pseudo-headers
+    if (hopByHop.has(name) || listed.has(name)) continue;
+    // Node answers `Expect: 100-continue` itself; the upstream gets the body without asking.
+    if (name === "expect") continue;
+    if (name.startsWith("x-unkey-") || name.startsWith("x-slipway-")) continue;
+    if (name === "x-forwarded-for" || name === requestIdHeader) continue;
+    if (name.startsWith("x-forwarded-") && !peerTrusted) continue;
+    headers[name] = values.length === 1 ? values[0]! : [...values];
+  }
+  if (context.upgrade) {
+    const upgrade = incoming.upgrade?.[0];
+    if (upgrade) {
+      headers.connection = "upgrade";
+      headers.upgrade = upgrade;
+    }
+  }
+  // gRPC needs `TE: trailers` to reach the upstream; no other TE value is forwarded.
+  if ((incoming.te ?? []).some((line) => /(^|,)\s*trailers\s*(;|,|$)/i.test(line))) {
+    headers.te = "trailers";
+  }
+
+  const hops = Number.parseInt(incoming[hopCountHeader]?.[0] ?? "0", 10);
+  const hopCount = Number.isInteger(hops) && hops > 0 ? hops : 0;
+  if (hopCount >= context.maxHops) return "loop";
+  headers[hopCountHeader] = String(hopCount + 1);
+
+  const forwardedFor = forwardedForEntries(incoming["x-forwarded-for"]);
+  const peer = canonicalIp(context.peerIp);
+  headers["x-forwarded-for"] = [...forwardedFor, peer].join(", ");
+  const host = (incoming.host?.[0] ?? incoming[":authority"]?.[0] ?? "").toLowerCase();
+  if (!headers.host && host) headers.host = host;
+  if (!(peerTrusted && headers["x-forwarded-host"])) headers["x-forwarded-host"] = host;
+  const proto = headers["x-forwarded-proto"];
+  if (!(peerTrusted && (proto === "http" || proto === "https"))) {
+    headers["x-forwarded-proto"] = context.tls ? "https" : "http";
+  }
+  headers[requestIdHeader] = context.requestId;
+  return {
+    headers,
+    clientIp: clientIp(context.peerIp, forwardedFor, context.trustedProxies),
+    host: stripPort(host),
+  };
+}
+
+/** `example.com:8080` → `example.com`; `[::1]:80` → `[::1]`. */
+export function stripPort(host: string): string {
+  if (host.startsWith("[")) {
+    const end = host.indexOf("]");
+    return end > 0 ? host.slice(0, end + 1) : host;
+  }
+  const colon = host.indexOf(":");
+  return colon >= 0 ? host.slice(0, colon) : host;
+}
+
+/** Response headers for the client: hop-by-hop fields of the upstream's connection removed. */
+export function responseHeaders(
+  upstream: Readonly<Record<string, string | string[] | undefined>>,
+): Record<string, string | string[]> {
+  const listed = connectionListed(
+    Object.fromEntries(
+      Object.entries(upstream).map(([name, value]) => [
+        name,
+        value === undefined ? undefined : Array.isArray(value) ? value : [value],
+      ]),
+    ),
+  );
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(upstream)) {
+    if (value === undefined || name.startsWith(":")) continue;
+    const lower = name.toLowerCase();
+    if (hopByHop.has(lower) || listed.has(lower)) continue;
+    out[lower] = value;
+  }
+  return out;
+}

@@ -1,0 +1,127 @@
+import http from "node:http";
+import http2, { type Http2Session } from "node:http2";
+import net, { type AddressInfo, type Socket } from "node:net";
+import { createRequestHandler } from "./handle-request.js";
+import { createUpgradeHandler } from "./handle-upgrade.js";
+import type { SentinelDeps } from "./sentinel-deps.js";
+
+export interface ServerTimeouts {
+  /** Time to receive a request's headers. */
+  headersTimeoutMs: number;
+  /** Time to receive a whole request (headers and body). */
+  requestTimeoutMs: number;
+  /** Idle time before a client's keep-alive connection is closed. */
+  keepAliveTimeoutMs: number;
+  /** Upstream connect timeout for WebSocket upgrades. */
+  connectTimeoutMs: number;
+}
+
+const h2Preface = Buffer.from("PRI * HTTP/2.0\r\n");
+
+/**
+ * One port for HTTP/1.1 and cleartext HTTP/2 (gRPC clients speak h2c with prior knowledge):
+ * the first bytes of a connection decide which server gets it.
+ */
+export class SentinelServer {
+  private readonly tcp: net.Server;
+  private readonly h1: http.Server;
+  private readonly h2: http2.Http2Server;
+  private readonly sockets = new Set<Socket>();
+  private readonly sessions = new Set<Http2Session>();
+  private inFlight = 0;
+  private draining = false;
+  private idle: (() => void) | undefined;
+
+  constructor(deps: SentinelDeps, timeouts: ServerTimeouts) {
+    const handler = createRequestHandler(deps);
+    const counted = (
+      req: http.IncomingMessage | http2.Http2ServerRequest,
+      res: http.ServerResponse | http2.Http2ServerResponse,
+    ) => {
+      this.inFlight += 1;
+      res.once("close", () => {
+        this.inFlight -= 1;
+        if (this.inFlight === 0) this.idle?.();
+      });
+      if (this.draining && res instanceof http.ServerResponse) res.shouldKeepAlive = false;
+      handler(req, res);
+    };
+    this.h1 = http.createServer(
+      {
+        headersTimeout: timeouts.headersTimeoutMs,
+        requestTimeout: timeouts.requestTimeoutMs,
+        keepAliveTimeout: timeouts.keepAliveTimeoutMs,
+        // Request-smuggling defence: no lenient parsing of malformed framing.
+        insecureHTTPParser: false,
+      },
+      counted,
+    );
+    this.h1.on("upgrade", createUpgradeHandler(deps, timeouts.connectTimeoutMs));
+    // http.Server starts its header/request timeout checks on 'listening'; this one never
+    // listens itself (the TCP server hands it sockets), so start them here.
+    this.h1.emit("listening");
+    this.h2 = http2.createServer({}, counted);
+    this.h2.setTimeout(timeouts.requestTimeoutMs);
+    this.h2.on("session", (session) => {
+      this.sessions.add(session);
+      session.once("close", () => this.sessions.delete(session));
+      if (this.draining) session.close();
+    });
+    this.tcp = net.createServer({ noDelay: true, pauseOnConnect: true }, (socket) =>
+      this.route(socket, timeouts.headersTimeoutMs),
+    );
+  }
+
+  private route(socket: Socket, sniffTimeoutMs: number): void {
+    this.sockets.add(socket);
+    socket.once("close", () => this.sockets.delete(socket));
+    socket.on("error", () => socket.destroy());
+    const timer = setTimeout(() => socket.destroy(), sniffTimeoutMs);
+    socket.once("data", (first: Buffer) => {
+      clearTimeout(timer);
+      socket.pause();
+      // Give the bytes back: the chosen server reads them as the start of the connection.
+      socket.unshift(first);
+      const prefix = first.subarray(0, Math.min(first.length, h2Preface.length));
+      if (prefix.length >= 3 && prefix.equals(h2Preface.subarray(0, prefix.length))) {
+        // The HTTP/2 session reads the buffered bytes itself once its handle is set up.
+        this.h2.emit("connection", socket);
+      } else {
+        this.h1.emit("connection", socket);
+        // The HTTP/1 parser reads 'data' events; the socket is still paused from above.
+        socket.resume();
+      }
+    });
+    socket.resume();
+  }
+
+  listen(port: number, host: string): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      this.tcp.once("error", reject);
+      this.tcp.listen(port, host, () => resolve(this.tcp.address() as AddressInfo));
+    });
+  }
+
+  /**
+   * Graceful drain (SIGTERM): stop accepting, let in-flight requests finish with
+   * `Connection: close` / GOAWAY, close idle connections, and cut what is left at the deadline.
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    this.draining = true;
+    this.tcp.close();
+    this.h1.closeIdleConnections();
+    for (const session of this.sessions) session.close();
+    const idleTicker = setInterval(() => this.h1.closeIdleConnections(), 100);
+    await new Promise<void>((resolve) => {
+      const deadline = setTimeout(resolve, timeoutMs);
+      this.idle = () => {
+        clearTimeout(deadline);
+        resolve();
+      };
+      if (this.inFlight === 0) this.idle();
+    });
+    clearInterval(idleTicker);
+    this.h1.close();
+    for (const socket of this.sockets) socket.destroy();
+  }
+}

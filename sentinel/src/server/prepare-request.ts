@@ -1,0 +1,204 @@
+import type { Principal } from "@slipway/shared/gateway";
+import {
+  type Denial,
+  evaluatePolicies,
+  type PolicyOutcome,
+} from "../policies/evaluate-policies.js";
+import {
+  type ForwardHeaders,
+  type ForwardPlan,
+  forwardHeaders,
+  principalHeader,
+} from "../request/forward-headers.js";
+import { maxPathLength, normalizeTarget } from "../request/normalize-path.js";
+import { parseQuery, type RequestView } from "../request/request-view.js";
+import type { GatewayErrorCode } from "../respond/gateway-errors.js";
+import { chooseInstances } from "../routing/choose-instances.js";
+import type { Instance } from "../routing/instances.js";
+import type { CompiledRoute } from "../routing/route-table.js";
+import type { SentinelDeps } from "./sentinel-deps.js";
+
+export interface IncomingFacts {
+  method: string;
+  url: string;
+  /** Lower-case names, every value. */
+  headers: Record<string, string[]>;
+  peerIp: string;
+  tls: boolean;
+  upgrade: boolean;
+  requestId: string;
+}
+
+export interface Rejection {
+  kind: "reject";
+  code: GatewayErrorCode;
+  detail: string;
+  headers: Record<string, string>;
+  denial?: Denial;
+}
+
+export interface Forwardable {
+  kind: "forward";
+  target: string;
+  headers: ForwardHeaders;
+  candidates: Instance[];
+}
+
+/** What is known of a request before forwarding; the log record is built from it. */
+export interface Prepared {
+  host: string;
+  path: string;
+  query: string;
+  clientIp: string;
+  route?: CompiledRoute;
+  outcome?: PolicyOutcome;
+  result: Rejection | Forwardable;
+}
+
+const reject = (
+  code: GatewayErrorCode,
+  detail: string,
+  headers: Record<string, string> = {},
+): Rejection => ({ kind: "reject", code, detail, headers });
+
+const targetProblems = {
+  invalid_target: "The request target is not a path.",
+  invalid_encoding: "The request path has invalid percent-encoding.",
+  control_character: "The request path contains a control character.",
+  too_long: `The request path is longer than ${maxPathLength} bytes.`,
+} as const;
+
+/**
+ * The request chain up to forwarding: normalise the target, plan headers (loop check, client
+ * IP), route by host, run the policies, pick instances. No socket I/O; only the policies'
+ * services are called.
+ */
+export async function prepareRequest(
+  deps: SentinelDeps,
+  incoming: IncomingFacts,
+  turn: number,
+): Promise<Prepared> {
+  const { settings } = deps;
+  const normalized = normalizeTarget(incoming.url);
+  const planned = forwardHeaders(incoming.headers, {
+    peerIp: incoming.peerIp,
+    trustedProxies: settings.trustedProxies,
+    tls: incoming.tls,
+    requestId: incoming.requestId,
+    maxHops: settings.maxHops,
+    upgrade: incoming.upgrade,
+  });
+  const plan: ForwardPlan | undefined = planned === "loop" ? undefined : planned;
+  const base = {
+    host: plan?.host ?? "",
+    path: typeof normalized === "string" ? incoming.url.slice(0, 2048) : normalized.decoded,
+    query: typeof normalized === "string" ? "" : normalized.query,
+    clientIp: plan?.clientIp ?? incoming.peerIp,
+  };
+  if (typeof normalized === "string") {
+    const code = normalized === "too_long" ? "uri_too_long" : "bad_request";
+    return { ...base, result: reject(code, targetProblems[normalized]) };
+  }
+  if (!plan) {
+    return {
+      ...base,
+      result: reject("loop_detected", "The request passed through Sentinel too many times."),
+    };
+  }
+  const route = deps.routes.lookup(plan.host);
+  if (!route) {
+    return {
+      ...base,
+      result: reject("not_found", `No app is served at ${plan.host || "this host"}.`),
+    };
+  }
+  const view: RequestView = {
+    method: incoming.method,
+    path: normalized.decoded,
+    headers: incoming.headers,
+    query: parseQuery(normalized.query),
+    clientIp: plan.clientIp,
+  };
+  let outcome: PolicyOutcome;
+  try {
+    outcome = await evaluatePolicies(route.policies, view, {
+      keyVerifier: deps.keyVerifier,
+      rateLimiter: deps.rateLimiter,
+      now: deps.clock,
+    });
+  } catch (error) {
+    // Fail closed: a policy that cannot be evaluated does not let the request through.
+    deps.onError?.(error, { stage: "policies", host: plan.host });
+    return {
+      ...base,
+      route,
+      result: reject("service_unavailable", "The gateway could not evaluate its policies."),
+    };
+  }
+  if (outcome.denial) {
+    const { denial } = outcome;
+    return {
+      ...base,
+      route,
+      outcome,
+      result: { ...reject(denial.code, denial.detail, denial.headers), denial },
+    };
+  }
+  const candidates = chooseInstances(
+    deps.instances.instances(route.config.deploymentId),
+    settings.region,
+    turn,
+  );
+  if (candidates.length === 0) {
+    return {
+      ...base,
+      route,
+      outcome,
+      result: reject("service_unavailable", "The app has no ready instance.", {
+        "retry-after": "1",
+      }),
+    };
+  }
+  const headers = plan.headers;
+  let query = normalized.query;
+  if (outcome.principal) headers[principalHeader] = principalJson(outcome.principal);
+  if (outcome.credential && settings.stripCredentials) {
+    const { source } = outcome.credential;
+    if (source.kind === "header") delete headers[source.name];
+    else query = withoutParam(query, source.name);
+  }
+  return {
+    ...base,
+    route,
+    outcome,
+    result: {
+      kind: "forward",
+      target: query ? `${normalized.forwarded}?${query}` : normalized.forwarded,
+      headers,
+      candidates,
+    },
+  };
+}
+
+function principalJson(principal: Principal): string {
+  // JSON.stringify escapes control characters, so the value is a valid header field.
+  return JSON.stringify(principal).replace(
+    /[\u0080-\uffff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
+/** The raw query without any `name=` pair (names compared decoded). */
+export function withoutParam(query: string, name: string): string {
+  return query
+    .split("&")
+    .filter((pair) => {
+      const rawName = pair.split("=", 1)[0] ?? "";
+      try {
+        return decodeURIComponent(rawName.replace(/\+/g, " ")) !== name;
+      } catch {
+        return true;
+      }
+    })
+    .join("&");
+}

@@ -1,0 +1,4 @@
+export * from "./config-snapshot.js";
+export * from "./key-verifier.js";
+export * from "./rate-limiter.js";
+export * from "./request-log.js";
