@@ -119,6 +119,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const installationDeps = {
     db: deps.db,
     github: deps.clients.github,
+    githubUsers: deps.clients.githubUsers,
+    publicUrl: deps.config.SLIPWAY_PUBLIC_URL,
     stateKey: installStateKey(deps.config.SLIPWAY_ENCRYPTION_KEYS[0]!.key),
     appSlug: deps.config.GITHUB_APP_SLUG,
     webUrl: deps.config.GITHUB_WEB_URL,

@@ -62,6 +62,13 @@ const configSchema = z.object({
     .string()
     .regex(/^[a-z0-9-]+$/, "must be the App's URL name")
     .optional(),
+  /**
+   * The App's OAuth client (its "Client ID" and a client secret), with "Request user
+   * authorization during installation" on: the setup callback verifies with them that the person
+   * finishing an install may access that installation. Without them installs are refused.
+   */
+  GITHUB_CLIENT_ID: z.string().min(1).optional(),
+  GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
   /** GitHub's web address, for the install link. */
   GITHUB_WEB_URL: z.string().url().default("https://github.com"),
   /** GitHub's REST API; tests point it at their fake GitHub. */

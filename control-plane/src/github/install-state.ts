@@ -10,16 +10,25 @@ export function installStateKey(masterKey: Buffer): Buffer {
   );
 }
 
+export interface InstallState {
+  workspaceId: string;
+  expiresAt: number;
+  /** The install flow's single-use nonce, also held in a cookie of the browser that started it. */
+  nonce: string;
+}
+
 /**
  * Pure: the `state` carried through GitHub's install flow: which workspace asked, until when,
- * signed so the setup callback cannot be pointed at another workspace.
+ * and which flow, signed so the setup callback cannot be pointed at another workspace.
  */
-export function signInstallState(key: Buffer, workspaceId: string, expiresAt: number): string {
-  const body = Buffer.from(JSON.stringify({ w: workspaceId, e: expiresAt })).toString("base64url");
+export function signInstallState(key: Buffer, state: InstallState): string {
+  const body = Buffer.from(
+    JSON.stringify({ w: state.workspaceId, e: state.expiresAt, n: state.nonce }),
+  ).toString("base64url");
   return `${body}.${createHmac("sha256", key).update(body).digest("base64url")}`;
 }
 
-export type InstallStateCheck = { ok: true; workspaceId: string } | { ok: false; reason: string };
+export type InstallStateCheck = ({ ok: true } & InstallState) | { ok: false; reason: string };
 
 export function verifyInstallState(key: Buffer, state: string, now: number): InstallStateCheck {
   const [body, signature] = state.split(".");
@@ -29,14 +38,15 @@ export function verifyInstallState(key: Buffer, state: string, now: number): Ins
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     return { ok: false, reason: "the state signature does not match" };
   }
-  const { w, e } = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as {
+  const { w, e, n } = JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as {
     w: string;
     e: number;
+    n: string;
   };
   if (e < now)
     return {
       ok: false,
       reason: "the install link has expired; start again with github.installApp",
     };
-  return { ok: true, workspaceId: w };
+  return { ok: true, workspaceId: w, expiresAt: e, nonce: n };
 }

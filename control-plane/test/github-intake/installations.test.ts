@@ -8,7 +8,9 @@ import {
   examplePayload,
   examplePush,
   exampleRepository,
+  finishInstallInBrowser,
   type Payload,
+  startInstallInBrowser,
   startTestPipelineWithApp,
   type TestPipeline,
 } from "../harness/pipeline.js";
@@ -31,6 +33,14 @@ async function deliver(payload: Payload) {
   expect((await pipeline.deliver("push", payload, { deliveryId })).status).toBe(202);
   await pipeline.processed(deliveryId);
 }
+
+const boundTo = async (installationId: string) =>
+  (
+    await pipeline.api.database.db
+      .select()
+      .from(githubInstallations)
+      .where(eq(githubInstallations.installationId, installationId))
+  )[0];
 
 const deploymentsOf = async (workspaceId: string) =>
   (
@@ -55,34 +65,77 @@ describe("GitHub App installations", () => {
     expect(await deploymentsOf(squatter.workspaceId)).toBe(0);
   });
 
-  it("returns an install link through the SDK and refuses a tampered or foreign state", async () => {
+  it("returns an install link that sets this browser's cookie and goes on to GitHub", async () => {
     const { data } = await owner.sdk.github.installApp();
-    const link = new URL(data.url);
-    expect(link.pathname).toBe("/apps/slipway-test/installations/new");
+    expect(new URL(data.url).pathname).toBe("/github/install");
     expect(data.expiresAt).toBeGreaterThan(Date.now());
-    const state = link.searchParams.get("state")!;
-    pipeline.github.addInstallation(55, "acme");
+    const response = await fetch(data.url, { redirect: "manual" });
+    expect(response.status).toBe(302);
+    const github = new URL(response.headers.get("location")!);
+    expect(github.pathname).toBe("/apps/slipway-test/installations/new");
+    expect(github.searchParams.get("state")).toBeTruthy();
+    expect(response.headers.get("set-cookie")).toMatch(
+      /^slipway_github_install=[\w-]+; Path=\/github; Max-Age=\d+; HttpOnly; SameSite=Lax$/,
+    );
+  });
 
-    const tampered = `${state.slice(0, -2)}xx`;
-    let response = await fetch(
-      `${pipeline.api.url}/github/setup?installation_id=55&state=${tampered}`,
+  it("refuses a tampered state, and a state finished in another browser, binding nothing", async () => {
+    pipeline.github.addInstallation(54, "Codertocat");
+    const { data } = await owner.sdk.github.installApp();
+    const flow = await startInstallInBrowser(data.url);
+    const code = () => pipeline.github.userAuth.authorize("Codertocat");
+    let response = await finishInstallInBrowser(
+      pipeline.api.url,
+      { ...flow, state: `${flow.state.slice(0, -2)}xx` },
+      { installationId: 54, code: code() },
     );
     expect(response.status).toBe(400);
     expect((await response.json()).error.errors[0].location).toBe("query.state");
-    response = await fetch(`${pipeline.api.url}/github/setup?installation_id=56&state=${state}`);
-    expect(response.status).toBe(404);
+    response = await finishInstallInBrowser(pipeline.api.url, flow, {
+      installationId: 54,
+      code: code(),
+      cookie: null,
+    });
+    expect(response.status).toBe(400);
+    expect((await response.json()).error.errors[0].location).toBe("cookie");
+    expect(await boundTo("54")).toBeUndefined();
+  });
 
+  it("refuses an installation the person finishing the install cannot access, binding nothing", async () => {
+    // Someone else's organisation: the attacker starts an install and names its installation id.
+    pipeline.github.addInstallation(77, "acme");
+    const attacker = await pipeline.api.newWorkspace("attacker");
+    const response = await pipeline.linkInstallation(attacker, 77, "mallory");
+    expect(response.status).toBe(403);
+    expect((await response.json()).error.detail).toContain("cannot access installation 77");
+    expect(await boundTo("77")).toBeUndefined();
+    // A member of the organisation may bind it.
+    pipeline.github.userAuth.share(77, "acme-admin");
+    const member = await pipeline.api.newWorkspace("acme");
+    expect((await pipeline.linkInstallation(member, 77, "acme-admin")).status).toBe(200);
+    expect((await boundTo("77"))?.workspaceId).toBe(member.workspaceId);
+  });
+
+  it("uses an install link once: a replayed state is refused", async () => {
+    pipeline.github.addInstallation(88, "Codertocat");
+    const { data } = await owner.sdk.github.installApp();
+    const flow = await startInstallInBrowser(data.url);
+    const finish = () =>
+      finishInstallInBrowser(pipeline.api.url, flow, {
+        installationId: 88,
+        code: pipeline.github.userAuth.authorize("Codertocat"),
+      });
+    expect((await finish()).status).toBe(200);
+    const replayed = await finish();
+    expect(replayed.status).toBe(400);
+    expect((await replayed.json()).error.detail).toContain("used already");
+  });
+
+  it("keeps an installation with the workspace that bound it first", async () => {
     const other = await pipeline.api.newWorkspace("other");
     expect((await pipeline.linkInstallation(other, 55)).status).toBe(200);
-    const stolen = await fetch(
-      `${pipeline.api.url}/github/setup?installation_id=55&state=${state}`,
-    );
-    expect(stolen.status).toBe(409);
-    const [row] = await pipeline.api.database.db
-      .select()
-      .from(githubInstallations)
-      .where(eq(githubInstallations.installationId, "55"));
-    expect(row?.workspaceId).toBe(other.workspaceId);
+    expect((await pipeline.linkInstallation(owner, 55)).status).toBe(409);
+    expect((await boundTo("55"))?.workspaceId).toBe(other.workspaceId);
   });
 
   it("needs the install permission", async () => {

@@ -6,6 +6,7 @@ import { type FakeIssueComment, fakeIssueCommentsApi } from "./fake-github-comme
 import { type FakeDeployment, fakeDeploymentsApi } from "./fake-github-deployments.js";
 import { fakePullRequestsApi } from "./fake-github-pulls.js";
 import { FakeRepositoryContents } from "./fake-github-repository.js";
+import { fakeUserAuthorizationApi } from "./fake-github-user-auth.js";
 
 export type { FakeDeployment, FakeIssueComment };
 
@@ -53,6 +54,8 @@ export interface FakeGitHub {
   ): void;
   /** Makes an installation of the App exist, owned by `login`. */
   addInstallation(id: number, login: string): void;
+  /** The App's user authorization: its client, codes a person's browser brings back, tokens. */
+  userAuth: ReturnType<typeof fakeUserAuthorizationApi>;
   /** Installation tokens minted so far, so tests can prove none leaked. */
   issuedTokens: string[];
   checkRuns: Map<number, FakeCheckRun>;
@@ -126,6 +129,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     ),
   );
   const commentsApi = fakeIssueCommentsApi();
+  const userAuth = fakeUserAuthorizationApi((id) => installations.get(id));
   const pullRequestsApi = fakePullRequestsApi();
   const forbidden = new Set<{ method: string; path: RegExp }>();
 
@@ -178,6 +182,12 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
       return send(response, 201, body);
     }
     if (repositories.handleCodeload(request, response, url)) return;
+    // The user authorization's endpoints take the App's client or a user token, not the App's.
+    const userAnswer = userAuth.handle(
+      { method: request.method ?? "GET", path, url, body },
+      request.headers.authorization,
+    );
+    if (userAnswer) return send(response, ...userAnswer);
     if (!bearer || !issuedTokens.includes(bearer)) {
       return send(response, 401, { message: "Bad credentials" });
     }
@@ -338,7 +348,9 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     },
     addInstallation(id, login) {
       installations.set(id, login);
+      userAuth.noteInstallation(id);
     },
+    userAuth,
     setComparison(repository, base, head, files) {
       comparisons.set(`${repository}:${base}...${head}`, files);
     },

@@ -2,7 +2,7 @@ import { createHmac, randomUUID } from "node:crypto";
 import examples from "@octokit/webhooks-examples";
 import { eq } from "drizzle-orm";
 import { Redis } from "ioredis";
-import { afterAll, inject } from "vitest";
+import { afterAll, expect, inject } from "vitest";
 import type { Config } from "../../src/config.js";
 import { createEnvVarCipher } from "../../src/crypto/env-var-cipher.js";
 import { githubDeliveries } from "../../src/db/schema/index.js";
@@ -37,11 +37,41 @@ export interface TestPipeline {
    * Installs the App for a workspace the way a person does: `github.installApp` gives the link,
    * GitHub sends the browser back to `/github/setup` with the installation id and the state.
    */
-  linkInstallation(workspace: TestWorkspace, installationId: number): Promise<Response>;
+  linkInstallation(
+    workspace: TestWorkspace,
+    installationId: number,
+    /** The GitHub user who finishes the install in the browser (default: the owner). */
+    as?: string,
+  ): Promise<Response>;
   /** Waits until the worker has processed a delivery. */
   processed(deliveryId: string): Promise<void>;
   /** The file's job queues, for tests that hand a deployment to a step directly. */
   jobs: Pick<JobQueues, "enqueue">;
+}
+
+/** A browser opening `github.installApp`'s link: the flow's cookie, and the state sent to GitHub. */
+export async function startInstallInBrowser(link: string) {
+  const response = await fetch(link, { redirect: "manual" });
+  expect(response.status).toBe(302);
+  const cookie = (response.headers.get("set-cookie") ?? "").split(";")[0]!;
+  const state = new URL(response.headers.get("location")!).searchParams.get("state") ?? "";
+  return { cookie, state };
+}
+
+/** GitHub sending that browser back to the Setup URL after an install, with the user's code. */
+export function finishInstallInBrowser(
+  apiUrl: string,
+  flow: { cookie: string; state: string },
+  input: { installationId: number; code?: string; cookie?: string | null },
+) {
+  const query = new URLSearchParams({
+    installation_id: String(input.installationId),
+    state: flow.state,
+    setup_action: "install",
+    ...(input.code ? { code: input.code } : {}),
+  });
+  const cookie = input.cookie === undefined ? flow.cookie : input.cookie;
+  return fetch(`${apiUrl}/github/setup?${query}`, cookie ? { headers: { cookie } } : {});
 }
 
 export function sign(body: string, secret = webhookSecret): string {
@@ -103,6 +133,8 @@ export async function startTestPipeline(options: TestPipelineOptions = {}): Prom
       GITHUB_API_URL: github.url,
       GITHUB_APP_SLUG: "slipway-test",
       GITHUB_WEB_URL: github.url,
+      GITHUB_CLIENT_ID: github.userAuth.clientId,
+      GITHUB_CLIENT_SECRET: github.userAuth.clientSecret,
     },
   });
   const cancellations = createCancellationBus(redis, prefix);
@@ -131,6 +163,8 @@ export async function startTestPipeline(options: TestPipelineOptions = {}): Prom
 
   afterAll(async () => {
     for (const token of github.issuedTokens) api.secrets.add(token);
+    for (const token of github.userAuth.issuedUserTokens) api.secrets.add(token);
+    api.secrets.add(github.userAuth.clientSecret);
     await workers.close();
     await cancellations.close();
     await queues.close();
@@ -142,13 +176,14 @@ export async function startTestPipeline(options: TestPipelineOptions = {}): Prom
     api,
     github,
     jobs: queues,
-    async linkInstallation(workspace, installationId) {
-      github.addInstallation(installationId, "Codertocat");
+    async linkInstallation(workspace, installationId, as = "Codertocat") {
+      if (as === "Codertocat") github.addInstallation(installationId, "Codertocat");
       const { data } = await workspace.sdk.github.installApp();
-      const state = new URL(data.url).searchParams.get("state") ?? "";
-      return await fetch(
-        `${api.url}/github/setup?installation_id=${installationId}&state=${encodeURIComponent(state)}&setup_action=install`,
-      );
+      const flow = await startInstallInBrowser(data.url);
+      return finishInstallInBrowser(api.url, flow, {
+        installationId,
+        code: github.userAuth.authorize(as),
+      });
     },
     deliver(event, payload, options = {}) {
       const body = JSON.stringify(payload);
@@ -201,8 +236,12 @@ export async function startTestPipelineWithApp(
   // The installations of GitHub's example payloads (1) and of the tests' fork payloads (4242).
   for (const installationId of [1, 4242]) {
     const linked = await pipeline.linkInstallation(workspace, installationId);
-    if (linked.status !== 200)
-      throw new Error(`linking installation ${installationId}: ${await linked.text()}`);
+    if (linked.status !== 200) {
+      const errors = pipeline.api.logLines.filter((line) => line.includes('"level":50'));
+      throw new Error(
+        `linking installation ${installationId}: ${await linked.text()} ${errors.join("\n")}`,
+      );
+    }
   }
   return { pipeline, workspace };
 }

@@ -10,6 +10,7 @@ export * from "./domains.js";
 export * from "./environment-variables.js";
 export * from "./environments.js";
 export * from "./github-deliveries.js";
+export * from "./github-install-flows.js";
 export * from "./github-installations.js";
 export * from "./projects.js";
 export * from "./pull-request-comments.js";
