@@ -1,8 +1,9 @@
-import { spawn } from "node:child_process";
+import { type ChildProcessByStdio, spawn } from "node:child_process";
 import { mkdtemp, readFile, realpath, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, posix } from "node:path";
 import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
 import {
   BuildError,
   type BuildEvent,
@@ -16,6 +17,7 @@ import { prepareSource } from "../source/prepare-source.js";
 import { makeBuildctlArgs, readPushedDigest } from "./buildctl-args.js";
 import { classifyFailure } from "./classify-failure.js";
 import { ProgressTracker } from "./progress.js";
+import { openSecretDescriptors, type SecretDescriptors } from "./secret-fds.js";
 import { makeSecretPlan } from "./secrets.js";
 
 export interface BuilderDeps {
@@ -126,7 +128,8 @@ export async function runBuild(
     });
     const tracker = new ProgressTracker(secrets.redact);
     const emit = safeListener(options.onEvent);
-    const outcome = await runBuildctl(deps, args, secrets.childEnv, tracker, signal, emit);
+    const descriptors = await openSecretDescriptors(secrets.contents);
+    const outcome = await runBuildctl(deps, args, descriptors, tracker, signal, emit);
     for (const event of tracker.flush(deps.now().toISOString())) emit(event);
     if (signal.aborted) throw cancelledError();
     if (outcome.exitCode !== 0) {
@@ -220,25 +223,26 @@ interface BuildctlOutcome {
 function runBuildctl(
   deps: BuilderDeps,
   args: string[],
-  secretEnv: Record<string, string>,
+  secrets: SecretDescriptors,
   tracker: ProgressTracker,
   signal: AbortSignal,
   onEvent: (event: BuildEvent) => void,
 ): Promise<BuildctlOutcome> {
   return new Promise((resolve, reject) => {
-    // Only what buildctl needs: secrets live in this environment and nowhere else.
+    // Only what buildctl needs, so the builder's other variables don't leak into it.
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH ?? "/usr/bin:/bin",
       HOME: process.env.HOME ?? "/root",
       ...(deps.dockerConfigDir ? { DOCKER_CONFIG: deps.dockerConfigDir } : {}),
-      ...secretEnv,
     };
-    // Its own process group, so cancelling kills buildctl and anything it started.
+    // Its own process group, so cancelling kills buildctl and anything it started. The secrets
+    // are its descriptors 3…n (FIRST_SECRET_FD); this process closes its copies once it started.
     const child = spawn(deps.buildctl, args, {
       env,
       detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+      stdio: ["ignore", "pipe", "pipe", ...secrets.fds],
+    }) as ChildProcessByStdio<null, Readable, Readable>;
+    void secrets.close();
     let stderr = "";
     let anyEvent = false;
     let killTimer: NodeJS.Timeout | undefined;
