@@ -1,5 +1,5 @@
 import { type ChildProcessByStdio, spawn } from "node:child_process";
-import { mkdtemp, readFile, realpath, rm, stat } from "node:fs/promises";
+import { mkdtemp, readFile, realpath, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, posix } from "node:path";
 import { createInterface } from "node:readline";
@@ -12,6 +12,7 @@ import {
   isBuildError,
 } from "@slipway/shared";
 import { resolveDockerfile, safeRelativePath } from "../dockerfile/resolve-dockerfile.js";
+import { makeWorkspaceSourcePolicy } from "../registry/workspace-source-policy.js";
 import { listSourceTree } from "../source/list-files.js";
 import { prepareSource } from "../source/prepare-source.js";
 import { makeBuildctlArgs, readPushedDigest } from "./buildctl-args.js";
@@ -35,6 +36,11 @@ export interface BuilderDeps {
   workDir?: string;
   /** Largest source tarball downloaded (default 2 GiB). */
   maxSourceBytes?: number;
+  /**
+   * `<registry>/<prefix>`, under which each workspace has its own `<workspace>/` repositories:
+   * a build may then read images there only from its own workspace (a BuildKit source policy).
+   */
+  workspacesRoot?: string | undefined;
 }
 
 export interface BuildOptions {
@@ -116,6 +122,12 @@ export async function runBuild(
       );
     }
     const metadataFile = join(scratch, "metadata.json");
+    let sourcePolicyFile: string | undefined;
+    if (deps.workspacesRoot) {
+      sourcePolicyFile = join(scratch, "source-policy.json");
+      const policy = makeWorkspaceSourcePolicy(deps.workspacesRoot, request.imageRepository);
+      await writeFile(sourcePolicyFile, JSON.stringify(policy), { mode: 0o600 });
+    }
     const args = makeBuildctlArgs({
       addr: deps.addr,
       contextDir,
@@ -125,6 +137,7 @@ export async function runBuild(
       cacheRef: request.cacheRef,
       metadataFile,
       secretArgs: secrets.args,
+      sourcePolicyFile,
     });
     const tracker = new ProgressTracker(secrets.redact);
     const emit = safeListener(options.onEvent);
