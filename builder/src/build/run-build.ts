@@ -11,8 +11,10 @@ import {
   type BuildResult,
   isBuildError,
 } from "@slipway/shared";
+import { readDockerfile } from "../dockerfile/read-dockerfile.js";
 import { resolveDockerfile, safeRelativePath } from "../dockerfile/resolve-dockerfile.js";
 import { makeWorkspaceSourcePolicy } from "../registry/workspace-source-policy.js";
+import type { ExtractLimits } from "../source/extract-tarball.js";
 import { listSourceTree } from "../source/list-files.js";
 import { prepareSource } from "../source/prepare-source.js";
 import { makeBuildctlArgs, readPushedDigest } from "./buildctl-args.js";
@@ -36,6 +38,8 @@ export interface BuilderDeps {
   workDir?: string;
   /** Largest source tarball downloaded (default 2 GiB). */
   maxSourceBytes?: number;
+  /** What a source tarball may unpack to (DEFAULT_EXTRACT_LIMITS: 1 GiB, 100 000 entries). */
+  sourceLimits?: Partial<ExtractLimits> | undefined;
   /**
    * `<registry>/<prefix>`, under which each workspace has its own `<workspace>/` repositories:
    * a build may then read images there only from its own workspace (a BuildKit source policy).
@@ -102,6 +106,7 @@ export async function runBuild(
     signal,
     workDir: deps.workDir,
     maxDownloadBytes: deps.maxSourceBytes,
+    limits: deps.sourceLimits,
   }).catch((error: unknown) => {
     throw signal.aborted && !isBuildError(error) ? cancelledError() : error;
   });
@@ -110,7 +115,7 @@ export async function runBuild(
     const { contextPath, dockerfilePath } = await locateDockerfile(source.root, request);
     const contextDir = join(source.root, contextPath);
     const dockerfileFile = join(source.root, dockerfilePath);
-    const content = await readFile(dockerfileFile, "utf8");
+    const content = await readDockerfile(source.root, dockerfilePath);
     if (content.split("\n").every((line) => /^\s*(#.*)?$/.test(line))) {
       // BuildKit says "file with no instructions"; saying it before a round trip is clearer.
       throw new BuildError(
