@@ -87,6 +87,8 @@ export interface TestPipelineOptions {
   buildSlotsPerWorkspace?: number;
   /** The cluster the deploy step rolls out to (test/harness/cluster.ts); none by default. */
   deploy?: (config: Config) => DeployTarget;
+  /** More configuration variables of the API (e.g. a small upload quota). */
+  apiEnv?: Record<string, string>;
 }
 
 export async function startTestPipeline(options: TestPipelineOptions = {}): Promise<TestPipeline> {
@@ -103,6 +105,7 @@ export async function startTestPipeline(options: TestPipelineOptions = {}): Prom
       GITHUB_API_URL: github.url,
       GITHUB_APP_SLUG: "slipway-test",
       GITHUB_WEB_URL: github.url,
+      ...options.apiEnv,
     },
   });
   const cancellations = createCancellationBus(redis, prefix);
