@@ -13,6 +13,7 @@ describe("makeBuilderDeps", () => {
         SLIPWAY_BUILDCTL: "/usr/local/bin/buildctl",
         SLIPWAY_REGISTRY_DOCKER_CONFIG: "/var/run/secrets/registry",
         SLIPWAY_BUILD_TIMEOUT_SECONDS: "900",
+        SLIPWAY_REGISTRY: "registry.slipway:5000",
       },
       "/home/u",
     );
@@ -23,6 +24,7 @@ describe("makeBuilderDeps", () => {
       now: io.now,
       dockerConfigDir: "/var/run/secrets/registry",
       timeoutSeconds: 900,
+      workspacesRoot: "registry.slipway:5000/slipway",
     });
   });
 

@@ -19,5 +19,9 @@ export function makeBuilderDeps(
     now: io.now,
     dockerConfigDir: settings.dockerConfigDir,
     timeoutSeconds: settings.buildTimeoutSeconds,
+    // makeImageTarget puts every workspace's images under <registry>/<prefix>/<workspace>/.
+    workspacesRoot: settings.registry
+      ? [settings.registry, settings.repositoryPrefix].filter(Boolean).join("/")
+      : undefined,
   };
 }

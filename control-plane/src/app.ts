@@ -136,6 +136,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     deploymentRoutes(routes, makeContext);
     deploymentSourceRoutes(routes, makeContext, {
       bodyLimit: deps.config.SLIPWAY_SOURCE_UPLOAD_LIMIT,
+      quotaBytes: deps.config.SLIPWAY_SOURCE_UPLOAD_QUOTA,
     });
     auditLogRoutes(routes, makeContext);
   });

@@ -122,6 +122,11 @@ const configSchema = z.object({
     .max(1_073_741_824)
     .default(104_857_600),
   /**
+   * Bytes of uploaded source a workspace may have stored at once, waiting to be built (an
+   * upload is deleted when its build ends).
+   */
+  SLIPWAY_SOURCE_UPLOAD_QUOTA: z.coerce.number().int().min(1024).default(524_288_000),
+  /**
    * Namespace the deploy step applies every app's `Deployment.slipway.dev` CR and env Secret
    * in. One namespace for all apps: object names carry the deployment id, so they never clash,
    * and the operator and Sentinel need to watch only this one.

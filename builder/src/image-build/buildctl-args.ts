@@ -9,6 +9,8 @@ export interface BuildctlInvocation {
   cacheRef: string | undefined;
   metadataFile: string;
   secretArgs: string[];
+  /** A BuildKit source policy (JSON) every image the build reads is checked against. */
+  sourcePolicyFile?: string | undefined;
 }
 
 /**
@@ -36,6 +38,7 @@ export function makeBuildctlArgs(invocation: BuildctlInvocation): string[] {
     invocation.metadataFile,
     ...invocation.secretArgs,
   ];
+  if (invocation.sourcePolicyFile) args.push("--source-policy-file", invocation.sourcePolicyFile);
   if (invocation.cacheRef) {
     // mode=max also caches the intermediate stages of multi-stage builds.
     args.push(

@@ -1,4 +1,5 @@
 import { BuildError } from "@slipway/shared";
+import { DENIED_BY_POLICY } from "../registry/workspace-source-policy.js";
 
 /** What the builder knows when buildctl exits non-zero. Everything is already redacted. */
 export interface FailureEvidence {
@@ -83,6 +84,18 @@ const rules: Rule[] = [
         { hint: "Fix the command (its output is above) and push again.", exitCode, logTail, raw },
       );
     },
+  },
+  {
+    pattern: DENIED_BY_POLICY,
+    make: (match, { raw }) =>
+      new BuildError(
+        "base_image_unavailable",
+        `The image "${match[1]}" belongs to another workspace: a build may only use its own workspace's images from Slipway's registry.`,
+        {
+          hint: "Use a public base image, or one this workspace built (its images are under the same path as this app's).",
+          raw,
+        },
+      ),
   },
   {
     pattern: /failed to resolve source metadata for (\S+?):? |pull access denied for (\S+?),/i,

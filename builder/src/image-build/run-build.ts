@@ -1,8 +1,9 @@
-import { spawn } from "node:child_process";
-import { mkdtemp, readFile, realpath, rm, stat } from "node:fs/promises";
+import { type ChildProcessByStdio, spawn } from "node:child_process";
+import { mkdtemp, readFile, realpath, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, posix } from "node:path";
 import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
 import {
   BuildError,
   type BuildEvent,
@@ -10,12 +11,16 @@ import {
   type BuildResult,
   isBuildError,
 } from "@slipway/shared";
+import { readDockerfile } from "../dockerfile/read-dockerfile.js";
 import { resolveDockerfile, safeRelativePath } from "../dockerfile/resolve-dockerfile.js";
+import { makeWorkspaceSourcePolicy } from "../registry/workspace-source-policy.js";
+import type { ExtractLimits } from "../source/extract-tarball.js";
 import { listSourceTree } from "../source/list-files.js";
 import { prepareSource } from "../source/prepare-source.js";
 import { makeBuildctlArgs, readPushedDigest } from "./buildctl-args.js";
 import { classifyFailure } from "./classify-failure.js";
 import { ProgressTracker } from "./progress.js";
+import { openSecretDescriptors, type SecretDescriptors } from "./secret-fds.js";
 import { makeSecretPlan } from "./secrets.js";
 
 export interface BuilderDeps {
@@ -33,6 +38,13 @@ export interface BuilderDeps {
   workDir?: string;
   /** Largest source tarball downloaded (default 2 GiB). */
   maxSourceBytes?: number;
+  /** What a source tarball may unpack to (DEFAULT_EXTRACT_LIMITS: 1 GiB, 100 000 entries). */
+  sourceLimits?: Partial<ExtractLimits> | undefined;
+  /**
+   * `<registry>/<prefix>`, under which each workspace has its own `<workspace>/` repositories:
+   * a build may then read images there only from its own workspace (a BuildKit source policy).
+   */
+  workspacesRoot?: string | undefined;
 }
 
 export interface BuildOptions {
@@ -94,6 +106,7 @@ export async function runBuild(
     signal,
     workDir: deps.workDir,
     maxDownloadBytes: deps.maxSourceBytes,
+    limits: deps.sourceLimits,
   }).catch((error: unknown) => {
     throw signal.aborted && !isBuildError(error) ? cancelledError() : error;
   });
@@ -102,7 +115,7 @@ export async function runBuild(
     const { contextPath, dockerfilePath } = await locateDockerfile(source.root, request);
     const contextDir = join(source.root, contextPath);
     const dockerfileFile = join(source.root, dockerfilePath);
-    const content = await readFile(dockerfileFile, "utf8");
+    const content = await readDockerfile(source.root, dockerfilePath);
     if (content.split("\n").every((line) => /^\s*(#.*)?$/.test(line))) {
       // BuildKit says "file with no instructions"; saying it before a round trip is clearer.
       throw new BuildError(
@@ -114,6 +127,12 @@ export async function runBuild(
       );
     }
     const metadataFile = join(scratch, "metadata.json");
+    let sourcePolicyFile: string | undefined;
+    if (deps.workspacesRoot) {
+      sourcePolicyFile = join(scratch, "source-policy.json");
+      const policy = makeWorkspaceSourcePolicy(deps.workspacesRoot, request.imageRepository);
+      await writeFile(sourcePolicyFile, JSON.stringify(policy), { mode: 0o600 });
+    }
     const args = makeBuildctlArgs({
       addr: deps.addr,
       contextDir,
@@ -123,10 +142,12 @@ export async function runBuild(
       cacheRef: request.cacheRef,
       metadataFile,
       secretArgs: secrets.args,
+      sourcePolicyFile,
     });
     const tracker = new ProgressTracker(secrets.redact);
     const emit = safeListener(options.onEvent);
-    const outcome = await runBuildctl(deps, args, secrets.childEnv, tracker, signal, emit);
+    const descriptors = await openSecretDescriptors(secrets.contents);
+    const outcome = await runBuildctl(deps, args, descriptors, tracker, signal, emit);
     for (const event of tracker.flush(deps.now().toISOString())) emit(event);
     if (signal.aborted) throw cancelledError();
     if (outcome.exitCode !== 0) {
@@ -220,25 +241,26 @@ interface BuildctlOutcome {
 function runBuildctl(
   deps: BuilderDeps,
   args: string[],
-  secretEnv: Record<string, string>,
+  secrets: SecretDescriptors,
   tracker: ProgressTracker,
   signal: AbortSignal,
   onEvent: (event: BuildEvent) => void,
 ): Promise<BuildctlOutcome> {
   return new Promise((resolve, reject) => {
-    // Only what buildctl needs: secrets live in this environment and nowhere else.
+    // Only what buildctl needs, so the builder's other variables don't leak into it.
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH ?? "/usr/bin:/bin",
       HOME: process.env.HOME ?? "/root",
       ...(deps.dockerConfigDir ? { DOCKER_CONFIG: deps.dockerConfigDir } : {}),
-      ...secretEnv,
     };
-    // Its own process group, so cancelling kills buildctl and anything it started.
+    // Its own process group, so cancelling kills buildctl and anything it started. The secrets
+    // are its descriptors 3…n (FIRST_SECRET_FD); this process closes its copies once it started.
     const child = spawn(deps.buildctl, args, {
       env,
       detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+      stdio: ["ignore", "pipe", "pipe", ...secrets.fds],
+    }) as ChildProcessByStdio<null, Readable, Readable>;
+    void secrets.close();
     let stderr = "";
     let anyEvent = false;
     let killTimer: NodeJS.Timeout | undefined;

@@ -1,24 +1,49 @@
 import { BuildError } from "@slipway/shared";
 import { describe, expect, it } from "vitest";
-import { makeEnvFile, makeSecretPlan } from "./secrets.js";
+import {
+  MAX_SECRET_BYTES,
+  makeEnvFile,
+  makeEnvFileWithinLimit,
+  makeSecretPlan,
+} from "./secrets.js";
 
 describe("makeSecretPlan", () => {
-  it("names variables in argv and keeps values in the child environment only", () => {
+  it("names variables and descriptors in argv; the values go to descriptors 3, 4, … in order", () => {
     const plan = makeSecretPlan({ NPM_TOKEN: "npm_abcdef", DATABASE_URL: "postgres://u:p@db/x" });
     expect(plan.args).toEqual([
       "--secret",
-      "id=DATABASE_URL,env=SLIPWAY_SECRET_0",
+      "id=DATABASE_URL,src=/dev/fd/3",
       "--secret",
-      "id=NPM_TOKEN,env=SLIPWAY_SECRET_1",
+      "id=NPM_TOKEN,src=/dev/fd/4",
       "--secret",
-      "id=slipway.env,env=SLIPWAY_SECRET_ENV_FILE",
+      "id=slipway.env,src=/dev/fd/5",
     ]);
     expect(plan.args.join(" ")).not.toContain("npm_abcdef");
-    expect(plan.childEnv).toEqual({
-      SLIPWAY_SECRET_0: "postgres://u:p@db/x",
-      SLIPWAY_SECRET_1: "npm_abcdef",
-      SLIPWAY_SECRET_ENV_FILE: "DATABASE_URL='postgres://u:p@db/x'\nNPM_TOKEN='npm_abcdef'\n",
-    });
+    expect(plan.contents).toEqual([
+      "postgres://u:p@db/x",
+      "npm_abcdef",
+      "DATABASE_URL='postgres://u:p@db/x'\nNPM_TOKEN='npm_abcdef'\n",
+    ]);
+  });
+
+  it("refuses a value over BuildKit's 500 KiB secret limit, naming the variable", () => {
+    expect(() => makeSecretPlan({ HUGE: "x".repeat(MAX_SECRET_BYTES + 1) })).toThrow(
+      /HUGE is larger than BuildKit's secret limit/,
+    );
+  });
+
+  it("an env file over the limit fails when sourced, saying to mount variables by name", () => {
+    const big: Array<[string, string]> = Array.from({ length: 10 }, (_, i) => [
+      `V${i}`,
+      "x".repeat(64 * 1024),
+    ]);
+    const file = makeEnvFileWithinLimit(big);
+    expect(file).toMatch(
+      /^echo 'slipway: the environment variables \(641 KiB\) are over the 500 KiB limit/,
+    );
+    expect(file).toContain("RUN --mount=type=secret,id=NAME");
+    expect(file).toContain("return 1");
+    expect(makeEnvFileWithinLimit(big.slice(0, 7))).toBe(makeEnvFile(big.slice(0, 7)));
   });
 
   it("rejects a variable name BuildKit or a shell could not use", () => {
@@ -45,7 +70,7 @@ describe("makeSecretPlan", () => {
 
   it("always provides the env-file secret, empty without variables", () => {
     const plan = makeSecretPlan({});
-    expect(plan.args).toEqual(["--secret", "id=slipway.env,env=SLIPWAY_SECRET_ENV_FILE"]);
-    expect(plan.childEnv).toEqual({ SLIPWAY_SECRET_ENV_FILE: "" });
+    expect(plan.args).toEqual(["--secret", "id=slipway.env,src=/dev/fd/3"]);
+    expect(plan.contents).toEqual([""]);
   });
 });

@@ -1,14 +1,12 @@
-import { execFile } from "node:child_process";
 import { createWriteStream } from "node:fs";
-import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { promisify } from "node:util";
 import { BuildError, type BuildSource } from "@slipway/shared";
+import { type ExtractLimits, extractTarball } from "./extract-tarball.js";
 
-const run = promisify(execFile);
 const DEFAULT_MAX_DOWNLOAD_BYTES = 2 * 1024 ** 3;
 
 export interface PreparedSource {
@@ -31,6 +29,8 @@ export async function prepareSource(
     workDir?: string | undefined;
     /** Largest tarball downloaded (default 2 GiB), so a runaway source cannot fill the disk. */
     maxDownloadBytes?: number | undefined;
+    /** What a tarball may unpack to (DEFAULT_EXTRACT_LIMITS). */
+    limits?: Partial<ExtractLimits> | undefined;
   },
 ): Promise<PreparedSource> {
   if (source.kind === "directory") {
@@ -54,19 +54,8 @@ export async function prepareSource(
       archive = source.path;
     }
     const root = join(workDir, "src");
-    await run("mkdir", [root]);
-    // GNU tar refuses members with ".." and strips leading "/", so an archive cannot escape root.
-    await run("tar", ["-xzf", archive, "-C", root, "--no-same-owner", "--no-same-permissions"], {
-      signal: options.signal,
-    }).catch((error: Error) => {
-      throw new BuildError(
-        "source_unavailable",
-        "The source tarball could not be unpacked (is it a .tar.gz?).",
-        {
-          raw: error.message,
-        },
-      );
-    });
+    await mkdir(root, { mode: 0o700 });
+    await extractTarball(archive, root, { signal: options.signal, limits: options.limits });
     if ("url" in source) await rm(archive, { force: true });
     return { root: await singleTopDirectory(root), dispose };
   } catch (error) {

@@ -42,6 +42,48 @@ export function describeBuildFailure(error: BuildError): string {
 export function shouldRetryBuild(error: unknown, isLastAttempt: boolean): boolean {
   if (isLastAttempt) return false;
   if (error instanceof BuildError) return error.retryable && error.code !== "timed_out";
-  // Not the builder's own failure (database, GitHub token, network): try again.
-  return true;
+  // Not the builder's own failure: only an outage (network, database, GitHub 5xx) is worth
+  // another attempt; a bug or a refused input fails the same way every time.
+  return isTransientFailure(error);
+}
+
+/** Errors of sockets and DNS that a later attempt may not meet (Node's and undici's codes). */
+const transientNetworkCodes = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+  "UND_ERR_SOCKET",
+]);
+
+/**
+ * PostgreSQL SQLSTATEs of an outage or a lost race: connection exceptions (class 08),
+ * serialization failure and deadlock, too many connections, the server shutting down.
+ */
+const transientSqlStates = /^(?:08...|40001|40P01|53300|57P0[123])$/;
+
+/** Pure: is this (or what caused it) an outage that a later attempt may not meet? */
+export function isTransientFailure(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
+    const { code, status } = current as { code?: unknown; status?: unknown };
+    if (
+      typeof code === "string" &&
+      (transientNetworkCodes.has(code) || transientSqlStates.test(code))
+    ) {
+      return true;
+    }
+    // An HTTP error from GitHub's client (octokit's RequestError carries `status`).
+    if (typeof status === "number" && (status >= 500 || status === 429)) return true;
+    if (/Connection terminated|connection timeout/i.test(current.message)) return true;
+    current = current.cause;
+  }
+  return false;
 }

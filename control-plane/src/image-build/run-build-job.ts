@@ -5,6 +5,7 @@ import { BuildError, type BuildSource, makeRedactor } from "@slipway/shared";
 import { eq } from "drizzle-orm";
 import { decryptEnvironmentVariables } from "../crypto/decrypt-environment.js";
 import type { EnvVarCipher } from "../crypto/env-var-cipher.js";
+import { deleteSourceUpload } from "../db/repositories/source-upload-repository.js";
 import {
   apps,
   type DeploymentRow,
@@ -95,6 +96,8 @@ export async function runBuildJob(deps: Deps, deploymentId: string, run?: JobRun
   const say = (text: string) => log.write({ step: STEP, stream: "system", text, at: deps.clock() });
 
   let disposeSource = nothingToDispose;
+  // The uploaded source is deleted once the build has ended, unless this attempt is retried.
+  let keepUpload = false;
   const cancel = new AbortController();
   const stopWatching = deps.cancellations.watch(deployment.id, () => cancel.abort());
   const poll = setInterval(() => {
@@ -173,6 +176,7 @@ export async function runBuildJob(deps: Deps, deploymentId: string, run?: JobRun
         `Build attempt failed, trying again: ${error instanceof Error ? error.message : "unknown error"}`,
       );
       await log.flush().catch(() => undefined);
+      keepUpload = true;
       throw error;
     }
     const message =
@@ -187,6 +191,15 @@ export async function runBuildJob(deps: Deps, deploymentId: string, run?: JobRun
     await failBuild(deps, deployment, message);
   } finally {
     await disposeSource().catch(() => undefined);
+    if (deployment.sourceUploadId && !keepUpload) {
+      await deleteSourceUpload(deps.db, {
+        workspaceId: deployment.workspaceId,
+        id: deployment.sourceUploadId,
+      }).catch((err: unknown) =>
+        // Not fatal: the next upload of the workspace deletes uploads no deployment needs.
+        deps.log.warn({ deploymentId: deployment.id, err }, "deleting the uploaded source failed"),
+      );
+    }
     clearInterval(poll);
     stopWatching();
     await log.close().catch(() => undefined);

@@ -21,7 +21,7 @@ const archiveTypes = ["application/gzip", "application/x-gzip", "application/x-t
 export function deploymentSourceRoutes(
   app: FastifyInstance,
   makeContext: ContextFactory,
-  options: { bodyLimit: number },
+  options: { bodyLimit: number; quotaBytes: number },
 ) {
   app.register(async (scoped) => {
     scoped.addContentTypeParser(
@@ -63,7 +63,9 @@ export function deploymentSourceRoutes(
                 `Send the source tree as the body with content-type ${archiveTypes.join(", ")}.`,
               );
             }
-            return createDeploymentFromSource(ctx, request.query, request.body);
+            return createDeploymentFromSource(ctx, request.query, request.body, {
+              quotaBytes: options.quotaBytes,
+            });
           },
         );
         reply.status(201);

@@ -117,6 +117,8 @@ export interface TestPipelineOptions {
   buildSlotsPerWorkspace?: number;
   /** The cluster the deploy step rolls out to (test/harness/cluster.ts); none by default. */
   deploy?: (config: Config) => DeployTarget;
+  /** More configuration variables of the API (e.g. a small upload quota). */
+  apiEnv?: Record<string, string>;
 }
 
 export async function startTestPipeline(options: TestPipelineOptions = {}): Promise<TestPipeline> {
@@ -135,6 +137,7 @@ export async function startTestPipeline(options: TestPipelineOptions = {}): Prom
       GITHUB_WEB_URL: github.url,
       GITHUB_CLIENT_ID: github.userAuth.clientId,
       GITHUB_CLIENT_SECRET: github.userAuth.clientSecret,
+      ...options.apiEnv,
     },
   });
   const cancellations = createCancellationBus(redis, prefix);

@@ -7,7 +7,8 @@ const bytea = customType<{ data: Buffer }>({ dataType: () => "bytea" });
 
 /**
  * A source tree uploaded for a CLI deploy (`deployments.createDeploymentFromSource`): the
- * tarball as sent, kept so the build (on any worker) and a later rebuild read the same bytes.
+ * tarball as sent, kept until its deployment's build has ended (on any worker, retries
+ * included), then deleted; a workspace's stored uploads count against its upload quota.
  */
 export const sourceUploads = pgTable(
   "source_uploads",
