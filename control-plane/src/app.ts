@@ -16,6 +16,7 @@ import type { ContextFactory } from "./http/define-route.js";
 import { errorHandlerPlugin } from "./http/error-handler.js";
 import type { JobQueues } from "./jobs/queues.js";
 import { withoutGitHubReports } from "./jobs/without-github-reports.js";
+import { logOptions } from "./logging/log-options.js";
 import type { PlatformClients } from "./platform-clients.js";
 import { databasePlugin } from "./plugins/database.js";
 import { healthPlugin } from "./plugins/health.js";
@@ -55,10 +56,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     ...(deps.loggerInstance
       ? { loggerInstance: deps.loggerInstance }
       : {
-          logger: deps.logger ?? {
-            level: deps.config.LOG_LEVEL,
-            redact: ["req.headers.authorization"],
-          },
+          logger: deps.logger ?? logOptions(deps.config.LOG_LEVEL),
         }),
     bodyLimit: deps.config.SLIPWAY_BODY_LIMIT,
     // Slow and stalled clients are cut off: no socket is held for minutes by a trickle of bytes.

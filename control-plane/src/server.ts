@@ -4,6 +4,7 @@ import { buildApp } from "./app.js";
 import { loadConfig } from "./config.js";
 import { connectDatabase } from "./db/client.js";
 import { runEntrypoint, stopOnSignal } from "./entrypoint.js";
+import { logOptions } from "./logging/log-options.js";
 import { makePlatformClients } from "./platform-clients.js";
 import { startBackground } from "./worker/start-background.js";
 
@@ -16,7 +17,7 @@ async function main() {
   const clients = makePlatformClients(config);
   const database = connectDatabase(config.DATABASE_URL);
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 });
-  const log = pino({ level: config.LOG_LEVEL, redact: ["req.headers.authorization"] });
+  const log = pino(logOptions(config.LOG_LEVEL));
   const background = startBackground({ config, clients, db: database.db, redis, log });
   const app = await buildApp({
     config,

@@ -3,6 +3,7 @@ import { pino } from "pino";
 import { loadConfig } from "./config.js";
 import { connectDatabase } from "./db/client.js";
 import { runEntrypoint, stopOnSignal } from "./entrypoint.js";
+import { logOptions } from "./logging/log-options.js";
 import { makePlatformClients } from "./platform-clients.js";
 import { lowerOwnPriority } from "./process-priority.js";
 import { startBackground } from "./worker/start-background.js";
@@ -14,7 +15,7 @@ import { startBackground } from "./worker/start-background.js";
 async function main() {
   const config = loadConfig();
   const clients = makePlatformClients(config);
-  const log = pino({ level: config.LOG_LEVEL });
+  const log = pino(logOptions(config.LOG_LEVEL));
   // Jobs take the CPU the API leaves: a webhook's ack must not wait behind a delivery's processing.
   const nice = lowerOwnPriority(config.SLIPWAY_WORKER_NICE);
   const database = connectDatabase(config.DATABASE_URL);

@@ -8,6 +8,7 @@ import { ConfigError, loadConfig } from "../config.js";
 import { connectDatabase } from "../db/client.js";
 import { runMigrations } from "../db/migrate.js";
 import { workspaces } from "../db/schema/index.js";
+import { logOptions } from "../logging/log-options.js";
 import { makePlatformClients } from "../platform-clients.js";
 import { addRootKey, createWorkspaceWithRootKey } from "../services/workspaces.js";
 import { startBackground } from "../worker/start-background.js";
@@ -64,7 +65,7 @@ async function main() {
       ).rootKey;
     }
 
-    const log = pino({ level: config.LOG_LEVEL, redact: ["req.headers.authorization"] });
+    const log = pino(logOptions(config.LOG_LEVEL));
     const background = startBackground({
       config,
       clients,

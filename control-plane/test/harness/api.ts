@@ -7,6 +7,7 @@ import { buildApp } from "../../src/app.js";
 import type { Clock } from "../../src/clock.js";
 import { type Config, loadConfig } from "../../src/config.js";
 import type { JobQueues } from "../../src/jobs/queues.js";
+import { logOptions } from "../../src/logging/log-options.js";
 import { makePlatformClients } from "../../src/platform-clients.js";
 import type { DnsLookup } from "../../src/services/dns-resolver.js";
 import { createWorkspaceWithRootKey } from "../../src/services/workspaces.js";
@@ -71,7 +72,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.dns ? { dns: options.dns } : {}),
     ...(options.queues ? { queues: options.queues } : {}),
-    logger: { level: "trace", stream, redact: ["req.headers.authorization"] },
+    logger: { ...logOptions("trace"), stream },
   });
   const url = await app.listen({ host: "127.0.0.1", port: 0 });
   const secrets = new Set<string>();
