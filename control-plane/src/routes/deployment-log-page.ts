@@ -1,6 +1,5 @@
 import { Readable } from "node:stream";
 import type { FastifyInstance } from "fastify";
-import type { Database } from "../db/client.js";
 import { openPublicDeploymentLog } from "../services/public-deployment-log.js";
 
 /**
@@ -8,7 +7,10 @@ import { openPublicDeploymentLog } from "../services/public-deployment-log.js";
  * check run and deployment link to. A wrong or missing token answers exactly like an unknown
  * deployment (404); the text streams page by page.
  */
-export function deploymentLogPage(app: FastifyInstance, options: { db: Database }) {
+export function deploymentLogPage(
+  app: FastifyInstance,
+  options: { db: Parameters<typeof openPublicDeploymentLog>[0] },
+) {
   app.get<{ Params: { deploymentId: string }; Querystring: { token?: string } }>(
     "/deployments/:deploymentId/logs",
     { schema: { hide: true } },
