@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { AppError } from "@slipway/shared";
 import type { FastifyInstance } from "fastify";
 import type { Database } from "../db/client.js";
+import { withoutNulCharacters } from "../http/control-characters.js";
 import type { JobQueues } from "../jobs/queues.js";
 import { createDeliveryIntake } from "./delivery-intake.js";
 
@@ -90,11 +91,13 @@ export async function githubWebhookRoute(app: FastifyInstance, options: WebhookR
         return { meta: { requestId: request.id }, data: { deliveryId, ignored: true } };
       }
       let payload: Record<string, unknown>;
+      // PostgreSQL stores no NUL in text or jsonb, and a commit message can carry one (escaped).
+      const carriesNul = text.includes("\\u0000");
       try {
         const parsed: unknown = JSON.parse(text);
         if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
           throw new Error("not an object");
-        payload = parsed as Record<string, unknown>;
+        payload = (carriesNul ? withoutNulCharacters(parsed) : parsed) as Record<string, unknown>;
       } catch {
         throw new AppError("bad_request", "The webhook body is not a JSON object.");
       }
@@ -104,7 +107,7 @@ export async function githubWebhookRoute(app: FastifyInstance, options: WebhookR
         event,
         action: typeof payload.action === "string" ? payload.action : null,
         installationId: installation?.id !== undefined ? String(installation.id) : null,
-        payloadText: text,
+        payloadText: carriesNul ? JSON.stringify(payload) : text,
         receivedAt: options.clock(),
       });
       reply.status(202);
