@@ -16,10 +16,12 @@ import type { ContextFactory } from "./http/define-route.js";
 import { errorHandlerPlugin } from "./http/error-handler.js";
 import type { JobQueues } from "./jobs/queues.js";
 import { withoutGitHubReports } from "./jobs/without-github-reports.js";
+import { startKeyRuntime } from "./key-verification.js";
 import type { PlatformClients } from "./platform-clients.js";
 import { databasePlugin } from "./plugins/database.js";
 import { healthPlugin } from "./plugins/health.js";
 import { openapiPlugin } from "./plugins/openapi.js";
+import { apiRoutes } from "./routes/apis.js";
 import { appRoutes } from "./routes/apps.js";
 import { auditLogRoutes } from "./routes/audit-logs.js";
 import { deploymentLogPage } from "./routes/deployment-log-page.js";
@@ -95,6 +97,17 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const clock = deps.clock ?? (() => new Date());
   const dns = deps.dns ?? systemDnsLookup();
   const jobs = githubSource || !deps.queues ? deps.queues : withoutGitHubReports(deps.queues);
+  // One verifier per API process, closed with the server.
+  const keyRuntime = deps.redis
+    ? await startKeyRuntime({
+        db: deps.db,
+        redis: deps.redis,
+        redisPrefix: `${deps.config.SLIPWAY_QUEUE_PREFIX}:`,
+        onError: (error) =>
+          app.log.error({ err: error }, "key verification background work failed"),
+      })
+    : undefined;
+  if (keyRuntime) app.addHook("onClose", () => keyRuntime.close());
   const makeContext: ContextFactory = (request, workspaceId, rootKeyId, access) => ({
     db: deps.db,
     workspaceId,
@@ -107,6 +120,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     jobs,
     config: deps.config,
     githubSource,
+    keys: keyRuntime?.keys,
   });
 
   await app.register(githubWebhookRoute, {
@@ -136,6 +150,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       bodyLimit: deps.config.SLIPWAY_SOURCE_UPLOAD_LIMIT,
     });
     auditLogRoutes(routes, makeContext);
+    apiRoutes(routes, makeContext);
   });
   return app;
 }

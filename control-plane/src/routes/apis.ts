@@ -1,0 +1,36 @@
+import type { FastifyInstance } from "fastify";
+import { emptyResponseSchema } from "../api-schemas/common.js";
+import { apiRefBody, apiSchema, createApiBody, createApiData } from "../api-schemas/keyspace.js";
+import { type ContextFactory, defineRoute } from "../http/define-route.js";
+import { createKeyspace, deleteKeyspace, getKeyspace } from "../services/keyspaces.js";
+
+/** `apis.*`: keyspaces, what Unkey's SDK calls APIs. */
+export function apiRoutes(app: FastifyInstance, makeContext: ContextFactory) {
+  defineRoute(app, makeContext, {
+    operation: "apis.createApi",
+    summary: "Create an API (a keyspace)",
+    permission: { resource: "api", action: "create_api", scope: "all" },
+    body: createApiBody,
+    data: createApiData,
+    handler: (ctx, body) => createKeyspace(ctx, body),
+  });
+  defineRoute(app, makeContext, {
+    operation: "apis.getApi",
+    summary: "Get an API by id",
+    permission: { resource: "api", action: "read_api", scope: "object" },
+    body: apiRefBody,
+    data: apiSchema,
+    handler: (ctx, body) => getKeyspace(ctx, body.apiId),
+  });
+  defineRoute(app, makeContext, {
+    operation: "apis.deleteApi",
+    summary: "Delete an API and all its keys",
+    permission: { resource: "api", action: "delete_api", scope: "object" },
+    body: apiRefBody,
+    data: emptyResponseSchema,
+    handler: async (ctx, body) => {
+      await deleteKeyspace(ctx, body.apiId);
+      return {};
+    },
+  });
+}
