@@ -30,6 +30,7 @@ import { deploymentRoutes } from "./routes/deployments.js";
 import { domainRoutes } from "./routes/domains.js";
 import { environmentRoutes } from "./routes/environments.js";
 import { githubRoutes } from "./routes/github.js";
+import { keyRoutes } from "./routes/keys.js";
 import { projectRoutes } from "./routes/projects.js";
 import { type DnsLookup, systemDnsLookup } from "./services/dns-resolver.js";
 
@@ -151,6 +152,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     });
     auditLogRoutes(routes, makeContext);
     apiRoutes(routes, makeContext);
+    keyRoutes(routes, makeContext);
   });
   return app;
 }

@@ -28,6 +28,16 @@ describe("apis.createApi / getApi / deleteApi through the official SDK", () => {
     expect(await auditActions(api, apiId)).toEqual(["api.create", "api.delete"]);
   });
 
+  it("deletes the API's keys with it: they stop verifying", async () => {
+    const { apiId } = (await workspace.sdk.apis.createApi({ name: "short-lived" })).data;
+    const { key } = (await workspace.sdk.keys.createKey({ apiId })).data;
+    api.secrets.add(key);
+    expect((await workspace.sdk.keys.verifyKey({ key })).data.code).toBe("VALID");
+    await workspace.sdk.apis.deleteApi({ apiId });
+    const after = await workspace.sdk.keys.verifyKey({ key });
+    expect(after.data).toEqual({ valid: false, code: "NOT_FOUND" });
+  });
+
   it("answers 400 for a name too short or with control characters", async () => {
     await expect(workspace.sdk.apis.createApi({ name: "ab" })).rejects.toBeInstanceOf(
       errors.BadRequestErrorResponse,

@@ -1,0 +1,71 @@
+import { keyPrefixPattern, maxExpires, permissionNamePattern } from "@slipway/keys";
+import { z } from "zod";
+import { apiIdSchema, plainText } from "./keyspace.js";
+
+/** The SDK's `KeyCreditsRefill`. */
+const creditsRefillSchema = z.strictObject({
+  interval: z.enum(["daily", "monthly"]),
+  amount: z.number().int().min(1),
+  refillDay: z.number().int().min(1).max(31).optional(),
+});
+
+/** The SDK's `KeyCreditsData`: `remaining` null means unlimited. */
+const creditsSchema = z
+  .strictObject({
+    remaining: z.number().int().min(0).nullable(),
+    refill: creditsRefillSchema.optional(),
+  })
+  .refine((credits) => !credits.refill || credits.remaining !== null, {
+    message: "remaining is required with a refill",
+    path: ["remaining"],
+  })
+  .refine(
+    (credits) =>
+      !credits.refill ||
+      (credits.refill.interval === "monthly") === (credits.refill.refillDay !== undefined),
+    { message: "refillDay is required for monthly refills and only for them", path: ["refill"] },
+  );
+
+/** The SDK's `RatelimitRequest`. */
+const ratelimitRequestSchema = z.strictObject({
+  name: plainText(1, 128),
+  limit: z.number().int().min(0),
+  duration: z.number().int().min(1000).max(2_592_000_000),
+  autoApply: z.boolean().optional(),
+});
+
+export const externalIdSchema = plainText(1, 255).regex(
+  /^[a-zA-Z0-9_.-]+$/,
+  "may hold letters, digits, '_', '.' and '-'",
+);
+const permissionNameSchema = z
+  .string()
+  .min(1)
+  .max(512)
+  .regex(permissionNamePattern, "may hold letters, digits and _ : - . *");
+const metaSchema = z
+  .record(z.string(), z.unknown())
+  // PostgreSQL's jsonb refuses NUL in strings: a 400 here, not a 500 later.
+  .refine((meta) => !JSON.stringify(meta).includes("\\u0000"), "must not contain NUL characters");
+
+/** The SDK's `V2KeysCreateKeyRequestBody`. */
+export const createKeyBody = z.strictObject({
+  apiId: apiIdSchema,
+  prefix: z.string().regex(keyPrefixPattern, "must be 1–16 letters, digits or '_'").optional(),
+  name: plainText(1, 255).optional(),
+  byteLength: z.number().int().min(16).max(255).optional(),
+  externalId: externalIdSchema.optional(),
+  meta: metaSchema.optional(),
+  roles: z.array(plainText(1, 512)).max(1000).optional(),
+  permissions: z.array(permissionNameSchema).max(1000).optional(),
+  expires: z.number().int().min(0).max(maxExpires).optional(),
+  credits: creditsSchema.optional(),
+  ratelimits: z.array(ratelimitRequestSchema).max(100).optional(),
+  enabled: z.boolean().optional(),
+  recoverable: z.boolean().optional(),
+});
+/** The SDK's `V2KeysCreateKeyResponseData`. */
+export const createKeyData = z.object({ keyId: z.string(), key: z.string() });
+
+/** The key as a root key presents it; never longer than this. */
+export const keyStringSchema = plainText(1, 1024);
