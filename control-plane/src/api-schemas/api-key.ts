@@ -1,6 +1,7 @@
 import { keyPrefixPattern, maxExpires, permissionNamePattern } from "@slipway/keys";
 import { z } from "zod";
-import { apiIdSchema, plainText } from "./keyspace.js";
+import { apiIdSchema, keyStringSchema, plainText } from "./keyspace.js";
+import { identitySchema, ratelimitResponseSchema } from "./verify-key.js";
 
 /** The SDK's `KeyCreditsRefill`. */
 const creditsRefillSchema = z.strictObject({
@@ -67,5 +68,54 @@ export const createKeyBody = z.strictObject({
 /** The SDK's `V2KeysCreateKeyResponseData`. */
 export const createKeyData = z.object({ keyId: z.string(), key: z.string() });
 
-/** The key as a root key presents it; never longer than this. */
-export const keyStringSchema = plainText(1, 1024);
+/** The SDK's `KeyResponseData` (getKey, whoami, listKeys). */
+export const keyResponseSchema = z.object({
+  keyId: z.string(),
+  start: z.string(),
+  enabled: z.boolean(),
+  name: z.string().optional(),
+  meta: z.record(z.string(), z.unknown()).optional(),
+  createdAt: z.number(),
+  updatedAt: z.number().optional(),
+  lastUsedAt: z.number().optional(),
+  expires: z.number().optional(),
+  permissions: z.array(z.string()).optional(),
+  roles: z.array(z.string()).optional(),
+  credits: z
+    .object({
+      remaining: z.number().nullable(),
+      refill: z
+        .object({
+          interval: z.enum(["daily", "monthly"]),
+          amount: z.number(),
+          refillDay: z.number().optional(),
+        })
+        .optional(),
+    })
+    .optional(),
+  identity: identitySchema.optional(),
+  plaintext: z.string().optional(),
+  ratelimits: z.array(ratelimitResponseSchema).optional(),
+});
+
+/** The SDK's `V2KeysGetKeyRequestBody`. */
+export const getKeyBody = z.strictObject({
+  keyId: plainText(3, 255),
+  decrypt: z.boolean().optional(),
+});
+/** The SDK's `V2KeysDeleteKeyRequestBody`. */
+export const deleteKeyBody = z.strictObject({
+  keyId: plainText(3, 255),
+  permanent: z.boolean().optional(),
+});
+/** The SDK's `V2KeysWhoamiRequestBody`. */
+export const whoamiBody = z.strictObject({ key: keyStringSchema });
+/** The SDK's `V2ApisListKeysRequestBody`; `revalidateKeysCache` is accepted: reads never cache. */
+export const listKeysBody = z.strictObject({
+  apiId: apiIdSchema,
+  limit: z.number().int().min(1).max(100).default(100),
+  cursor: plainText(1, 255).optional(),
+  externalId: externalIdSchema.optional(),
+  decrypt: z.boolean().optional(),
+  revalidateKeysCache: z.boolean().optional(),
+});

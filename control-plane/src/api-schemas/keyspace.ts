@@ -24,3 +24,6 @@ export const createApiData = z.object({ apiId: z.string() });
 export const apiRefBody = z.strictObject({ apiId: apiIdSchema });
 /** `V2ApisGetApiResponseData`. */
 export const apiSchema = z.object({ id: z.string(), name: z.string() });
+
+/** The key as a root key presents it; never longer than this. */
+export const keyStringSchema = plainText(1, 1024);

@@ -1,7 +1,6 @@
 import { permissionQueryMaxLength } from "@slipway/keys";
 import { z } from "zod";
-import { keyStringSchema } from "./api-key.js";
-import { plainText } from "./keyspace.js";
+import { keyStringSchema, plainText } from "./keyspace.js";
 
 /** The SDK's `KeysVerifyKeyRatelimit`. */
 const verifyRatelimitSchema = z.strictObject({

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from "fastify";
+import { keyResponseSchema, listKeysBody } from "../api-schemas/api-key.js";
 import { emptyResponseSchema } from "../api-schemas/common.js";
 import { apiRefBody, apiSchema, createApiBody, createApiData } from "../api-schemas/keyspace.js";
-import { type ContextFactory, defineRoute } from "../http/define-route.js";
+import { type ContextFactory, defineListRoute, defineRoute } from "../http/define-route.js";
+import { listKeys } from "../services/key-reads.js";
 import { createKeyspace, deleteKeyspace, getKeyspace } from "../services/keyspaces.js";
 
 /** `apis.*`: keyspaces, what Unkey's SDK calls APIs. */
@@ -32,5 +34,13 @@ export function apiRoutes(app: FastifyInstance, makeContext: ContextFactory) {
       await deleteKeyspace(ctx, body.apiId);
       return {};
     },
+  });
+  defineListRoute(app, makeContext, {
+    operation: "apis.listKeys",
+    summary: "List an API's keys by id; `decrypt` returns recoverable keys' plaintext",
+    permission: { resource: "api", action: "read_key", scope: "object" },
+    body: listKeysBody,
+    data: keyResponseSchema,
+    handler: (ctx, body) => listKeys(ctx, body),
   });
 }

@@ -1,8 +1,18 @@
 import type { FastifyInstance } from "fastify";
-import { createKeyBody, createKeyData } from "../api-schemas/api-key.js";
+import {
+  createKeyBody,
+  createKeyData,
+  deleteKeyBody,
+  getKeyBody,
+  keyResponseSchema,
+  whoamiBody,
+} from "../api-schemas/api-key.js";
+import { emptyResponseSchema } from "../api-schemas/common.js";
 import { verifyKeyBody, verifyKeyData } from "../api-schemas/verify-key.js";
 import { type ContextFactory, defineRoute } from "../http/define-route.js";
 import { createKey } from "../services/create-key.js";
+import { deleteKey } from "../services/delete-key.js";
+import { getKey, whoami } from "../services/key-reads.js";
 import { verifyKey } from "../services/verify-key.js";
 
 /** `keys.*`: API keys of the workspace's APIs (keyspaces). */
@@ -22,5 +32,32 @@ export function keyRoutes(app: FastifyInstance, makeContext: ContextFactory) {
     body: verifyKeyBody,
     data: verifyKeyData,
     handler: (ctx, body) => verifyKey(ctx, body),
+  });
+  defineRoute(app, makeContext, {
+    operation: "keys.getKey",
+    summary: "Get a key by id; `decrypt` returns a recoverable key's plaintext",
+    permission: { resource: "api", action: "read_key", scope: "object" },
+    body: getKeyBody,
+    data: keyResponseSchema,
+    handler: (ctx, body) => getKey(ctx, body),
+  });
+  defineRoute(app, makeContext, {
+    operation: "keys.whoami",
+    summary: "Find the key behind a plaintext key",
+    permission: { resource: "api", action: "read_key", scope: "object" },
+    body: whoamiBody,
+    data: keyResponseSchema,
+    handler: (ctx, body) => whoami(ctx, body.key),
+  });
+  defineRoute(app, makeContext, {
+    operation: "keys.deleteKey",
+    summary: "Delete a key (soft by default, `permanent` removes the row); it stops verifying",
+    permission: { resource: "api", action: "delete_key", scope: "object" },
+    body: deleteKeyBody,
+    data: emptyResponseSchema,
+    handler: async (ctx, body) => {
+      await deleteKey(ctx, body);
+      return {};
+    },
   });
 }

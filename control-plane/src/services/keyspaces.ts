@@ -63,6 +63,8 @@ export async function deleteKeyspace(ctx: ServiceContext, apiId: string) {
       context: { name: row.name },
     });
   });
+  // This process drops them at once; the others when the notification arrives.
+  keys.verifier.cache.invalidateWorkspace(ctx.workspaceId);
   await publishKeyChange(keys.redis, keys.redisPrefix, { workspaceId: ctx.workspaceId });
 }
 
