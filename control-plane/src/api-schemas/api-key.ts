@@ -119,3 +119,12 @@ export const listKeysBody = z.strictObject({
   decrypt: z.boolean().optional(),
   revalidateKeysCache: z.boolean().optional(),
 });
+
+/** The SDK's `V2KeysUpdateCreditsRequestBody`; `null` with `set` makes the key unlimited. */
+export const updateCreditsBody = z.strictObject({
+  keyId: plainText(3, 255),
+  value: z.number().int().min(0).nullable().optional(),
+  operation: z.enum(["set", "increment", "decrement"]),
+});
+/** The SDK's `KeyCreditsData`, updateCredits' answer. */
+export const creditsResponseSchema = keyResponseSchema.shape.credits.unwrap();

@@ -2,9 +2,11 @@ import type { FastifyInstance } from "fastify";
 import {
   createKeyBody,
   createKeyData,
+  creditsResponseSchema,
   deleteKeyBody,
   getKeyBody,
   keyResponseSchema,
+  updateCreditsBody,
   whoamiBody,
 } from "../api-schemas/api-key.js";
 import { emptyResponseSchema } from "../api-schemas/common.js";
@@ -13,6 +15,7 @@ import { type ContextFactory, defineRoute } from "../http/define-route.js";
 import { createKey } from "../services/create-key.js";
 import { deleteKey } from "../services/delete-key.js";
 import { getKey, whoami } from "../services/key-reads.js";
+import { updateCredits } from "../services/update-credits.js";
 import { verifyKey } from "../services/verify-key.js";
 
 /** `keys.*`: API keys of the workspace's APIs (keyspaces). */
@@ -59,5 +62,13 @@ export function keyRoutes(app: FastifyInstance, makeContext: ContextFactory) {
       await deleteKey(ctx, body);
       return {};
     },
+  });
+  defineRoute(app, makeContext, {
+    operation: "keys.updateCredits",
+    summary: "Set, increment or decrement a key's credits; `set` to null makes it unlimited",
+    permission: { resource: "api", action: "update_key", scope: "object" },
+    body: updateCreditsBody,
+    data: creditsResponseSchema,
+    handler: (ctx, body) => updateCredits(ctx, body),
   });
 }
