@@ -4,7 +4,7 @@ import { apiIdSchema, keyStringSchema, plainText } from "./keyspace.js";
 import { identitySchema, ratelimitResponseSchema } from "./verify-key.js";
 
 /** The SDK's `KeyCreditsRefill`. */
-const creditsRefillSchema = z.strictObject({
+export const creditsRefillSchema = z.strictObject({
   interval: z.enum(["daily", "monthly"]),
   amount: z.number().int().min(1),
   refillDay: z.number().int().min(1).max(31).optional(),
@@ -28,23 +28,32 @@ const creditsSchema = z
   );
 
 /** The SDK's `RatelimitRequest`. */
-const ratelimitRequestSchema = z.strictObject({
+export const ratelimitRequestSchema = z.strictObject({
   name: plainText(1, 128),
   limit: z.number().int().min(0),
   duration: z.number().int().min(1000).max(2_592_000_000),
   autoApply: z.boolean().optional(),
 });
 
+/** A key's ratelimits: names are unique per key. */
+export const ratelimitsSchema = z
+  .array(ratelimitRequestSchema)
+  .max(100)
+  .refine(
+    (limits) => new Set(limits.map((limit) => limit.name)).size === limits.length,
+    "ratelimit names must be unique",
+  );
+
 export const externalIdSchema = plainText(1, 255).regex(
   /^[a-zA-Z0-9_.-]+$/,
   "may hold letters, digits, '_', '.' and '-'",
 );
-const permissionNameSchema = z
+export const permissionNameSchema = z
   .string()
   .min(1)
   .max(512)
   .regex(permissionNamePattern, "may hold letters, digits and _ : - . *");
-const metaSchema = z
+export const metaSchema = z
   .record(z.string(), z.unknown())
   // PostgreSQL's jsonb refuses NUL in strings: a 400 here, not a 500 later.
   .refine((meta) => !JSON.stringify(meta).includes("\\u0000"), "must not contain NUL characters");
@@ -61,7 +70,7 @@ export const createKeyBody = z.strictObject({
   permissions: z.array(permissionNameSchema).max(1000).optional(),
   expires: z.number().int().min(0).max(maxExpires).optional(),
   credits: creditsSchema.optional(),
-  ratelimits: z.array(ratelimitRequestSchema).max(100).optional(),
+  ratelimits: ratelimitsSchema.optional(),
   enabled: z.boolean().optional(),
   recoverable: z.boolean().optional(),
 });
@@ -128,3 +137,9 @@ export const updateCreditsBody = z.strictObject({
 });
 /** The SDK's `KeyCreditsData`, updateCredits' answer. */
 export const creditsResponseSchema = keyResponseSchema.shape.credits.unwrap();
+
+/** The SDK's `V2KeysRerollKeyRequestBody`: the old key expires `expiration` ms from now. */
+export const rerollKeyBody = z.strictObject({
+  keyId: plainText(3, 255),
+  expiration: z.number().int().min(0),
+});

@@ -6,16 +6,20 @@ import {
   deleteKeyBody,
   getKeyBody,
   keyResponseSchema,
+  rerollKeyBody,
   updateCreditsBody,
   whoamiBody,
 } from "../api-schemas/api-key.js";
 import { emptyResponseSchema } from "../api-schemas/common.js";
+import { updateKeyBody } from "../api-schemas/update-key.js";
 import { verifyKeyBody, verifyKeyData } from "../api-schemas/verify-key.js";
 import { type ContextFactory, defineRoute } from "../http/define-route.js";
 import { createKey } from "../services/create-key.js";
 import { deleteKey } from "../services/delete-key.js";
 import { getKey, whoami } from "../services/key-reads.js";
+import { rerollKey } from "../services/reroll-key.js";
 import { updateCredits } from "../services/update-credits.js";
+import { updateKey } from "../services/update-key.js";
 import { verifyKey } from "../services/verify-key.js";
 
 /** `keys.*`: API keys of the workspace's APIs (keyspaces). */
@@ -70,5 +74,25 @@ export function keyRoutes(app: FastifyInstance, makeContext: ContextFactory) {
     body: updateCreditsBody,
     data: creditsResponseSchema,
     handler: (ctx, body) => updateCredits(ctx, body),
+  });
+  defineRoute(app, makeContext, {
+    operation: "keys.updateKey",
+    summary:
+      "Update a key: absent fields stay, null clears; permissions, roles, ratelimits are replaced",
+    permission: { resource: "api", action: "update_key", scope: "object" },
+    body: updateKeyBody,
+    data: emptyResponseSchema,
+    handler: async (ctx, body) => {
+      await updateKey(ctx, body);
+      return {};
+    },
+  });
+  defineRoute(app, makeContext, {
+    operation: "keys.rerollKey",
+    summary: "A new key with the old one's settings; the old one expires after `expiration` ms",
+    permission: { resource: "api", action: "create_key", scope: "object" },
+    body: rerollKeyBody,
+    data: createKeyData,
+    handler: (ctx, body) => rerollKey(ctx, body),
   });
 }

@@ -1,6 +1,7 @@
 import { sealedKeyContext } from "@slipway/keys";
 import { notFound } from "@slipway/shared";
 import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import type { DatabaseOrTransaction } from "../db/client.js";
 import {
   type ApiKeyRow,
   apiKeys,
@@ -55,36 +56,40 @@ const groupBy = <T>(items: T[], keyOf: (item: T) => string | null) => {
  * identity and the live credit balance, a handful of queries for any number of keys.
  * `decrypt` opens recoverable keys only; the caller has checked `decrypt_key`.
  */
-export async function keyViews(ctx: ServiceContext, rows: ApiKeyRow[], decrypt: boolean) {
+export async function keyViews(
+  ctx: Pick<ServiceContext, "keys" | "cipher"> & { db: DatabaseOrTransaction },
+  rows: ApiKeyRow[],
+  decrypt: boolean,
+) {
   const keys = requireKeyRuntime(ctx);
   const ids = rows.map((row) => row.id);
   const identityIds = [...new Set(rows.flatMap((row) => (row.identityId ? [row.identityId] : [])))];
   if (ids.length === 0) return [];
-  const [directPermissions, keyRoleRows, limits, identityRows, balances] = await Promise.all([
-    ctx.db
-      .select({ keyId: keyPermissions.keyId, slug: permissions.slug })
-      .from(keyPermissions)
-      .innerJoin(permissions, eq(permissions.id, keyPermissions.permissionId))
-      .where(inArray(keyPermissions.keyId, ids))
-      .orderBy(asc(permissions.slug)),
-    ctx.db
-      .select({ keyId: keyRoles.keyId, name: roles.name })
-      .from(keyRoles)
-      .innerJoin(roles, eq(roles.id, keyRoles.roleId))
-      .where(inArray(keyRoles.keyId, ids))
-      .orderBy(asc(roles.name)),
-    ctx.db
-      .select()
-      .from(keyRatelimits)
-      .where(inArray(keyRatelimits.keyId, ids))
-      .orderBy(asc(keyRatelimits.name)),
+  // One after another: `ctx.db` may be a transaction, whose one connection runs one query at once.
+  const directPermissions = await ctx.db
+    .select({ keyId: keyPermissions.keyId, slug: permissions.slug })
+    .from(keyPermissions)
+    .innerJoin(permissions, eq(permissions.id, keyPermissions.permissionId))
+    .where(inArray(keyPermissions.keyId, ids))
+    .orderBy(asc(permissions.slug));
+  const keyRoleRows = await ctx.db
+    .select({ keyId: keyRoles.keyId, name: roles.name })
+    .from(keyRoles)
+    .innerJoin(roles, eq(roles.id, keyRoles.roleId))
+    .where(inArray(keyRoles.keyId, ids))
+    .orderBy(asc(roles.name));
+  const limits = await ctx.db
+    .select()
+    .from(keyRatelimits)
+    .where(inArray(keyRatelimits.keyId, ids))
+    .orderBy(asc(keyRatelimits.name));
+  const identityRows =
     identityIds.length > 0
-      ? ctx.db.select().from(identities).where(inArray(identities.id, identityIds))
-      : Promise.resolve([]),
-    keys.verifier.ledger.balances(
-      rows.filter((row) => row.creditsRemaining !== null).map((row) => row.id),
-    ),
-  ]);
+      ? await ctx.db.select().from(identities).where(inArray(identities.id, identityIds))
+      : [];
+  const balances = await keys.verifier.ledger.balances(
+    rows.filter((row) => row.creditsRemaining !== null).map((row) => row.id),
+  );
   const identityLimits =
     identityIds.length > 0
       ? await ctx.db

@@ -69,7 +69,7 @@ export async function deleteKeyspace(ctx: ServiceContext, apiId: string) {
 }
 
 /** The keys endpoints need the verifier and Redis; a process without them cannot serve them. */
-export function requireKeyRuntime(ctx: ServiceContext) {
+export function requireKeyRuntime(ctx: Pick<ServiceContext, "keys">) {
   if (!ctx.keys) {
     throw new AppError("service_unavailable", "API keys need Redis, and this process has none.");
   }
