@@ -107,6 +107,9 @@ const cases: Array<[string, () => Record<string, unknown>]> = [
   ["keys.createKey", () => ({ apiId: ids.api })],
   ["keys.getKey", () => ({ keyId: ids.keyId, decrypt: true })],
   ["keys.whoami", () => ({ key: ids.key })],
+  ["keys.updateKey", () => ({ keyId: ids.keyId, name: "pwned", enabled: false })],
+  ["keys.updateCredits", () => ({ keyId: ids.keyId, operation: "set", value: 0 })],
+  ["keys.rerollKey", () => ({ keyId: ids.keyId, expiration: 0 })],
   ["keys.deleteKey", () => ({ keyId: ids.keyId, permanent: true })],
 ];
 
