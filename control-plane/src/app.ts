@@ -17,11 +17,13 @@ import type { ContextFactory } from "./http/define-route.js";
 import { errorHandlerPlugin } from "./http/error-handler.js";
 import type { JobQueues } from "./jobs/queues.js";
 import { withoutGitHubReports } from "./jobs/without-github-reports.js";
+import { startKeyRuntime } from "./key-verification.js";
 import { logOptions } from "./logging/log-options.js";
 import type { PlatformClients } from "./platform-clients.js";
 import { databasePlugin } from "./plugins/database.js";
 import { healthPlugin } from "./plugins/health.js";
 import { openapiPlugin } from "./plugins/openapi.js";
+import { apiRoutes } from "./routes/apis.js";
 import { appRoutes } from "./routes/apps.js";
 import { auditLogRoutes } from "./routes/audit-logs.js";
 import { deploymentLogPage } from "./routes/deployment-log-page.js";
@@ -30,6 +32,7 @@ import { deploymentRoutes } from "./routes/deployments.js";
 import { domainRoutes } from "./routes/domains.js";
 import { environmentRoutes } from "./routes/environments.js";
 import { githubRoutes } from "./routes/github.js";
+import { keyRoutes } from "./routes/keys.js";
 import { projectRoutes } from "./routes/projects.js";
 import { type DnsLookup, systemDnsLookup } from "./services/dns-resolver.js";
 
@@ -96,6 +99,17 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const clock = deps.clock ?? (() => new Date());
   const dns = deps.dns ?? systemDnsLookup();
   const jobs = githubSource || !deps.queues ? deps.queues : withoutGitHubReports(deps.queues);
+  // One verifier per API process, closed with the server.
+  const keyRuntime = deps.redis
+    ? await startKeyRuntime({
+        db: deps.db,
+        redis: deps.redis,
+        redisPrefix: `${deps.config.SLIPWAY_QUEUE_PREFIX}:`,
+        onError: (error) =>
+          app.log.error({ err: error }, "key verification background work failed"),
+      })
+    : undefined;
+  if (keyRuntime) app.addHook("onClose", () => keyRuntime.close());
   const makeContext: ContextFactory = (request, workspaceId, rootKeyId, access) => ({
     db: deps.db,
     workspaceId,
@@ -108,6 +122,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     jobs,
     config: deps.config,
     githubSource,
+    keys: keyRuntime?.keys,
   });
 
   await app.register(githubWebhookRoute, {
@@ -140,6 +155,8 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       quotaBytes: deps.config.SLIPWAY_SOURCE_UPLOAD_QUOTA,
     });
     auditLogRoutes(routes, makeContext);
+    apiRoutes(routes, makeContext);
+    keyRoutes(routes, makeContext);
   });
   return app;
 }

@@ -72,8 +72,9 @@ export const sealedKeyContext = (keyId: string) => `api_key/${keyId}`;
  * keys, its sealed form) is stored. The caller publishes the change after the commit.
  */
 export async function createApiKey(
+  // A database or a transaction (the caller's, so its audit row commits with the key).
   // biome-ignore lint/suspicious/noExplicitAny: any drizzle schema that includes these tables.
-  db: NodePgDatabase<any>,
+  db: Pick<NodePgDatabase<any>, "transaction">,
   input: CreateKeyInput,
   options: { seal?: SealKey; now?: Date } = {},
 ): Promise<{ keyId: string; key: string; hash: string }> {

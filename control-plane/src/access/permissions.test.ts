@@ -38,4 +38,25 @@ describe("accessCheckFor", () => {
     expect(() => accessCheckFor(["project.proj_1.read_project"], all)).toThrow(AppError);
     expect(accessCheckFor(["project.*.read_project"], all).satisfied).toBe(true);
   });
+
+  it("lists the ids a grant covers, or 'all' for a wildcard, and counts that as the check", () => {
+    const verify = { resource: "api", action: "verify_key", scope: "object" } as const;
+    const scoped = accessCheckFor(
+      ["api.api_a.verify_key", "*.api_b.*", "api.api_c.read_key", "project.*.verify_key"],
+      verify,
+    );
+    expect(scoped.satisfied).toBe(false);
+    expect(scoped.grantedIds()).toEqual(["api_a", "api_b"]);
+    expect(scoped.satisfied).toBe(true);
+    expect(accessCheckFor(["api.*.verify_key"], verify).grantedIds()).toBe("all");
+    expect(accessCheckFor(["*"], verify).grantedIds()).toBe("all");
+  });
+
+  it("checks a second action on the same object", () => {
+    const read = { resource: "api", action: "read_key", scope: "object" } as const;
+    const check = accessCheckFor(["api.api_a.read_key", "api.api_a.read_api"], read);
+    expect(() => check.requireAlso("read_api", { apiId: "api_a" })).not.toThrow();
+    expect(() => check.requireAlso("decrypt_key", { apiId: "api_a" })).toThrow(/decrypt_key/);
+    expect(check.allows("read_api", { apiId: "api_b" })).toBe(false);
+  });
 });

@@ -5,7 +5,7 @@ import { AppError } from "@slipway/shared";
  * `environment.*.read_domain` or `project.proj_123.delete_project`. A granted `*` anywhere
  * matches any value there; a lone `*` grants everything.
  */
-export type PermissionResource = "project" | "app" | "environment" | "workspace";
+export type PermissionResource = "project" | "app" | "environment" | "workspace" | "api";
 
 export interface PermissionRequirement {
   resource: PermissionResource;
@@ -51,12 +51,27 @@ export interface ResourceOwner {
   projectId?: string;
   appId?: string;
   environmentId?: string;
+  /** A keyspace, what Unkey's SDK calls an API (`api.<api_id>.create_key`). */
+  apiId?: string;
 }
 
 export interface AccessCheck {
   (owner: ResourceOwner): void;
   /** True once an object of the required resource has been checked (or none is needed). */
   readonly satisfied: boolean;
+  /**
+   * Checks a second action on the same object (listKeys also needs `read_api`, decrypting
+   * needs `decrypt_key`); throws `forbidden` like the route's own check.
+   */
+  requireAlso(action: string, owner: ResourceOwner): void;
+  /** Whether the grant allows another action on the object, without throwing. */
+  allows(action: string, owner: ResourceOwner): boolean;
+  /**
+   * The ids of the route's resource the grant covers: `"all"` for a `*` grant. For calls that
+   * must not reveal whether an object exists elsewhere (verifyKey): the caller restricts its
+   * lookup to these ids, which counts as the access check.
+   */
+  grantedIds(): "all" | string[];
 }
 
 /**
@@ -84,5 +99,31 @@ export function accessCheckFor(granted: string[], requirement: PermissionRequire
     satisfied = true;
   }) as AccessCheck;
   Object.defineProperty(check, "satisfied", { get: () => satisfied });
+  const idOf = (owner: ResourceOwner) => owner[`${requirement.resource}Id` as keyof ResourceOwner];
+  check.allows = (action, owner) =>
+    permits(granted, `${requirement.resource}.${idOf(owner) ?? "*"}.${action}`);
+  check.requireAlso = (action, owner) => {
+    if (!check.allows(action, owner)) {
+      const other = { ...requirement, action };
+      throw new AppError(
+        "forbidden",
+        `This root key needs the permission ${describe(other)}${idOf(owner) ? ` for ${idOf(owner)}` : ""}.`,
+      );
+    }
+  };
+  check.grantedIds = () => {
+    satisfied = true;
+    if (permits(granted, `${requirement.resource}.*.${requirement.action}`)) return "all";
+    return granted.flatMap((permission) => {
+      const [resource, id, action, ...rest] = permission.split(".");
+      const matches =
+        rest.length === 0 &&
+        id !== undefined &&
+        id !== "*" &&
+        (resource === "*" || resource === requirement.resource) &&
+        (action === "*" || action === requirement.action);
+      return matches ? [id] : [];
+    });
+  };
   return check;
 }

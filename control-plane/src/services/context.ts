@@ -6,6 +6,7 @@ import type { Database } from "../db/client.js";
 import type { Actor } from "../db/repositories/audit-log-repository.js";
 import type { GitHubSource } from "../github/github-source.js";
 import type { JobQueues } from "../jobs/queues.js";
+import type { KeyRuntime } from "../key-verification.js";
 import type { DnsLookup } from "./dns-resolver.js";
 
 /** Everything a domain service needs for one call: who, in which workspace, with what. */
@@ -24,4 +25,6 @@ export interface ServiceContext {
   config: Pick<Config, "SLIPWAY_REGIONS" | "SLIPWAY_DOMAIN_TARGET">;
   /** The App's read access to repositories (resolving branches for manual deploys). */
   githubSource?: GitHubSource | undefined;
+  /** The process's key verifier; absent without Redis (the keys endpoints then answer 503). */
+  keys?: KeyRuntime | undefined;
 }

@@ -131,6 +131,9 @@ describe("discovery", () => {
       "domains.verifyDomain",
       "deployments.listDeployments",
       "auditLogs.listAuditLogs",
+      "apis.listKeys",
+      "keys.createKey",
+      "keys.verifyKey",
     ]) {
       expect(paths).toContain(`/v2/${operation}`);
     }

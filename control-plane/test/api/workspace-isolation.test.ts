@@ -6,10 +6,19 @@ import { startTestApi, type TestApi, type TestWorkspace } from "../harness/api.j
 let api: TestApi;
 let intruder: TestWorkspace;
 let owner: TestWorkspace;
-const ids = { project: "", app: "", environment: "", domain: "", deployment: "" };
+const ids = {
+  project: "",
+  app: "",
+  environment: "",
+  domain: "",
+  deployment: "",
+  api: "",
+  keyId: "",
+  key: "",
+};
 
 beforeAll(async () => {
-  api = await startTestApi();
+  api = await startTestApi({ redis: true });
   owner = await api.newWorkspace("owner");
   intruder = await api.newWorkspace("intruder");
   ids.project = (
@@ -52,6 +61,11 @@ beforeAll(async () => {
     regions: ["eu-1"],
     createdAt: new Date(),
   });
+  ids.api = (await owner.sdk.apis.createApi({ name: "owner-keys" })).data.apiId;
+  const created = await owner.sdk.keys.createKey({ apiId: ids.api, name: "owner key" });
+  ids.keyId = created.data.keyId;
+  ids.key = created.data.key;
+  api.secrets.add(ids.key);
 });
 
 const byId = () => ({ project: ids.project, app: ids.app, environment: ids.environment });
@@ -87,6 +101,16 @@ const cases: Array<[string, () => Record<string, unknown>]> = [
   ["domains.deleteDomain", () => ({ domain: ids.domain })],
   ["deployments.getDeployment", () => ({ deploymentId: ids.deployment })],
   ["deployments.listDeployments", () => ({ project: ids.project })],
+  ["apis.getApi", () => ({ apiId: ids.api })],
+  ["apis.deleteApi", () => ({ apiId: ids.api })],
+  ["apis.listKeys", () => ({ apiId: ids.api })],
+  ["keys.createKey", () => ({ apiId: ids.api })],
+  ["keys.getKey", () => ({ keyId: ids.keyId, decrypt: true })],
+  ["keys.whoami", () => ({ key: ids.key })],
+  ["keys.updateKey", () => ({ keyId: ids.keyId, name: "pwned", enabled: false })],
+  ["keys.updateCredits", () => ({ keyId: ids.keyId, operation: "set", value: 0 })],
+  ["keys.rerollKey", () => ({ keyId: ids.keyId, expiration: 0 })],
+  ["keys.deleteKey", () => ({ keyId: ids.keyId, permanent: true })],
 ];
 
 describe("a root key of one workspace never reaches another's objects", () => {
@@ -99,6 +123,11 @@ describe("a root key of one workspace never reaches another's objects", () => {
       expect(text).not.toContain("owner-only-value");
     },
   );
+
+  it("verifies none of the other workspace's keys: NOT_FOUND, no keyId", async () => {
+    const verified = await intruder.sdk.keys.verifyKey({ key: ids.key });
+    expect(verified.data).toEqual({ valid: false, code: "NOT_FOUND" });
+  });
 
   it("leaves the owner's objects exactly as they were", async () => {
     const project = await owner.sdk.projects.getProject({ project: "secret" });
@@ -113,6 +142,12 @@ describe("a root key of one workspace never reaches another's objects", () => {
     expect(domains.data.map((d) => d.domain)).toEqual(["vault.acme.com"]);
     const deployment = await owner.sdk.deployments.getDeployment({ deploymentId: ids.deployment });
     expect(deployment.data.status).toBe("ready");
+    expect((await owner.sdk.apis.getApi({ apiId: ids.api })).data.name).toBe("owner-keys");
+    const keys = await owner.sdk.apis.listKeys({ apiId: ids.api });
+    expect(keys.result.data.map((key) => [key.keyId, key.name])).toEqual([
+      [ids.keyId, "owner key"],
+    ]);
+    expect((await owner.sdk.keys.verifyKey({ key: ids.key })).data.code).toBe("VALID");
   });
 
   it("lists nothing of the other workspace in unscoped lists", async () => {

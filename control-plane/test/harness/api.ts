@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
 import { Unkey } from "@unkey/api";
 import type { FastifyInstance } from "fastify";
+import { Redis } from "ioredis";
 import { afterAll, expect, inject } from "vitest";
 import { buildApp } from "../../src/app.js";
 import type { Clock } from "../../src/clock.js";
@@ -42,6 +43,8 @@ export interface TestApiOptions {
   queues?: JobQueues;
   dns?: DnsLookup;
   env?: Record<string, string>;
+  /** Give the API a Redis connection (the keys endpoints need one: verifier, invalidation). */
+  redis?: boolean;
 }
 
 /**
@@ -65,6 +68,9 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     },
   });
   const clients = makePlatformClients(config);
+  const redis = options.redis
+    ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 })
+    : undefined;
   const app = await buildApp({
     config,
     clients,
@@ -72,6 +78,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.dns ? { dns: options.dns } : {}),
     ...(options.queues ? { queues: options.queues } : {}),
+    ...(redis ? { redis } : {}),
     logger: { ...logOptions("trace"), stream },
   });
   const url = await app.listen({ host: "127.0.0.1", port: 0 });
@@ -79,6 +86,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
 
   afterAll(async () => {
     await app.close();
+    redis?.disconnect();
     const leaked = [...secrets].filter((secret) => logLines.some((line) => line.includes(secret)));
     expect(leaked, "secrets found in the server log").toEqual([]);
   });

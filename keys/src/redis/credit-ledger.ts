@@ -165,6 +165,23 @@ export function createCreditLedger(options: { redis: Redis; prefix: string }) {
       return outcome?.[1];
     },
 
+    /**
+     * The live balances of keys, for reads (getKey, listKeys); a key Redis holds none of yet
+     * is absent, and its last written-back balance is the live one.
+     */
+    async balances(keyIds: readonly string[]): Promise<Map<string, number>> {
+      const found = new Map<string, number>();
+      if (keyIds.length === 0) return found;
+      const pipeline = redis.pipeline();
+      for (const keyId of keyIds) pipeline.hget(balanceKey(keyId), "remaining");
+      const replies = (await pipeline.exec()) ?? [];
+      keyIds.forEach((keyId, i) => {
+        const [error, value] = replies[i] ?? [];
+        if (!error && typeof value === "string") found.set(keyId, Number(value));
+      });
+      return found;
+    },
+
     async forget(keyId: string): Promise<void> {
       await forgetScript.run(redis, [balanceKey(keyId), dirtyKey], [keyId]);
     },

@@ -28,6 +28,15 @@ describe("credits in Redis, written back to PostgreSQL", () => {
     return row!;
   };
 
+  it("reads live balances of the keys Redis holds, and none of the others", async () => {
+    const ledger = createCreditLedger({ redis, prefix: uniqueRedisPrefix() });
+    const { keyId } = await fixture.createKey({ credits: { remaining: 5 } });
+    const { keyId: untouched } = await fixture.createKey({ credits: { remaining: 5 } });
+    expect(await ledger.balances([])).toEqual(new Map());
+    await ledger.spend(keyId, 2, () => store.readBalance(keyId));
+    expect(await ledger.balances([keyId, untouched])).toEqual(new Map([[keyId, 3]]));
+  });
+
   it.each([
     [10, 1],
     [10, 3],

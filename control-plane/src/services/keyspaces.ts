@@ -1,0 +1,77 @@
+import { publishKeyChange } from "@slipway/keys";
+import { AppError, newId, notFound } from "@slipway/shared";
+import { and, eq } from "drizzle-orm";
+import { type KeyspaceRow, keyspaces } from "../db/schema/index.js";
+import { recordAudit } from "./audit.js";
+import type { ServiceContext } from "./context.js";
+import type { TenantScope } from "./resolve.js";
+
+/**
+ * Finds a keyspace (the SDK's API) of the caller's workspace and checks the grant on it: another
+ * workspace's keyspace answers exactly like a missing one.
+ */
+export async function resolveKeyspace(scope: TenantScope, apiId: string): Promise<KeyspaceRow> {
+  const [row] = await scope.db
+    .select()
+    .from(keyspaces)
+    .where(and(eq(keyspaces.workspaceId, scope.workspaceId), eq(keyspaces.id, apiId)))
+    .limit(1);
+  if (!row) throw notFound(`API '${apiId}'`);
+  scope.access({ apiId: row.id });
+  return row;
+}
+
+export async function createKeyspace(
+  ctx: ServiceContext,
+  input: { name: string; recoverableKeys?: boolean | undefined },
+) {
+  const now = ctx.clock();
+  const id = newId("keyspace", now.getTime());
+  await ctx.db.transaction(async (tx) => {
+    await tx.insert(keyspaces).values({
+      id,
+      workspaceId: ctx.workspaceId,
+      name: input.name,
+      recoverableKeys: input.recoverableKeys ?? false,
+      createdAt: now,
+    });
+    await recordAudit(tx, ctx, {
+      action: "api.create",
+      targetType: "api",
+      targetId: id,
+      context: { name: input.name, recoverableKeys: input.recoverableKeys ?? false },
+    });
+  });
+  return { apiId: id };
+}
+
+export async function getKeyspace(ctx: ServiceContext, apiId: string) {
+  const row = await resolveKeyspace(ctx, apiId);
+  return { id: row.id, name: row.name };
+}
+
+/** Deletes the keyspace and (by cascade) its keys; every process's cache drops them. */
+export async function deleteKeyspace(ctx: ServiceContext, apiId: string) {
+  const keys = requireKeyRuntime(ctx);
+  await ctx.db.transaction(async (tx) => {
+    const row = await resolveKeyspace({ ...ctx, db: tx }, apiId);
+    await tx.delete(keyspaces).where(eq(keyspaces.id, row.id));
+    await recordAudit(tx, ctx, {
+      action: "api.delete",
+      targetType: "api",
+      targetId: row.id,
+      context: { name: row.name },
+    });
+  });
+  // This process drops them at once; the others when the notification arrives.
+  keys.verifier.cache.invalidateWorkspace(ctx.workspaceId);
+  await publishKeyChange(keys.redis, keys.redisPrefix, { workspaceId: ctx.workspaceId });
+}
+
+/** The keys endpoints need the verifier and Redis; a process without them cannot serve them. */
+export function requireKeyRuntime(ctx: Pick<ServiceContext, "keys">) {
+  if (!ctx.keys) {
+    throw new AppError("service_unavailable", "API keys need Redis, and this process has none.");
+  }
+  return ctx.keys;
+}

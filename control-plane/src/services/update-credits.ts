@@ -1,0 +1,102 @@
+import { publishKeyChange } from "@slipway/keys";
+import { AppError } from "@slipway/shared";
+import { eq, sql } from "drizzle-orm";
+import { type ApiKeyRow, apiKeys } from "../db/schema/index.js";
+import { recordAudit } from "./audit.js";
+import type { ServiceContext } from "./context.js";
+import { resolveApiKey } from "./key-views.js";
+import { requireKeyRuntime } from "./keyspaces.js";
+
+export interface UpdateCreditsInput {
+  keyId: string;
+  operation: "set" | "increment" | "decrement";
+  value?: number | null | undefined;
+}
+
+const refillView = (row: ApiKeyRow) =>
+  row.refillInterval
+    ? {
+        refill: {
+          interval: row.refillInterval,
+          amount: row.refillAmount ?? 0,
+          ...(row.refillDay !== null && { refillDay: row.refillDay }),
+        },
+      }
+    : {};
+
+/**
+ * updateCredits. A key with a balance changes in Redis, the live balance, atomically with any
+ * concurrent verification (the write-back copies it to PostgreSQL); a key becoming unlimited
+ * or limited changes its row, and every process's cache drops it. The key row is locked for
+ * the change, so the audit row commits with it (or not at all when Redis fails).
+ */
+export async function updateCredits(ctx: ServiceContext, input: UpdateCreditsInput) {
+  const keys = requireKeyRuntime(ctx);
+  const { operation, value } = input;
+  if (operation !== "set" && (value === undefined || value === null)) {
+    throw new AppError("bad_request", `'value' is required to ${operation} credits.`);
+  }
+  const store = keys.verifier.ledger;
+  const result = await ctx.db.transaction(async (tx) => {
+    const key = await resolveApiKey({ ...ctx, db: tx }, input.keyId);
+    await tx.execute(sql`select 1 from api_keys where id = ${key.id} for update`);
+    let remaining: number | null;
+    let changedRow = false;
+    if (value === null || value === undefined) {
+      // set to unlimited: the balance and its refill go.
+      await tx
+        .update(apiKeys)
+        .set({
+          creditsRemaining: null,
+          refillInterval: null,
+          refillAmount: null,
+          refillDay: null,
+          lastRefillAt: null,
+          updatedAt: ctx.clock(),
+        })
+        .where(eq(apiKeys.id, key.id));
+      remaining = null;
+      changedRow = key.creditsRemaining !== null;
+    } else if (key.creditsRemaining === null) {
+      if (operation !== "set") {
+        throw new AppError(
+          "bad_request",
+          `Key '${key.id}' has unlimited credits; 'set' a number first to ${operation} them.`,
+        );
+      }
+      await tx
+        .update(apiKeys)
+        .set({
+          creditsRemaining: value,
+          creditsVersion: sql`${apiKeys.creditsVersion} + 1`,
+          updatedAt: ctx.clock(),
+        })
+        .where(eq(apiKeys.id, key.id));
+      remaining = value;
+      changedRow = true;
+    } else {
+      const next = await store.adjust(key.id, { operation, value }, async () => ({
+        remaining: key.creditsRemaining!,
+        version: key.creditsVersion,
+        refilledAt: key.lastRefillAt?.getTime() ?? 0,
+      }));
+      remaining = next ?? null;
+      await tx.update(apiKeys).set({ updatedAt: ctx.clock() }).where(eq(apiKeys.id, key.id));
+    }
+    await recordAudit(tx, ctx, {
+      action: "key.update_credits",
+      targetType: "key",
+      targetId: key.id,
+      context: { apiId: key.keyspaceId, operation, value: value ?? null },
+    });
+    const refill = remaining === null ? {} : refillView(key);
+    return { key, changedRow, data: { remaining, ...refill } };
+  });
+  if (result.changedRow) {
+    // A balance Redis still holds from before would shadow the new row.
+    await store.forget(result.key.id);
+    keys.verifier.cache.invalidateHash(result.key.hash);
+    await publishKeyChange(keys.redis, keys.redisPrefix, { hash: result.key.hash });
+  }
+  return result.data;
+}
