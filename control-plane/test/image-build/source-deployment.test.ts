@@ -7,6 +7,7 @@ import { gzipSync } from "node:zlib";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { deploymentSteps, sourceUploads } from "../../src/db/schema/index.js";
+import { eventually } from "../harness/deploy-fixtures.js";
 import { startTestPipelineWithApp } from "../harness/pipeline.js";
 import { dockerfile, startBuildPipeline } from "./build-harness.js";
 
@@ -93,9 +94,11 @@ describe("deployments.createDeploymentFromSource (CLI deploys)", () => {
       .join("\n");
     expect(text).toContain("Building the uploaded source");
     expect(text).toContain("uploaded-by-the-cli");
-    // Built: the upload is not kept.
+    // Built: the upload is not kept (deleted as the build job ends, just after the hand-off).
     expect(built.sourceUploadId).toBeTruthy();
-    expect(await storedUpload(built.sourceUploadId)).toBeUndefined();
+    await eventually("the built upload to be deleted", async () =>
+      (await storedUpload(built.sourceUploadId)) ? undefined : true,
+    );
   });
 
   it("builds a plain .tar upload too (exactly the formats that build are accepted)", async () => {
@@ -132,7 +135,9 @@ describe("deployments.createDeploymentFromSource (CLI deploys)", () => {
       .from(deploymentSteps)
       .where(eq(deploymentSteps.deploymentId, failed.id));
     expect(steps.filter((step) => step.name === "build")).toHaveLength(1);
-    expect(await storedUpload(failed.sourceUploadId)).toBeUndefined();
+    await eventually("the failed upload to be deleted", async () =>
+      (await storedUpload(failed.sourceUploadId)) ? undefined : true,
+    );
   });
 
   it("refuses what is not a source tarball, with a clear error and no deployment", async () => {
