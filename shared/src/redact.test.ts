@@ -22,4 +22,25 @@ describe("makeRedactor", () => {
     const redact = makeRedactor(["1", "no", "abc"]);
     expect(redact("step 1 of 2: no cache, abc")).toBe("step 1 of 2: no cache, abc");
   });
+
+  it("masks the value printed base64-, hex- or URL-encoded, also inside a longer base64 text", () => {
+    const secret = "hunter2-pa55/word+x";
+    const redact = makeRedactor([secret]);
+    const shown = [
+      Buffer.from(secret).toString("base64"),
+      Buffer.from(secret).toString("base64url"),
+      Buffer.from(secret).toString("hex"),
+      Buffer.from(secret).toString("hex").toUpperCase(),
+      encodeURIComponent(secret),
+    ];
+    for (const encoded of shown) expect(redact(`value: ${encoded}`)).toBe("value: ***");
+    // A basic-auth header, or the value after one or two other bytes: whatever alignment it has,
+    // the characters that come from the secret alone are masked.
+    for (const prefix of ["user:", "ab:", "a:"]) {
+      const encoded = Buffer.from(`${prefix}${secret}`).toString("base64");
+      const masked = redact(`Authorization: Basic ${encoded}`);
+      expect(masked).toContain("***");
+      expect(masked.length).toBeLessThan(`Authorization: Basic ${encoded}`.length - 15);
+    }
+  });
 });
