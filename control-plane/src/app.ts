@@ -32,7 +32,10 @@ import { deploymentRoutes } from "./routes/deployments.js";
 import { domainRoutes } from "./routes/domains.js";
 import { environmentRoutes } from "./routes/environments.js";
 import { githubRoutes } from "./routes/github.js";
+import { identityRoutes } from "./routes/identities.js";
+import { keyGrantRoutes } from "./routes/key-grants.js";
 import { keyRoutes } from "./routes/keys.js";
+import { permissionRoutes } from "./routes/permissions.js";
 import { projectRoutes } from "./routes/projects.js";
 import { type DnsLookup, systemDnsLookup } from "./services/dns-resolver.js";
 
@@ -157,6 +160,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     auditLogRoutes(routes, makeContext);
     apiRoutes(routes, makeContext);
     keyRoutes(routes, makeContext);
+    keyGrantRoutes(routes, makeContext);
+    identityRoutes(routes, makeContext);
+    permissionRoutes(routes, makeContext);
   });
   return app;
 }

@@ -40,6 +40,7 @@ export {
   type SealKey,
   sealedKeyContext,
 } from "./key-writer.js";
+export type { KeysDatabase } from "./keys-database.js";
 export {
   isValidPermissionName,
   permissionNameMaxLength,
@@ -62,6 +63,41 @@ export {
   overrideIdentifierMaxLength,
   type RatelimitOverrideRule,
 } from "./ratelimit-override.js";
+export {
+  createIdentity,
+  deleteIdentity,
+  findIdentity,
+  type IdentityRatelimit,
+  type IdentityView,
+  identityViews,
+  listIdentities,
+  updateIdentity,
+} from "./rbac/identity-store.js";
+export {
+  changeKeyPermissions,
+  changeKeyRoles,
+  type GrantMode,
+  type KeyGrantScope,
+} from "./rbac/key-grants.js";
+export {
+  createPermission,
+  deletePermission,
+  ensurePermissions,
+  findPermission,
+  listPermissions,
+  type PermissionView,
+  permissionView,
+} from "./rbac/permission-store.js";
+export {
+  createRole,
+  deleteRole,
+  findRole,
+  listRoles,
+  type RoleView,
+  requireRoles,
+  roleViews,
+  setRolePermissions,
+} from "./rbac/role-store.js";
 export {
   type CreditChange,
   type CreditLedger,
