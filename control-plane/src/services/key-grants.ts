@@ -65,10 +65,14 @@ export function changePermissionsOfKey(
   input: { keyId: string; permissions: string[] },
 ) {
   return changeKey(ctx, input.keyId, `key.${mode}_permissions`, async (scope) => {
-    const rows = await ensurePermissions(scope, input.permissions, (missing) => {
-      if (mode === "remove") throw notFound(`Permissions ${missing.join(", ")}`);
-      ctx.access.requirePermission(createPermissionGrant);
-    });
+    const rows = await ensurePermissions(
+      scope,
+      { refs: input.permissions, idsToo: true },
+      (missing) => {
+        if (mode === "remove") throw notFound(`Permissions ${missing.join(", ")}`);
+        ctx.access.requirePermission(createPermissionGrant);
+      },
+    );
     const result = await changeKeyPermissions(scope, mode, rows);
     return { result, names: rows.map((row) => row.slug) };
   });

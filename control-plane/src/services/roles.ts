@@ -28,7 +28,7 @@ export async function createRole(
   if (refs.length > 0) ctx.access.requirePermission("rbac.*.add_permission_to_role");
   const row = await ctx.db.transaction(async (tx) => {
     const scope = { db: tx, workspaceId: ctx.workspaceId, now };
-    const granted = await ensurePermissions(scope, refs, () =>
+    const granted = await ensurePermissions(scope, { refs, idsToo: false }, () =>
       ctx.access.requirePermission(createPermissionGrant),
     );
     const row = await insertRole(scope, input, granted);
@@ -89,7 +89,7 @@ export async function setRolePermissions(
   const view = await ctx.db.transaction(async (tx) => {
     const scope = { db: tx, workspaceId: ctx.workspaceId, now };
     const role = await findRole(scope, input.roleId, { forUpdate: true });
-    const granted = await ensurePermissions(scope, input.permissions, () =>
+    const granted = await ensurePermissions(scope, { refs: input.permissions, idsToo: false }, () =>
       ctx.access.requirePermission(createPermissionGrant),
     );
     await replaceRolePermissions(scope, role, granted);

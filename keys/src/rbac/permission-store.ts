@@ -48,27 +48,29 @@ export async function findPermission(
   return row;
 }
 
-/** Refs that name a permission by id (`perm_…`); every other ref is a slug. */
-const splitRefs = (refs: string[]) => {
+/** With `idsToo`, refs shaped like an id (`perm_…`) name one by id; every other ref is a slug. */
+const splitRefs = (refs: string[], idsToo: boolean) => {
   const unique = [...new Set(refs)];
+  const byId = (ref: string) => idsToo && isId("permission", ref);
   return {
-    ids: unique.filter((ref) => isId("permission", ref)),
-    slugs: unique.filter((ref) => !isId("permission", ref)),
+    ids: unique.filter((ref) => byId(ref)),
+    slugs: unique.filter((ref) => !byId(ref)),
   };
 };
 
 /**
- * The permissions that refs name, by id or slug. A missing id is a 404; missing slugs are
- * created once `mayCreate` returns (it throws to refuse: `forbidden` without the grant to
- * create them, as the SDK documents, or `not_found` where nothing may be created).
+ * The permissions that refs name: by slug, and with `idsToo` by id as well (the keys.*
+ * calls take either; roles take slugs). A missing id is a 404; missing slugs are created once
+ * `mayCreate` returns (it throws to refuse: `forbidden` without the grant to create them, as
+ * the SDK documents, or `not_found` where nothing may be created).
  */
 export async function ensurePermissions(
   scope: Scope,
-  refs: string[],
+  refs: { refs: string[]; idsToo: boolean },
   mayCreate: (missingSlugs: string[]) => void,
 ): Promise<PermissionRow[]> {
   const { db, workspaceId, now } = scope;
-  const { ids, slugs } = splitRefs(refs);
+  const { ids, slugs } = splitRefs(refs.refs, refs.idsToo);
   for (const slug of slugs) {
     if (!isValidPermissionName(slug)) {
       throw new AppError("bad_request", `'${slug}' is not a valid permission name.`);
