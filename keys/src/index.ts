@@ -72,6 +72,7 @@ export {
   identityViews,
   listIdentities,
   updateIdentity,
+  upsertIdentity,
 } from "./rbac/identity-store.js";
 export {
   changeKeyPermissions,

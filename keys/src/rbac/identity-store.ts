@@ -107,6 +107,25 @@ async function replaceRatelimits(scope: Scope, identityId: string, limits: Ident
   );
 }
 
+/** The identity of an externalId, created when there is none (createKey, updateKey). */
+export async function upsertIdentity(scope: Scope, externalId: string): Promise<string> {
+  const [identity] = await scope.db
+    .insert(identities)
+    .values({
+      id: newId("identity", scope.now.getTime()),
+      workspaceId: scope.workspaceId,
+      externalId,
+      createdAt: scope.now,
+    })
+    .onConflictDoUpdate({
+      target: [identities.workspaceId, identities.externalId],
+      // A no-op update, so the existing row comes back from RETURNING.
+      set: { externalId: sql`excluded.external_id` },
+    })
+    .returning({ id: identities.id });
+  return identity!.id;
+}
+
 /** createIdentity: an externalId already taken is a 409. */
 export async function createIdentity(
   scope: Scope,
