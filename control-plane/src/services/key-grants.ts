@@ -35,7 +35,9 @@ async function changeKey<T>(
   const now = ctx.clock();
   const { key, result } = await ctx.db.transaction(async (tx) => {
     const key = await resolveApiKey({ ...ctx, db: tx }, keyId);
-    await tx.execute(sql`select 1 from api_keys where id = ${key.id} for update`);
+    const locked = await tx.execute(sql`select 1 from api_keys where id = ${key.id} for update`);
+    // A permanent delete may have committed since the lookup.
+    if (locked.rows.length === 0) throw notFound(`Key '${keyId}'`);
     const { result, names } = await change({
       db: tx,
       workspaceId: ctx.workspaceId,

@@ -62,7 +62,9 @@ const splitRefs = (refs: string[], idsToo: boolean) => {
  * The permissions that refs name: by slug, and with `idsToo` by id as well (the keys.*
  * calls take either; roles take slugs). A missing id is a 404; missing slugs are created once
  * `mayCreate` returns (it throws to refuse: `forbidden` without the grant to create them, as
- * the SDK documents, or `not_found` where nothing may be created).
+ * the SDK documents, or `not_found` where nothing may be created). The rows found stay locked
+ * against deletion until the caller's transaction ends, so a concurrent deletePermission
+ * cannot pull one out from under the grant about to refer to it.
  */
 export async function ensurePermissions(
   scope: Scope,
@@ -81,6 +83,7 @@ export async function ensurePermissions(
         .select()
         .from(permissions)
         .where(and(eq(permissions.workspaceId, workspaceId), inArray(permissions.id, ids)))
+        .for("key share")
     : [];
   const missingIds = ids.filter((id) => !byId.some((row) => row.id === id));
   if (missingIds.length > 0) throw notFound(`Permissions ${missingIds.join(", ")}`);
@@ -88,7 +91,8 @@ export async function ensurePermissions(
     db
       .select()
       .from(permissions)
-      .where(and(eq(permissions.workspaceId, workspaceId), inArray(permissions.slug, slugs)));
+      .where(and(eq(permissions.workspaceId, workspaceId), inArray(permissions.slug, slugs)))
+      .for("key share");
   let bySlug = slugs.length ? await lookupSlugs() : [];
   const missingSlugs = slugs.filter((slug) => !bySlug.some((row) => row.slug === slug));
   if (missingSlugs.length > 0) {

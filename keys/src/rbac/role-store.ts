@@ -30,7 +30,10 @@ const splitRefs = (refs: string[]) => {
   };
 };
 
-/** Roles by id or name; every one must exist (a 404 names the missing), none is created. */
+/**
+ * Roles by id or name; every one must exist (a 404 names the missing), none is created. They
+ * stay locked against deletion until the caller's transaction ends (see `ensurePermissions`).
+ */
 export async function requireRoles(
   { db, workspaceId }: Omit<Scope, "now">,
   refs: string[],
@@ -48,7 +51,8 @@ export async function requireRoles(
           names.length ? inArray(roles.name, names) : undefined,
         ),
       ),
-    );
+    )
+    .for("key share");
   const missing = [...ids, ...names].filter(
     (ref) => !found.some((role) => role.id === ref || role.name === ref),
   );

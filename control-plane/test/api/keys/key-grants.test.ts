@@ -133,6 +133,48 @@ describe("keys.addRoles / removeRoles / setRoles", () => {
   });
 });
 
+describe("concurrent grants and deletes", () => {
+  it("a grant racing a delete of its role or permission answers 200 or 404, never 500", async () => {
+    const { keyId } = await newKey();
+    const statuses = new Set<number>();
+    for (let round = 0; round < 8; round++) {
+      const role = `racing-${round}`;
+      const slug = `racing.perm_${round}`;
+      await workspace.sdk.permissions.createRole({ name: role, permissions: [slug] });
+      const answers = await Promise.all([
+        api.post("/v2/keys.addRoles", { keyId, roles: [role] }, workspace.rootKey),
+        api.post("/v2/permissions.deleteRole", { role }, workspace.rootKey),
+        api.post("/v2/keys.addPermissions", { keyId, permissions: [slug] }, workspace.rootKey),
+        api.post("/v2/permissions.deletePermission", { permission: slug }, workspace.rootKey),
+        api.post("/v2/keys.setRoles", { keyId, roles: [role] }, workspace.rootKey),
+      ]);
+      for (const answer of answers) statuses.add(answer.status);
+    }
+    expect([...statuses].filter((status) => status !== 200 && status !== 404)).toEqual([]);
+    // Whatever won each race, the key holds no deleted role. (A permission deleted first is
+    // created again by the grant that came after: addPermissions creates missing slugs.)
+    const { data } = await workspace.sdk.keys.getKey({ keyId });
+    expect(data.roles).toEqual([]);
+    for (const slug of data.permissions ?? []) {
+      const permission = await workspace.sdk.permissions.getPermission({ permission: slug });
+      expect(permission.data.slug).toBe(slug);
+    }
+  });
+
+  it("the same slug created by concurrent grants to different keys is one permission", async () => {
+    const keys = await Promise.all([newKey(), newKey(), newKey(), newKey()]);
+    const answers = await Promise.all(
+      keys.map(({ keyId }) =>
+        workspace.sdk.keys.addPermissions({ keyId, permissions: ["shared.brand_new"] }),
+      ),
+    );
+    const ids = new Set(answers.map((answer) => answer.data[0]!.id));
+    expect(ids.size).toBe(1);
+    const listed = await workspace.sdk.permissions.listPermissions({ search: "shared.brand_new" });
+    expect(listed.result.data.map((permission) => permission.id)).toEqual([...ids]);
+  });
+});
+
 describe("key grant errors", () => {
   it("answers 400 for invalid bodies", async () => {
     const { keyId } = await newKey();
