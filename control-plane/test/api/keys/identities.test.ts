@@ -1,3 +1,4 @@
+import { Unkey } from "@unkey/api";
 import * as errors from "@unkey/api/models/errors";
 import { beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi, type TestWorkspace } from "../../harness/api.js";
@@ -231,6 +232,15 @@ describe("identities.* errors", () => {
   it("answers 401 without a root key", async () => {
     const response = await api.post("/v2/identities.listIdentities", {});
     expect(response.status).toBe(401);
+    // deleteIdentity's errors come as application/problem+json, the only way its SDK reads them.
+    const stranger = new Unkey({
+      rootKey: "not-a-root-key",
+      serverURL: api.url,
+      retryConfig: { strategy: "none" },
+    });
+    await expect(stranger.identities.deleteIdentity({ identity: "anyone" })).rejects.toBeInstanceOf(
+      errors.UnauthorizedErrorResponse,
+    );
   });
 
   it("answers 403 without the identity permission each call needs", async () => {
