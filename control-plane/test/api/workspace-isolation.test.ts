@@ -15,6 +15,7 @@ const ids = {
   api: "",
   keyId: "",
   key: "",
+  policy: "",
 };
 
 beforeAll(async () => {
@@ -66,6 +67,11 @@ beforeAll(async () => {
   ids.keyId = created.data.keyId;
   ids.key = created.data.key;
   api.secrets.add(ids.key);
+  await owner.sdk.gateway.setPolicies({
+    ...bySlug,
+    policies: [{ name: "owner keys", enabled: true, keyauth: { keyspaces: [ids.api] } }],
+  });
+  ids.policy = (await owner.sdk.gateway.listPolicies(bySlug)).data[0]!.id;
 });
 
 const byId = () => ({ project: ids.project, app: ids.app, environment: ids.environment });
@@ -93,6 +99,10 @@ const cases: Array<[string, () => Record<string, unknown>]> = [
   ],
   ["environments.listEnvironmentVariables", byId],
   ["environments.removeEnvironmentVariables", () => ({ ...byId(), variables: ["TOKEN"] })],
+  ["gateway.listPolicies", byId],
+  ["gateway.listPolicies", () => bySlug],
+  ["gateway.setPolicies", () => ({ ...byId(), policies: [] })],
+  ["gateway.updatePolicy", () => ({ ...byId(), policyId: ids.policy, enabled: false })],
   ["domains.createDomain", () => ({ ...byId(), domain: "evil.acme.com" })],
   ["domains.getDomain", () => ({ domain: ids.domain })],
   ["domains.getDomain", () => ({ domain: "vault.acme.com" })],
@@ -148,6 +158,10 @@ describe("a root key of one workspace never reaches another's objects", () => {
       [ids.keyId, "owner key"],
     ]);
     expect((await owner.sdk.keys.verifyKey({ key: ids.key })).data.code).toBe("VALID");
+    const policies = await owner.sdk.gateway.listPolicies(bySlug);
+    expect(policies.data.map((p) => [p.id, p.enabled, p.keyauth?.keyspaces])).toEqual([
+      [ids.policy, true, [ids.api]],
+    ]);
   });
 
   it("lists nothing of the other workspace in unscoped lists", async () => {
@@ -157,5 +171,23 @@ describe("a root key of one workspace never reaches another's objects", () => {
     expect(listed.result.data).toEqual([]);
     const audit = await api.post("/v2/auditLogs.listAuditLogs", {}, intruder.rootKey);
     expect((await audit.json()).data).toEqual([]);
+  });
+
+  // Last: it gives the intruder a project of its own.
+  it("lets no policy of its own verify the other workspace's keys", async () => {
+    await intruder.sdk.projects.createProject({ name: "Mine", slug: "mine" });
+    await intruder.sdk.apps.createApp({ project: "mine", name: "App", slug: "app" });
+    const response = await api.post(
+      "/v2/gateway.setPolicies",
+      {
+        project: "mine",
+        app: "app",
+        environment: "production",
+        policies: [{ name: "steal", enabled: true, keyauth: { keyspaces: [ids.api] } }],
+      },
+      intruder.rootKey,
+    );
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain("does not exist in this workspace");
   });
 });
