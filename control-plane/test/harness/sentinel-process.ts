@@ -58,10 +58,19 @@ export interface SentinelProcess {
     headers?: Record<string, string>,
   ): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }>;
   stop(): Promise<void>;
+  /** Resolves once it listens (after its first config); rejects if it exits first. */
+  listening: Promise<void>;
 }
 
 /** `npm run sentinel` with `env` on top of this process's; resolves once it listens. */
 export async function startSentinel(env: Record<string, string>): Promise<SentinelProcess> {
+  const sentinel = await spawnSentinel(env);
+  await sentinel.listening;
+  return sentinel;
+}
+
+/** `npm run sentinel` with `env` on top of this process's, not waiting for it to listen. */
+export async function spawnSentinel(env: Record<string, string>): Promise<SentinelProcess> {
   const port = await findFreePort();
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: join(import.meta.dirname, "../../../sentinel"),
@@ -83,7 +92,7 @@ export async function startSentinel(env: Record<string, string>): Promise<Sentin
     await exited;
   };
   closers.push(stop);
-  await new Promise<void>((resolve, reject) => {
+  const listening = new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       const text = chunk.toString();
       output.push(text);
@@ -95,11 +104,13 @@ export async function startSentinel(env: Record<string, string>): Promise<Sentin
       reject(new Error(`sentinel exited with ${code} before listening:\n${output.join("")}`)),
     );
   });
+  listening.catch(() => undefined); // a caller that never waits for it is told nothing
   return {
     port,
     child,
     output,
     stop,
+    listening,
     get: (host, path = "/", headers = {}) =>
       new Promise((resolve, reject) => {
         const request = http.request(

@@ -10,6 +10,7 @@ import {
   type CuttableProxy,
   eventually,
   type SentinelProcess,
+  spawnSentinel,
   startDatabaseProxy,
   startSentinel,
   startUpstream,
@@ -25,6 +26,7 @@ let api: TestApi;
 let workspace: TestWorkspace;
 let sentinel: SentinelProcess;
 let database: CuttableProxy;
+let sentinelEnv: Record<string, string>;
 const refs = { project: "shop", app: "web", environment: "production" };
 const ids = { app: "", production: "", preview: "", older: "", current: "", preview1: "" };
 /** How long each change took to be served, for the report (not asserted: see `eventually`). */
@@ -84,7 +86,7 @@ beforeAll(async () => {
     { id: `i${port}`, address: "127.0.0.1", port, region: "eu-1" },
   ];
   database = await startDatabaseProxy(api.database.url);
-  sentinel = await startSentinel({
+  sentinelEnv = {
     DATABASE_URL: database.url,
     REDIS_URL: api.config.REDIS_URL,
     SLIPWAY_QUEUE_PREFIX: redisPrefix,
@@ -93,7 +95,8 @@ beforeAll(async () => {
       [ids.current]: instance(upstreams.current.port),
       [ids.preview1]: instance(upstreams.preview1.port),
     }),
-  });
+  };
+  sentinel = await startSentinel(sentinelEnv);
 });
 
 describe("Sentinel on the control plane's data", () => {
@@ -200,5 +203,17 @@ describe("Sentinel on the control plane's data", () => {
       async () => (await statusOf("shop.example.com")) === 403,
     );
     process.stdout.write(`sentinel config latencies (ms): ${JSON.stringify(latencies)}\n`);
+  });
+
+  it("becomes ready only with its first config: not while PostgreSQL is unreachable at boot", async () => {
+    await database.cut();
+    const late = await spawnSentinel(sentinelEnv);
+    await eventually(async () => late.output.join("").includes("config database unreachable"));
+    await expect(late.get("shop.example.com")).rejects.toThrow(/ECONNREFUSED/);
+    await database.restore();
+    await late.listening;
+    // The policy set during the outage above denies everything.
+    expect(await statusOf("shop.example.com")).toBe(403);
+    expect((await late.get("shop.example.com")).status).toBe(403);
   });
 });

@@ -84,11 +84,26 @@ async function fromDatabase(config: SentinelEnv, log: Log): Promise<RouteSources
     maxRetriesPerRequest: 1,
   });
   redis.on("error", (error) => log("warn", "redis error", { err: String(error) }));
-  const subscriber = redis.duplicate({ enableOfflineQueue: true, commandTimeout: undefined });
+  // The key-change subscription must be up before keys are cached: it waits for Redis.
+  const subscriber = redis.duplicate({
+    enableOfflineQueue: true,
+    commandTimeout: undefined,
+    maxRetriesPerRequest: null,
+  });
   subscriber.on("error", (error) => log("warn", "redis subscriber error", { err: String(error) }));
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 4, keepAlive: true });
   pool.on("error", (error) => log("warn", "postgres pool error", { err: String(error) }));
   const store = createKeyStore(drizzle(pool));
+  const configSource = new PostgresConfigSource({
+    connectionString: databaseUrl,
+    onError: (error) =>
+      log("warn", "config database unreachable; reconnecting (the last config keeps serving)", {
+        err: String(error),
+      }),
+    onProblems: (problems) => log("error", "routes left out of the config", { problems }),
+  });
+  log("info", "waiting for the first config from PostgreSQL and for Redis");
+  const firstLoad = configSource.load();
   const keys = await startKeyVerification({
     store,
     redis,
@@ -96,16 +111,7 @@ async function fromDatabase(config: SentinelEnv, log: Log): Promise<RouteSources
     redisPrefix,
     onError: (error) => log("warn", "credit write-back failed", { err: String(error) }),
   });
-  const configSource = new PostgresConfigSource({
-    connectionString: databaseUrl,
-    onError: (error) =>
-      log("warn", "config database unreachable; the last config keeps serving", {
-        err: String(error),
-      }),
-    onProblems: (problems) => log("error", "routes left out of the config", { problems }),
-  });
-  log("info", "waiting for the first config from PostgreSQL");
-  const firstSnapshot = await configSource.load();
+  const firstSnapshot = await firstLoad;
   return {
     configSource,
     firstSnapshot,
