@@ -137,6 +137,32 @@ describe("gateway.setPolicies / listPolicies through the official SDK", () => {
     expect(await list()).toHaveLength(50);
   });
 
+  it("serialises concurrent replaces: every call succeeds and one whole list wins", async () => {
+    const lists = Array.from({ length: 6 }, (_, n) =>
+      Array.from({ length: 3 }, (_, i) => deny(`list${n}-${i}`, `/${n}/${i}`)),
+    );
+    const answers = await Promise.all(
+      lists.map((policies) => workspace.sdk.gateway.setPolicies({ ...production, policies })),
+    );
+    expect(answers.map((answer) => answer.data)).toEqual(lists.map(() => ({})));
+    const names = (await list()).map((p) => p.name);
+    expect(lists.map((policies) => policies.map((p) => p.name))).toContainEqual(names);
+  });
+
+  it("answers 400 for control characters and unknown fields, naming the field", async () => {
+    for (const body of [
+      { ...production, policies: [deny("bad\u0000name", "/x")] },
+      { ...production, policies: [{ ...deny("x", "/x"), extra: true }] },
+      { ...production, policies: "all" },
+    ]) {
+      const response = await api.post("/v2/gateway.setPolicies", body, workspace.rootKey);
+      expect(response.status).toBe(400);
+      const answer = await response.json();
+      expect(answer.meta.requestId).toBeTruthy();
+      expect(answer.error.errors[0].location).toMatch(/^body\.policies/);
+    }
+  });
+
   it("answers 404 for an unknown environment, 401 without a root key", async () => {
     await expect(
       workspace.sdk.gateway.listPolicies({ ...production, environment: "nope" }),
