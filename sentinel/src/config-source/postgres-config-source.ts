@@ -43,6 +43,7 @@ export class PostgresConfigSource implements ConfigSource {
   private backoffMs: number;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
+  private readonly lost = new WeakSet<pg.Client>();
   /** Snapshots read so far (changed or not), for tests and metrics. */
   loads = 0;
 
@@ -124,8 +125,9 @@ export class PostgresConfigSource implements ConfigSource {
 
   /** Drops a dead connection once and schedules the next attempt. */
   private lose(client: pg.Client, error: unknown): void {
-    if ((client as { lostHandled?: boolean }).lostHandled) return;
-    (client as { lostHandled?: boolean }).lostHandled = true;
+    // "error" and "end" both fire for one dead connection: one reconnect for both.
+    if (this.lost.has(client)) return;
+    this.lost.add(client);
     if (this.client === client) this.client = undefined;
     client.end().catch(() => undefined);
     if (this.closed) return;
