@@ -68,6 +68,11 @@ export class PostgresConfigSource implements ConfigSource {
     return this.client !== undefined;
   }
 
+  /** The newest snapshot read; later ones than `load()`'s go to subscribers only. */
+  get latest(): ConfigSnapshot | undefined {
+    return this.current;
+  }
+
   /** Resolves with the first snapshot read, however long PostgreSQL takes to answer. */
   load(): Promise<ConfigSnapshot> {
     if (!this.started) {

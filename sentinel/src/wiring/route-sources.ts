@@ -114,7 +114,8 @@ async function fromDatabase(config: SentinelEnv, log: Log): Promise<RouteSources
   const firstSnapshot = await firstLoad;
   return {
     configSource,
-    firstSnapshot,
+    // Changes read while Redis was still coming up were published to no one: the newest.
+    firstSnapshot: configSource.latest ?? firstSnapshot,
     staticInstances: parseStaticInstances(config.SENTINEL_INSTANCES),
     keyVerifier: keysVerifierAdapter(keys.verifier, store),
     rateLimiter: redisRateLimiter({ redis, prefix: redisPrefix }),
