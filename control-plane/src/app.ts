@@ -31,6 +31,7 @@ import { deploymentSourceRoutes } from "./routes/deployment-source.js";
 import { deploymentRoutes } from "./routes/deployments.js";
 import { domainRoutes } from "./routes/domains.js";
 import { environmentRoutes } from "./routes/environments.js";
+import { gatewayRoutes } from "./routes/gateway.js";
 import { githubRoutes } from "./routes/github.js";
 import { identityRoutes } from "./routes/identities.js";
 import { keyGrantRoutes } from "./routes/key-grants.js";
@@ -151,6 +152,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     githubRoutes(routes, makeContext, installationDeps);
     appRoutes(routes, makeContext);
     environmentRoutes(routes, makeContext);
+    gatewayRoutes(routes, makeContext);
     domainRoutes(routes, makeContext);
     deploymentRoutes(routes, makeContext);
     deploymentSourceRoutes(routes, makeContext, {

@@ -19,6 +19,7 @@ const ids = {
   permission: "",
   role: "",
   intruderKeyId: "",
+  policy: "",
 };
 
 beforeAll(async () => {
@@ -84,6 +85,11 @@ beforeAll(async () => {
   const intruderKey = await intruder.sdk.keys.createKey({ apiId: intruderApi });
   ids.intruderKeyId = intruderKey.data.keyId;
   api.secrets.add(intruderKey.data.key);
+  await owner.sdk.gateway.setPolicies({
+    ...bySlug,
+    policies: [{ name: "owner keys", enabled: true, keyauth: { keyspaces: [ids.api] } }],
+  });
+  ids.policy = (await owner.sdk.gateway.listPolicies(bySlug)).data[0]!.id;
 });
 
 const byId = () => ({ project: ids.project, app: ids.app, environment: ids.environment });
@@ -111,6 +117,10 @@ const cases: Array<[string, () => Record<string, unknown>]> = [
   ],
   ["environments.listEnvironmentVariables", byId],
   ["environments.removeEnvironmentVariables", () => ({ ...byId(), variables: ["TOKEN"] })],
+  ["gateway.listPolicies", byId],
+  ["gateway.listPolicies", () => bySlug],
+  ["gateway.setPolicies", () => ({ ...byId(), policies: [] })],
+  ["gateway.updatePolicy", () => ({ ...byId(), policyId: ids.policy, enabled: false })],
   ["domains.createDomain", () => ({ ...byId(), domain: "evil.acme.com" })],
   ["domains.getDomain", () => ({ domain: ids.domain })],
   ["domains.getDomain", () => ({ domain: "vault.acme.com" })],
@@ -197,6 +207,10 @@ describe("a root key of one workspace never reaches another's objects", () => {
     expect([key.data.roles, key.data.permissions]).toEqual([["owner-role"], []]);
     const verified = await owner.sdk.keys.verifyKey({ key: ids.key, permissions: "owner.secret" });
     expect(verified.data.code).toBe("VALID");
+    const policies = await owner.sdk.gateway.listPolicies(bySlug);
+    expect(policies.data.map((p) => [p.id, p.enabled, p.keyauth?.keyspaces])).toEqual([
+      [ids.policy, true, [ids.api]],
+    ]);
   });
 
   it("lists nothing of the other workspace in unscoped lists", async () => {
@@ -213,5 +227,23 @@ describe("a root key of one workspace never reaches another's objects", () => {
     expect(rows.map((row) => row.target.id)).toContain(ids.intruderKeyId);
     const ownerIds = [ids.project, ids.api, ids.keyId, ids.identity, ids.permission, ids.role];
     expect(rows.filter((row) => ownerIds.includes(row.target.id))).toEqual([]);
+  });
+
+  // Last: it gives the intruder a project of its own.
+  it("lets no policy of its own verify the other workspace's keys", async () => {
+    await intruder.sdk.projects.createProject({ name: "Mine", slug: "mine" });
+    await intruder.sdk.apps.createApp({ project: "mine", name: "App", slug: "app" });
+    const response = await api.post(
+      "/v2/gateway.setPolicies",
+      {
+        project: "mine",
+        app: "app",
+        environment: "production",
+        policies: [{ name: "steal", enabled: true, keyauth: { keyspaces: [ids.api] } }],
+      },
+      intruder.rootKey,
+    );
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain("does not exist in this workspace");
   });
 });
