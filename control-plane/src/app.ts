@@ -1,3 +1,4 @@
+import { PgRequestLogReader } from "@slipway/request-logs";
 import { newId } from "@slipway/shared";
 import Fastify, {
   type FastifyBaseLogger,
@@ -34,6 +35,7 @@ import { environmentRoutes } from "./routes/environments.js";
 import { githubRoutes } from "./routes/github.js";
 import { keyRoutes } from "./routes/keys.js";
 import { projectRoutes } from "./routes/projects.js";
+import { requestLogRoutes } from "./routes/request-logs.js";
 import { type DnsLookup, systemDnsLookup } from "./services/dns-resolver.js";
 
 export interface AppDependencies {
@@ -110,6 +112,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       })
     : undefined;
   if (keyRuntime) app.addHook("onClose", () => keyRuntime.close());
+  const requestLogs = new PgRequestLogReader(deps.db.$client);
   const makeContext: ContextFactory = (request, workspaceId, rootKeyId, access) => ({
     db: deps.db,
     workspaceId,
@@ -123,6 +126,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     config: deps.config,
     githubSource,
     keys: keyRuntime?.keys,
+    requestLogs,
   });
 
   await app.register(githubWebhookRoute, {
@@ -157,6 +161,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     auditLogRoutes(routes, makeContext);
     apiRoutes(routes, makeContext);
     keyRoutes(routes, makeContext);
+    requestLogRoutes(routes, makeContext);
   });
   return app;
 }

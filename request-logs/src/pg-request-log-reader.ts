@@ -1,22 +1,23 @@
 import type pg from "pg";
-import {
-  type RequestLogFilter,
-  type RequestLogPosition,
-  type RequestLogReader,
-  type RequestLogStatsRow,
-  type StatusClass,
-  type StoredRequestLog,
-  whereClause,
+import type {
+  RequestLogFilter,
+  RequestLogPosition,
+  RequestLogReader,
+  RequestLogStatsRow,
+  StatusClass,
+  StoredRequestLog,
 } from "./request-log-query.js";
-
-const summaryColumns = `id::text as id, (extract(epoch from time) * 1000)::float8 as time_ms,
-  project_id, app_id, environment_id, deployment_id, request_id, host, method, path, query,
-  status, total_latency_ms, upstream_latency_ms, sentinel_latency_ms, region, instance, outcome,
-  policy_id, policy_name, client_ip, user_agent`;
-const payloadColumns = `request_headers, response_headers, request_body, request_body_truncated,
-  response_body, response_body_truncated`;
+import { type ListPage, listStatement, statsStatement } from "./request-log-statements.js";
 
 type Row = Record<string, unknown>;
+
+/** The database cancelled a read that ran past the reader's statement timeout. */
+export class RequestLogQueryTooSlow extends Error {
+  constructor(cause: unknown) {
+    super("the request log query ran past its time limit", { cause });
+    this.name = "RequestLogQueryTooSlow";
+  }
+}
 
 function optional<K extends string>(key: K, value: unknown): Partial<Record<K, string>> {
   return value === null || value === undefined ? {} : ({ [key]: value } as Record<K, string>);
@@ -65,29 +66,36 @@ function toStoredRequestLog(row: Row): StoredRequestLog {
  * so it walks one index per day partition in the window and no other partition.
  */
 export class PgRequestLogReader implements RequestLogReader {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    /** A read running longer is cancelled by the server and fails with RequestLogQueryTooSlow. */
+    private readonly statementTimeoutMs = 10_000,
+  ) {}
+
+  /** One read with a server-side time limit (SET LOCAL needs its own transaction). */
+  private async read(text: string, values: unknown[]): Promise<Row[]> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("begin read only");
+      await client.query(`set local statement_timeout = ${Math.trunc(this.statementTimeoutMs)}`);
+      const { rows } = await client.query<Row>(text, values);
+      await client.query("commit");
+      return rows;
+    } catch (error) {
+      await client.query("rollback").catch(() => undefined);
+      if ((error as { code?: string }).code === "57014") throw new RequestLogQueryTooSlow(error);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
 
   async list(
     filter: RequestLogFilter,
-    page: { limit: number; after?: RequestLogPosition; withPayloads: boolean },
+    page: ListPage,
   ): Promise<{ items: StoredRequestLog[]; next?: RequestLogPosition }> {
-    const where = whereClause(filter);
-    const values = [...where.values];
-    let conditions = where.sql;
-    if (page.after) {
-      values.push(new Date(page.after.time).toISOString(), page.after.id);
-      const time = `$${values.length - 1}::timestamptz`;
-      const id = `$${values.length}::bigint`;
-      // The plain `time <=` lets the planner prune newer days; the row comparison is exact.
-      conditions += ` and time <= ${time} and (time, id) < (${time}, ${id})`;
-    }
-    values.push(page.limit + 1);
-    const { rows } = await this.pool.query<Row>(
-      `select ${summaryColumns}${page.withPayloads ? `, ${payloadColumns}` : ""}
-         from request_logs where ${conditions}
-        order by time desc, id desc limit $${values.length}::int`,
-      values,
-    );
+    const statement = listStatement(filter, page);
+    const rows = await this.read(statement.text, statement.values);
     const items = rows.slice(0, page.limit).map(toStoredRequestLog);
     const last = items.at(-1);
     return rows.length > page.limit && last
@@ -96,23 +104,8 @@ export class PgRequestLogReader implements RequestLogReader {
   }
 
   async stats(filter: RequestLogFilter, bucketMs: number): Promise<RequestLogStatsRow[]> {
-    const where = whereClause(filter);
-    const values = [
-      ...where.values,
-      `${Math.trunc(bucketMs)} milliseconds`,
-      new Date(filter.since).toISOString(),
-    ];
-    const { rows } = await this.pool.query<Row>(
-      `select (extract(epoch from date_bin($${values.length - 1}::interval, time, $${values.length}::timestamptz))
-                * 1000)::float8 as bucket_start,
-              status / 100 as status_hundreds,
-              count(*)::int as count,
-              percentile_cont(0.5) within group (order by total_latency_ms) as p50,
-              percentile_cont(0.99) within group (order by total_latency_ms) as p99
-         from request_logs where ${where.sql}
-        group by 1, 2 order by 1, 2`,
-      values,
-    );
+    const statement = statsStatement(filter, bucketMs);
+    const rows = await this.read(statement.text, statement.values);
     return rows.map((row) => ({
       bucketStart: Math.round(row.bucket_start as number),
       statusClass: `${row.status_hundreds}xx` as StatusClass,
