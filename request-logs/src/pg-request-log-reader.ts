@@ -25,7 +25,7 @@ function optional<K extends string>(key: K, value: unknown): Partial<Record<K, s
 
 function toStoredRequestLog(row: Row): StoredRequestLog {
   const log: StoredRequestLog = {
-    id: row.id as string,
+    id: row.row_id as string,
     time: Math.round(row.time_ms as number),
     requestId: row.request_id as string,
     host: row.host as string,

@@ -4,7 +4,9 @@ import {
   whereClause,
 } from "./request-log-query.js";
 
-const summaryColumns = `id::text as id, (extract(epoch from time) * 1000)::float8 as time_ms,
+// Aliases must not shadow `time` or `id`: ORDER BY would sort by the alias (text `id` is
+// not the numeric order).
+const summaryColumns = `id::text as row_id, (extract(epoch from time) * 1000)::float8 as time_ms,
   project_id, app_id, environment_id, deployment_id, request_id, host, method, path, query,
   status, total_latency_ms, upstream_latency_ms, sentinel_latency_ms, region, instance, outcome,
   policy_id, policy_name, client_ip, user_agent`;
