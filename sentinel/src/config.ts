@@ -34,6 +34,8 @@ const configSchema = z.object({
     .transform((v) => v === "true"),
   /** A JSON ConfigSnapshot (routes and policies) until the control plane's loader lands. */
   SENTINEL_CONFIG_FILE: z.string().min(1),
+  /** The control plane's database; request logs are written to it (else to stdout). */
+  DATABASE_URL: z.string().min(1).optional(),
   /** With a kubeconfig, instances come from EndpointSlices; without, from the config file. */
   KUBECONFIG: z.string().min(1).optional(),
   SENTINEL_HEADERS_TIMEOUT_MS: ms(10_000),

@@ -3,13 +3,14 @@
  * server; graceful drain on SIGTERM/SIGINT.
  */
 import { newId } from "@slipway/shared";
-import type { KeyVerifier, RequestLogSink } from "@slipway/shared/gateway";
+import type { KeyVerifier } from "@slipway/shared/gateway";
 import { KubeClient, loadKubeConnection } from "@slipway/shared/kube";
 import { ConfigError, loadConfig } from "./config.js";
 import { FileConfigSource } from "./config-file.js";
 import { H2cForwarder } from "./forward/h2c-forwarder.js";
 import { Http1Forwarder } from "./forward/http1-forwarder.js";
 import { LogBatcher } from "./logs/log-batcher.js";
+import { openRequestLogOutput } from "./logs/request-log-output.js";
 import { MemoryRateLimiter } from "./policies/memory-rate-limiter.js";
 import { parseTrustedProxies } from "./request/client-ip.js";
 import { EndpointSliceInstanceSource } from "./routing/endpoint-slice-source.js";
@@ -24,14 +25,6 @@ const log = (level: string, msg: string, fields: Record<string, unknown> = {}) =
 
 /** Until the keys package's in-process verifier is wired in, keyauth fails closed (401). */
 const noKeys: KeyVerifier = { verify: async () => ({ valid: false, code: "NOT_FOUND" }) };
-
-/** Until the PostgreSQL store lands: one JSON line per request on stdout. */
-const stdoutSink: RequestLogSink = {
-  async write(records) {
-    for (const record of records)
-      process.stdout.write(`${JSON.stringify({ requestLog: record })}\n`);
-  },
-};
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -72,9 +65,14 @@ async function main(): Promise<void> {
   }
   await instances.ready();
 
-  const batcher = new LogBatcher(stdoutSink, {
+  const requestLogs = openRequestLogOutput(config.DATABASE_URL);
+  const batcher = new LogBatcher(requestLogs.sink, {
     onError: (error, dropped) =>
-      log("warn", "request logs dropped", { dropped, err: String(error) }),
+      log("warn", "request logs dropped", {
+        dropped,
+        droppedTotal: batcher.dropped,
+        err: String(error),
+      }),
   });
   const forwarders = {
     http1: new Http1Forwarder({
@@ -124,6 +122,7 @@ async function main(): Promise<void> {
     region: config.SLIPWAY_REGION,
     config: routes.version,
     instances: config.KUBECONFIG ? "endpointslices" : "config file",
+    requestLogs: requestLogs.kind,
   });
 
   let stopping = false;
@@ -134,6 +133,7 @@ async function main(): Promise<void> {
     await server.drain(config.SENTINEL_DRAIN_TIMEOUT_MS);
     await Promise.all([forwarders.http1.close(), forwarders.h2c.close(), instances.close()]);
     await batcher.flush();
+    await requestLogs.close();
     kube?.close();
     log("info", "stopped", { droppedLogs: batcher.dropped });
     process.exit(0);
