@@ -268,6 +268,19 @@ describe("request logs from Sentinel to the API", () => {
     expect(JSON.stringify(withPayloads)).not.toContain(headerSecret);
   });
 
+  it("logs a target Sentinel cannot parse without its query", async () => {
+    const secret = "sk_unparsed_target_secret_42";
+    api.secrets.add(secret);
+    expect((await send("GET", `/bad%zz?api_key=${secret}`)).status).toBe(400);
+    const logged = await waitForLogs({ status: [400] }, 1);
+    expect(logged.data.map((log) => log.path)).toEqual(["/bad%zz"]);
+    const stored = await api.database.pool.query(
+      "select count(*)::int as n from request_logs where request_logs::text like $1",
+      [`%${secret}%`],
+    );
+    expect(stored.rows[0].n).toBe(0);
+  });
+
   it("answers count and p50/p99 latency per status class in time buckets", async () => {
     const response = await api.post(
       "/v2/requestLogs.getRequestLogStats",
@@ -283,7 +296,7 @@ describe("request logs from Sentinel to the API", () => {
         bucket.count,
       ]),
     );
-    expect(counts).toEqual({ "2xx": 3, "4xx": 2, "5xx": 1 });
+    expect(counts).toEqual({ "2xx": 3, "4xx": 3, "5xx": 1 });
     for (const bucket of data.buckets) {
       expect(bucket.start).toBe(started - 60_000);
       expect(bucket.p99LatencyMs).toBeGreaterThanOrEqual(bucket.p50LatencyMs);

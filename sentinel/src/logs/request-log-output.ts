@@ -1,5 +1,5 @@
-import type { RequestLogSink } from "@slipway/shared/gateway";
 import { openPgRequestLogSink } from "@slipway/request-logs";
+import type { RequestLogSink } from "@slipway/shared/gateway";
 
 export interface RequestLogOutput {
   /** Where batches go; the LogBatcher in front counts what a failing write dropped. */
