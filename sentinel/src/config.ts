@@ -36,6 +36,8 @@ const configSchema = z.object({
   SENTINEL_CONFIG_FILE: z.string().min(1),
   /** The control plane's database; request logs are written to it (else to stdout). */
   DATABASE_URL: z.string().min(1).optional(),
+  /** Where request logs go when not to DATABASE_URL (a separate log database). */
+  SENTINEL_REQUEST_LOG_DATABASE_URL: z.string().min(1).optional(),
   /** With a kubeconfig, instances come from EndpointSlices; without, from the config file. */
   KUBECONFIG: z.string().min(1).optional(),
   SENTINEL_HEADERS_TIMEOUT_MS: ms(10_000),

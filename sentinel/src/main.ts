@@ -10,13 +10,13 @@ import { FileConfigSource } from "./config-file.js";
 import { H2cForwarder } from "./forward/h2c-forwarder.js";
 import { Http1Forwarder } from "./forward/http1-forwarder.js";
 import { LogBatcher } from "./logs/log-batcher.js";
-import { openRequestLogOutput } from "./logs/request-log-output.js";
 import { MemoryRateLimiter } from "./policies/memory-rate-limiter.js";
 import { parseTrustedProxies } from "./request/client-ip.js";
 import { EndpointSliceInstanceSource } from "./routing/endpoint-slice-source.js";
 import { type InstanceSource, StaticInstanceSource } from "./routing/instances.js";
 import { LiveRouteTable } from "./routing/route-table.js";
 import { SentinelServer } from "./server/listener.js";
+import { openRequestLogOutput } from "./wiring/request-log-output.js";
 
 const log = (level: string, msg: string, fields: Record<string, unknown> = {}) =>
   process.stdout.write(
@@ -65,7 +65,9 @@ async function main(): Promise<void> {
   }
   await instances.ready();
 
-  const requestLogs = openRequestLogOutput(config.DATABASE_URL);
+  const requestLogs = openRequestLogOutput(
+    config.SENTINEL_REQUEST_LOG_DATABASE_URL ?? config.DATABASE_URL,
+  );
   const batcher = new LogBatcher(requestLogs.sink, {
     onError: (error, dropped) =>
       log("warn", "request logs dropped", {

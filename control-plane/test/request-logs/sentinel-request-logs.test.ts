@@ -113,7 +113,7 @@ beforeAll(async () => {
   database.port = String(store.port);
   sentinel = await startSentinelProcess({
     configFile: join(tmpdir(), `sentinel-request-logs-${process.pid}.json`),
-    env: { DATABASE_URL: database.toString() },
+    env: { SENTINEL_REQUEST_LOG_DATABASE_URL: database.toString() },
     config: {
       routes: [
         {
