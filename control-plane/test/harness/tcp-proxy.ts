@@ -7,9 +7,15 @@ import { afterAll } from "vitest";
  */
 export async function startTcpProxy(target: { host: string; port: number }) {
   const sockets = new Set<net.Socket>();
+  let hanging = false;
   const server = net.createServer((client) => {
+    sockets.add(client);
+    client.on("close", () => sockets.delete(client));
+    client.on("error", () => client.destroy());
+    // A hung server: the connection is accepted and nothing ever answers.
+    if (hanging) return;
     const upstream = net.connect(target.port, target.host);
-    for (const socket of [client, upstream]) {
+    for (const socket of [upstream]) {
       sockets.add(socket);
       socket.on("close", () => sockets.delete(socket));
       socket.on("error", () => socket.destroy());
@@ -31,6 +37,14 @@ export async function startTcpProxy(target: { host: string; port: number }) {
     port,
     /** Connections are refused and the open ones cut until `up`. */
     down,
-    up: async () => void (await listen(port)),
+    /** Open connections are cut; new ones are accepted and never answered, until `up`. */
+    hang: () => {
+      hanging = true;
+      for (const socket of sockets) socket.destroy();
+    },
+    up: async () => {
+      hanging = false;
+      if (!server.listening) await listen(port);
+    },
   };
 }

@@ -327,7 +327,7 @@ describe("request logs from Sentinel to the API", () => {
     expect(refused.status).toBe(403);
   });
 
-  it("keeps serving with the store down, counting what it dropped, and writes again after", async () => {
+  it("keeps serving with the store down or hung, counting what it dropped, and writes again after", async () => {
     const droppedTotal = () =>
       Math.max(
         0,
@@ -339,6 +339,15 @@ describe("request logs from Sentinel to the API", () => {
     await store.down();
     for (let i = 0; i < 5; i++) expect((await send("GET", `/while-down/${i}`)).status).toBe(200);
     while (droppedTotal() < before + 5) await new Promise((resolve) => setTimeout(resolve, 100));
+
+    // A store that accepts connections and never answers: the write times out, nothing waits.
+    await store.up();
+    store.hang();
+    const hungBefore = droppedTotal();
+    for (let i = 0; i < 3; i++)
+      expect((await send("GET", `/while-down/hung-${i}`)).status).toBe(200);
+    while (droppedTotal() < hungBefore + 3)
+      await new Promise((resolve) => setTimeout(resolve, 100));
 
     await store.up();
     expect((await send("GET", "/after-recovery")).status).toBe(200);
