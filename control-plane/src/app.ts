@@ -1,3 +1,4 @@
+import { PgRequestLogReader } from "@slipway/request-logs";
 import { newId } from "@slipway/shared";
 import Fastify, {
   type FastifyBaseLogger,
@@ -38,6 +39,7 @@ import { keyGrantRoutes } from "./routes/key-grants.js";
 import { keyRoutes } from "./routes/keys.js";
 import { permissionRoutes } from "./routes/permissions.js";
 import { projectRoutes } from "./routes/projects.js";
+import { requestLogRoutes } from "./routes/request-logs.js";
 import { type DnsLookup, systemDnsLookup } from "./services/dns-resolver.js";
 
 export interface AppDependencies {
@@ -114,6 +116,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
       })
     : undefined;
   if (keyRuntime) app.addHook("onClose", () => keyRuntime.close());
+  const requestLogs = new PgRequestLogReader(deps.db.$client);
   const makeContext: ContextFactory = (request, workspaceId, rootKeyId, access) => ({
     db: deps.db,
     workspaceId,
@@ -127,6 +130,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     config: deps.config,
     githubSource,
     keys: keyRuntime?.keys,
+    requestLogs,
   });
 
   await app.register(githubWebhookRoute, {
@@ -165,6 +169,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     keyGrantRoutes(routes, makeContext);
     identityRoutes(routes, makeContext);
     permissionRoutes(routes, makeContext);
+    requestLogRoutes(routes, makeContext);
   });
   return app;
 }

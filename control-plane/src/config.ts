@@ -85,6 +85,11 @@ const configSchema = z.object({
   /** Builds running at once per workspace; production deployments get a free slot first. */
   SLIPWAY_BUILD_SLOTS: z.coerce.number().int().min(1).max(64).default(2),
   /**
+   * Days of Sentinel's request logs kept (issue 14). Storage is one partition per UTC day,
+   * dropped as a whole once all of it is older than this.
+   */
+  SLIPWAY_REQUEST_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(366).default(7),
+  /**
    * CPU niceness `npm run worker` gives itself at start (0–19, default 10): on a machine it
    * shares with the API, PostgreSQL and Redis, webhook acks and API calls go first and the
    * jobs take the CPU left over. 0 keeps the priority it was started with.

@@ -42,6 +42,8 @@ const configSchema = z
     REDIS_URL: z.string().url().optional(),
     /** Prefix of the Redis keys and channels; must equal the control plane's. */
     SLIPWAY_QUEUE_PREFIX: z.string().min(1).default("slipway"),
+    /** Where request logs go instead of DATABASE_URL (a separate log database). */
+    SENTINEL_REQUEST_LOG_DATABASE_URL: z.string().min(1).optional(),
     /** Without a database: a JSON ConfigSnapshot file (development). */
     SENTINEL_CONFIG_FILE: z.string().min(1).optional(),
     /** With a kubeconfig, instances come from EndpointSlices; without, from the config file. */

@@ -3,7 +3,6 @@
  * server; graceful drain on SIGTERM/SIGINT.
  */
 import { newId } from "@slipway/shared";
-import type { RequestLogSink } from "@slipway/shared/gateway";
 import { KubeClient, loadKubeConnection } from "@slipway/shared/kube";
 import { ConfigError, loadConfig } from "./config.js";
 import { H2cForwarder } from "./forward/h2c-forwarder.js";
@@ -14,20 +13,13 @@ import { EndpointSliceInstanceSource } from "./routing/endpoint-slice-source.js"
 import { type InstanceSource, StaticInstanceSource } from "./routing/instances.js";
 import { LiveRouteTable } from "./routing/route-table.js";
 import { SentinelServer } from "./server/listener.js";
+import { openRequestLogOutput } from "./wiring/request-log-output.js";
 import { startRouteSources } from "./wiring/route-sources.js";
 
 const log = (level: string, msg: string, fields: Record<string, unknown> = {}) =>
   process.stdout.write(
     `${JSON.stringify({ level, time: new Date().toISOString(), msg, ...fields })}\n`,
   );
-
-/** Until the PostgreSQL store lands: one JSON line per request on stdout. */
-const stdoutSink: RequestLogSink = {
-  async write(records) {
-    for (const record of records)
-      process.stdout.write(`${JSON.stringify({ requestLog: record })}\n`);
-  },
-};
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -64,9 +56,16 @@ async function main(): Promise<void> {
   }
   await instances.ready();
 
-  const batcher = new LogBatcher(stdoutSink, {
+  const requestLogs = openRequestLogOutput(
+    config.SENTINEL_REQUEST_LOG_DATABASE_URL ?? config.DATABASE_URL,
+  );
+  const batcher = new LogBatcher(requestLogs.sink, {
     onError: (error, dropped) =>
-      log("warn", "request logs dropped", { dropped, err: String(error) }),
+      log("warn", "request logs dropped", {
+        dropped,
+        droppedTotal: batcher.dropped,
+        err: String(error),
+      }),
   });
   const forwarders = {
     http1: new Http1Forwarder({
@@ -117,6 +116,7 @@ async function main(): Promise<void> {
     config: routes.version,
     routes: config.DATABASE_URL ? "postgresql" : "config file",
     instances: config.KUBECONFIG ? "endpointslices" : "static",
+    requestLogs: requestLogs.kind,
   });
 
   let stopping = false;
@@ -128,6 +128,7 @@ async function main(): Promise<void> {
     await Promise.all([forwarders.http1.close(), forwarders.h2c.close(), instances.close()]);
     await batcher.flush();
     await sources.close();
+    await requestLogs.close();
     kube?.close();
     log("info", "stopped", { droppedLogs: batcher.dropped });
     process.exit(0);

@@ -1,3 +1,4 @@
+import { startRequestLogPartitionMaintenance } from "@slipway/request-logs";
 import type { FastifyBaseLogger } from "fastify";
 import type { Redis } from "ioredis";
 import type { Config } from "../config.js";
@@ -80,10 +81,22 @@ export function startBackground(deps: {
     target: config.SLIPWAY_DOMAIN_TARGET,
     onError: (error) => log.error({ err: error }, "domain verification pass failed"),
   });
+  // Every API and worker process runs it; the advisory lock makes one of them do each pass.
+  const stopRequestLogMaintenance = startRequestLogPartitionMaintenance({
+    pool: deps.db.$client,
+    policy: { retentionDays: config.SLIPWAY_REQUEST_LOG_RETENTION_DAYS, daysAhead: 3 },
+    clock: Date.now,
+    onError: (error) => log.error({ err: error }, "request log partition maintenance failed"),
+    onResult: (result) => {
+      if (result.created.length + result.dropped.length > 0)
+        log.info(result, "request log partitions maintained");
+    },
+  });
   return {
     queues,
     async stop() {
       stopVerifier();
+      stopRequestLogMaintenance();
       await workers.close();
       await cancellations.close();
       await queues.close();

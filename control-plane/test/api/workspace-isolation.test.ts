@@ -1,3 +1,4 @@
+import { maintainRequestLogPartitions, PgRequestLogSink } from "@slipway/request-logs";
 import { defaultRuntime, newId } from "@slipway/shared";
 import { beforeAll, describe, expect, it } from "vitest";
 import { deployments } from "../../src/db/schema/index.js";
@@ -66,6 +67,28 @@ beforeAll(async () => {
     regions: ["eu-1"],
     createdAt: new Date(),
   });
+  await maintainRequestLogPartitions(api.database.pool, Date.now(), {
+    retentionDays: 7,
+    daysAhead: 1,
+  });
+  await new PgRequestLogSink(api.database.pool).write([
+    {
+      time: Date.now(),
+      requestId: "req_owner",
+      host: "vault.acme.com",
+      method: "GET",
+      path: "/owner-only",
+      status: 200,
+      totalLatencyMs: 1,
+      upstreamLatencyMs: 1,
+      sentinelLatencyMs: 0,
+      region: "eu-1",
+      deploymentId: ids.deployment,
+      environmentId: ids.environment,
+      outcome: "allowed",
+      clientIp: "203.0.113.7",
+    },
+  ]);
   ids.api = (await owner.sdk.apis.createApi({ name: "owner-keys" })).data.apiId;
   const created = await owner.sdk.keys.createKey({ apiId: ids.api, name: "owner key" });
   ids.keyId = created.data.keyId;
@@ -245,5 +268,19 @@ describe("a root key of one workspace never reaches another's objects", () => {
     );
     expect(response.status).toBe(400);
     expect(await response.text()).toContain("does not exist in this workspace");
+  });
+
+  it("shows none of the other workspace's request logs, even when asked by its ids", async () => {
+    const filters = [{}, { deploymentId: ids.deployment }, { environmentId: ids.environment }];
+    for (const filter of filters) {
+      const listed = await api.post("/v2/requestLogs.listRequestLogs", filter, intruder.rootKey);
+      expect((await listed.json()).data).toEqual([]);
+      const stats = await api.post("/v2/requestLogs.getRequestLogStats", filter, intruder.rootKey);
+      expect((await stats.json()).data.buckets).toEqual([]);
+      const own = await api.post("/v2/requestLogs.listRequestLogs", filter, owner.rootKey);
+      expect((await own.json()).data.map((log: { path: string }) => log.path)).toEqual([
+        "/owner-only",
+      ]);
+    }
   });
 });

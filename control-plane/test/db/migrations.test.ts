@@ -57,12 +57,18 @@ describe("migrations", () => {
         "pull_request_comments",
         "ratelimit_namespaces",
         "ratelimit_overrides",
+        "request_logs",
         "role_permissions",
         "roles",
         "root_keys",
         "source_uploads",
         "workspaces",
       ]);
+      // Request logs are range-partitioned by day (the hand-edited part of migration 0010).
+      const partitioned = await handle.pool.query(
+        `select pg_get_partkeydef('request_logs'::regclass) as key`,
+      );
+      expect(partitioned.rows[0].key).toBe('RANGE ("time")');
       const applied = await handle.pool.query(
         "select count(*)::int as count from drizzle.__drizzle_migrations",
       );

@@ -91,13 +91,24 @@ export async function prepareRequest(
   const plan: ForwardPlan | undefined = planned === "loop" ? undefined : planned;
   const base = {
     host: plan?.host ?? "",
-    path: typeof normalized === "string" ? incoming.url.slice(0, 2048) : normalized.decoded,
+    // A target that does not parse is logged as sent, up to its query: the query may carry a
+    // key, and without a parsed query there is nothing to redact it by.
+    path:
+      typeof normalized === "string"
+        ? (incoming.url.split("?", 1)[0] ?? "").slice(0, 2048)
+        : normalized.decoded,
     query: typeof normalized === "string" ? "" : normalized.query,
     clientIp: plan?.clientIp ?? incoming.peerIp,
   };
   if (typeof normalized === "string") {
     const code = normalized === "too_long" ? "uri_too_long" : "bad_request";
-    return { ...base, result: reject(code, targetProblems[normalized]) };
+    // The route only files the log record under its deployment; nothing is evaluated.
+    const route = plan ? deps.routes.lookup(plan.host) : undefined;
+    return {
+      ...base,
+      ...(route ? { route } : {}),
+      result: reject(code, targetProblems[normalized]),
+    };
   }
   if (!plan) {
     return {

@@ -1,6 +1,8 @@
 // API keys, identities, permissions and ratelimits (issue 13): owned by @slipway/keys, which
 // Sentinel imports too; their migrations are generated here with the rest.
 export * from "@slipway/keys/schema";
+// Request logs (issue 14): owned by @slipway/request-logs, which Sentinel writes through.
+export * from "@slipway/request-logs/schema";
 export * from "./apps.js";
 export * from "./audit-logs.js";
 export * from "./deployment-logs.js";
