@@ -75,6 +75,16 @@ const configSchema = z.object({
   GITHUB_API_URL: z.string().url().default("https://api.github.com"),
   /** Largest webhook body accepted, in bytes (GitHub caps payloads at 25 MB). */
   GITHUB_WEBHOOK_BODY_LIMIT: z.coerce.number().int().min(1024).default(26_214_400),
+  /**
+   * How long, in seconds, a push (or pull request event) is remembered by what it is, so the
+   * same signed payload sent again under a new delivery id deploys nothing (default 24 h).
+   */
+  GITHUB_REPLAY_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 24 * 3600)
+    .default(24 * 3600),
   /** Redis key prefix of the job queues; installs sharing a Redis use different ones. */
   SLIPWAY_QUEUE_PREFIX: z.string().min(1).default("slipway"),
   /**

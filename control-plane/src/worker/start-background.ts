@@ -51,6 +51,7 @@ export function startBackground(deps: {
     githubSource: clients.githubSource,
     cancellations,
     buildSlotsPerWorkspace: config.SLIPWAY_BUILD_SLOTS,
+    replayWindowMs: config.GITHUB_REPLAY_WINDOW_SECONDS * 1000,
   };
   const workers = startJobWorkers({
     connection: deps.redis,
