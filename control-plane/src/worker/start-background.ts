@@ -10,7 +10,7 @@ import { createJobQueues, type JobQueues, startJobWorkers } from "../jobs/queues
 import { withoutGitHubReports } from "../jobs/without-github-reports.js";
 import type { PlatformClients } from "../platform-clients.js";
 import { systemDnsLookup } from "../services/dns-resolver.js";
-import { startDomainVerifier } from "../services/domain-verification.js";
+import { startDomainVerifier } from "../services/domain-verifier.js";
 import { makeJobHandlers, type WorkerContext } from "./job-handlers.js";
 
 export interface Background {
@@ -79,6 +79,7 @@ export function startBackground(deps: {
     dns: systemDnsLookup(),
     clock: () => new Date(),
     target: config.SLIPWAY_DOMAIN_TARGET,
+    recheck: { intervalMs: config.SLIPWAY_DOMAIN_RECHECK_SECONDS * 1000 },
     onError: (error) => log.error({ err: error }, "domain verification pass failed"),
   });
   return {
