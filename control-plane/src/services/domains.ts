@@ -36,7 +36,7 @@ export function domainView(row: DomainRow, target: string) {
 export const hostnameTaken = (name: string) =>
   new AppError(
     "conflict",
-    `'${name}' is verified by another workspace; it can be added here once it is no longer verified there.`,
+    `'${name}' is verified by another workspace; it is free again once it is no longer verified there.`,
   );
 
 /**
