@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { eq, inArray, sql } from "drizzle-orm";
+import { eq, inArray, lt, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { deployments, githubDeliveries, githubPushClaims } from "../../src/db/schema/index.js";
 import {
@@ -79,8 +79,18 @@ describe("a signed push sent again under a new delivery id", () => {
     await pipeline.api.database.db
       .update(githubPushClaims)
       .set({ claimedAt: sql`${githubPushClaims.claimedAt} - interval '25 hours'` });
+    const expired = async () =>
+      (
+        await pipeline.api.database.db
+          .select()
+          .from(githubPushClaims)
+          .where(lt(githubPushClaims.claimedAt, sql`now() - interval '24 hours'`))
+      ).length;
+    expect(await expired()).toBeGreaterThan(1);
     await deliver("push", push);
     expect(await deploymentsOfCommit(push.after)).toHaveLength(2);
+    // Taking a claim prunes expired ones, so the table holds about one window of pushes.
+    expect(await expired()).toBe(0);
   });
 });
 
