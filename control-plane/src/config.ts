@@ -48,6 +48,16 @@ const configSchema = z.object({
     .pipe(z.array(z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/)).min(1)),
   /** Hostname that custom domains point their CNAME/ALIAS record at. */
   SLIPWAY_DOMAIN_TARGET: z.string().default("edge.slipway.local"),
+  /**
+   * How often, in seconds, a verified domain's TXT record is looked up again (default 1 h);
+   * a domain whose record is gone loses its verification.
+   */
+  SLIPWAY_DOMAIN_RECHECK_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 24 * 3600)
+    .default(3600),
   /** The GitHub App's webhook secret; without it `/webhooks/github` answers 503. */
   GITHUB_WEBHOOK_SECRET: z.string().min(1).optional(),
   GITHUB_APP_ID: z.string().regex(/^\d+$/, "must be the numeric App ID").optional(),
@@ -75,6 +85,16 @@ const configSchema = z.object({
   GITHUB_API_URL: z.string().url().default("https://api.github.com"),
   /** Largest webhook body accepted, in bytes (GitHub caps payloads at 25 MB). */
   GITHUB_WEBHOOK_BODY_LIMIT: z.coerce.number().int().min(1024).default(26_214_400),
+  /**
+   * How long, in seconds, a push (or pull request event) is remembered by what it is, so the
+   * same signed payload sent again under a new delivery id deploys nothing (default 24 h).
+   */
+  GITHUB_REPLAY_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 24 * 3600)
+    .default(24 * 3600),
   /** Redis key prefix of the job queues; installs sharing a Redis use different ones. */
   SLIPWAY_QUEUE_PREFIX: z.string().min(1).default("slipway"),
   /**

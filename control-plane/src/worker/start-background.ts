@@ -11,7 +11,7 @@ import { createJobQueues, type JobQueues, startJobWorkers } from "../jobs/queues
 import { withoutGitHubReports } from "../jobs/without-github-reports.js";
 import type { PlatformClients } from "../platform-clients.js";
 import { systemDnsLookup } from "../services/dns-resolver.js";
-import { startDomainVerifier } from "../services/domain-verification.js";
+import { startDomainVerifier } from "../services/domain-verifier.js";
 import { makeJobHandlers, type WorkerContext } from "./job-handlers.js";
 
 export interface Background {
@@ -52,6 +52,7 @@ export function startBackground(deps: {
     githubSource: clients.githubSource,
     cancellations,
     buildSlotsPerWorkspace: config.SLIPWAY_BUILD_SLOTS,
+    replayWindowMs: config.GITHUB_REPLAY_WINDOW_SECONDS * 1000,
   };
   const workers = startJobWorkers({
     connection: deps.redis,
@@ -79,6 +80,7 @@ export function startBackground(deps: {
     dns: systemDnsLookup(),
     clock: () => new Date(),
     target: config.SLIPWAY_DOMAIN_TARGET,
+    recheck: { intervalMs: config.SLIPWAY_DOMAIN_RECHECK_SECONDS * 1000 },
     onError: (error) => log.error({ err: error }, "domain verification pass failed"),
   });
   // Every API and worker process runs it; the advisory lock makes one of them do each pass.

@@ -47,6 +47,7 @@ describe("migrations", () => {
         "github_deliveries",
         "github_install_flows",
         "github_installations",
+        "github_push_claims",
         "identities",
         "key_permissions",
         "key_ratelimits",

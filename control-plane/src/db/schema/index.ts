@@ -15,6 +15,7 @@ export * from "./gateway-policies.js";
 export * from "./github-deliveries.js";
 export * from "./github-install-flows.js";
 export * from "./github-installations.js";
+export * from "./github-push-claims.js";
 export * from "./projects.js";
 export * from "./pull-request-comments.js";
 export * from "./root-keys.js";
