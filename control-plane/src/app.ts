@@ -34,6 +34,7 @@ import { environmentRoutes } from "./routes/environments.js";
 import { githubRoutes } from "./routes/github.js";
 import { keyRoutes } from "./routes/keys.js";
 import { projectRoutes } from "./routes/projects.js";
+import { sentinelWakeRoute } from "./routes/sentinel-wake.js";
 import { type DnsLookup, systemDnsLookup } from "./services/dns-resolver.js";
 
 export interface AppDependencies {
@@ -142,6 +143,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     webUrl: deps.config.GITHUB_WEB_URL,
     now: () => clock().getTime(),
   };
+  await app.register(sentinelWakeRoute, {
+    db: deps.db,
+    jobs,
+    clock,
+    token: deps.config.SLIPWAY_SENTINEL_TOKEN,
+  });
   deploymentLogPage(app, { db: deps.db });
   await app.register(async (routes) => {
     projectRoutes(routes, makeContext);

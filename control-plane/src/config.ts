@@ -48,6 +48,15 @@ const configSchema = z.object({
     .pipe(z.array(z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/)).min(1)),
   /** Hostname that custom domains point their CNAME/ALIAS record at. */
   SLIPWAY_DOMAIN_TARGET: z.string().default("edge.slipway.local"),
+  /**
+   * The credential Sentinel sends to `/internal/sentinel/wakeDeployment` (at least 32
+   * characters; the same value as Sentinel's). Without it that endpoint answers 401.
+   */
+  SLIPWAY_SENTINEL_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
+  /** A ready preview with no request for this long scales to zero and reads `idle`. */
+  SLIPWAY_PREVIEW_IDLE_AFTER_MS: z.coerce.number().int().min(1000).default(3_600_000),
+  /** How often the worker looks for previews to idle. */
+  SLIPWAY_PREVIEW_IDLE_CHECK_MS: z.coerce.number().int().min(1000).default(60_000),
   /** The GitHub App's webhook secret; without it `/webhooks/github` answers 503. */
   GITHUB_WEBHOOK_SECRET: z.string().min(1).optional(),
   GITHUB_APP_ID: z.string().regex(/^\d+$/, "must be the numeric App ID").optional(),

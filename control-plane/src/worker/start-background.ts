@@ -11,6 +11,7 @@ import { withoutGitHubReports } from "../jobs/without-github-reports.js";
 import type { PlatformClients } from "../platform-clients.js";
 import { systemDnsLookup } from "../services/dns-resolver.js";
 import { startDomainVerifier } from "../services/domain-verification.js";
+import { startPreviewIdler } from "../services/preview-idler.js";
 import { makeJobHandlers, type WorkerContext } from "./job-handlers.js";
 
 export interface Background {
@@ -19,7 +20,10 @@ export interface Background {
   stop(): Promise<void>;
 }
 
-/** Everything the control plane runs besides answering HTTP: job workers and the domain verifier. */
+/**
+ * Everything the control plane runs besides answering HTTP: job workers, the domain verifier and
+ * the preview idler.
+ */
 export function startBackground(deps: {
   config: Config;
   clients: PlatformClients;
@@ -80,9 +84,22 @@ export function startBackground(deps: {
     target: config.SLIPWAY_DOMAIN_TARGET,
     onError: (error) => log.error({ err: error }, "domain verification pass failed"),
   });
+  const stopIdler = startPreviewIdler(
+    {
+      db: deps.db,
+      redis: deps.redis,
+      redisPrefix: `${prefix}:`,
+      jobs: context.jobs,
+      clock: () => new Date(),
+      idleAfterMs: config.SLIPWAY_PREVIEW_IDLE_AFTER_MS,
+      onError: (error) => log.error({ err: error }, "preview idle pass failed"),
+    },
+    config.SLIPWAY_PREVIEW_IDLE_CHECK_MS,
+  );
   return {
     queues,
     async stop() {
+      stopIdler();
       stopVerifier();
       await workers.close();
       await cancellations.close();
