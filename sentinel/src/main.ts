@@ -16,6 +16,7 @@ import { EndpointSliceInstanceSource } from "./routing/endpoint-slice-source.js"
 import { type InstanceSource, StaticInstanceSource } from "./routing/instances.js";
 import { LiveRouteTable } from "./routing/route-table.js";
 import { SentinelServer } from "./server/listener.js";
+import { wakeFromConfig } from "./wake/wake-from-config.js";
 
 const log = (level: string, msg: string, fields: Record<string, unknown> = {}) =>
   process.stdout.write(
@@ -90,6 +91,7 @@ async function main(): Promise<void> {
       idleTimeoutMs: config.SENTINEL_UPSTREAM_BODY_TIMEOUT_MS,
     }),
   };
+  const wake = wakeFromConfig(config, instances, log);
   const server = new SentinelServer(
     {
       settings: {
@@ -105,6 +107,8 @@ async function main(): Promise<void> {
       rateLimiter: new MemoryRateLimiter(),
       forwarders,
       logs: batcher,
+      ...(wake.waker ? { waker: wake.waker } : {}),
+      ...(wake.activity ? { activity: wake.activity } : {}),
       clock: Date.now,
       monotonic: () => performance.now(),
       newRequestId: () => newId("request"),
@@ -135,6 +139,7 @@ async function main(): Promise<void> {
     await Promise.all([forwarders.http1.close(), forwarders.h2c.close(), instances.close()]);
     await batcher.flush();
     kube?.close();
+    wake.close();
     log("info", "stopped", { droppedLogs: batcher.dropped });
     process.exit(0);
   };
