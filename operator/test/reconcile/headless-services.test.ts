@@ -61,7 +61,11 @@ describe("per-region Services", () => {
       kind: "Service",
       metadata: {
         name: "legacy-eu-1",
-        labels: { "slipway.dev/deployment": "legacy", "slipway.dev/region": "eu-1" },
+        labels: {
+          "app.kubernetes.io/managed-by": "slipway-operator",
+          "slipway.dev/deployment": "legacy",
+          "slipway.dev/region": "eu-1",
+        },
         ownerReferences: [
           {
             apiVersion: cr.apiVersion,
