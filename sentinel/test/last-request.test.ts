@@ -23,7 +23,9 @@ beforeAll(async () => {
   redis = new Redis(port, "127.0.0.1", { maxRetriesPerRequest: 1 });
   // Refused until redis-server listens; the ping below waits for it.
   redis.on("error", () => undefined);
-  await eventually("redis", async () => ((await redis.ping().catch(() => "")) === "PONG" ? true : undefined));
+  await eventually("redis", async () =>
+    (await redis.ping().catch(() => "")) === "PONG" ? true : undefined,
+  );
 });
 afterAll(async () => {
   redis?.disconnect();

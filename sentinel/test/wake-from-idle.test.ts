@@ -44,7 +44,9 @@ async function startControlPlane(
       calls.push({ authorization: req.headers.authorization, deploymentId });
       expect(req.url).toBe(WAKE_DEPLOYMENT_PATH);
       res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify({ meta: { requestId: "req_cp" }, data: { state: answer(deploymentId) } }));
+      res.end(
+        JSON.stringify({ meta: { requestId: "req_cp" }, data: { state: answer(deploymentId) } }),
+      );
       onWake(deploymentId);
     });
   });

@@ -29,7 +29,11 @@ export async function idlePreviews(
 ): Promise<{ idled: string[]; followUps: FollowUps }> {
   const readyBefore = new Date(input.at.getTime() - input.idleAfterMs);
   const candidates = await db
-    .select({ id: deployments.id, updatedAt: deployments.updatedAt, createdAt: deployments.createdAt })
+    .select({
+      id: deployments.id,
+      updatedAt: deployments.updatedAt,
+      createdAt: deployments.createdAt,
+    })
     .from(deployments)
     .innerJoin(environments, eq(environments.id, deployments.environmentId))
     .where(

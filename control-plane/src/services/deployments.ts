@@ -1,4 +1,9 @@
-import { type ApiDeploymentStatus, apiStatusOf, type DeploymentStatus, notFound } from "@slipway/shared";
+import {
+  type ApiDeploymentStatus,
+  apiStatusOf,
+  type DeploymentStatus,
+  notFound,
+} from "@slipway/shared";
 import { and, desc, eq, inArray, lt, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { type Page, toPage } from "../api-schemas/common.js";

@@ -1,7 +1,7 @@
 import { lastRequestKey } from "@slipway/shared/gateway";
 import { and, eq } from "drizzle-orm";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it, inject } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { auditLogs } from "../../src/db/schema/index.js";
 import type { Job } from "../../src/jobs/job-types.js";
 import type { FollowUpQueues } from "../../src/jobs/queues.js";

@@ -36,7 +36,8 @@ export function wakeFromConfig(config: SentinelEnv, instances: InstanceSource, l
         prefix: `${config.SLIPWAY_QUEUE_PREFIX}:`,
         intervalMs: config.SENTINEL_LAST_REQUEST_INTERVAL_MS,
         clock: Date.now,
-        onError: (error) => log("warn", "could not record a last-request time", { err: String(error) }),
+        onError: (error) =>
+          log("warn", "could not record a last-request time", { err: String(error) }),
       })
     : undefined;
   return {
