@@ -17,7 +17,7 @@ interface PowerChange {
 const stop: PowerChange = {
   action: "stop",
   from: ["ready", "idle"],
-  expected: "ready (or idle)",
+  expected: "ready or idle",
   productionRefusal: "production deployments cannot be stopped (roll back or promote instead).",
 };
 
