@@ -106,7 +106,7 @@ describe("POST /internal/sentinel/wakeDeployment", () => {
     const unknown = await wake("dep_doesnotexist");
     expect(unknown.status).toBe(404);
     expect((await unknown.json()).error.detail).toMatch(/dep_doesnotexist/);
-    for (const bad of ["", 42, "x".repeat(300)]) {
+    for (const bad of ["", 42, "x".repeat(300), "dep_\u0000x"]) {
       const response = await wake(bad);
       expect(response.status).toBe(400);
       expect((await response.json()).error.status).toBe(400);
