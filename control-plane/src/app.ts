@@ -40,6 +40,7 @@ import { keyRoutes } from "./routes/keys.js";
 import { permissionRoutes } from "./routes/permissions.js";
 import { projectRoutes } from "./routes/projects.js";
 import { requestLogRoutes } from "./routes/request-logs.js";
+import { sentinelWakeRoute } from "./routes/sentinel-wake.js";
 import { type DnsLookup, systemDnsLookup } from "./services/dns-resolver.js";
 
 export interface AppDependencies {
@@ -150,6 +151,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     webUrl: deps.config.GITHUB_WEB_URL,
     now: () => clock().getTime(),
   };
+  await app.register(sentinelWakeRoute, {
+    db: deps.db,
+    jobs,
+    clock,
+    token: deps.config.SLIPWAY_SENTINEL_TOKEN,
+  });
   deploymentLogPage(app, { db: deps.db });
   await app.register(async (routes) => {
     projectRoutes(routes, makeContext);

@@ -58,6 +58,15 @@ const configSchema = z.object({
     .min(60)
     .max(7 * 24 * 3600)
     .default(3600),
+  /**
+   * The credential Sentinel sends to `/internal/sentinel/wakeDeployment` (at least 32
+   * characters; the same value as Sentinel's). Without it that endpoint answers 401.
+   */
+  SLIPWAY_SENTINEL_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
+  /** A ready preview with no request for this long scales to zero and reads `idle`. */
+  SLIPWAY_PREVIEW_IDLE_AFTER_MS: z.coerce.number().int().min(1000).default(3_600_000),
+  /** How often the worker looks for previews to idle. */
+  SLIPWAY_PREVIEW_IDLE_CHECK_MS: z.coerce.number().int().min(1000).default(60_000),
   /** The GitHub App's webhook secret; without it `/webhooks/github` answers 503. */
   GITHUB_WEBHOOK_SECRET: z.string().min(1).optional(),
   GITHUB_APP_ID: z.string().regex(/^\d+$/, "must be the numeric App ID").optional(),

@@ -46,4 +46,18 @@ describe("loadConfig", () => {
       }),
     ).toMatchObject({ SLIPWAY_QUEUE_PREFIX: "slipway" });
   });
+  it("wakes idle deployments after 30 s by default, and wants the control plane's URL and token together", () => {
+    const base = { SLIPWAY_REGION: "eu-1", SENTINEL_CONFIG_FILE: "/etc/sentinel.json" };
+    expect(loadConfig(base)).toMatchObject({
+      SENTINEL_WAKE_TIMEOUT_MS: 30_000,
+      SENTINEL_LAST_REQUEST_INTERVAL_MS: 10_000,
+      SLIPWAY_QUEUE_PREFIX: "slipway",
+    });
+    expect(() =>
+      loadConfig({ ...base, SENTINEL_CONTROL_PLANE_URL: "http://control-plane:7070" }),
+    ).toThrow(/SENTINEL_CONTROL_PLANE_TOKEN: required/);
+    expect(() => loadConfig({ ...base, SENTINEL_CONTROL_PLANE_TOKEN: "short" })).toThrow(
+      /SENTINEL_CONTROL_PLANE_TOKEN: must be at least 32 characters/,
+    );
+  });
 });

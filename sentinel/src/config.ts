@@ -62,6 +62,17 @@ const configSchema = z
     SENTINEL_UPSTREAM_BODY_TIMEOUT_MS: ms(300_000),
     SENTINEL_DRAIN_TIMEOUT_MS: ms(25_000),
     SENTINEL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+    /**
+     * The control plane, asked to start an idle deployment that got a request
+     * (`/internal/sentinel/wakeDeployment`). Without it a deployment with no instance is a 503.
+     */
+    SENTINEL_CONTROL_PLANE_URL: z.url().optional(),
+    /** The control plane's `SLIPWAY_SENTINEL_TOKEN`. */
+    SENTINEL_CONTROL_PLANE_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
+    /** Longest a request waits for a woken deployment's first ready instance. */
+    SENTINEL_WAKE_TIMEOUT_MS: ms(30_000),
+    /** A deployment's last-request time is written at most this often per Sentinel process. */
+    SENTINEL_LAST_REQUEST_INTERVAL_MS: ms(10_000),
   })
   .superRefine((value, ctx) => {
     if ((value.DATABASE_URL === undefined) === (value.SENTINEL_CONFIG_FILE === undefined)) {
@@ -82,6 +93,16 @@ const configSchema = z
 
 export type SentinelEnv = z.output<typeof configSchema>;
 
+/** The wake settings, or a message naming what is missing when only half are set. */
+function checkWakeSettings(env: SentinelEnv): string | undefined {
+  const url = env.SENTINEL_CONTROL_PLANE_URL !== undefined;
+  const token = env.SENTINEL_CONTROL_PLANE_TOKEN !== undefined;
+  if (url === token) return undefined;
+  return url
+    ? "  SENTINEL_CONTROL_PLANE_TOKEN: required with SENTINEL_CONTROL_PLANE_URL"
+    : "  SENTINEL_CONTROL_PLANE_URL: required with SENTINEL_CONTROL_PLANE_TOKEN";
+}
+
 export class ConfigError extends Error {
   override name = "ConfigError";
 }
@@ -89,7 +110,11 @@ export class ConfigError extends Error {
 /** Validates the environment once at boot; the error names every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): SentinelEnv {
   const parsed = configSchema.safeParse(env);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    const problem = checkWakeSettings(parsed.data);
+    if (problem) throw new ConfigError(`invalid configuration:\n${problem}`);
+    return parsed.data;
+  }
   const problems = parsed.error.issues.map(
     (issue) => `  ${issue.path.join(".") || "(config)"}: ${issue.message}`,
   );

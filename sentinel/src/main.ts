@@ -13,6 +13,7 @@ import { EndpointSliceInstanceSource } from "./routing/endpoint-slice-source.js"
 import { type InstanceSource, StaticInstanceSource } from "./routing/instances.js";
 import { LiveRouteTable } from "./routing/route-table.js";
 import { SentinelServer } from "./server/listener.js";
+import { wakeFromConfig } from "./wake/wake-from-config.js";
 import { openRequestLogOutput } from "./wiring/request-log-output.js";
 import { startRouteSources } from "./wiring/route-sources.js";
 
@@ -81,6 +82,7 @@ async function main(): Promise<void> {
       idleTimeoutMs: config.SENTINEL_UPSTREAM_BODY_TIMEOUT_MS,
     }),
   };
+  const wake = wakeFromConfig(config, instances, log);
   const server = new SentinelServer(
     {
       settings: {
@@ -96,6 +98,8 @@ async function main(): Promise<void> {
       rateLimiter: sources.rateLimiter,
       forwarders,
       logs: batcher,
+      ...(wake.waker ? { waker: wake.waker } : {}),
+      ...(wake.activity ? { activity: wake.activity } : {}),
       clock: Date.now,
       monotonic: () => performance.now(),
       newRequestId: () => newId("request"),
@@ -130,6 +134,7 @@ async function main(): Promise<void> {
     await sources.close();
     await requestLogs.close();
     kube?.close();
+    wake.close();
     log("info", "stopped", { droppedLogs: batcher.dropped });
     process.exit(0);
   };

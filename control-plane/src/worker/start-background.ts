@@ -12,6 +12,7 @@ import { withoutGitHubReports } from "../jobs/without-github-reports.js";
 import type { PlatformClients } from "../platform-clients.js";
 import { systemDnsLookup } from "../services/dns-resolver.js";
 import { startDomainVerifier } from "../services/domain-verifier.js";
+import { startPreviewIdler } from "../services/preview-idler.js";
 import { makeJobHandlers, type WorkerContext } from "./job-handlers.js";
 
 export interface Background {
@@ -20,7 +21,10 @@ export interface Background {
   stop(): Promise<void>;
 }
 
-/** Everything the control plane runs besides answering HTTP: job workers and the domain verifier. */
+/**
+ * Everything the control plane runs besides answering HTTP: job workers, the domain verifier and
+ * the preview idler.
+ */
 export function startBackground(deps: {
   config: Config;
   clients: PlatformClients;
@@ -94,9 +98,22 @@ export function startBackground(deps: {
         log.info(result, "request log partitions maintained");
     },
   });
+  const stopIdler = startPreviewIdler(
+    {
+      db: deps.db,
+      redis: deps.redis,
+      redisPrefix: `${prefix}:`,
+      jobs: context.jobs,
+      clock: () => new Date(),
+      idleAfterMs: config.SLIPWAY_PREVIEW_IDLE_AFTER_MS,
+      onError: (error) => log.error({ err: error }, "preview idle pass failed"),
+    },
+    config.SLIPWAY_PREVIEW_IDLE_CHECK_MS,
+  );
   return {
     queues,
     async stop() {
+      stopIdler();
       stopVerifier();
       stopRequestLogMaintenance();
       await workers.close();

@@ -16,6 +16,7 @@ import type { GatewayErrorCode } from "../respond/gateway-errors.js";
 import { chooseInstances } from "../routing/choose-instances.js";
 import type { Instance } from "../routing/instances.js";
 import type { CompiledRoute } from "../routing/route-table.js";
+import { wakeRejection } from "../wake/wake-rejection.js";
 import type { SentinelDeps } from "./sentinel-deps.js";
 
 export interface IncomingFacts {
@@ -123,6 +124,7 @@ export async function prepareRequest(
       result: reject("not_found", `No app is served at ${plan.host || "this host"}.`),
     };
   }
+  deps.activity?.seen(route.config.deploymentId);
   const view: RequestView = {
     method: incoming.method,
     path: normalized.decoded,
@@ -156,20 +158,18 @@ export async function prepareRequest(
       result: { ...reject(denial.code, denial.detail, denial.headers), denial },
     };
   }
-  const candidates = chooseInstances(
-    deps.instances.instances(route.config.deploymentId),
-    settings.region,
-    turn,
-  );
+  const instancesOf = () =>
+    chooseInstances(deps.instances.instances(route.config.deploymentId), settings.region, turn);
+  let candidates = instancesOf();
   if (candidates.length === 0) {
-    return {
-      ...base,
-      route,
-      outcome,
-      result: reject("service_unavailable", "The app has no ready instance.", {
-        "retry-after": "1",
-      }),
-    };
+    // None anywhere: an idle deployment is woken (the wait is shared and bounded).
+    const { waker } = deps;
+    const woken = waker ? await waker.wake(route.config.deploymentId) : "not_idle";
+    if (woken === "ready") candidates = instancesOf();
+    if (candidates.length === 0) {
+      const why = wakeRejection(woken === "ready" ? "not_idle" : woken, waker?.timeoutMs ?? 0);
+      return { ...base, route, outcome, result: reject(why.code, why.detail, why.headers) };
+    }
   }
   const headers = plan.headers;
   let query = normalized.query;

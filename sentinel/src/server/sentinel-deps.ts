@@ -5,6 +5,8 @@ import type { LogBatcher } from "../logs/log-batcher.js";
 import type { RegionPreference } from "../routing/choose-instances.js";
 import type { InstanceSource } from "../routing/instances.js";
 import type { RouteTable } from "../routing/route-table.js";
+import type { DeploymentWaker } from "../wake/deployment-waker.js";
+import type { LastRequestReporter } from "../wake/last-request-reporter.js";
 
 export interface SentinelSettings {
   region: RegionPreference;
@@ -24,6 +26,10 @@ export interface SentinelDeps {
   rateLimiter: RateLimiter;
   forwarders: { http1: Forwarder; h2c: Forwarder };
   logs: Pick<LogBatcher, "push">;
+  /** Wakes an idle deployment with no ready instance; without one, such a request is a 503. */
+  waker?: Pick<DeploymentWaker, "wake" | "timeoutMs">;
+  /** Records that a deployment had a request, for the control plane's preview idler. */
+  activity?: Pick<LastRequestReporter, "seen">;
   /** Epoch milliseconds. */
   clock: () => number;
   /** Monotonic milliseconds for latencies. */
