@@ -34,6 +34,7 @@ import { environmentRoutes } from "./routes/environments.js";
 import { githubRoutes } from "./routes/github.js";
 import { keyRoutes } from "./routes/keys.js";
 import { projectRoutes } from "./routes/projects.js";
+import { ratelimitRoutes } from "./routes/ratelimit.js";
 import { type DnsLookup, systemDnsLookup } from "./services/dns-resolver.js";
 
 export interface AppDependencies {
@@ -105,8 +106,14 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
         db: deps.db,
         redis: deps.redis,
         redisPrefix: `${deps.config.SLIPWAY_QUEUE_PREFIX}:`,
+        whenRedisFails: deps.config.SLIPWAY_RATELIMIT_WHEN_REDIS_FAILS,
         onError: (error) =>
           app.log.error({ err: error }, "key verification background work failed"),
+        onRedisFailure: (error, answer) =>
+          app.log.warn(
+            { err: error, answer },
+            `a ratelimit check was answered without Redis (fail-${answer})`,
+          ),
       })
     : undefined;
   if (keyRuntime) app.addHook("onClose", () => keyRuntime.close());
@@ -157,6 +164,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     auditLogRoutes(routes, makeContext);
     apiRoutes(routes, makeContext);
     keyRoutes(routes, makeContext);
+    ratelimitRoutes(routes, makeContext);
   });
   return app;
 }

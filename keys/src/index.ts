@@ -56,6 +56,18 @@ export {
   permissionQueryMaxLength,
 } from "./permission-query.js";
 export {
+  createNamespaceCache,
+  type LoadedNamespace,
+  type NamespaceCache,
+  type NamespaceCacheOptions,
+} from "./ratelimit-namespace-cache.js";
+export {
+  namespaceChannel,
+  publishNamespaceChange,
+  subscribeToNamespaceChanges,
+} from "./ratelimit-namespace-invalidation.js";
+export { createNamespaceStore, type NamespaceStore } from "./ratelimit-namespace-store.js";
+export {
   compileOverrides,
   matchOverride,
   type OverrideTable,

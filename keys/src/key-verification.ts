@@ -16,6 +16,8 @@ export interface KeyVerificationOptions {
   /** How often credit balances are written back to PostgreSQL; default 1000 ms. */
   creditWriteBackMs?: number;
   onError?: (error: unknown) => void;
+  /** Told of each ratelimit check answered without Redis (to log it). */
+  onRedisFailure?: (error: unknown, answer: "open" | "closed") => void;
   now?: () => number;
 }
 

@@ -45,6 +45,8 @@ export interface KeyVerifierOptions {
   whenRedisFails?: "open" | "closed";
   cache?: KeyCacheOptions;
   now?: () => number;
+  /** Told of each ratelimit check answered without Redis (to log it). */
+  onRedisFailure?: (error: unknown, answer: "open" | "closed") => void;
 }
 
 const parsedQueriesMax = 1000;
@@ -60,6 +62,7 @@ export function createKeyVerifier(options: KeyVerifierOptions) {
   const ratelimiter: Ratelimiter = createRatelimiter({
     redis: options.redis,
     ...(options.whenRedisFails && { whenRedisFails: options.whenRedisFails }),
+    ...(options.onRedisFailure && { onRedisFailure: options.onRedisFailure }),
   });
   const ledger: CreditLedger = createCreditLedger({
     redis: options.redis,

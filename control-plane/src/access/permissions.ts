@@ -5,7 +5,13 @@ import { AppError } from "@slipway/shared";
  * `environment.*.read_domain` or `project.proj_123.delete_project`. A granted `*` anywhere
  * matches any value there; a lone `*` grants everything.
  */
-export type PermissionResource = "project" | "app" | "environment" | "workspace" | "api";
+export type PermissionResource =
+  | "project"
+  | "app"
+  | "environment"
+  | "workspace"
+  | "api"
+  | "ratelimit";
 
 export interface PermissionRequirement {
   resource: PermissionResource;
@@ -53,6 +59,8 @@ export interface ResourceOwner {
   environmentId?: string;
   /** A keyspace, what Unkey's SDK calls an API (`api.<api_id>.create_key`). */
   apiId?: string;
+  /** A ratelimit namespace (`ratelimit.<namespace_id>.limit`). */
+  ratelimitId?: string;
 }
 
 export interface AccessCheck {
