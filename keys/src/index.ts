@@ -21,6 +21,12 @@ export {
   keyPrefixPattern,
   keyStart,
 } from "./key-material.js";
+export {
+  type MigratedKeyInput,
+  migrateApiKeys,
+  migrateBatchMax,
+  migratedHashPattern,
+} from "./key-migration.js";
 export { createKeyStore, type KeyStore } from "./key-store.js";
 export { type KeyVerificationOptions, startKeyVerification } from "./key-verification.js";
 export {
