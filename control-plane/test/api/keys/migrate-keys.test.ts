@@ -159,7 +159,11 @@ describe("keys.migrateKeys through the official SDK", () => {
       keys: [{ hash: foreignKey().hash }],
     });
     expect(allowed.data.migrated).toHaveLength(1);
-    const response = await api.post("/v2/keys.migrateKeys", { migrationId: "legacy-m5", apiId, keys: [] });
+    const response = await api.post("/v2/keys.migrateKeys", {
+      migrationId: "legacy-m5",
+      apiId,
+      keys: [],
+    });
     expect(response.status).toBe(401);
   });
 });
