@@ -3,7 +3,8 @@
  * either open-loop at a fixed rate or closed-loop at saturation (`concurrency` requests always
  * in flight). It runs in its own process so it never steals the measured server's event loop.
  * argv: url, authorization header ("" for none), body, mode ("rate" | "saturate"), rate or
- * concurrency, seconds. Answers { latencies (ms, sorted), failures, elapsedMs, cpuSeconds }.
+ * concurrency, seconds. Answers { latencies (ms, sorted), failures, failureReasons, elapsedMs,
+ * cpuSeconds }.
  */
 import { Agent, request } from "node:http";
 
@@ -24,9 +25,17 @@ const headers: Record<string, string | number> = {
   "content-length": payload.length,
   ...(authorization && { authorization }),
 };
-const agent = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
+// A pool like a real client's: beyond 256 connections an overloaded server only sees resets;
+// requests wait for a socket instead, and that wait counts in their latency (open loop).
+const agent = new Agent({ keepAlive: true, maxSockets: mode === "rate" ? 256 : amount });
 const latencies: number[] = [];
 let failures = 0;
+/** Why requests failed: an HTTP status, `invalid` (200 but not VALID) or a socket error code. */
+const failureReasons: Record<string, number> = {};
+const fail = (reason: string) => {
+  failures++;
+  failureReasons[reason] = (failureReasons[reason] ?? 0) + 1;
+};
 
 const send = () =>
   new Promise<void>((resolve) => {
@@ -52,8 +61,8 @@ const send = () =>
         });
       },
     );
-    outgoing.once("error", () => {
-      failures++;
+    outgoing.once("error", (error: NodeJS.ErrnoException) => {
+      fail(error.code ?? "error");
       resolve();
     });
     outgoing.end(payload);
@@ -88,6 +97,7 @@ agent.destroy();
 process.send!({
   latencies: latencies.sort((a, b) => a - b),
   failures,
+  failureReasons,
   elapsedMs,
   cpuSeconds: (cpu.user + cpu.system) / 1e6,
 });

@@ -34,6 +34,7 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
 interface DriveResult {
   latencies: number[];
   failures: number;
+  failureReasons: Record<string, number>;
   elapsedMs: number;
   cpuSeconds: number;
 }
@@ -66,6 +67,7 @@ function report(name: string, result: DriveResult): string {
     `${name.padEnd(34)} p50 ${percentile(result.latencies, 50).toFixed(2).padStart(6)} ms` +
     `  p99 ${percentile(result.latencies, 99).toFixed(2).padStart(6)} ms` +
     `  ${throughput(result).toFixed(0).padStart(6)} req/s  failures ${result.failures}` +
+    (result.failures > 0 ? ` ${JSON.stringify(result.failureReasons)}` : "") +
     `  driver cpu ${result.cpuSeconds.toFixed(1)} s`
   );
 }
