@@ -31,8 +31,12 @@ import { deploymentSourceRoutes } from "./routes/deployment-source.js";
 import { deploymentRoutes } from "./routes/deployments.js";
 import { domainRoutes } from "./routes/domains.js";
 import { environmentRoutes } from "./routes/environments.js";
+import { gatewayRoutes } from "./routes/gateway.js";
 import { githubRoutes } from "./routes/github.js";
+import { identityRoutes } from "./routes/identities.js";
+import { keyGrantRoutes } from "./routes/key-grants.js";
 import { keyRoutes } from "./routes/keys.js";
+import { permissionRoutes } from "./routes/permissions.js";
 import { projectRoutes } from "./routes/projects.js";
 import { ratelimitRoutes } from "./routes/ratelimit.js";
 import { type DnsLookup, systemDnsLookup } from "./services/dns-resolver.js";
@@ -155,6 +159,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     githubRoutes(routes, makeContext, installationDeps);
     appRoutes(routes, makeContext);
     environmentRoutes(routes, makeContext);
+    gatewayRoutes(routes, makeContext);
     domainRoutes(routes, makeContext);
     deploymentRoutes(routes, makeContext);
     deploymentSourceRoutes(routes, makeContext, {
@@ -164,6 +169,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     auditLogRoutes(routes, makeContext);
     apiRoutes(routes, makeContext);
     keyRoutes(routes, makeContext);
+    keyGrantRoutes(routes, makeContext);
+    identityRoutes(routes, makeContext);
+    permissionRoutes(routes, makeContext);
     ratelimitRoutes(routes, makeContext);
   });
   return app;

@@ -46,6 +46,7 @@ export {
   type SealKey,
   sealedKeyContext,
 } from "./key-writer.js";
+export type { KeysDatabase } from "./keys-database.js";
 export {
   isValidPermissionName,
   permissionNameMaxLength,
@@ -80,6 +81,42 @@ export {
   overrideIdentifierMaxLength,
   type RatelimitOverrideRule,
 } from "./ratelimit-override.js";
+export {
+  createIdentity,
+  deleteIdentity,
+  findIdentity,
+  type IdentityRatelimit,
+  type IdentityView,
+  identityViews,
+  listIdentities,
+  updateIdentity,
+  upsertIdentity,
+} from "./rbac/identity-store.js";
+export {
+  changeKeyPermissions,
+  changeKeyRoles,
+  type GrantMode,
+  type KeyGrantScope,
+} from "./rbac/key-grants.js";
+export {
+  createPermission,
+  deletePermission,
+  ensurePermissions,
+  findPermission,
+  listPermissions,
+  type PermissionView,
+  permissionView,
+} from "./rbac/permission-store.js";
+export {
+  createRole,
+  deleteRole,
+  findRole,
+  listRoles,
+  type RoleView,
+  requireRoles,
+  roleViews,
+  setRolePermissions,
+} from "./rbac/role-store.js";
 export {
   type CreditChange,
   type CreditLedger,

@@ -24,8 +24,26 @@ describe("loadConfig", () => {
         SENTINEL_PORT: "http",
         SENTINEL_TRUSTED_PROXIES: "10.0.0.0/8,localhost",
       }),
-    ).toThrow(
-      /SLIPWAY_REGION:[\s\S]*SENTINEL_PORT:[\s\S]*SENTINEL_TRUSTED_PROXIES\.1:[\s\S]*SENTINEL_CONFIG_FILE:/,
-    );
+    ).toThrow(/SLIPWAY_REGION:[\s\S]*SENTINEL_PORT:[\s\S]*SENTINEL_TRUSTED_PROXIES\.1:/);
+  });
+  it("takes routes from exactly one of the database and a file; the database needs Redis", () => {
+    expect(() => loadConfig({ SLIPWAY_REGION: "eu-1" })).toThrow(/DATABASE_URL: set exactly one/);
+    expect(() =>
+      loadConfig({
+        SLIPWAY_REGION: "eu-1",
+        SENTINEL_CONFIG_FILE: "/etc/sentinel.json",
+        DATABASE_URL: "postgres://localhost/slipway",
+      }),
+    ).toThrow(/DATABASE_URL: set exactly one/);
+    expect(() =>
+      loadConfig({ SLIPWAY_REGION: "eu-1", DATABASE_URL: "postgres://localhost/slipway" }),
+    ).toThrow(/REDIS_URL: is required/);
+    expect(
+      loadConfig({
+        SLIPWAY_REGION: "eu-1",
+        DATABASE_URL: "postgres://localhost/slipway",
+        REDIS_URL: "redis://localhost:6379",
+      }),
+    ).toMatchObject({ SLIPWAY_QUEUE_PREFIX: "slipway" });
   });
 });

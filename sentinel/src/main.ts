@@ -3,27 +3,23 @@
  * server; graceful drain on SIGTERM/SIGINT.
  */
 import { newId } from "@slipway/shared";
-import type { KeyVerifier, RequestLogSink } from "@slipway/shared/gateway";
+import type { RequestLogSink } from "@slipway/shared/gateway";
 import { KubeClient, loadKubeConnection } from "@slipway/shared/kube";
 import { ConfigError, loadConfig } from "./config.js";
-import { FileConfigSource } from "./config-file.js";
 import { H2cForwarder } from "./forward/h2c-forwarder.js";
 import { Http1Forwarder } from "./forward/http1-forwarder.js";
 import { LogBatcher } from "./logs/log-batcher.js";
-import { MemoryRateLimiter } from "./policies/memory-rate-limiter.js";
 import { parseTrustedProxies } from "./request/client-ip.js";
 import { EndpointSliceInstanceSource } from "./routing/endpoint-slice-source.js";
 import { type InstanceSource, StaticInstanceSource } from "./routing/instances.js";
 import { LiveRouteTable } from "./routing/route-table.js";
 import { SentinelServer } from "./server/listener.js";
+import { startRouteSources } from "./wiring/route-sources.js";
 
 const log = (level: string, msg: string, fields: Record<string, unknown> = {}) =>
   process.stdout.write(
     `${JSON.stringify({ level, time: new Date().toISOString(), msg, ...fields })}\n`,
   );
-
-/** Until the keys package's in-process verifier is wired in, keyauth fails closed (401). */
-const noKeys: KeyVerifier = { verify: async () => ({ valid: false, code: "NOT_FOUND" }) };
 
 /** Until the PostgreSQL store lands: one JSON line per request on stdout. */
 const stdoutSink: RequestLogSink = {
@@ -44,16 +40,12 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const configSource = new FileConfigSource(config.SENTINEL_CONFIG_FILE, (error) =>
-    log("error", "config reload failed; the last good config keeps serving", {
-      err: String(error),
-    }),
-  );
-  const file = await configSource.loadFile();
+  // Routes, keys and counters: the control plane's PostgreSQL and Redis, or a file.
+  const sources = await startRouteSources(config, log);
   const routes = new LiveRouteTable();
-  const refused = routes.apply(file.snapshot);
+  const refused = routes.apply(sources.firstSnapshot);
   if (refused) throw refused;
-  configSource.subscribe((snapshot) => {
+  sources.configSource.subscribe((snapshot) => {
     const error = routes.apply(snapshot);
     if (error) log("error", "config refused", { err: String(error) });
     else log("info", "config applied", { version: snapshot.version });
@@ -68,7 +60,7 @@ async function main(): Promise<void> {
         log("warn", "EndpointSlice watch failed, reconnecting", { err: String(error) }),
     }).start();
   } else {
-    instances = new StaticInstanceSource(new Map(Object.entries(file.instances)));
+    instances = new StaticInstanceSource(new Map(Object.entries(sources.staticInstances)));
   }
   await instances.ready();
 
@@ -101,8 +93,8 @@ async function main(): Promise<void> {
       },
       routes,
       instances,
-      keyVerifier: noKeys,
-      rateLimiter: new MemoryRateLimiter(),
+      keyVerifier: sources.keyVerifier,
+      rateLimiter: sources.rateLimiter,
       forwarders,
       logs: batcher,
       clock: Date.now,
@@ -123,7 +115,8 @@ async function main(): Promise<void> {
     url: `http://${address.address}:${address.port}`,
     region: config.SLIPWAY_REGION,
     config: routes.version,
-    instances: config.KUBECONFIG ? "endpointslices" : "config file",
+    routes: config.DATABASE_URL ? "postgresql" : "config file",
+    instances: config.KUBECONFIG ? "endpointslices" : "static",
   });
 
   let stopping = false;
@@ -134,6 +127,7 @@ async function main(): Promise<void> {
     await server.drain(config.SENTINEL_DRAIN_TIMEOUT_MS);
     await Promise.all([forwarders.http1.close(), forwarders.h2c.close(), instances.close()]);
     await batcher.flush();
+    await sources.close();
     kube?.close();
     log("info", "stopped", { droppedLogs: batcher.dropped });
     process.exit(0);

@@ -11,6 +11,8 @@ export type PermissionResource =
   | "environment"
   | "workspace"
   | "api"
+  | "identity"
+  | "rbac"
   | "ratelimit";
 
 export interface PermissionRequirement {
@@ -80,6 +82,11 @@ export interface AccessCheck {
    * lookup to these ids, which counts as the access check.
    */
   grantedIds(): "all" | string[];
+  /**
+   * Requires a permission of another resource too, named in full (`rbac.*.create_permission`
+   * when keys.addPermissions must create a permission); throws `forbidden` without it.
+   */
+  requirePermission(permission: string): void;
 }
 
 /**
@@ -94,9 +101,10 @@ export function accessCheckFor(granted: string[], requirement: PermissionRequire
   if (!upfront)
     throw new AppError("forbidden", `This root key needs the permission ${describe(requirement)}.`);
   let satisfied = requirement.scope === "all" || requirement.resource === "workspace";
+  const idOf = (owner: ResourceOwner) => owner[`${requirement.resource}Id` as keyof ResourceOwner];
   const check = ((owner: ResourceOwner) => {
     if (requirement.resource === "workspace") return;
-    const id = owner[`${requirement.resource}Id`];
+    const id = idOf(owner);
     if (id === undefined) return;
     if (!permits(granted, `${requirement.resource}.${id}.${requirement.action}`)) {
       throw new AppError(
@@ -107,7 +115,6 @@ export function accessCheckFor(granted: string[], requirement: PermissionRequire
     satisfied = true;
   }) as AccessCheck;
   Object.defineProperty(check, "satisfied", { get: () => satisfied });
-  const idOf = (owner: ResourceOwner) => owner[`${requirement.resource}Id` as keyof ResourceOwner];
   check.allows = (action, owner) =>
     permits(granted, `${requirement.resource}.${idOf(owner) ?? "*"}.${action}`);
   check.requireAlso = (action, owner) => {
@@ -117,6 +124,11 @@ export function accessCheckFor(granted: string[], requirement: PermissionRequire
         "forbidden",
         `This root key needs the permission ${describe(other)}${idOf(owner) ? ` for ${idOf(owner)}` : ""}.`,
       );
+    }
+  };
+  check.requirePermission = (permission) => {
+    if (!permits(granted, permission)) {
+      throw new AppError("forbidden", `This root key needs the permission '${permission}'.`);
     }
   };
   check.grantedIds = () => {

@@ -16,6 +16,11 @@ const ids = {
   keyId: "",
   key: "",
   namespace: "",
+  identity: "",
+  permission: "",
+  role: "",
+  intruderKeyId: "",
+  policy: "",
 };
 
 beforeAll(async () => {
@@ -82,6 +87,25 @@ beforeAll(async () => {
     limit: 1000,
     duration: 60_000,
   });
+  ids.identity = (
+    await owner.sdk.identities.createIdentity({ externalId: "owner-user", meta: { plan: "gold" } })
+  ).data.identityId;
+  ids.permission = (
+    await owner.sdk.permissions.createPermission({ name: "owner.secret", slug: "owner.secret" })
+  ).data.permissionId;
+  ids.role = (
+    await owner.sdk.permissions.createRole({ name: "owner-role", permissions: ["owner.secret"] })
+  ).data.roleId;
+  await owner.sdk.keys.addRoles({ keyId: ids.keyId, roles: ["owner-role"] });
+  const intruderApi = (await intruder.sdk.apis.createApi({ name: "intruder-keys" })).data.apiId;
+  const intruderKey = await intruder.sdk.keys.createKey({ apiId: intruderApi });
+  ids.intruderKeyId = intruderKey.data.keyId;
+  api.secrets.add(intruderKey.data.key);
+  await owner.sdk.gateway.setPolicies({
+    ...bySlug,
+    policies: [{ name: "owner keys", enabled: true, keyauth: { keyspaces: [ids.api] } }],
+  });
+  ids.policy = (await owner.sdk.gateway.listPolicies(bySlug)).data[0]!.id;
 });
 
 const byId = () => ({ project: ids.project, app: ids.app, environment: ids.environment });
@@ -109,6 +133,10 @@ const cases: Array<[string, () => Record<string, unknown>]> = [
   ],
   ["environments.listEnvironmentVariables", byId],
   ["environments.removeEnvironmentVariables", () => ({ ...byId(), variables: ["TOKEN"] })],
+  ["gateway.listPolicies", byId],
+  ["gateway.listPolicies", () => bySlug],
+  ["gateway.setPolicies", () => ({ ...byId(), policies: [] })],
+  ["gateway.updatePolicy", () => ({ ...byId(), policyId: ids.policy, enabled: false })],
   ["domains.createDomain", () => ({ ...byId(), domain: "evil.acme.com" })],
   ["domains.getDomain", () => ({ domain: ids.domain })],
   ["domains.getDomain", () => ({ domain: "vault.acme.com" })],
@@ -138,6 +166,29 @@ const cases: Array<[string, () => Record<string, unknown>]> = [
   ["ratelimit.getOverride", () => ({ namespace: ids.namespace, identifier: "vip_*" })],
   ["ratelimit.listOverrides", () => ({ namespace: ids.namespace })],
   ["ratelimit.deleteOverride", () => ({ namespace: ids.namespace, identifier: "vip_*" })],
+  ["keys.addPermissions", () => ({ keyId: ids.keyId, permissions: ["pwned"] })],
+  ["keys.removePermissions", () => ({ keyId: ids.keyId, permissions: [ids.permission] })],
+  ["keys.setPermissions", () => ({ keyId: ids.keyId, permissions: [] })],
+  ["keys.addRoles", () => ({ keyId: ids.keyId, roles: [] })],
+  ["keys.removeRoles", () => ({ keyId: ids.keyId, roles: [] })],
+  ["keys.setRoles", () => ({ keyId: ids.keyId, roles: [] })],
+  // The intruder's own key, given the owner's permission or role by id.
+  ["keys.addPermissions", () => ({ keyId: ids.intruderKeyId, permissions: [ids.permission] })],
+  ["keys.addRoles", () => ({ keyId: ids.intruderKeyId, roles: [ids.role] })],
+  ["keys.setRoles", () => ({ keyId: ids.intruderKeyId, roles: ["owner-role"] })],
+  ["identities.getIdentity", () => ({ identity: ids.identity })],
+  ["identities.getIdentity", () => ({ identity: "owner-user" })],
+  ["identities.updateIdentity", () => ({ identity: ids.identity, meta: { plan: "pwned" } })],
+  ["identities.deleteIdentity", () => ({ identity: "owner-user" })],
+  ["identities.deleteIdentity", () => ({ identity: ids.identity })],
+  ["permissions.getPermission", () => ({ permission: ids.permission })],
+  ["permissions.getPermission", () => ({ permission: "owner.secret" })],
+  ["permissions.deletePermission", () => ({ permission: ids.permission })],
+  ["permissions.getRole", () => ({ role: ids.role })],
+  ["permissions.getRole", () => ({ role: "owner-role" })],
+  ["permissions.setRolePermissions", () => ({ roleId: ids.role, permissions: [] })],
+  ["permissions.deleteRole", () => ({ role: ids.role })],
+  ["permissions.deleteRole", () => ({ role: "owner-role" })],
 ];
 
 describe("a root key of one workspace never reaches another's objects", () => {
@@ -175,6 +226,18 @@ describe("a root key of one workspace never reaches another's objects", () => {
       [ids.keyId, "owner key"],
     ]);
     expect((await owner.sdk.keys.verifyKey({ key: ids.key })).data.code).toBe("VALID");
+    const identity = await owner.sdk.identities.getIdentity({ identity: "owner-user" });
+    expect(identity.data).toMatchObject({ id: ids.identity, meta: { plan: "gold" } });
+    const role = await owner.sdk.permissions.getRole({ role: ids.role });
+    expect(role.data.permissions?.map((permission) => permission.id)).toEqual([ids.permission]);
+    const key = await owner.sdk.keys.getKey({ keyId: ids.keyId });
+    expect([key.data.roles, key.data.permissions]).toEqual([["owner-role"], []]);
+    const verified = await owner.sdk.keys.verifyKey({ key: ids.key, permissions: "owner.secret" });
+    expect(verified.data.code).toBe("VALID");
+    const policies = await owner.sdk.gateway.listPolicies(bySlug);
+    expect(policies.data.map((p) => [p.id, p.enabled, p.keyauth?.keyspaces])).toEqual([
+      [ids.policy, true, [ids.api]],
+    ]);
   });
 
   it("limits in a namespace of its own, never the other's, whether by the other's name or id", async () => {
@@ -204,7 +267,32 @@ describe("a root key of one workspace never reaches another's objects", () => {
     expect(projects.result.data).toEqual([]);
     const listed = await intruder.sdk.deployments.listDeployments({});
     expect(listed.result.data).toEqual([]);
+    expect((await intruder.sdk.identities.listIdentities({})).result.data).toEqual([]);
+    expect((await intruder.sdk.permissions.listPermissions({})).result.data).toEqual([]);
+    expect((await intruder.sdk.permissions.listRoles({})).result.data).toEqual([]);
     const audit = await api.post("/v2/auditLogs.listAuditLogs", {}, intruder.rootKey);
-    expect((await audit.json()).data).toEqual([]);
+    // Only the intruder's own API and key (made for the cases above) are in its audit log.
+    const rows: Array<{ target: { id: string } }> = (await audit.json()).data;
+    expect(rows.map((row) => row.target.id)).toContain(ids.intruderKeyId);
+    const ownerIds = [ids.project, ids.api, ids.keyId, ids.identity, ids.permission, ids.role];
+    expect(rows.filter((row) => ownerIds.includes(row.target.id))).toEqual([]);
+  });
+
+  // Last: it gives the intruder a project of its own.
+  it("lets no policy of its own verify the other workspace's keys", async () => {
+    await intruder.sdk.projects.createProject({ name: "Mine", slug: "mine" });
+    await intruder.sdk.apps.createApp({ project: "mine", name: "App", slug: "app" });
+    const response = await api.post(
+      "/v2/gateway.setPolicies",
+      {
+        project: "mine",
+        app: "app",
+        environment: "production",
+        policies: [{ name: "steal", enabled: true, keyauth: { keyspaces: [ids.api] } }],
+      },
+      intruder.rootKey,
+    );
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain("does not exist in this workspace");
   });
 });

@@ -41,6 +41,9 @@ describe("migrations", () => {
         "domains",
         "environment_variables",
         "environments",
+        "gateway_policies",
+        // A view: what Sentinel reads (migration 0009).
+        "gateway_routes",
         "github_deliveries",
         "github_install_flows",
         "github_installations",

@@ -125,6 +125,7 @@ export async function prepareRequest(
       keyVerifier: deps.keyVerifier,
       rateLimiter: deps.rateLimiter,
       now: deps.clock,
+      ...(route.config.workspaceId ? { workspaceId: route.config.workspaceId } : {}),
     });
   } catch (error) {
     // Fail closed: a policy that cannot be evaluated does not let the request through.

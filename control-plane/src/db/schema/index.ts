@@ -9,6 +9,7 @@ export * from "./deployments.js";
 export * from "./domains.js";
 export * from "./environment-variables.js";
 export * from "./environments.js";
+export * from "./gateway-policies.js";
 export * from "./github-deliveries.js";
 export * from "./github-install-flows.js";
 export * from "./github-installations.js";
