@@ -39,6 +39,7 @@ import { keyGrantRoutes } from "./routes/key-grants.js";
 import { keyRoutes } from "./routes/keys.js";
 import { permissionRoutes } from "./routes/permissions.js";
 import { projectRoutes } from "./routes/projects.js";
+import { ratelimitRoutes } from "./routes/ratelimit.js";
 import { requestLogRoutes } from "./routes/request-logs.js";
 import { sentinelWakeRoute } from "./routes/sentinel-wake.js";
 import { type DnsLookup, systemDnsLookup } from "./services/dns-resolver.js";
@@ -112,8 +113,14 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
         db: deps.db,
         redis: deps.redis,
         redisPrefix: `${deps.config.SLIPWAY_QUEUE_PREFIX}:`,
+        whenRedisFails: deps.config.SLIPWAY_RATELIMIT_WHEN_REDIS_FAILS,
         onError: (error) =>
           app.log.error({ err: error }, "key verification background work failed"),
+        onRedisFailure: (error, answer) =>
+          app.log.warn(
+            { err: error, answer },
+            `a ratelimit check was answered without Redis (fail-${answer})`,
+          ),
       })
     : undefined;
   if (keyRuntime) app.addHook("onClose", () => keyRuntime.close());
@@ -177,6 +184,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     identityRoutes(routes, makeContext);
     permissionRoutes(routes, makeContext);
     requestLogRoutes(routes, makeContext);
+    ratelimitRoutes(routes, makeContext);
   });
   return app;
 }

@@ -179,6 +179,11 @@ const configSchema = z.object({
     )
     .max(180)
     .default("preview.slipway.local"),
+  /**
+   * What ratelimits (`ratelimit.limit`, verifyKey's) and credits answer when Redis is down or
+   * slow: `open` admits (the default), `closed` refuses. Either way it is counted and logged.
+   */
+  SLIPWAY_RATELIMIT_WHEN_REDIS_FAILS: z.enum(["open", "closed"]).default("open"),
   /** How long the deploy step waits for a rollout to become Ready before failing it. */
   SLIPWAY_DEPLOY_TIMEOUT_MS: z.coerce.number().int().min(1000).default(600_000),
   /**

@@ -21,6 +21,12 @@ export {
   keyPrefixPattern,
   keyStart,
 } from "./key-material.js";
+export {
+  type MigratedKeyInput,
+  migrateApiKeys,
+  migrateBatchMax,
+  migratedHashPattern,
+} from "./key-migration.js";
 export { createKeyStore, type KeyStore } from "./key-store.js";
 export { type KeyVerificationOptions, startKeyVerification } from "./key-verification.js";
 export {
@@ -56,6 +62,18 @@ export {
   parsePermissionQuery,
   permissionQueryMaxLength,
 } from "./permission-query.js";
+export {
+  createNamespaceCache,
+  type LoadedNamespace,
+  type NamespaceCache,
+  type NamespaceCacheOptions,
+} from "./ratelimit-namespace-cache.js";
+export {
+  namespaceChannel,
+  publishNamespaceChange,
+  subscribeToNamespaceChanges,
+} from "./ratelimit-namespace-invalidation.js";
+export { createNamespaceStore, type NamespaceStore } from "./ratelimit-namespace-store.js";
 export {
   compileOverrides,
   matchOverride,

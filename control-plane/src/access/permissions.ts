@@ -12,7 +12,8 @@ export type PermissionResource =
   | "workspace"
   | "api"
   | "identity"
-  | "rbac";
+  | "rbac"
+  | "ratelimit";
 
 export interface PermissionRequirement {
   resource: PermissionResource;
@@ -60,6 +61,8 @@ export interface ResourceOwner {
   environmentId?: string;
   /** A keyspace, what Unkey's SDK calls an API (`api.<api_id>.create_key`). */
   apiId?: string;
+  /** A ratelimit namespace (`ratelimit.<namespace_id>.limit`). */
+  ratelimitId?: string;
 }
 
 export interface AccessCheck {

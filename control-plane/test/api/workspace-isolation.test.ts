@@ -16,6 +16,7 @@ const ids = {
   api: "",
   keyId: "",
   key: "",
+  namespace: "",
   identity: "",
   permission: "",
   role: "",
@@ -94,6 +95,21 @@ beforeAll(async () => {
   ids.keyId = created.data.keyId;
   ids.key = created.data.key;
   api.secrets.add(ids.key);
+  await owner.sdk.ratelimit.limit({
+    namespace: "owner.ns",
+    identifier: "user_1",
+    limit: 1,
+    duration: 60_000,
+  });
+  ids.namespace = (await api.database.db.query.ratelimitNamespaces.findFirst({
+    where: (namespace, { eq }) => eq(namespace.workspaceId, owner.workspaceId),
+  }))!.id;
+  await owner.sdk.ratelimit.setOverride({
+    namespace: "owner.ns",
+    identifier: "vip_*",
+    limit: 1000,
+    duration: 60_000,
+  });
   ids.identity = (
     await owner.sdk.identities.createIdentity({ externalId: "owner-user", meta: { plan: "gold" } })
   ).data.identityId;
@@ -162,6 +178,17 @@ const cases: Array<[string, () => Record<string, unknown>]> = [
   ["keys.updateCredits", () => ({ keyId: ids.keyId, operation: "set", value: 0 })],
   ["keys.rerollKey", () => ({ keyId: ids.keyId, expiration: 0 })],
   ["keys.deleteKey", () => ({ keyId: ids.keyId, permanent: true })],
+  [
+    "keys.migrateKeys",
+    () => ({ migrationId: "intruder", apiId: ids.api, keys: [{ hash: `${"A".repeat(43)}=` }] }),
+  ],
+  [
+    "ratelimit.setOverride",
+    () => ({ namespace: ids.namespace, identifier: "*", limit: 0, duration: 60_000 }),
+  ],
+  ["ratelimit.getOverride", () => ({ namespace: ids.namespace, identifier: "vip_*" })],
+  ["ratelimit.listOverrides", () => ({ namespace: ids.namespace })],
+  ["ratelimit.deleteOverride", () => ({ namespace: ids.namespace, identifier: "vip_*" })],
   ["keys.addPermissions", () => ({ keyId: ids.keyId, permissions: ["pwned"] })],
   ["keys.removePermissions", () => ({ keyId: ids.keyId, permissions: [ids.permission] })],
   ["keys.setPermissions", () => ({ keyId: ids.keyId, permissions: [] })],
@@ -234,6 +261,28 @@ describe("a root key of one workspace never reaches another's objects", () => {
     expect(policies.data.map((p) => [p.id, p.enabled, p.keyauth?.keyspaces])).toEqual([
       [ids.policy, true, [ids.api]],
     ]);
+  });
+
+  it("limits in a namespace of its own, never the other's, whether by the other's name or id", async () => {
+    // A workspace of its own, so the audit rows of what it creates stay out of the list test.
+    const stranger = await api.newWorkspace("stranger");
+    const check = (namespace: string) => ({
+      namespace,
+      identifier: "user_1",
+      limit: 1,
+      duration: 60_000,
+    });
+    expect((await stranger.sdk.ratelimit.limit(check("owner.ns"))).data.success).toBe(true);
+    const byId = await stranger.sdk.ratelimit.limit(check(ids.namespace));
+    expect(byId.data.success).toBe(true);
+    // Its "owner.ns" is its own, without the owner's override.
+    const theirs = await stranger.sdk.ratelimit.listOverrides({ namespace: "owner.ns" });
+    expect(theirs.result.data).toEqual([]);
+    const owners = await owner.sdk.ratelimit.listOverrides({ namespace: "owner.ns" });
+    expect(owners.result.data.map((override) => override.identifier)).toEqual(["vip_*"]);
+    // The owner's counter saw none of it: still exactly its own one request.
+    const ownerAgain = await owner.sdk.ratelimit.limit({ ...check("owner.ns"), cost: 0 });
+    expect(ownerAgain.data).toEqual(expect.objectContaining({ remaining: 0, success: false }));
   });
 
   it("lists nothing of the other workspace in unscoped lists", async () => {
