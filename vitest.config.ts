@@ -14,6 +14,7 @@ export default defineConfig({
       "operator",
       "builder",
       "sentinel",
+      "cli",
     ],
   },
 });
