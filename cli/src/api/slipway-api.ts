@@ -1,5 +1,4 @@
-import { Unkey } from "@unkey/api";
-import { HTTPClient } from "@unkey/api/lib/http.js";
+import { HTTPClient, Unkey } from "@unkey/api";
 import { CliError, exitCodes } from "../cli-error.js";
 import type { Credentials } from "../config/credentials.js";
 import { apiErrorDetails, toCliError } from "./api-errors.js";
