@@ -2,7 +2,9 @@
 import grpc from "@grpc/grpc-js";
 import protoLoader from "@grpc/proto-loader";
 
-const [target = "127.0.0.1:8080", name = "slipway"] = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
+const [target = "127.0.0.1:8080", name = "slipway"] = process.argv
+  .slice(2)
+  .filter((arg) => !arg.startsWith("--"));
 const credentials = process.argv.includes("--tls")
   ? grpc.credentials.createSsl()
   : grpc.credentials.createInsecure();
