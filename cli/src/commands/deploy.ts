@@ -90,32 +90,10 @@ without .git; a symbolic link that leads out of it stops the deploy. Exit codes:
       const api = await connect();
       const progress = makeProgress(io, output.json);
       const startedAt = io.now();
-      let upload: { files: number; archiveBytes: number } | undefined;
-      let deploymentId: string;
-      try {
-        if (options.image) {
-          const image = options.image;
-          progress.step(`Deploying image ${image}`);
-          ({ deploymentId } = (
-            await api.call((sdk) =>
-              sdk.deployments.createDeployment({ ...target, image: { dockerImage: image } }),
-            )
-          ).data);
-        } else {
-          const uploaded = await uploadSource(
-            api,
-            resolve(io.cwd, dir),
-            target,
-            options.maxSize * 1024 * 1024,
-            progress,
-          );
-          deploymentId = uploaded.deploymentId;
-          upload = { files: uploaded.files, archiveBytes: uploaded.archiveBytes };
-        }
-      } catch (error) {
-        progress.end("failed");
-        throw error;
-      }
+      const created = await failingStep(progress, () =>
+        createDeployment(api, io, dir, target, options, progress),
+      );
+      const { deploymentId, upload } = created;
       if (!options.wait) {
         progress.end("done");
         output.result(
@@ -124,27 +102,65 @@ without .git; a symbolic link that leads out of it stops the deploy. Exit codes:
         );
         return;
       }
-      const { deployment, outcome } = await followDeployment(api, io, deploymentId, progress, {
-        pollMs: options.pollInterval,
-        timeoutMs: options.timeout * 1000,
-      }).catch((error: unknown) => {
-        progress.end("failed");
-        throw error;
-      });
+      const { deployment, outcome } = await failingStep(progress, () =>
+        followDeployment(api, io, deploymentId, progress, {
+          pollMs: options.pollInterval,
+          timeoutMs: options.timeout * 1000,
+        }),
+      );
       if (outcome.kind === "ended") {
         progress.end("failed");
         throw new CliError(outcome.exitCode, `${outcome.message} (slipway logs ${deploymentId})`);
       }
       progress.end("done");
+      const urls = outcome.kind === "ready" ? outcome.urls : [];
       const result = {
         deploymentId,
         status: deployment.status,
-        urls: outcome.kind === "ready" ? outcome.urls : [],
+        urls,
         elapsedMs: io.now() - startedAt,
         ...(upload ? { upload } : {}),
       };
-      output.result(result, ({ urls }) =>
+      output.result(result, () =>
         urls.length > 0 ? urls : [`${deploymentId} is ready (it has no hostname yet).`],
       );
     });
+}
+
+/** Runs `work`; when it throws, the step on screen is marked failed first. */
+async function failingStep<T>(progress: Progress, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    progress.end("failed");
+    throw error;
+  }
+}
+
+/** The deployment of an image, or of the uploaded directory. */
+async function createDeployment(
+  api: SlipwayApi,
+  io: CliIo,
+  dir: string,
+  target: EnvironmentRef,
+  options: DeployOptions,
+  progress: Progress,
+): Promise<{ deploymentId: string; upload?: { files: number; archiveBytes: number } }> {
+  const image = options.image;
+  if (image) {
+    progress.step(`Deploying image ${image}`);
+    const { data } = await api.call((sdk) =>
+      sdk.deployments.createDeployment({ ...target, image: { dockerImage: image } }),
+    );
+    return { deploymentId: data.deploymentId };
+  }
+  const directory = resolve(io.cwd, dir);
+  const { deploymentId, ...upload } = await uploadSource(
+    api,
+    directory,
+    target,
+    options.maxSize * 1024 * 1024,
+    progress,
+  );
+  return { deploymentId, upload };
 }

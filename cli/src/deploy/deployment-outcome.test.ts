@@ -1,6 +1,8 @@
 import type { Deployment } from "@unkey/api/models/components";
 import { describe, expect, it } from "vitest";
+import { apiError, CliError, usageError } from "../cli-error.js";
 import { deploymentUrls, judgeDeployment } from "./deployment-outcome.js";
+import { isTransientReadFailure } from "./follow-deployment.js";
 
 const deployment = (fields: Partial<Deployment>): Deployment => ({
   id: "dep_1",
@@ -63,5 +65,16 @@ describe("judgeDeployment", () => {
       kind: "ended",
       exitCode: 5,
     });
+  });
+});
+
+describe("isTransientReadFailure", () => {
+  it("asks again when the API was away or overloaded, not when it refused", () => {
+    expect(isTransientReadFailure(new CliError(3, "Cannot reach the Slipway API"))).toBe(true);
+    expect(isTransientReadFailure(apiError({ status: 503, detail: "x" }))).toBe(true);
+    expect(isTransientReadFailure(apiError({ status: 429, detail: "x" }))).toBe(true);
+    expect(isTransientReadFailure(apiError({ status: 404, detail: "x" }))).toBe(false);
+    expect(isTransientReadFailure(usageError("x"))).toBe(false);
+    expect(isTransientReadFailure(new Error("bug"))).toBe(false);
   });
 });

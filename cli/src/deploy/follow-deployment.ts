@@ -6,6 +6,19 @@ import type { Progress } from "../output/progress.js";
 import { formatElapsed } from "../output/units.js";
 import { type DeploymentOutcome, judgeDeployment } from "./deployment-outcome.js";
 
+/** Reads in a row that may fail for a passing reason before following gives up. */
+const maxTransientFailures = 5;
+
+/**
+ * Pure: a read worth asking again, because the API was briefly away (restarting, overloaded),
+ * not because it refused the request.
+ */
+export function isTransientReadFailure(error: unknown): boolean {
+  if (!(error instanceof CliError) || error.exitCode !== exitCodes.api) return false;
+  const status = error.api?.status;
+  return status === undefined || status === 429 || status >= 500;
+}
+
 export interface FollowOptions {
   pollMs: number;
   /** Give up waiting after this long (the deployment goes on). */
@@ -44,21 +57,31 @@ export async function followDeployment(
   const startedAt = io.now();
   let cursor: string | undefined;
   let phase: string | undefined;
+  let failures = 0;
   for (;;) {
-    const { data: deployment } = await api.call((sdk) =>
-      sdk.deployments.getDeployment({ deploymentId }),
-    );
-    const outcome = judgeDeployment(deployment, api.url);
-    if (outcome.kind === "waiting" && outcome.phase !== phase) {
-      phase = outcome.phase;
-      progress.step(phase);
+    let read: { deployment: Deployment; outcome: DeploymentOutcome };
+    try {
+      const { data: deployment } = await api.call((sdk) =>
+        sdk.deployments.getDeployment({ deploymentId }),
+      );
+      read = { deployment, outcome: judgeDeployment(deployment, api.url) };
+      if (read.outcome.kind === "waiting" && read.outcome.phase !== phase) {
+        phase = read.outcome.phase;
+        progress.step(phase);
+      }
+      cursor = await drainLog(api, deploymentId, cursor, onLine);
+      failures = 0;
+    } catch (error) {
+      failures += 1;
+      if (!isTransientReadFailure(error) || failures >= maxTransientFailures) throw error;
+      await io.sleep(Math.min(options.pollMs * 2 ** failures, 10_000));
+      continue;
     }
-    cursor = await drainLog(api, deploymentId, cursor, onLine);
-    if (outcome.kind !== "waiting") return { deployment, outcome };
+    if (read.outcome.kind !== "waiting") return read;
     if (io.now() - startedAt > options.timeoutMs) {
       throw new CliError(
         exitCodes.rolloutFailed,
-        `Gave up waiting after ${formatElapsed(io.now() - startedAt)}; ${deploymentId} is still ${deployment.status} (slipway deployments get ${deploymentId}).`,
+        `Gave up waiting after ${formatElapsed(io.now() - startedAt)}; ${deploymentId} is still ${read.deployment.status} (slipway deployments get ${deploymentId}).`,
       );
     }
     await io.sleep(options.pollMs);
