@@ -176,6 +176,21 @@ describe("slipway deploy DIR uploads the tree without what is ignored", () => {
     expect(await uploadCount()).toBe(before);
   });
 
+  it("deploys a directory named through a link, relative to the working directory", async () => {
+    await newApp("linked");
+    const parent = await mkdtemp(join(tmpdir(), "slipway-deploy-"));
+    await write(parent, { "release-1/Dockerfile": "FROM node:20-slim\n" });
+    await symlink("release-1", join(parent, "current"));
+    const run = await runSlipway(
+      ["deploy", "current", ...target("linked"), "--no-wait", "-o", "json"],
+      { env, cwd: parent },
+    );
+    expect(run.exitCode).toBe(0);
+    expect(await storedEntries(run.json<{ deploymentId: string }>().deploymentId)).toEqual([
+      "file Dockerfile",
+    ]);
+  });
+
   it("says so when the directory does not exist", async () => {
     const run = await runSlipway(["deploy", "/nonexistent/dir", ...target("big")], { env });
     expect(run.exitCode).toBe(2);

@@ -32,7 +32,7 @@ export function renderLiveFrame(state: FrameState, now: number, tick: number, co
 }
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: terminal escapes are what it removes
-const escapeSequences = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|[\x00-\x08\x0b-\x1f\x7f]/g;
+const escapeSequences = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|[\x00-\x08\x0a-\x1f\x7f]/g;
 
 /** Pure: a build log line made safe to print (no terminal escapes from the build). */
 export const sanitizeLine = (line: string) => line.replace(escapeSequences, "");

@@ -1,5 +1,5 @@
 import type { Dirent } from "node:fs";
-import { lstat, readdir, readFile, readlink } from "node:fs/promises";
+import { lstat, readdir, readFile, readlink, realpath } from "node:fs/promises";
 import { join, posix } from "node:path";
 import { CliError, exitCodes } from "../cli-error.js";
 import { formatBytes } from "../output/units.js";
@@ -72,8 +72,10 @@ export async function collectSource(
   root: string,
   limits: SourceLimits = defaultSourceLimits,
 ): Promise<CollectedSource> {
-  const rootStat = await lstat(root).catch(() => undefined);
-  if (!rootStat?.isDirectory()) {
+  // The directory named may itself be a link (`slipway deploy ./current`); what is inside it
+  // is then judged against where it really is.
+  const realRoot = await realpath(root).catch(() => undefined);
+  if (!realRoot || !(await lstat(realRoot)).isDirectory()) {
     throw refuse(`${root} is not a directory.`);
   }
   const rootGitignore = await readRules(join(root, ".gitignore"));
@@ -83,7 +85,7 @@ export async function collectSource(
     ...(dockerignore !== undefined ? [dockerignoreRuleSet(dockerignore)] : []),
   ];
   const collected: CollectedSource = { entries: [], fileBytes: 0, skippedSpecial: [] };
-  await walk(root, "", rootRules, collected, limits);
+  await walk(realRoot, "", rootRules, collected, limits);
   return collected;
 }
 

@@ -1,4 +1,5 @@
-import { createReadStream } from "node:fs";
+import { constants } from "node:fs";
+import { open } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
@@ -76,7 +77,9 @@ async function writeFile(
 ) {
   const stream = tar.entry({ ...header, type: "file" });
   try {
-    await pipeline(createReadStream(absolute), stream);
+    // A file swapped for a link since the tree was walked is not followed out of the tree.
+    const file = await open(absolute, constants.O_RDONLY | constants.O_NOFOLLOW);
+    await pipeline(file.createReadStream(), stream);
   } catch (error) {
     throw new CliError(
       exitCodes.unexpected,
