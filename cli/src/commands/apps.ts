@@ -11,6 +11,11 @@ const requireProject = (project: string | undefined) => {
 
 export function appsCommand(program: Command, io: CliIo) {
   const apps = program.command("apps").description("Create and list a project's apps");
+  addAppsCreate(apps, io);
+  addAppsList(apps, io);
+}
+
+function addAppsCreate(apps: Command, io: CliIo) {
   apps
     .command("create")
     .description("Create an app with its production and preview environments")
@@ -54,6 +59,9 @@ export function appsCommand(program: Command, io: CliIo) {
         );
       },
     );
+}
+
+function addAppsList(apps: Command, io: CliIo) {
   apps
     .command("list")
     .description("List a project's apps")

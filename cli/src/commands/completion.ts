@@ -6,7 +6,7 @@ import {
   completionTable,
   zshCompletionScript,
 } from "../completion/completion-script.js";
-import { examples } from "./command-context.js";
+import { commandContext, examples } from "./command-context.js";
 
 export function completionCommand(program: Command, io: CliIo) {
   program
@@ -20,10 +20,17 @@ export function completionCommand(program: Command, io: CliIo) {
         "source <(slipway completion zsh)       # in ~/.zshrc",
       ),
     )
-    .action((shell: string) => {
+    .action((shell: string, _options, command: Command) => {
       const table = completionTable(program);
-      if (shell === "bash") io.stdout.write(bashCompletionScript(table));
-      else if (shell === "zsh") io.stdout.write(zshCompletionScript(table));
-      else throw usageError(`No completion for ${JSON.stringify(shell)}: bash or zsh.`);
+      const makeScript = new Map([
+        ["bash", bashCompletionScript],
+        ["zsh", zshCompletionScript],
+      ]).get(shell);
+      if (!makeScript) throw usageError(`No completion for ${JSON.stringify(shell)}: bash or zsh.`);
+      const script = makeScript(table);
+      // The script itself is the text output; --output=json wraps it for tools that install it.
+      const { output } = commandContext(io, command);
+      if (output.json) output.result({ shell, script }, () => []);
+      else io.stdout.write(script);
     });
 }

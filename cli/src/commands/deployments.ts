@@ -97,6 +97,12 @@ export function deploymentsCommand(program: Command, io: CliIo) {
     .command("deployments")
     .description("List, inspect and act on deployments");
 
+  addList(deployments, io);
+  addGet(deployments, io);
+  addLifecycleCalls(deployments, io);
+}
+
+function addList(deployments: Command, io: CliIo) {
   deployments
     .command("list")
     .description("List deployments, newest first")
@@ -161,7 +167,9 @@ export function deploymentsCommand(program: Command, io: CliIo) {
         if (pagination?.hasMore) output.note(`More: --cursor ${pagination.cursor}`);
       },
     );
+}
 
+function addGet(deployments: Command, io: CliIo) {
   deployments
     .command("get")
     .description("Show a deployment: status, source, error, URLs and the actions it allows")
@@ -173,7 +181,9 @@ export function deploymentsCommand(program: Command, io: CliIo) {
       const { data } = await api.call((sdk) => sdk.deployments.getDeployment({ deploymentId }));
       output.result(data, (deployment) => describeDeployment(deployment, api.url));
     });
+}
 
+function addLifecycleCalls(deployments: Command, io: CliIo) {
   for (const [name, summary, verb, run] of lifecycle) {
     deployments
       .command(name)

@@ -55,6 +55,12 @@ export function envCommand(program: Command, io: CliIo) {
       "An environment's variables (write-only unless --recoverable; values never printed for write-only ones)",
     );
 
+  addEnvList(env, io);
+  addEnvSet(env, io);
+  addEnvRm(env, io);
+}
+
+function addEnvList(env: Command, io: CliIo) {
   withTarget(
     env.command("list").description("List variables; only recoverable ones show their value"),
   )
@@ -80,7 +86,9 @@ export function envCommand(program: Command, io: CliIo) {
         ),
       );
     });
+}
 
+function addEnvSet(env: Command, io: CliIo) {
   withTarget(
     env
       .command("set")
@@ -137,7 +145,9 @@ export function envCommand(program: Command, io: CliIo) {
           `Set ${keys.join(", ")} (${kind}) in ${target.environment}; the next deployment uses them.`,
       );
     });
+}
 
+function addEnvRm(env: Command, io: CliIo) {
   withTarget(
     env.command("rm").description("Remove variables").argument("<keys...>", "variable names"),
   )

@@ -7,6 +7,11 @@ import { commandContext, examples, positiveInteger } from "./command-context.js"
 export function keysCommand(program: Command, io: CliIo, setExitCode: (code: number) => void) {
   const keys = program.command("keys").description("API keys of your APIs (keyspaces)");
 
+  addKeysCreate(keys, io);
+  addKeysVerify(keys, io, setExitCode);
+}
+
+function addKeysCreate(keys: Command, io: CliIo) {
   keys
     .command("create")
     .description("Create a key; it is printed this once and stored only hashed")
@@ -58,7 +63,9 @@ export function keysCommand(program: Command, io: CliIo, setExitCode: (code: num
         output.note(`Created ${data.keyId}. The key is shown only this once: store it now.`);
       },
     );
+}
 
+function addKeysVerify(keys: Command, io: CliIo, setExitCode: (code: number) => void) {
   keys
     .command("verify")
     .description(
