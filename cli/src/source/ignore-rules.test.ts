@@ -40,3 +40,17 @@ describe("isIgnored", () => {
     expect(isIgnored(rules, path)).toBe(ignored);
   });
 });
+
+describe("a .dockerignore read as docker reads it", () => {
+  const rules = [dockerignoreRuleSet("**/node_modules\n**/*.log\n!important.log\nsrc/*.tmp\n")];
+  it.each([
+    ["node_modules/", true],
+    ["a/b/node_modules/", true],
+    ["a/x.log", true],
+    ["important.log", false],
+    ["src/a.tmp", true],
+    ["src/b/a.tmp", false],
+  ])("%s → %s", (path, ignored) => {
+    expect(isIgnored(rules, path)).toBe(ignored);
+  });
+});
