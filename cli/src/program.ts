@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { CliError, exitCodes } from "./cli-error.js";
 import type { CliIo } from "./cli-io.js";
@@ -12,6 +13,14 @@ import { loginCommand } from "./commands/login.js";
 import { logsCommand } from "./commands/logs.js";
 import { projectsCommand } from "./commands/projects.js";
 import { Output, type OutputFormat, outputFormats } from "./output/output.js";
+
+/** The version `--version` prints: the cli package's own. */
+const cliVersion = () =>
+  (
+    JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+      version: string;
+    }
+  ).version;
 
 const exitCodeHelp = `
 Exit codes:
@@ -29,6 +38,7 @@ Environment: SLIPWAY_URL and SLIPWAY_ROOT_KEY override what \`slipway login\` st
 export function makeProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const program = new Command("slipway")
     .description("Deploy to Slipway and manage its projects, apps, environments, domains and keys")
+    .version(cliVersion(), "-V, --version")
     .addOption(
       new Option("-o, --output <format>", "text for people, json for scripts")
         .choices(outputFormats)
