@@ -15,6 +15,7 @@ export default defineConfig({
       "operator",
       "builder",
       "sentinel",
+      "cli",
     ],
   },
 });
