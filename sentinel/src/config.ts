@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 
 const region = z
@@ -45,6 +46,11 @@ const configSchema = z.object({
   SENTINEL_UPSTREAM_BODY_TIMEOUT_MS: ms(300_000),
   SENTINEL_DRAIN_TIMEOUT_MS: ms(25_000),
   SENTINEL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  /** Worker processes (node:cluster); 1 serves in the main process. Default: one per core. */
+  SENTINEL_WORKERS: z.coerce.number().int().min(1).max(256).default(availableParallelism()),
+  /** The admin port: /metrics (Prometheus), /healthz, /readyz. Never the traffic port. */
+  SENTINEL_ADMIN_HOST: z.string().default("0.0.0.0"),
+  SENTINEL_ADMIN_PORT: z.coerce.number().int().min(0).max(65535).default(9090),
 });
 
 export type SentinelEnv = z.output<typeof configSchema>;

@@ -1,15 +1,18 @@
 /**
  * Sentinel's composition root: config, route table, instances, policy services, log sink,
- * server; graceful drain on SIGTERM/SIGINT.
+ * metrics, server; one worker per core (cluster/run-sentinel.ts) with the admin port in the
+ * primary; graceful drain on SIGTERM/SIGINT.
  */
 import { newId } from "@slipway/shared";
 import type { KeyVerifier, RequestLogSink } from "@slipway/shared/gateway";
 import { KubeClient, loadKubeConnection } from "@slipway/shared/kube";
-import { ConfigError, loadConfig } from "./config.js";
+import { runSentinel, type SentinelWorker } from "./cluster/run-sentinel.js";
+import { ConfigError, loadConfig, type SentinelEnv } from "./config.js";
 import { FileConfigSource } from "./config-file.js";
 import { H2cForwarder } from "./forward/h2c-forwarder.js";
 import { Http1Forwarder } from "./forward/http1-forwarder.js";
 import { LogBatcher } from "./logs/log-batcher.js";
+import { RequestMetrics } from "./metrics/request-metrics.js";
 import { MemoryRateLimiter } from "./policies/memory-rate-limiter.js";
 import { parseTrustedProxies } from "./request/client-ip.js";
 import { EndpointSliceInstanceSource } from "./routing/endpoint-slice-source.js";
@@ -33,17 +36,7 @@ const stdoutSink: RequestLogSink = {
   },
 };
 
-async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+async function startWorker(config: SentinelEnv): Promise<SentinelWorker> {
   const configSource = new FileConfigSource(config.SENTINEL_CONFIG_FILE, (error) =>
     log("error", "config reload failed; the last good config keeps serving", {
       err: String(error),
@@ -76,6 +69,10 @@ async function main(): Promise<void> {
     onError: (error, dropped) =>
       log("warn", "request logs dropped", { dropped, err: String(error) }),
   });
+  const metrics = new RequestMetrics({
+    droppedLogs: () => batcher.dropped,
+    configLoadedAt: () => routes.loadedAt,
+  });
   const forwarders = {
     http1: new Http1Forwarder({
       keepAliveTimeoutMs: config.SENTINEL_UPSTREAM_KEEP_ALIVE_MS,
@@ -105,6 +102,7 @@ async function main(): Promise<void> {
       rateLimiter: new MemoryRateLimiter(),
       forwarders,
       logs: batcher,
+      metrics,
       clock: Date.now,
       monotonic: () => performance.now(),
       newRequestId: () => newId("request"),
@@ -126,20 +124,41 @@ async function main(): Promise<void> {
     instances: config.KUBECONFIG ? "endpointslices" : "config file",
   });
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log("info", "draining", { signal });
-    await server.drain(config.SENTINEL_DRAIN_TIMEOUT_MS);
-    await Promise.all([forwarders.http1.close(), forwarders.h2c.close(), instances.close()]);
-    await batcher.flush();
-    kube?.close();
-    log("info", "stopped", { droppedLogs: batcher.dropped });
-    process.exit(0);
+  return {
+    snapshot: () => metrics.snapshot(),
+    ready: () => routes.loaded,
+    async drain() {
+      await server.drain(config.SENTINEL_DRAIN_TIMEOUT_MS);
+      await Promise.all([forwarders.http1.close(), forwarders.h2c.close(), instances.close()]);
+      await batcher.flush();
+      kube?.close();
+      log("info", "worker stopped", { droppedLogs: batcher.dropped });
+    },
   };
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+async function main(): Promise<void> {
+  let config: SentinelEnv;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  await runSentinel(
+    {
+      workers: config.SENTINEL_WORKERS,
+      adminPort: config.SENTINEL_ADMIN_PORT,
+      adminHost: config.SENTINEL_ADMIN_HOST,
+      // A worker cuts what is left at its own drain deadline; this is the backstop.
+      drainTimeoutMs: config.SENTINEL_DRAIN_TIMEOUT_MS + 5_000,
+      log,
+    },
+    () => startWorker(config),
+  );
 }
 
 main().catch((error: unknown) => {

@@ -99,6 +99,10 @@ export async function prepareRequest(
     const code = normalized === "too_long" ? "uri_too_long" : "bad_request";
     return { ...base, result: reject(code, targetProblems[normalized]) };
   }
+  if ((incoming.headers.host?.length ?? 0) > 1) {
+    // RFC 9112 §3.2: a request with more than one Host field is answered 400.
+    return { ...base, result: reject("bad_request", "The request has more than one Host header.") };
+  }
   if (!plan) {
     return {
       ...base,
