@@ -12,6 +12,8 @@ export interface WrkResult {
   p99Ms: number;
   /** Non-2xx/3xx responses plus socket errors: a proxy that fails requests is not fast. */
   failures: number;
+  /** Requests without an answer within wrk's 2 s timeout (a starved machine shows these). */
+  timeouts: number;
   requests: number;
 }
 
@@ -47,13 +49,14 @@ export function parseWrk(output: string): WrkResult {
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(
     output,
   );
-  const socketErrors = socket ? socket.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0;
+  const socketErrors = socket ? socket.slice(1, 4).reduce((sum, n) => sum + Number(n), 0) : 0;
   return {
     requestsPerSecond: Number(rps[1]),
     p50Ms: percentile("50"),
     p90Ms: percentile("90"),
     p99Ms: percentile("99"),
     failures: non2xx + socketErrors,
+    timeouts: Number(socket?.[4] ?? 0),
     requests: Number(total[1]),
   };
 }
