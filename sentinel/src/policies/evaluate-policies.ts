@@ -94,7 +94,8 @@ export async function evaluatePolicies(
       continue;
     }
     if (policy.kind === "openapi") continue; // a no-op until a spec can be uploaded
-    (active ??= []).push(policy);
+    if (active) active.push(policy);
+    else active = [policy];
   }
   if (!active) return outcome;
   for (const policy of active) {
