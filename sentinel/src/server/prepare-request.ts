@@ -116,11 +116,16 @@ export async function prepareRequest(
       result: reject("not_found", `No app is served at ${plan.host || "this host"}.`),
     };
   }
+  // The query is parsed only if a policy reads it (most requests meet none that does).
+  let parsedQuery: Map<string, string[]> | undefined;
   const view: RequestView = {
     method: incoming.method,
     path: normalized.decoded,
     headers: incoming.headers,
-    query: parseQuery(normalized.query),
+    get query() {
+      parsedQuery ??= parseQuery(normalized.query);
+      return parsedQuery;
+    },
     clientIp: plan.clientIp,
   };
   let outcome: PolicyOutcome;
