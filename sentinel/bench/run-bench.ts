@@ -168,11 +168,11 @@ try {
 
   const headers = { Host: benchHost, authorization: `Bearer ${key.key}` };
   const targets = [
-    ["upstream (direct)", upstreamPort, running[0]],
-    ["nginx proxy_pass", nginxPort, running[1]],
-    ["caddy reverse_proxy", caddyPort, running[2]],
-    ["haproxy", haproxyPort, running[3]],
-    ["node http+undici (floor)", floorPort, running[4]],
+    ["upstream (direct)", upstreamPort, running[0]!],
+    ["nginx proxy_pass", nginxPort, running[1]!],
+    ["caddy reverse_proxy", caddyPort, running[2]!],
+    ["haproxy", haproxyPort, running[3]!],
+    ["node http+undici (floor)", floorPort, running[4]!],
     ["sentinel", sentinelPort, sentinel],
   ] as const;
   for (const [name, port, peer] of targets) {
