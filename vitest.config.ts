@@ -6,6 +6,7 @@ export default defineConfig({
     projects: [
       "shared",
       "keys",
+      "request-logs",
       "control-plane",
       "control-plane/vitest.build.config.ts",
       "control-plane/vitest.cluster.config.ts",
@@ -14,6 +15,7 @@ export default defineConfig({
       "operator",
       "builder",
       "sentinel",
+      "cli",
     ],
   },
 });

@@ -1,3 +1,4 @@
+import { PgRequestLogReader } from "@slipway/request-logs";
 import { newId } from "@slipway/shared";
 import Fastify, {
   type FastifyBaseLogger,
@@ -31,9 +32,16 @@ import { deploymentSourceRoutes } from "./routes/deployment-source.js";
 import { deploymentRoutes } from "./routes/deployments.js";
 import { domainRoutes } from "./routes/domains.js";
 import { environmentRoutes } from "./routes/environments.js";
+import { gatewayRoutes } from "./routes/gateway.js";
 import { githubRoutes } from "./routes/github.js";
+import { identityRoutes } from "./routes/identities.js";
+import { keyGrantRoutes } from "./routes/key-grants.js";
 import { keyRoutes } from "./routes/keys.js";
+import { permissionRoutes } from "./routes/permissions.js";
 import { projectRoutes } from "./routes/projects.js";
+import { ratelimitRoutes } from "./routes/ratelimit.js";
+import { requestLogRoutes } from "./routes/request-logs.js";
+import { sentinelWakeRoute } from "./routes/sentinel-wake.js";
 import { type DnsLookup, systemDnsLookup } from "./services/dns-resolver.js";
 
 export interface AppDependencies {
@@ -105,11 +113,18 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
         db: deps.db,
         redis: deps.redis,
         redisPrefix: `${deps.config.SLIPWAY_QUEUE_PREFIX}:`,
+        whenRedisFails: deps.config.SLIPWAY_RATELIMIT_WHEN_REDIS_FAILS,
         onError: (error) =>
           app.log.error({ err: error }, "key verification background work failed"),
+        onRedisFailure: (error, answer) =>
+          app.log.warn(
+            { err: error, answer },
+            `a ratelimit check was answered without Redis (fail-${answer})`,
+          ),
       })
     : undefined;
   if (keyRuntime) app.addHook("onClose", () => keyRuntime.close());
+  const requestLogs = new PgRequestLogReader(deps.db.$client);
   const makeContext: ContextFactory = (request, workspaceId, rootKeyId, access) => ({
     db: deps.db,
     workspaceId,
@@ -123,6 +138,7 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     config: deps.config,
     githubSource,
     keys: keyRuntime?.keys,
+    requestLogs,
   });
 
   await app.register(githubWebhookRoute, {
@@ -142,12 +158,19 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     webUrl: deps.config.GITHUB_WEB_URL,
     now: () => clock().getTime(),
   };
+  await app.register(sentinelWakeRoute, {
+    db: deps.db,
+    jobs,
+    clock,
+    token: deps.config.SLIPWAY_SENTINEL_TOKEN,
+  });
   deploymentLogPage(app, { db: deps.db });
   await app.register(async (routes) => {
     projectRoutes(routes, makeContext);
     githubRoutes(routes, makeContext, installationDeps);
     appRoutes(routes, makeContext);
     environmentRoutes(routes, makeContext);
+    gatewayRoutes(routes, makeContext);
     domainRoutes(routes, makeContext);
     deploymentRoutes(routes, makeContext);
     deploymentSourceRoutes(routes, makeContext, {
@@ -157,6 +180,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     auditLogRoutes(routes, makeContext);
     apiRoutes(routes, makeContext);
     keyRoutes(routes, makeContext);
+    keyGrantRoutes(routes, makeContext);
+    identityRoutes(routes, makeContext);
+    permissionRoutes(routes, makeContext);
+    requestLogRoutes(routes, makeContext);
+    ratelimitRoutes(routes, makeContext);
   });
   return app;
 }

@@ -15,6 +15,22 @@ describe("configuration", () => {
     expect(config.PORT).toBe(7070);
   });
 
+  it("idles previews after an hour by default and wants a long Sentinel token, never echoing it", () => {
+    expect(loadConfig(valid)).toMatchObject({
+      SLIPWAY_PREVIEW_IDLE_AFTER_MS: 3_600_000,
+      SLIPWAY_PREVIEW_IDLE_CHECK_MS: 60_000,
+    });
+    expect(loadConfig(valid).SLIPWAY_SENTINEL_TOKEN).toBeUndefined();
+    expect(() => loadConfig({ ...valid, SLIPWAY_SENTINEL_TOKEN: "too-short-secret" })).toThrow(
+      /SLIPWAY_SENTINEL_TOKEN[\s\S]*at least 32 characters/,
+    );
+    try {
+      loadConfig({ ...valid, SLIPWAY_SENTINEL_TOKEN: "too-short-secret" });
+    } catch (error) {
+      expect((error as Error).message).not.toContain("too-short-secret");
+    }
+  });
+
   it("names every bad variable in one message", () => {
     let message = "";
     try {

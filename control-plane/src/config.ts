@@ -48,6 +48,25 @@ const configSchema = z.object({
     .pipe(z.array(z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/)).min(1)),
   /** Hostname that custom domains point their CNAME/ALIAS record at. */
   SLIPWAY_DOMAIN_TARGET: z.string().default("edge.slipway.local"),
+  /**
+   * How often, in seconds, a verified domain's TXT record is looked up again (default 1 h);
+   * a domain whose record is gone loses its verification.
+   */
+  SLIPWAY_DOMAIN_RECHECK_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 24 * 3600)
+    .default(3600),
+  /**
+   * The credential Sentinel sends to `/internal/sentinel/wakeDeployment` (at least 32
+   * characters; the same value as Sentinel's). Without it that endpoint answers 401.
+   */
+  SLIPWAY_SENTINEL_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
+  /** A ready preview with no request for this long scales to zero and reads `idle`. */
+  SLIPWAY_PREVIEW_IDLE_AFTER_MS: z.coerce.number().int().min(1000).default(3_600_000),
+  /** How often the worker looks for previews to idle. */
+  SLIPWAY_PREVIEW_IDLE_CHECK_MS: z.coerce.number().int().min(1000).default(60_000),
   /** The GitHub App's webhook secret; without it `/webhooks/github` answers 503. */
   GITHUB_WEBHOOK_SECRET: z.string().min(1).optional(),
   GITHUB_APP_ID: z.string().regex(/^\d+$/, "must be the numeric App ID").optional(),
@@ -75,6 +94,16 @@ const configSchema = z.object({
   GITHUB_API_URL: z.string().url().default("https://api.github.com"),
   /** Largest webhook body accepted, in bytes (GitHub caps payloads at 25 MB). */
   GITHUB_WEBHOOK_BODY_LIMIT: z.coerce.number().int().min(1024).default(26_214_400),
+  /**
+   * How long, in seconds, a push (or pull request event) is remembered by what it is, so the
+   * same signed payload sent again under a new delivery id deploys nothing (default 24 h).
+   */
+  GITHUB_REPLAY_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 24 * 3600)
+    .default(24 * 3600),
   /** Redis key prefix of the job queues; installs sharing a Redis use different ones. */
   SLIPWAY_QUEUE_PREFIX: z.string().min(1).default("slipway"),
   /**
@@ -84,6 +113,11 @@ const configSchema = z.object({
   SLIPWAY_JOB_LOCK_MS: z.coerce.number().int().min(500).default(30_000),
   /** Builds running at once per workspace; production deployments get a free slot first. */
   SLIPWAY_BUILD_SLOTS: z.coerce.number().int().min(1).max(64).default(2),
+  /**
+   * Days of Sentinel's request logs kept (issue 14). Storage is one partition per UTC day,
+   * dropped as a whole once all of it is older than this.
+   */
+  SLIPWAY_REQUEST_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(366).default(7),
   /**
    * CPU niceness `npm run worker` gives itself at start (0–19, default 10): on a machine it
    * shares with the API, PostgreSQL and Redis, webhook acks and API calls go first and the
@@ -145,6 +179,11 @@ const configSchema = z.object({
     )
     .max(180)
     .default("preview.slipway.local"),
+  /**
+   * What ratelimits (`ratelimit.limit`, verifyKey's) and credits answer when Redis is down or
+   * slow: `open` admits (the default), `closed` refuses. Either way it is counted and logged.
+   */
+  SLIPWAY_RATELIMIT_WHEN_REDIS_FAILS: z.enum(["open", "closed"]).default("open"),
   /** How long the deploy step waits for a rollout to become Ready before failing it. */
   SLIPWAY_DEPLOY_TIMEOUT_MS: z.coerce.number().int().min(1000).default(600_000),
   /**

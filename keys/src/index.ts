@@ -21,6 +21,12 @@ export {
   keyPrefixPattern,
   keyStart,
 } from "./key-material.js";
+export {
+  type MigratedKeyInput,
+  migrateApiKeys,
+  migrateBatchMax,
+  migratedHashPattern,
+} from "./key-migration.js";
 export { createKeyStore, type KeyStore } from "./key-store.js";
 export { type KeyVerificationOptions, startKeyVerification } from "./key-verification.js";
 export {
@@ -40,6 +46,7 @@ export {
   type SealKey,
   sealedKeyContext,
 } from "./key-writer.js";
+export type { KeysDatabase } from "./keys-database.js";
 export {
   isValidPermissionName,
   permissionNameMaxLength,
@@ -56,12 +63,60 @@ export {
   permissionQueryMaxLength,
 } from "./permission-query.js";
 export {
+  createNamespaceCache,
+  type LoadedNamespace,
+  type NamespaceCache,
+  type NamespaceCacheOptions,
+} from "./ratelimit-namespace-cache.js";
+export {
+  namespaceChannel,
+  publishNamespaceChange,
+  subscribeToNamespaceChanges,
+} from "./ratelimit-namespace-invalidation.js";
+export { createNamespaceStore, type NamespaceStore } from "./ratelimit-namespace-store.js";
+export {
   compileOverrides,
   matchOverride,
   type OverrideTable,
   overrideIdentifierMaxLength,
   type RatelimitOverrideRule,
 } from "./ratelimit-override.js";
+export {
+  createIdentity,
+  deleteIdentity,
+  findIdentity,
+  type IdentityRatelimit,
+  type IdentityView,
+  identityViews,
+  listIdentities,
+  updateIdentity,
+  upsertIdentity,
+} from "./rbac/identity-store.js";
+export {
+  changeKeyPermissions,
+  changeKeyRoles,
+  type GrantMode,
+  type KeyGrantScope,
+} from "./rbac/key-grants.js";
+export {
+  createPermission,
+  deletePermission,
+  ensurePermissions,
+  findPermission,
+  listPermissions,
+  type PermissionView,
+  permissionView,
+} from "./rbac/permission-store.js";
+export {
+  createRole,
+  deleteRole,
+  findRole,
+  listRoles,
+  type RoleView,
+  requireRoles,
+  roleViews,
+  setRolePermissions,
+} from "./rbac/role-store.js";
 export {
   type CreditChange,
   type CreditLedger,

@@ -141,6 +141,19 @@ export function createKeyStore(db: NodePgDatabase<any>) {
         where k.id = v.id and k.credits_version < v.version and k.credits_remaining is not null`);
       return result.rowCount ?? 0;
     },
+
+    /** Moves `last_used_at` forward only: uses written late or twice never move it back. */
+    async writeLastUsed(uses: ReadonlyArray<{ keyId: string; usedAt: number }>): Promise<number> {
+      if (uses.length === 0) return 0;
+      const result = await db.execute(sql`
+        update api_keys as k set last_used_at = to_timestamp(v.used_at / 1000.0)
+        from json_to_recordset(${JSON.stringify(
+          uses.map((use) => ({ id: use.keyId, used_at: use.usedAt })),
+        )}::json) as v(id text, used_at bigint)
+        where k.id = v.id
+          and (k.last_used_at is null or k.last_used_at < to_timestamp(v.used_at / 1000.0))`);
+      return result.rowCount ?? 0;
+    },
   };
 }
 

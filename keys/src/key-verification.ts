@@ -4,6 +4,7 @@ import type { KeyCacheOptions } from "./key-cache.js";
 import { subscribeToKeyChanges } from "./key-invalidation.js";
 import type { KeyStore } from "./key-store.js";
 import { createKeyVerifier, type KeyVerifier } from "./key-verifier.js";
+import { type LastUsedOptions, startLastUsedWriteBack } from "./last-used.js";
 
 export interface KeyVerificationOptions {
   store: KeyStore;
@@ -15,7 +16,11 @@ export interface KeyVerificationOptions {
   cache?: KeyCacheOptions;
   /** How often credit balances are written back to PostgreSQL; default 1000 ms. */
   creditWriteBackMs?: number;
+  /** How often a key's use is queued for `last_used_at`; written every `creditWriteBackMs`. */
+  lastUsed?: LastUsedOptions;
   onError?: (error: unknown) => void;
+  /** Told of each ratelimit check answered without Redis (to log it). */
+  onRedisFailure?: (error: unknown, answer: "open" | "closed") => void;
   now?: () => number;
 }
 
@@ -36,11 +41,20 @@ export async function startKeyVerification(
     ...(options.creditWriteBackMs !== undefined && { intervalMs: options.creditWriteBackMs }),
     ...(options.onError && { onError: options.onError }),
   });
+  const lastUsedWriteBack = startLastUsedWriteBack(
+    verifier.lastUsed,
+    (uses) => options.store.writeLastUsed(uses),
+    {
+      ...(options.creditWriteBackMs !== undefined && { intervalMs: options.creditWriteBackMs }),
+      ...(options.onError && { onError: options.onError }),
+    },
+  );
   return {
     verifier,
     async close() {
       await subscription.close();
       await writeBack.stop();
+      await lastUsedWriteBack.stop();
     },
   };
 }

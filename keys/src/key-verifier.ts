@@ -3,6 +3,7 @@ import { lastRefillBoundary } from "./credit-refill.js";
 import { createKeyCache, type KeyCache, type KeyCacheOptions } from "./key-cache.js";
 import { hashKey } from "./key-material.js";
 import type { KeyStore } from "./key-store.js";
+import { createLastUsedTracker, type LastUsedOptions } from "./last-used.js";
 import {
   evaluatePermissionQuery,
   type PermissionQuery,
@@ -44,7 +45,11 @@ export interface KeyVerifierOptions {
   /** Ratelimits and credits when Redis fails: admit (default) or refuse; both are counted. */
   whenRedisFails?: "open" | "closed";
   cache?: KeyCacheOptions;
+  /** How often a key's use is queued for `last_used_at` (see last-used.ts). */
+  lastUsed?: LastUsedOptions;
   now?: () => number;
+  /** Told of each ratelimit check answered without Redis (to log it). */
+  onRedisFailure?: (error: unknown, answer: "open" | "closed") => void;
 }
 
 const parsedQueriesMax = 1000;
@@ -57,9 +62,11 @@ const parsedQueriesMax = 1000;
 export function createKeyVerifier(options: KeyVerifierOptions) {
   const now = options.now ?? Date.now;
   const cache: KeyCache = createKeyCache({ now, ...options.cache });
+  const lastUsed = createLastUsedTracker({ now, ...options.lastUsed });
   const ratelimiter: Ratelimiter = createRatelimiter({
     redis: options.redis,
     ...(options.whenRedisFails && { whenRedisFails: options.whenRedisFails }),
+    ...(options.onRedisFailure && { onRedisFailure: options.onRedisFailure }),
   });
   const ledger: CreditLedger = createCreditLedger({
     redis: options.redis,
@@ -96,6 +103,8 @@ export function createKeyVerifier(options: KeyVerifierOptions) {
     const key = await cache.get(hashKey(request.key), loadKey);
     const stateCode = keyStateCode(key, request, now());
     if (!key || stateCode === "NOT_FOUND") return notFound();
+    // Any verification of a key the caller may see is a use, whatever its outcome.
+    lastUsed.touch(key.id);
     if (stateCode) return keyResponse(key, stateCode);
 
     const permissionFields = query ? { permissions: key.permissions, roles: key.roles } : {};
@@ -171,6 +180,8 @@ export function createKeyVerifier(options: KeyVerifierOptions) {
     verify,
     cache,
     ledger,
+    /** Uses waiting to be written to `last_used_at` (startKeyVerification writes them). */
+    lastUsed,
     /** Redis failures answered by policy: ratelimit checks and credit spends. */
     failures: { ratelimits: ratelimiter.failures, credits: creditFailures },
   };

@@ -79,21 +79,7 @@ export async function createApiKey(
   options: { seal?: SealKey; now?: Date } = {},
 ): Promise<{ keyId: string; key: string; hash: string }> {
   const now = options.now ?? new Date();
-  for (const name of input.permissions ?? []) {
-    if (!isValidPermissionName(name)) {
-      throw new CreateKeyError("invalid_permission", `'${name}' is not a valid permission name`);
-    }
-  }
-  if (input.expires !== undefined && input.expires > maxExpires) {
-    throw new CreateKeyError("invalid_input", `expires must be at most ${maxExpires}`);
-  }
-  if (input.credits?.refill && input.credits.remaining === null) {
-    throw new CreateKeyError("invalid_input", "credits.remaining is required with a refill");
-  }
-  const refill = input.credits?.refill;
-  if (refill && (refill.interval === "monthly") !== (refill.refillDay !== undefined)) {
-    throw new CreateKeyError("invalid_input", "refillDay is required for monthly refills only");
-  }
+  validateKeyInput(input);
   const generated = generateKey({
     ...(input.prefix !== undefined && { prefix: input.prefix }),
     ...(input.byteLength !== undefined && { byteLength: input.byteLength }),
@@ -117,42 +103,17 @@ export async function createApiKey(
       sealed = options.seal(generated.key, sealedKeyContext(keyId));
     }
 
-    let identityId: string | undefined;
-    if (input.externalId !== undefined) {
-      const [identity] = await tx
-        .insert(identities)
-        .values({
-          id: newId("identity", now.getTime()),
-          workspaceId: input.workspaceId,
-          externalId: input.externalId,
-          createdAt: now,
-        })
-        .onConflictDoUpdate({
-          target: [identities.workspaceId, identities.externalId],
-          // A no-op update, so the existing row comes back from RETURNING.
-          set: { externalId: sql`excluded.external_id` },
-        })
-        .returning({ id: identities.id });
-      identityId = identity!.id;
-    }
+    const identityId =
+      input.externalId === undefined
+        ? undefined
+        : await upsertIdentity(tx, input.workspaceId, input.externalId, now);
 
     await tx.insert(apiKeys).values({
-      id: keyId,
-      workspaceId: input.workspaceId,
-      keyspaceId: input.keyspaceId,
-      hash: generated.hash,
-      start: generated.start,
-      name: input.name ?? null,
-      meta: input.meta ?? null,
-      identityId: identityId ?? null,
-      enabled: input.enabled ?? true,
-      expiresAt: input.expires === undefined ? null : new Date(input.expires),
-      creditsRemaining: input.credits?.remaining ?? null,
-      refillInterval: input.credits?.refill?.interval ?? null,
-      refillAmount: input.credits?.refill?.amount ?? null,
-      refillDay: input.credits?.refill?.refillDay ?? null,
-      // The first refill is the next boundary after creation, not the one just passed.
-      lastRefillAt: input.credits?.refill ? now : null,
+      ...keyRowValues(
+        input,
+        { keyId, hash: generated.hash, start: generated.start, identityId },
+        now,
+      ),
       ...(sealed && {
         sealedKey: sealed.ciphertext,
         sealedKeyIv: sealed.iv,
@@ -160,76 +121,158 @@ export async function createApiKey(
         sealedKeyWrappedDataKey: sealed.wrappedDataKey,
         sealedKeyVersion: sealed.keyVersion,
       }),
-      createdAt: now,
     });
 
-    const permissionNames = [...new Set(input.permissions ?? [])];
-    if (permissionNames.length > 0) {
-      await tx
-        .insert(permissions)
-        .values(
-          permissionNames.map((slug) => ({
-            id: newId("permission", now.getTime()),
-            workspaceId: input.workspaceId,
-            name: slug,
-            slug,
-            createdAt: now,
-          })),
-        )
-        .onConflictDoNothing();
-      const found = await tx
-        .select({ id: permissions.id })
-        .from(permissions)
-        .where(
-          and(
-            eq(permissions.workspaceId, input.workspaceId),
-            inArray(permissions.slug, permissionNames),
-          ),
-        );
-      await tx.insert(keyPermissions).values(
-        found.map((permission) => ({
-          workspaceId: input.workspaceId,
-          keyId,
-          permissionId: permission.id,
-          createdAt: now,
-        })),
-      );
-    }
-
-    const roleNames = [...new Set(input.roles ?? [])];
-    if (roleNames.length > 0) {
-      const found = await tx
-        .select({ id: roles.id, name: roles.name })
-        .from(roles)
-        .where(and(eq(roles.workspaceId, input.workspaceId), inArray(roles.name, roleNames)));
-      const missing = roleNames.filter((name) => !found.some((role) => role.name === name));
-      if (missing.length > 0) {
-        throw new CreateKeyError("role_not_found", `roles not found: ${missing.join(", ")}`);
-      }
-      await tx.insert(keyRoles).values(
-        found.map((role) => ({
-          workspaceId: input.workspaceId,
-          keyId,
-          roleId: role.id,
-          createdAt: now,
-        })),
-      );
-    }
-
-    if (input.ratelimits && input.ratelimits.length > 0) {
-      await tx.insert(keyRatelimits).values(
-        input.ratelimits.map((limit) => ({
-          id: newId("ratelimit", now.getTime()),
-          workspaceId: input.workspaceId,
-          keyId,
-          name: limit.name,
-          limit: limit.limit,
-          duration: limit.duration,
-          autoApply: limit.autoApply ?? false,
-          createdAt: now,
-        })),
-      );
-    }
+    await insertKeyRelations(tx, input, keyId, now);
   });
   return { keyId, key: generated.key, hash: generated.hash };
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: any drizzle schema that includes these tables.
+type Transaction = Parameters<Parameters<NodePgDatabase<any>["transaction"]>[0]>[0];
+
+/** The identity of `externalId` in the workspace, created when it does not exist yet. */
+export async function upsertIdentity(
+  tx: Transaction,
+  workspaceId: string,
+  externalId: string,
+  now: Date,
+): Promise<string> {
+  const [identity] = await tx
+    .insert(identities)
+    .values({ id: newId("identity", now.getTime()), workspaceId, externalId, createdAt: now })
+    .onConflictDoUpdate({
+      target: [identities.workspaceId, identities.externalId],
+      // A no-op update, so the existing row comes back from RETURNING.
+      set: { externalId: sql`excluded.external_id` },
+    })
+    .returning({ id: identities.id });
+  return identity!.id;
+}
+
+/**
+ * A new key's permissions (missing ones created), roles (which must exist: `role_not_found`)
+ * and ratelimits, in the caller's transaction.
+ */
+export async function insertKeyRelations(
+  tx: Transaction,
+  input: Pick<CreateKeyInput, "workspaceId" | "permissions" | "roles" | "ratelimits">,
+  keyId: string,
+  now: Date,
+): Promise<void> {
+  const permissionNames = [...new Set(input.permissions ?? [])];
+  if (permissionNames.length > 0) {
+    await tx
+      .insert(permissions)
+      .values(
+        permissionNames.map((slug) => ({
+          id: newId("permission", now.getTime()),
+          workspaceId: input.workspaceId,
+          name: slug,
+          slug,
+          createdAt: now,
+        })),
+      )
+      .onConflictDoNothing();
+    const found = await tx
+      .select({ id: permissions.id })
+      .from(permissions)
+      .where(
+        and(
+          eq(permissions.workspaceId, input.workspaceId),
+          inArray(permissions.slug, permissionNames),
+        ),
+      );
+    await tx.insert(keyPermissions).values(
+      found.map((permission) => ({
+        workspaceId: input.workspaceId,
+        keyId,
+        permissionId: permission.id,
+        createdAt: now,
+      })),
+    );
+  }
+
+  const roleNames = [...new Set(input.roles ?? [])];
+  if (roleNames.length > 0) {
+    const found = await tx
+      .select({ id: roles.id, name: roles.name })
+      .from(roles)
+      .where(and(eq(roles.workspaceId, input.workspaceId), inArray(roles.name, roleNames)));
+    const missing = roleNames.filter((name) => !found.some((role) => role.name === name));
+    if (missing.length > 0) {
+      throw new CreateKeyError("role_not_found", `roles not found: ${missing.join(", ")}`);
+    }
+    await tx.insert(keyRoles).values(
+      found.map((role) => ({
+        workspaceId: input.workspaceId,
+        keyId,
+        roleId: role.id,
+        createdAt: now,
+      })),
+    );
+  }
+
+  if (input.ratelimits && input.ratelimits.length > 0) {
+    await tx.insert(keyRatelimits).values(
+      input.ratelimits.map((limit) => ({
+        id: newId("ratelimit", now.getTime()),
+        workspaceId: input.workspaceId,
+        keyId,
+        name: limit.name,
+        limit: limit.limit,
+        duration: limit.duration,
+        autoApply: limit.autoApply ?? false,
+        createdAt: now,
+      })),
+    );
+  }
+}
+
+/** What the database would refuse less clearly, refused first with `invalid_*`. */
+export function validateKeyInput(
+  input: Pick<CreateKeyInput, "permissions" | "expires" | "credits">,
+): void {
+  for (const name of input.permissions ?? []) {
+    if (!isValidPermissionName(name)) {
+      throw new CreateKeyError("invalid_permission", `'${name}' is not a valid permission name`);
+    }
+  }
+  if (input.expires !== undefined && input.expires > maxExpires) {
+    throw new CreateKeyError("invalid_input", `expires must be at most ${maxExpires}`);
+  }
+  if (input.credits?.refill && input.credits.remaining === null) {
+    throw new CreateKeyError("invalid_input", "credits.remaining is required with a refill");
+  }
+  const refill = input.credits?.refill;
+  if (refill && (refill.interval === "monthly") !== (refill.refillDay !== undefined)) {
+    throw new CreateKeyError("invalid_input", "refillDay is required for monthly refills only");
+  }
+}
+
+/** The `api_keys` row of a new key (created or migrated), without its sealed form. */
+export function keyRowValues(
+  input: Omit<CreateKeyInput, "prefix" | "byteLength" | "recoverable">,
+  material: { keyId: string; hash: string; start: string; identityId: string | undefined },
+  now: Date,
+) {
+  return {
+    id: material.keyId,
+    workspaceId: input.workspaceId,
+    keyspaceId: input.keyspaceId,
+    hash: material.hash,
+    start: material.start,
+    name: input.name ?? null,
+    meta: input.meta ?? null,
+    identityId: material.identityId ?? null,
+    enabled: input.enabled ?? true,
+    expiresAt: input.expires === undefined ? null : new Date(input.expires),
+    creditsRemaining: input.credits?.remaining ?? null,
+    refillInterval: input.credits?.refill?.interval ?? null,
+    refillAmount: input.credits?.refill?.amount ?? null,
+    refillDay: input.credits?.refill?.refillDay ?? null,
+    // The first refill is the next boundary after creation, not the one just passed.
+    lastRefillAt: input.credits?.refill ? now : null,
+    createdAt: now,
+  };
 }

@@ -79,6 +79,7 @@ async function startWorker() {
   const metrics = new RequestMetrics({
     droppedLogs: () => batcher.dropped,
     configLoadedAt: () => routes.loadedAt,
+    wakes: () => 0,
   });
   const http1 = new Http1Forwarder({
     keepAliveTimeoutMs: 4_000,

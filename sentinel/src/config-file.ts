@@ -16,6 +16,7 @@ const fileSchema = z.strictObject({
     z.strictObject({
       hosts: z.array(hostname).min(1),
       environmentId: z.string().min(1),
+      workspaceId: z.string().min(1).optional(),
       deploymentId: z.string().min(1),
       upstreamProtocol: z.enum(["http1", "h2c"]).default("http1"),
       policies: z

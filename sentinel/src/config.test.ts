@@ -24,8 +24,40 @@ describe("loadConfig", () => {
         SENTINEL_PORT: "http",
         SENTINEL_TRUSTED_PROXIES: "10.0.0.0/8,localhost",
       }),
-    ).toThrow(
-      /SLIPWAY_REGION:[\s\S]*SENTINEL_PORT:[\s\S]*SENTINEL_TRUSTED_PROXIES\.1:[\s\S]*SENTINEL_CONFIG_FILE:/,
+    ).toThrow(/SLIPWAY_REGION:[\s\S]*SENTINEL_PORT:[\s\S]*SENTINEL_TRUSTED_PROXIES\.1:/);
+  });
+  it("takes routes from exactly one of the database and a file; the database needs Redis", () => {
+    expect(() => loadConfig({ SLIPWAY_REGION: "eu-1" })).toThrow(/DATABASE_URL: set exactly one/);
+    expect(() =>
+      loadConfig({
+        SLIPWAY_REGION: "eu-1",
+        SENTINEL_CONFIG_FILE: "/etc/sentinel.json",
+        DATABASE_URL: "postgres://localhost/slipway",
+      }),
+    ).toThrow(/DATABASE_URL: set exactly one/);
+    expect(() =>
+      loadConfig({ SLIPWAY_REGION: "eu-1", DATABASE_URL: "postgres://localhost/slipway" }),
+    ).toThrow(/REDIS_URL: is required/);
+    expect(
+      loadConfig({
+        SLIPWAY_REGION: "eu-1",
+        DATABASE_URL: "postgres://localhost/slipway",
+        REDIS_URL: "redis://localhost:6379",
+      }),
+    ).toMatchObject({ SLIPWAY_QUEUE_PREFIX: "slipway" });
+  });
+  it("wakes idle deployments after 30 s by default, and wants the control plane's URL and token together", () => {
+    const base = { SLIPWAY_REGION: "eu-1", SENTINEL_CONFIG_FILE: "/etc/sentinel.json" };
+    expect(loadConfig(base)).toMatchObject({
+      SENTINEL_WAKE_TIMEOUT_MS: 30_000,
+      SENTINEL_LAST_REQUEST_INTERVAL_MS: 10_000,
+      SLIPWAY_QUEUE_PREFIX: "slipway",
+    });
+    expect(() =>
+      loadConfig({ ...base, SENTINEL_CONTROL_PLANE_URL: "http://control-plane:7070" }),
+    ).toThrow(/SENTINEL_CONTROL_PLANE_TOKEN: required/);
+    expect(() => loadConfig({ ...base, SENTINEL_CONTROL_PLANE_TOKEN: "short" })).toThrow(
+      /SENTINEL_CONTROL_PLANE_TOKEN: must be at least 32 characters/,
     );
   });
 });

@@ -4,49 +4,34 @@
  * primary; graceful drain on SIGTERM/SIGINT.
  */
 import { newId } from "@slipway/shared";
-import type { KeyVerifier, RequestLogSink } from "@slipway/shared/gateway";
 import { KubeClient, loadKubeConnection } from "@slipway/shared/kube";
 import { runSentinel, type SentinelWorker } from "./cluster/run-sentinel.js";
 import { ConfigError, loadConfig, type SentinelEnv } from "./config.js";
-import { FileConfigSource } from "./config-file.js";
 import { H2cForwarder } from "./forward/h2c-forwarder.js";
 import { Http1Forwarder } from "./forward/http1-forwarder.js";
 import { LogBatcher } from "./logs/log-batcher.js";
 import { RequestMetrics } from "./metrics/request-metrics.js";
-import { MemoryRateLimiter } from "./policies/memory-rate-limiter.js";
 import { parseTrustedProxies } from "./request/client-ip.js";
 import { EndpointSliceInstanceSource } from "./routing/endpoint-slice-source.js";
 import { type InstanceSource, StaticInstanceSource } from "./routing/instances.js";
 import { LiveRouteTable } from "./routing/route-table.js";
 import { SentinelServer } from "./server/listener.js";
+import { wakeFromConfig } from "./wake/wake-from-config.js";
+import { openRequestLogOutput } from "./wiring/request-log-output.js";
+import { startRouteSources } from "./wiring/route-sources.js";
 
 const log = (level: string, msg: string, fields: Record<string, unknown> = {}) =>
   process.stdout.write(
     `${JSON.stringify({ level, time: new Date().toISOString(), msg, ...fields })}\n`,
   );
 
-/** Until the keys package's in-process verifier is wired in, keyauth fails closed (401). */
-const noKeys: KeyVerifier = { verify: async () => ({ valid: false, code: "NOT_FOUND" }) };
-
-/** Until the PostgreSQL store lands: one JSON line per request on stdout. */
-const stdoutSink: RequestLogSink = {
-  async write(records) {
-    for (const record of records)
-      process.stdout.write(`${JSON.stringify({ requestLog: record })}\n`);
-  },
-};
-
 async function startWorker(config: SentinelEnv): Promise<SentinelWorker> {
-  const configSource = new FileConfigSource(config.SENTINEL_CONFIG_FILE, (error) =>
-    log("error", "config reload failed; the last good config keeps serving", {
-      err: String(error),
-    }),
-  );
-  const file = await configSource.loadFile();
+  // Routes, keys and counters: the control plane's PostgreSQL and Redis, or a file.
+  const sources = await startRouteSources(config, log);
   const routes = new LiveRouteTable();
-  const refused = routes.apply(file.snapshot);
+  const refused = routes.apply(sources.firstSnapshot);
   if (refused) throw refused;
-  configSource.subscribe((snapshot) => {
+  sources.configSource.subscribe((snapshot) => {
     const error = routes.apply(snapshot);
     if (error) log("error", "config refused", { err: String(error) });
     else log("info", "config applied", { version: snapshot.version });
@@ -61,17 +46,20 @@ async function startWorker(config: SentinelEnv): Promise<SentinelWorker> {
         log("warn", "EndpointSlice watch failed, reconnecting", { err: String(error) }),
     }).start();
   } else {
-    instances = new StaticInstanceSource(new Map(Object.entries(file.instances)));
+    instances = new StaticInstanceSource(new Map(Object.entries(sources.staticInstances)));
   }
   await instances.ready();
 
-  const batcher = new LogBatcher(stdoutSink, {
+  const requestLogs = openRequestLogOutput(
+    config.SENTINEL_REQUEST_LOG_DATABASE_URL ?? config.DATABASE_URL,
+  );
+  const batcher = new LogBatcher(requestLogs.sink, {
     onError: (error, dropped) =>
-      log("warn", "request logs dropped", { dropped, err: String(error) }),
-  });
-  const metrics = new RequestMetrics({
-    droppedLogs: () => batcher.dropped,
-    configLoadedAt: () => routes.loadedAt,
+      log("warn", "request logs dropped", {
+        dropped,
+        droppedTotal: batcher.dropped,
+        err: String(error),
+      }),
   });
   const forwarders = {
     http1: new Http1Forwarder({
@@ -87,6 +75,12 @@ async function startWorker(config: SentinelEnv): Promise<SentinelWorker> {
       idleTimeoutMs: config.SENTINEL_UPSTREAM_BODY_TIMEOUT_MS,
     }),
   };
+  const wake = wakeFromConfig(config, instances, log);
+  const metrics = new RequestMetrics({
+    droppedLogs: () => batcher.dropped,
+    configLoadedAt: () => routes.loadedAt,
+    wakes: () => wake.waker?.wakes ?? 0,
+  });
   const server = new SentinelServer(
     {
       settings: {
@@ -98,11 +92,13 @@ async function startWorker(config: SentinelEnv): Promise<SentinelWorker> {
       },
       routes,
       instances,
-      keyVerifier: noKeys,
-      rateLimiter: new MemoryRateLimiter(),
+      keyVerifier: sources.keyVerifier,
+      rateLimiter: sources.rateLimiter,
       forwarders,
       logs: batcher,
       metrics,
+      ...(wake.waker ? { waker: wake.waker } : {}),
+      ...(wake.activity ? { activity: wake.activity } : {}),
       clock: Date.now,
       monotonic: () => performance.now(),
       newRequestId: () => newId("request"),
@@ -121,7 +117,9 @@ async function startWorker(config: SentinelEnv): Promise<SentinelWorker> {
     url: `http://${address.address}:${address.port}`,
     region: config.SLIPWAY_REGION,
     config: routes.version,
-    instances: config.KUBECONFIG ? "endpointslices" : "config file",
+    routes: config.DATABASE_URL ? "postgresql" : "config file",
+    instances: config.KUBECONFIG ? "endpointslices" : "static",
+    requestLogs: requestLogs.kind,
   });
 
   return {
@@ -131,7 +129,10 @@ async function startWorker(config: SentinelEnv): Promise<SentinelWorker> {
       await server.drain(config.SENTINEL_DRAIN_TIMEOUT_MS);
       await Promise.all([forwarders.http1.close(), forwarders.h2c.close(), instances.close()]);
       await batcher.flush();
+      await sources.close();
+      await requestLogs.close();
       kube?.close();
+      wake.close();
       log("info", "worker stopped", { droppedLogs: batcher.dropped });
     },
   };

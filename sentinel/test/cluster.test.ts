@@ -50,18 +50,16 @@ describe("cluster mode", () => {
     const inFlight = get(sentinel.port, "/slow", "app.example");
     while (!upstream.received.some((r) => r.url === "/slow")) await sleep(20);
     sentinel.child.kill("SIGTERM");
-    // No new connections once draining; readiness fails so a load balancer stops sending.
+    // Draining: readiness fails at once, so a load balancer stops sending new requests.
     for (;;) {
-      const refused = await get(sentinel.port, "/", "app.example");
-      if ("error" in refused) {
-        expect(refused.error).toBe("ECONNREFUSED");
-        break;
-      }
+      const ready = await get(sentinel.adminPort, "/readyz");
+      if ("status" in ready && ready.status === 503) break;
       await sleep(20);
     }
     release();
     expect(await inFlight).toEqual({ status: 200, body: "finished" });
     expect(await sentinel.exited).toBe(0);
     expect(sentinel.output()).toContain('"msg":"stopped"');
+    expect(await get(sentinel.port, "/", "app.example")).toEqual({ error: "ECONNREFUSED" });
   });
 });

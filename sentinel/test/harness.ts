@@ -71,6 +71,8 @@ export async function startSentinel(
     upstreamKeepAliveMs?: number;
     /** Defaults to a StaticInstanceSource the test fills. */
     instances?: InstanceSource;
+    waker?: SentinelDeps["waker"];
+    activity?: SentinelDeps["activity"];
   } = {},
 ): Promise<TestSentinel> {
   const staticInstances = new StaticInstanceSource();
@@ -108,6 +110,8 @@ export async function startSentinel(
       }),
     },
     logs: batcher,
+    ...(options.waker ? { waker: options.waker } : {}),
+    ...(options.activity ? { activity: options.activity } : {}),
     clock: Date.now,
     monotonic: () => performance.now(),
     newRequestId: () => newId("request"),

@@ -47,9 +47,15 @@ export async function startSentinelProcess(
   const configFile = join(dir, "sentinel.json");
   writeFileSync(configFile, JSON.stringify(config));
   const [port, adminPort] = (await findFreePorts(2)) as [number, number];
-  // Instances come from the config file: no EndpointSlice watch even when the suite's
-  // testbed has set KUBECONFIG.
-  const { KUBECONFIG: _kubeconfig, ...inherited } = process.env;
+  // Routes and instances come from the config file: no database, Redis or EndpointSlice watch
+  // even when the suite's setup has set their variables.
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) =>
+        !["KUBECONFIG", "DATABASE_URL", "REDIS_URL"].includes(name) &&
+        !name.startsWith("SENTINEL_"),
+    ),
+  );
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: sentinelDir,
     env: {

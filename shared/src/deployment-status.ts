@@ -1,5 +1,5 @@
-/** Lifecycle of a deployment: exactly the values of `@unkey/api`'s `DeploymentStatus`. */
-export const deploymentStatuses = [
+/** Exactly the values of `@unkey/api`'s `DeploymentStatus`: what the API answers with. */
+export const apiDeploymentStatuses = [
   "pending",
   "starting",
   "building",
@@ -14,7 +14,23 @@ export const deploymentStatuses = [
   "superseded",
   "cancelled",
 ] as const;
+export type ApiDeploymentStatus = (typeof apiDeploymentStatuses)[number];
+
+/**
+ * Lifecycle of a deployment as Slipway stores it: the SDK's statuses plus `idle`, a preview
+ * scaled to zero for want of requests that starts again on the next one. The SDK's enum is
+ * closed (a client rejects a response with a value it does not list), so the API shows an
+ * idle deployment through `apiStatusOf`.
+ */
+export const deploymentStatuses = [...apiDeploymentStatuses, "idle"] as const;
 export type DeploymentStatus = (typeof deploymentStatuses)[number];
+
+/**
+ * Pure: the status the API answers with. An idle preview is `ready` there: it serves (the
+ * next request starts it), and its response says `idle: true` besides.
+ */
+export const apiStatusOf = (status: DeploymentStatus): ApiDeploymentStatus =>
+  status === "idle" ? "ready" : status;
 
 /** Statuses a deployment never leaves (except `stopped`, which `startDeployment` can undo). */
 export const terminalDeploymentStatuses: readonly DeploymentStatus[] = [

@@ -24,6 +24,7 @@ export const idPrefixes = {
   ratelimit: "rl",
   ratelimitNamespace: "rlns",
   ratelimitOverride: "rlor",
+  gatewayPolicy: "pol",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

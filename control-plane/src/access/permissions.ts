@@ -5,7 +5,15 @@ import { AppError } from "@slipway/shared";
  * `environment.*.read_domain` or `project.proj_123.delete_project`. A granted `*` anywhere
  * matches any value there; a lone `*` grants everything.
  */
-export type PermissionResource = "project" | "app" | "environment" | "workspace" | "api";
+export type PermissionResource =
+  | "project"
+  | "app"
+  | "environment"
+  | "workspace"
+  | "api"
+  | "identity"
+  | "rbac"
+  | "ratelimit";
 
 export interface PermissionRequirement {
   resource: PermissionResource;
@@ -53,6 +61,8 @@ export interface ResourceOwner {
   environmentId?: string;
   /** A keyspace, what Unkey's SDK calls an API (`api.<api_id>.create_key`). */
   apiId?: string;
+  /** A ratelimit namespace (`ratelimit.<namespace_id>.limit`). */
+  ratelimitId?: string;
 }
 
 export interface AccessCheck {
@@ -72,6 +82,11 @@ export interface AccessCheck {
    * lookup to these ids, which counts as the access check.
    */
   grantedIds(): "all" | string[];
+  /**
+   * Requires a permission of another resource too, named in full (`rbac.*.create_permission`
+   * when keys.addPermissions must create a permission); throws `forbidden` without it.
+   */
+  requirePermission(permission: string): void;
 }
 
 /**
@@ -86,9 +101,10 @@ export function accessCheckFor(granted: string[], requirement: PermissionRequire
   if (!upfront)
     throw new AppError("forbidden", `This root key needs the permission ${describe(requirement)}.`);
   let satisfied = requirement.scope === "all" || requirement.resource === "workspace";
+  const idOf = (owner: ResourceOwner) => owner[`${requirement.resource}Id` as keyof ResourceOwner];
   const check = ((owner: ResourceOwner) => {
     if (requirement.resource === "workspace") return;
-    const id = owner[`${requirement.resource}Id`];
+    const id = idOf(owner);
     if (id === undefined) return;
     if (!permits(granted, `${requirement.resource}.${id}.${requirement.action}`)) {
       throw new AppError(
@@ -99,7 +115,6 @@ export function accessCheckFor(granted: string[], requirement: PermissionRequire
     satisfied = true;
   }) as AccessCheck;
   Object.defineProperty(check, "satisfied", { get: () => satisfied });
-  const idOf = (owner: ResourceOwner) => owner[`${requirement.resource}Id` as keyof ResourceOwner];
   check.allows = (action, owner) =>
     permits(granted, `${requirement.resource}.${idOf(owner) ?? "*"}.${action}`);
   check.requireAlso = (action, owner) => {
@@ -109,6 +124,11 @@ export function accessCheckFor(granted: string[], requirement: PermissionRequire
         "forbidden",
         `This root key needs the permission ${describe(other)}${idOf(owner) ? ` for ${idOf(owner)}` : ""}.`,
       );
+    }
+  };
+  check.requirePermission = (permission) => {
+    if (!permits(granted, permission)) {
+      throw new AppError("forbidden", `This root key needs the permission '${permission}'.`);
     }
   };
   check.grantedIds = () => {

@@ -1,11 +1,13 @@
-import { deploymentActions, deploymentErrorCodes, deploymentStatuses } from "@slipway/shared";
+import { apiDeploymentStatuses, deploymentActions, deploymentErrorCodes } from "@slipway/shared";
 import { z } from "zod";
 import { cursorSchema, identifierSchema } from "./common.js";
 import { runtimeResponseSchema } from "./environment.js";
 
 export const deploymentSchema = z.object({
   id: z.string(),
-  status: z.enum(deploymentStatuses),
+  status: z.enum(apiDeploymentStatuses),
+  /** Slipway: a preview scaled to zero for want of requests (shown as `ready`; it wakes on one). */
+  idle: z.literal(true).optional(),
   isCurrent: z.boolean(),
   environment: z.string(),
   app: z.string(),
@@ -31,7 +33,7 @@ export const listDeploymentsBody = z
     project: identifierSchema.optional(),
     app: identifierSchema.optional(),
     environment: identifierSchema.optional(),
-    status: z.array(z.enum(deploymentStatuses)).max(deploymentStatuses.length).optional(),
+    status: z.array(z.enum(apiDeploymentStatuses)).max(apiDeploymentStatuses.length).optional(),
     limit: z.number().int().min(1).max(100).default(100),
     cursor: cursorSchema,
   })

@@ -89,6 +89,9 @@ async function applyObjects(deps: Deps, target: DeployTarget, rollout: Rollout, 
   await applyDeploymentCr(target.kube, crOf(rollout, image, target, "running", true));
 }
 
+/** Stopped by a person, or idle for want of requests: either way the CR holds no instances. */
+const isScaledDown = (status: string) => status === "stopped" || status === "idle";
+
 /** A stopped deployment's CR goes idle (zero instances); its Secret and config stay for a start. */
 async function powerDown(target: DeployTarget, rollout: Rollout) {
   const name = crNameOf(rollout.deployment.id);
@@ -111,7 +114,7 @@ async function fail(deps: Deps, deploymentId: string, code: DeploymentErrorCode,
 /** After the CAS lost: whoever moved the deployment decides; a stop still needs the CR idle. */
 async function settle(deps: Deps, target: DeployTarget, deploymentId: string) {
   const now = await loadRollout(deps.db, deploymentId);
-  if (now?.deployment.status !== "stopped") return;
+  if (!now || !isScaledDown(now.deployment.status)) return;
   await powerDown(target, now);
   // Stopped mid-rollout (its pull request closed): the step ends without a verdict.
   await finishDeploymentStep(deps.db, {
@@ -193,7 +196,7 @@ async function rollOut(deps: Deps, target: DeployTarget, rollout: Rollout, image
 /**
  * The `deployment.deploy` job (and `deployment.power`): level-triggered on the deployment's
  * status, so a retry after a crash at any point converges. `deploying` rolls the image out and
- * waits for Ready; `stopped` makes the CR idle; `ready` only re-reports; anything else
+ * waits for Ready; `stopped` and `idle` make the CR idle; `ready` only re-reports; anything else
  * (cancelled, superseded, failed) is left alone and never resurrected.
  */
 export async function runDeployJob(
@@ -209,7 +212,7 @@ export async function runDeployJob(
     // A re-run after a crash between "ready" and its report: the report is sent again.
     return enqueueFollowUps(deps.jobs, await followUpsOfDeployments(deps.db, [deploymentId]));
   }
-  if (deployment.status === "stopped") {
+  if (isScaledDown(deployment.status)) {
     if (target) await powerDown(target, rollout);
     return;
   }

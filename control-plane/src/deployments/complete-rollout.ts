@@ -1,5 +1,5 @@
 import type { DeploymentErrorCode, EnvironmentKind } from "@slipway/shared";
-import { and, eq, gt, ne, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, ne, sql } from "drizzle-orm";
 import type { Database } from "../db/client.js";
 import { apps, type DeploymentRow, deployments } from "../db/schema/index.js";
 import type { FollowUps } from "./follow-ups.js";
@@ -89,7 +89,9 @@ export async function completeRollout(
           and(
             eq(deployments.environmentId, deployment.environmentId),
             eq(deployments.gitBranch, deployment.gitBranch),
-            eq(deployments.status, "ready"),
+            // An idle one still serves its hostnames (the next request wakes it): an older
+            // deployment waking up must not take the branch hostname from it.
+            inArray(deployments.status, ["ready", "idle"]),
             gt(deployments.id, deployment.id),
           ),
         )

@@ -37,7 +37,7 @@ const RECENT_STOP_MS = 60 * 60 * 1000;
 /**
  * At worker start, what a crash may have lost: every deployment waiting for its build or deploy
  * job (between "queued" and "job enqueued" nothing else would ever pick it up), and a
- * `deployment.power` job for every rollout and every recent stop (its deploy job's id may be
+ * `deployment.power` job for every rollout and every recent stop or idling (its deploy job's id may be
  * used up). Every job acts on the status it reads, so a duplicate converges to the same result.
  */
 export async function followUpsAfterRestart(
@@ -61,7 +61,7 @@ export async function followUpsAfterRestart(
       or(
         eq(deployments.status, "deploying"),
         and(
-          eq(deployments.status, "stopped"),
+          inArray(deployments.status, ["stopped", "idle"]),
           gt(deployments.updatedAt, new Date(at.getTime() - RECENT_STOP_MS)),
         ),
       ),

@@ -39,8 +39,19 @@ export const lifecycleTransitions = {
   finishRollout: { from: ["deploying"], to: "ready" },
   failRollout: { from: ["deploying"], to: "failed" },
   /** A preview stops serving and scales to zero (a rollout still running is stopped too). */
-  stop: { from: ["ready", "deploying"], to: "stopped", audit: "deployment.stop", next: "power" },
-  start: { from: ["stopped"], to: "deploying", audit: "deployment.start", next: "power" },
+  stop: {
+    from: ["ready", "deploying", "idle"],
+    to: "stopped",
+    audit: "deployment.stop",
+    next: "power",
+  },
+  /**
+   * Runs again with the configuration it had: asked through the API (a stopped preview) or by
+   * Sentinel on a request (an idle one).
+   */
+  start: { from: ["stopped", "idle"], to: "deploying", audit: "deployment.start", next: "power" },
+  /** A ready preview that had no request for a while scales to zero until the next one. */
+  idle: { from: ["ready"], to: "idle", audit: "deployment.idle", next: "power" },
 } as const satisfies Record<string, LifecycleTransition>;
 
 export type LifecycleEvent = keyof typeof lifecycleTransitions;

@@ -2,7 +2,12 @@ import { type CompiledGlob, compileGlobs, GlobError } from "@slipway/shared";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { DatabaseOrTransaction } from "../db/client.js";
 import { preparedStatement } from "../db/prepared.js";
-import { type EnvironmentRow, githubDeliveries, githubInstallations } from "../db/schema/index.js";
+import {
+  type EnvironmentRow,
+  type GithubDeliveryRow,
+  githubDeliveries,
+  githubInstallations,
+} from "../db/schema/index.js";
 import { closePullRequestPreviews } from "../deployments/close-previews.js";
 import { enqueueFollowUps } from "../deployments/enqueue-follow-ups.js";
 import {
@@ -17,7 +22,9 @@ import { appsOfRepository } from "./connected-apps.js";
 import { readPullRequest, readPush } from "./delivery-payloads.js";
 import type { IntakeContext } from "./intake-context.js";
 import { decidePullRequest, isFork } from "./pull-request-decision.js";
+import { claimPush, defaultReplayWindowMs } from "./push-claims.js";
 import { decidePush, type EnvironmentTarget } from "./push-decision.js";
+import { pushIdentityOf } from "./push-identity.js";
 import { reportPullRequestOpened } from "./report-pull-request-opened.js";
 import {
   changedFilesOf,
@@ -204,11 +211,36 @@ async function recordDeployments(
   await enqueueFollowUps(deps.jobs, recorded.followUps);
 }
 
-const markProcessed = (db: DatabaseOrTransaction, deliveryId: string, at: Date, error?: string) =>
+const markProcessed = (
+  db: DatabaseOrTransaction,
+  deliveryId: string,
+  at: Date,
+  outcome: { error?: string; duplicateOf?: string } = {},
+) =>
   db
     .update(githubDeliveries)
-    .set({ processedAt: at, ...(error ? { error } : {}) })
+    .set({ processedAt: at, ...outcome })
     .where(and(eq(githubDeliveries.id, deliveryId), isNull(githubDeliveries.processedAt)));
+
+/**
+ * Whether another delivery already brought this push within the replay window (a replay under
+ * a new delivery id): then this one is recorded as its duplicate and deploys nothing.
+ */
+async function isReplay(deps: IntakeContext, delivery: GithubDeliveryRow): Promise<boolean> {
+  const key = pushIdentityOf(delivery.event, delivery.payload);
+  if (!key) return false;
+  const claim = await claimPush(deps.db, {
+    key,
+    deliveryId: delivery.id,
+    receivedAt: delivery.receivedAt,
+    windowMs: deps.replayWindowMs ?? defaultReplayWindowMs,
+  });
+  if (claim.won) return false;
+  const duplicateOf = claim.ownerDeliveryId ?? "(unknown)";
+  deps.log.info({ deliveryId: delivery.id, duplicateOf }, "delivery repeats an earlier push");
+  await markProcessed(deps.db, delivery.id, deps.clock(), { duplicateOf });
+  return true;
+}
 
 const deliveryStatement = preparedStatement((db) =>
   db
@@ -230,13 +262,14 @@ export async function processGitHubDelivery(
   if (!delivery) throw new PermanentJobError(`delivery ${deliveryId} is not stored`);
   if (delivery.processedAt) {
     const deploys = delivery.event === "push" || delivery.event === "pull_request";
-    if (deploys && !delivery.error) {
+    if (deploys && !delivery.error && !delivery.duplicateOf) {
       await enqueueFollowUps(deps.jobs, await followUpsOfRecordedDelivery(deps.db, delivery.id));
     }
     return;
   }
   try {
     if (delivery.event === "push" || delivery.event === "pull_request") {
+      if (await isReplay(deps, delivery)) return;
       const plan = delivery.event === "push" ? planPush : planPullRequest;
       const planned = await plan(deps, delivery.id, delivery.installationId, delivery.payload);
       return await recordDeployments(deps, delivery.id, planned);
@@ -256,7 +289,7 @@ export async function processGitHubDelivery(
     }
   } catch (error) {
     if (error instanceof PermanentJobError) {
-      await markProcessed(deps.db, deliveryId, deps.clock(), error.message);
+      await markProcessed(deps.db, deliveryId, deps.clock(), { error: error.message });
     }
     throw error;
   }

@@ -66,6 +66,14 @@ export function checkRunContent(deployment: {
         title: "Deployed",
         summary: `Deployment ${deployment.id} of ${where} is ready.`,
       };
+    case "idle":
+      return {
+        ...base,
+        status: "completed",
+        conclusion: "success",
+        title: "Idle",
+        summary: `Deployment ${deployment.id} of ${where} is idle; the next request starts it.`,
+      };
     case "failed":
       return {
         ...base,

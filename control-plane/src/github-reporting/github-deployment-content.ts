@@ -58,6 +58,8 @@ const stateOf: Record<DeploymentStatus, GitHubDeploymentState> = {
   network: "in_progress",
   finalizing: "in_progress",
   ready: "success",
+  // Scaled to zero for want of requests, still reachable: the next request starts it.
+  idle: "success",
   failed: "failure",
   // GitHub's "error" means the deployment broke; these were replaced or withdrawn on purpose,
   // which GitHub calls inactive.
@@ -76,6 +78,7 @@ const descriptionOf: Record<DeploymentStatus, string> = {
   network: "Deploying",
   finalizing: "Deploying",
   ready: "Ready",
+  idle: "Idle: the next request starts it",
   failed: "Failed",
   cancelled: "Cancelled",
   superseded: "Superseded by a newer push",

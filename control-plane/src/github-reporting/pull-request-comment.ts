@@ -51,6 +51,7 @@ const statusText: Record<DeploymentStatus, string> = {
   network: "🚀 Deploying",
   finalizing: "🚀 Deploying",
   ready: "✅ Ready",
+  idle: "💤 Idle",
   failed: "❌ Failed",
   skipped: "⏭️ Skipped",
   cancelled: "🚫 Cancelled",
@@ -83,7 +84,8 @@ export function pullRequestCommentBody(workspaceId: string, rows: PullRequestCom
   const lines = sorted.map((row) => {
     const status = statusText[row.status];
     const statusCell = row.logUrl ? `${status} ([logs](${row.logUrl}))` : status;
-    const preview = row.url && row.status === "ready" ? `[Visit](${row.url})` : "—";
+    const preview =
+      row.url && (row.status === "ready" || row.status === "idle") ? `[Visit](${row.url})` : "—";
     return `| **${escapeCell(nameOf(row))}** | ${statusCell} | ${preview} | ${formatUpdated(row.updatedAt)} |`;
   });
   return [

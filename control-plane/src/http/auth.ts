@@ -3,6 +3,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import fp from "fastify-plugin";
 import { hashRootKey } from "../crypto/root-key.js";
 import { rootKeys } from "../db/schema/index.js";
+import { createRootKeyCache } from "./root-key-cache.js";
 
 export interface Principal {
   workspaceId: string;
@@ -23,6 +24,7 @@ declare module "fastify" {
  */
 export const authPlugin = fp(
   async (app) => {
+    const cache = createRootKeyCache<Principal>();
     app.addHook("onRequest", async (request) => {
       // An unmatched URL keeps the raw path: a /v2 address that exists for nobody is still 401.
       const route = request.routeOptions.url ?? request.url;
@@ -35,18 +37,20 @@ export const authPlugin = fp(
       if (!match) {
         throw new AppError("unauthorized", "The Authorization header must be 'Bearer <root key>'.");
       }
-      const [row] = await app.db
-        .select()
-        .from(rootKeys)
-        .where(and(eq(rootKeys.hash, hashRootKey(match[1]!)), isNull(rootKeys.revokedAt)))
-        .limit(1);
-      if (!row)
+      const hash = hashRootKey(match[1]!);
+      const principal = await cache.get(hash, async () => {
+        const [row] = await app.db
+          .select()
+          .from(rootKeys)
+          .where(and(eq(rootKeys.hash, hash), isNull(rootKeys.revokedAt)))
+          .limit(1);
+        return (
+          row && { workspaceId: row.workspaceId, rootKeyId: row.id, permissions: row.permissions }
+        );
+      });
+      if (!principal)
         throw new AppError("unauthorized", "The root key is not valid or has been revoked.");
-      request.principal = {
-        workspaceId: row.workspaceId,
-        rootKeyId: row.id,
-        permissions: row.permissions,
-      };
+      request.principal = principal;
     });
   },
   { name: "auth", dependencies: ["database"] },

@@ -50,6 +50,19 @@ interface RouteDefinition<Body extends z.ZodType, Item extends z.ZodType> {
   data: Item;
   /** The SDK expects 202 where the work is accepted rather than finished (deletes, verify). */
   successStatus?: 200 | 201 | 202;
+  /**
+   * The content type of this route's errors, where the SDK matches them by it: its
+   * identities.deleteIdentity reads a 4xx as its typed error only when it is
+   * `application/problem+json`.
+   */
+  errorContentType?: "application/problem+json";
+}
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** Read by the error handler; `application/json` when absent. */
+    errorContentType?: string;
+  }
 }
 
 /** The error answers every route documents. */
@@ -88,6 +101,9 @@ function register<Body extends z.ZodType>(
   app.withTypeProvider<ZodTypeProvider>().post(
     `/v2/${definition.operation}`,
     {
+      ...(definition.errorContentType && {
+        config: { errorContentType: definition.errorContentType },
+      }),
       schema: {
         operationId: definition.operation,
         tags: [service!],

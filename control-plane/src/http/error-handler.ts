@@ -54,7 +54,7 @@ export const errorHandlerPlugin = fp(
       }
       reply
         .status(appError.status)
-        .type("application/json")
+        .type(request.routeOptions.config?.errorContentType ?? "application/json")
         .send(errorEnvelope(request.id, appError));
     });
 

@@ -11,12 +11,14 @@ import {
   whoamiBody,
 } from "../api-schemas/api-key.js";
 import { emptyResponseSchema } from "../api-schemas/common.js";
+import { migrateKeysBody, migrateKeysData } from "../api-schemas/migrate-keys.js";
 import { updateKeyBody } from "../api-schemas/update-key.js";
 import { verifyKeyBody, verifyKeyData } from "../api-schemas/verify-key.js";
 import { type ContextFactory, defineRoute } from "../http/define-route.js";
 import { createKey } from "../services/create-key.js";
 import { deleteKey } from "../services/delete-key.js";
 import { getKey, whoami } from "../services/key-reads.js";
+import { migrateKeys } from "../services/migrate-keys.js";
 import { rerollKey } from "../services/reroll-key.js";
 import { updateCredits } from "../services/update-credits.js";
 import { updateKey } from "../services/update-key.js";
@@ -94,5 +96,13 @@ export function keyRoutes(app: FastifyInstance, makeContext: ContextFactory) {
     body: rerollKeyBody,
     data: createKeyData,
     handler: (ctx, body) => rerollKey(ctx, body),
+  });
+  defineRoute(app, makeContext, {
+    operation: "keys.migrateKeys",
+    summary: "Bring keys from another system by their base64 SHA-256 hash; existing hashes fail",
+    permission: { resource: "api", action: "create_key", scope: "object" },
+    body: migrateKeysBody,
+    data: migrateKeysData,
+    handler: (ctx, body) => migrateKeys(ctx, body),
   });
 }

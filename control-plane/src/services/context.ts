@@ -1,3 +1,4 @@
+import type { RequestLogReader } from "@slipway/request-logs";
 import type { AccessCheck } from "../access/permissions.js";
 import type { Clock } from "../clock.js";
 import type { Config } from "../config.js";
@@ -27,4 +28,6 @@ export interface ServiceContext {
   githubSource?: GitHubSource | undefined;
   /** The process's key verifier; absent without Redis (the keys endpoints then answer 503). */
   keys?: KeyRuntime | undefined;
+  /** Where Sentinel's request logs are read from (PostgreSQL today, a column store later). */
+  requestLogs: RequestLogReader;
 }

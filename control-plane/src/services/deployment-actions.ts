@@ -18,7 +18,8 @@ export function availableActions(input: {
 }): DeploymentAction[] {
   if (input.environmentKind !== "production") {
     if (input.status === "stopped") return ["start"];
-    return input.status === "ready" ? ["stop"] : [];
+    // An idle preview starts by itself on its next request; it can still be stopped.
+    return input.status === "ready" || input.status === "idle" ? ["stop"] : [];
   }
   if (input.status !== "ready") return [];
   if (input.isCurrent) return input.isRolledBack ? ["promote"] : [];

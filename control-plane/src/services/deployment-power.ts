@@ -6,21 +6,26 @@ import { findLifecycleTarget, preconditionFailed, requireJobs } from "./lifecycl
 
 interface PowerChange {
   action: "stop" | "start";
-  /** The only status the API changes power from (a closed pull request also stops rollouts). */
-  from: DeploymentStatus;
+  /** The statuses the API changes power from (a closed pull request also stops rollouts). */
+  from: readonly DeploymentStatus[];
+  /** Said when the deployment is elsewhere: "only a ... deployment can be ...". */
+  expected: string;
   /** Why production deployments are refused, after "belongs to the production environment; ". */
   productionRefusal: string;
 }
 
 const stop: PowerChange = {
   action: "stop",
-  from: "ready",
+  from: ["ready", "idle"],
+  expected: "ready or idle",
   productionRefusal: "production deployments cannot be stopped (roll back or promote instead).",
 };
 
 const start: PowerChange = {
   action: "start",
-  from: "stopped",
+  // An idle preview starts on its next request (Sentinel asks for that itself).
+  from: ["stopped"],
+  expected: "stopped",
   productionRefusal: "production deployments are never stopped, so they cannot be started.",
 };
 
@@ -56,13 +61,13 @@ async function changePower(
   const moved = await transitionDeployment(ctx.db, {
     id: found.deployment.id,
     event: change.action,
-    from: [change.from],
+    from: change.from,
     at,
     by: { actor: ctx.actor, requestId: ctx.requestId },
   });
   if (!moved) {
     throw preconditionFailed(
-      `Deployment '${deploymentId}' is ${found.deployment.status}; only a ${change.from} deployment can be ${change.action === "stop" ? "stopped" : "started"}.`,
+      `Deployment '${deploymentId}' is ${found.deployment.status}; only a ${change.expected} deployment can be ${change.action === "stop" ? "stopped" : "started"}.`,
     );
   }
   await enqueueFollowUps(jobs, moved.followUps);

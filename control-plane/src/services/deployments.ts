@@ -1,4 +1,9 @@
-import { type DeploymentStatus, notFound } from "@slipway/shared";
+import {
+  type ApiDeploymentStatus,
+  apiStatusOf,
+  type DeploymentStatus,
+  notFound,
+} from "@slipway/shared";
 import { and, desc, eq, inArray, lt, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { type Page, toPage } from "../api-schemas/common.js";
@@ -46,10 +51,13 @@ function selectDeployments(ctx: ServiceContext) {
 function deploymentView(row: DeploymentJoin, verifiedDomains: string[]) {
   const { deployment, environment } = row;
   const isCurrent = row.app.currentDeploymentId === deployment.id;
+  // An idle preview still answers at its hostnames: the request wakes it.
+  const serving = apiStatusOf(deployment.status) === "ready";
   const { openapiSpecPath: _unused, ...runtime } = deployment.runtime;
   return {
     id: deployment.id,
-    status: deployment.status,
+    status: apiStatusOf(deployment.status),
+    ...(deployment.status === "idle" ? { idle: true as const } : {}),
     isCurrent,
     environment: environment.slug,
     app: row.app.slug,
@@ -83,11 +91,11 @@ function deploymentView(row: DeploymentJoin, verifiedDomains: string[]) {
       : {}),
     // The environment's domains follow the current deployment; a preview is reachable at its
     // own hostnames while it runs (a stopped one keeps them for when it starts again).
-    ...(isCurrent || (deployment.status === "ready" && deployment.hostnames.length > 0)
+    ...(isCurrent || (serving && deployment.hostnames.length > 0)
       ? {
           domains: [
             ...(isCurrent ? verifiedDomains : []),
-            ...(deployment.status === "ready" ? deployment.hostnames : []),
+            ...(serving ? deployment.hostnames : []),
           ],
         }
       : {}),
@@ -123,13 +131,17 @@ export async function getDeployment(ctx: ServiceContext, deploymentId: string) {
   return deploymentView(row, domainsOf.get(row.environment.id) ?? []);
 }
 
+/** Pure: the stored statuses an API status filter means (`ready` includes idle previews). */
+const storedStatusesOf = (statuses: readonly ApiDeploymentStatus[]): DeploymentStatus[] =>
+  statuses.includes("ready") ? [...statuses, "idle"] : [...statuses];
+
 export async function listDeployments(
   ctx: ServiceContext,
   input: {
     project?: string | undefined;
     app?: string | undefined;
     environment?: string | undefined;
-    status?: DeploymentStatus[] | undefined;
+    status?: ApiDeploymentStatus[] | undefined;
     limit: number;
     cursor?: string | undefined;
   },
@@ -156,7 +168,7 @@ export async function listDeployments(
         eq(deployments.workspaceId, ctx.workspaceId),
         scope,
         input.status && input.status.length > 0
-          ? inArray(deployments.status, input.status)
+          ? inArray(deployments.status, storedStatusesOf(input.status))
           : undefined,
         input.cursor ? lt(deployments.id, input.cursor) : undefined,
       ),

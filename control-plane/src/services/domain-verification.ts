@@ -2,17 +2,41 @@ import { AppError } from "@slipway/shared";
 import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import type { Clock } from "../clock.js";
 import type { Database } from "../db/client.js";
-import { type DomainRow, domains } from "../db/schema/index.js";
+import { type DomainRow, type DomainStatus, domains } from "../db/schema/index.js";
 import { recordAudit } from "./audit.js";
 import type { ServiceContext } from "./context.js";
-import type { DnsLookup } from "./dns-resolver.js";
+import { type DnsLookup, lookupAnswer, recordsOf } from "./dns-resolver.js";
 import { verificationRecordPrefix, verificationValuePrefix } from "./domain-name.js";
-import { findDomain } from "./domains.js";
+import { assertHostnameFree, findDomain, hostnameTaken } from "./domains.js";
+import { isUniqueViolation } from "./postgres-errors.js";
 
 /** How long a domain may wait for its records before verification gives up. */
 export const verificationWindowMs = 24 * 60 * 60 * 1000;
 
 type CheckedFields = "status" | "verificationError" | "routingVerified" | "ownershipVerified";
+
+/** Pure: why a domain's TXT record does not prove ownership (none, or another value). */
+export function ownershipProblem(row: Pick<DomainRow, "domain">, txt: readonly string[]): string {
+  const txtName = `${verificationRecordPrefix}.${row.domain}`;
+  return txt.length === 0
+    ? `No TXT record found at ${txtName}.`
+    : `The TXT record at ${txtName} does not hold the expected value (found: ${txt.slice(0, 3).join(", ")}).`;
+}
+
+/** Pure: whether the records found prove ownership and route to Slipway. */
+export function recordsVerify(
+  row: Pick<DomainRow, "verificationToken">,
+  found: { txt: readonly string[]; cname: readonly string[] },
+  target: string,
+): Pick<DomainRow, "routingVerified" | "ownershipVerified"> {
+  return {
+    ownershipVerified: found.txt.includes(`${verificationValuePrefix}${row.verificationToken}`),
+    routingVerified: found.cname.some((name) => name.replace(/\.$/, "").toLowerCase() === target),
+  };
+}
+
+const windowPassed = (row: Pick<DomainRow, "verificationStartedAt">, now: Date) =>
+  now.getTime() - row.verificationStartedAt.getTime() > verificationWindowMs;
 
 /** Pure: what a DNS check found, turned into the domain's next state. */
 export function verificationOutcome(
@@ -21,67 +45,79 @@ export function verificationOutcome(
   target: string,
   now: Date,
 ): Pick<DomainRow, CheckedFields> {
-  const ownershipVerified = found.txt.includes(
-    `${verificationValuePrefix}${row.verificationToken}`,
-  );
-  const routingVerified = found.cname.some(
-    (name) => name.replace(/\.$/, "").toLowerCase() === target,
-  );
-  if (ownershipVerified) {
-    return { status: "verified", verificationError: null, routingVerified, ownershipVerified };
+  const verified = recordsVerify(row, found, target);
+  if (verified.ownershipVerified) {
+    return { status: "verified", verificationError: null, ...verified };
   }
-  const expired = now.getTime() - row.verificationStartedAt.getTime() > verificationWindowMs;
-  const txtName = `${verificationRecordPrefix}.${row.domain}`;
-  const problem =
-    found.txt.length === 0
-      ? `No TXT record found at ${txtName}.`
-      : `The TXT record at ${txtName} does not hold the expected value (found: ${found.txt.slice(0, 3).join(", ")}).`;
+  const expired = windowPassed(row, now);
+  const problem = ownershipProblem(row, found.txt);
   return {
     status: expired ? "failed" : "verifying",
     verificationError: expired
       ? `${problem} The 24 hour verification window has passed; fix the record and call domains.verifyDomain to start again.`
       : problem,
-    routingVerified,
-    ownershipVerified,
+    ...verified,
   };
 }
 
-async function lookupOrEmpty<T>(lookup: () => Promise<T[]>): Promise<T[]> {
-  try {
-    return await lookup();
-  } catch {
-    // NXDOMAIN, no data, a timeout: all mean "the record is not there yet".
-    return [];
-  }
+/** Both records of a domain, each lookup bounded in time. */
+export async function lookUpDomainRecords(dns: DnsLookup, domain: string) {
+  const [txt, cname] = await Promise.all([
+    lookupAnswer(async () =>
+      (await dns.resolveTxt(`${verificationRecordPrefix}.${domain}`)).map((chunks) =>
+        chunks.join(""),
+      ),
+    ),
+    lookupAnswer(() => dns.resolveCname(domain)),
+  ]);
+  return { txt, cname };
 }
 
-interface CheckDependencies {
+export interface DomainCheckDependencies {
   db: Database;
   dns: DnsLookup;
   clock: Clock;
   target: string;
 }
 
-/** Looks the records up and stores the outcome, unless the domain left `pending`/`verifying` meanwhile. */
+const waitingStatuses: DomainStatus[] = ["pending", "verifying"];
+
+/**
+ * Looks the records up and stores the outcome, unless the domain left `pending`/`verifying`
+ * meanwhile. `taken` when the records verify but another workspace verified the hostname
+ * first: the unique index refuses a second verified row, and the domain keeps waiting.
+ */
 async function checkDomain(
-  deps: CheckDependencies,
+  deps: DomainCheckDependencies,
   row: DomainRow,
-): Promise<Pick<DomainRow, CheckedFields>> {
-  const [txt, cname] = await Promise.all([
-    lookupOrEmpty(async () =>
-      (await deps.dns.resolveTxt(`${verificationRecordPrefix}.${row.domain}`)).map((chunks) =>
-        chunks.join(""),
-      ),
-    ),
-    lookupOrEmpty(() => deps.dns.resolveCname(row.domain)),
-  ]);
+): Promise<Pick<DomainRow, CheckedFields> & { taken: boolean }> {
+  const { txt, cname } = await lookUpDomainRecords(deps.dns, row.domain);
   const now = deps.clock();
-  const outcome = verificationOutcome(row, { txt, cname }, deps.target, now);
-  await deps.db
-    .update(domains)
-    .set({ ...outcome, updatedAt: now })
-    .where(and(eq(domains.id, row.id), inArray(domains.status, ["pending", "verifying"])));
-  return outcome;
+  // No answer at all counts as no record yet: a waiting domain has nothing to lose.
+  const outcome = verificationOutcome(
+    row,
+    { txt: recordsOf(txt), cname: recordsOf(cname) },
+    deps.target,
+    now,
+  );
+  const store = (fields: Pick<DomainRow, CheckedFields>) =>
+    deps.db
+      .update(domains)
+      .set({ ...fields, updatedAt: now, checkedAt: fields.status === "verified" ? now : null })
+      .where(and(eq(domains.id, row.id), inArray(domains.status, waitingStatuses)));
+  try {
+    await store(outcome);
+    return { ...outcome, taken: false };
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    const taken = {
+      ...outcome,
+      status: windowPassed(row, now) ? "failed" : "verifying",
+      verificationError: hostnameTaken(row.domain).message,
+    } as const;
+    await store(taken);
+    return { ...taken, taken: true };
+  }
 }
 
 /**
@@ -94,6 +130,7 @@ export async function verifyDomain(ctx: ServiceContext, ref: string): Promise<vo
   if (found.status === "verified") {
     throw new AppError("precondition_failed", `'${found.domain}' is already verified.`);
   }
+  await assertHostnameFree(ctx.db, ctx.workspaceId, found.domain);
   const now = ctx.clock();
   const row = await ctx.db.transaction(async (tx) => {
     const [restarted] = await tx
@@ -117,7 +154,9 @@ export async function verifyDomain(ctx: ServiceContext, ref: string): Promise<vo
     });
     return restarted;
   });
-  await checkDomain({ ...ctx, target: ctx.config.SLIPWAY_DOMAIN_TARGET }, row);
+  const checked = await checkDomain({ ...ctx, target: ctx.config.SLIPWAY_DOMAIN_TARGET }, row);
+  // Another workspace verified it between the check above and this one.
+  if (checked.taken) throw hostnameTaken(found.domain);
 }
 
 /**
@@ -125,7 +164,7 @@ export async function verifyDomain(ctx: ServiceContext, ref: string): Promise<vo
  * background half of verification. Returns how many domains it checked.
  */
 export async function runDomainVerificationPass(
-  deps: CheckDependencies,
+  deps: DomainCheckDependencies,
   batchSize = 100,
 ): Promise<number> {
   let checked = 0;
@@ -134,7 +173,7 @@ export async function runDomainVerificationPass(
     const rows = await deps.db
       .select()
       .from(domains)
-      .where(and(inArray(domains.status, ["pending", "verifying"]), gt(domains.id, after)))
+      .where(and(inArray(domains.status, waitingStatuses), gt(domains.id, after)))
       .orderBy(asc(domains.id))
       .limit(batchSize);
     for (const row of rows) await checkDomain(deps, row);
@@ -142,23 +181,4 @@ export async function runDomainVerificationPass(
     if (rows.length < batchSize) return checked;
     after = rows.at(-1)!.id;
   }
-}
-
-/** Runs a pass every `intervalMs` (Unkey checks about each minute) until stopped. */
-export function startDomainVerifier(
-  deps: CheckDependencies & { onError: (error: unknown) => void },
-  intervalMs = 60_000,
-): () => void {
-  let running = false;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    runDomainVerificationPass(deps)
-      .catch(deps.onError)
-      .finally(() => {
-        running = false;
-      });
-  }, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
 }

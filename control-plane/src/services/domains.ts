@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { AppError, isId, newId, notFound } from "@slipway/shared";
-import { and, asc, eq, gt, ilike, or } from "drizzle-orm";
+import { and, asc, eq, gt, ilike, ne, or } from "drizzle-orm";
 import { type Page, toPage } from "../api-schemas/common.js";
+import type { DatabaseOrTransaction } from "../db/client.js";
 import { type DomainRow, domains } from "../db/schema/index.js";
 import { recordAudit } from "./audit.js";
 import type { ServiceContext } from "./context.js";
@@ -31,6 +32,36 @@ export function domainView(row: DomainRow, target: string) {
   };
 }
 
+/** The 409 for a hostname another workspace verified: that it is taken, and nothing more. */
+export const hostnameTaken = (name: string) =>
+  new AppError(
+    "conflict",
+    `'${name}' is verified by another workspace; it is free again once it is no longer verified there.`,
+  );
+
+/**
+ * Refuses a hostname another workspace has verified. A courtesy that answers early: the
+ * partial unique index on verified hostnames is what guarantees one verifier, race or not.
+ */
+export async function assertHostnameFree(
+  db: DatabaseOrTransaction,
+  workspaceId: string,
+  name: string,
+): Promise<void> {
+  const [taken] = await db
+    .select({ id: domains.id })
+    .from(domains)
+    .where(
+      and(
+        eq(domains.domain, name),
+        eq(domains.status, "verified"),
+        ne(domains.workspaceId, workspaceId),
+      ),
+    )
+    .limit(1);
+  if (taken) throw hostnameTaken(name);
+}
+
 export async function createDomain(ctx: ServiceContext, input: Refs & { domain: string }) {
   const canonical = canonicalizeDomain(input.domain);
   const now = ctx.clock();
@@ -38,6 +69,7 @@ export async function createDomain(ctx: ServiceContext, input: Refs & { domain: 
   try {
     const row = await ctx.db.transaction(async (tx) => {
       const { project, app, environment } = await resolveEnvironment({ ...ctx, db: tx }, input);
+      await assertHostnameFree(tx, ctx.workspaceId, canonical.name);
       const [inserted] = await tx
         .insert(domains)
         .values({

@@ -1,18 +1,19 @@
-import { AppError, newId } from "@slipway/shared";
-import { and, eq, inArray, sql } from "drizzle-orm";
-import type { DatabaseOrTransaction } from "../db/client.js";
 import {
-  identities,
-  keyPermissions,
-  keyRatelimits,
-  keyRoles,
-  permissions,
-  roles,
-} from "../db/schema/index.js";
+  changeKeyPermissions,
+  changeKeyRoles,
+  ensurePermissions,
+  requireRoles,
+  upsertIdentity as upsertIdentityOf,
+} from "@slipway/keys";
+import { newId } from "@slipway/shared";
+import { eq } from "drizzle-orm";
+import type { DatabaseOrTransaction } from "../db/client.js";
+import { keyRatelimits } from "../db/schema/index.js";
 
 /**
  * What a key links to, replaced as a whole (updateKey): its identity by externalId, its direct
  * permissions (created when missing), its roles (which must exist) and its own ratelimits.
+ * Permissions and roles are written by their owner in `@slipway/keys`.
  */
 interface KeyScope {
   tx: DatabaseOrTransaction;
@@ -21,72 +22,30 @@ interface KeyScope {
   now: Date;
 }
 
-export async function upsertIdentity(
+/** The identity of an externalId, created when there is none. */
+export function upsertIdentity(
   { tx, workspaceId, now }: Omit<KeyScope, "keyId">,
   externalId: string,
 ): Promise<string> {
-  const [identity] = await tx
-    .insert(identities)
-    .values({ id: newId("identity", now.getTime()), workspaceId, externalId, createdAt: now })
-    .onConflictDoUpdate({
-      target: [identities.workspaceId, identities.externalId],
-      // A no-op update, so the existing row comes back from RETURNING.
-      set: { externalId: sql`excluded.external_id` },
-    })
-    .returning({ id: identities.id });
-  return identity!.id;
+  return upsertIdentityOf({ db: tx, workspaceId, now }, externalId);
 }
 
+/** Replaces a key's direct permissions by slug, creating missing ones (as createKey does). */
 export async function replacePermissions(scope: KeyScope, names: string[]) {
-  const { tx, workspaceId, keyId, now } = scope;
-  const slugs = [...new Set(names)];
-  await tx.delete(keyPermissions).where(eq(keyPermissions.keyId, keyId));
-  if (slugs.length === 0) return;
-  await tx
-    .insert(permissions)
-    .values(
-      slugs.map((slug) => ({
-        id: newId("permission", now.getTime()),
-        workspaceId,
-        name: slug,
-        slug,
-        createdAt: now,
-      })),
-    )
-    .onConflictDoNothing();
-  const found = await tx
-    .select({ id: permissions.id })
-    .from(permissions)
-    .where(and(eq(permissions.workspaceId, workspaceId), inArray(permissions.slug, slugs)));
-  await tx.insert(keyPermissions).values(
-    found.map((permission) => ({
-      workspaceId,
-      keyId,
-      permissionId: permission.id,
-      createdAt: now,
-    })),
+  const { tx, ...key } = scope;
+  const found = await ensurePermissions(
+    { db: tx, workspaceId: key.workspaceId, now: key.now },
+    { refs: names, idsToo: false },
+    () => {},
   );
+  await changeKeyPermissions({ db: tx, ...key }, "set", found);
 }
 
+/** Replaces a key's roles by name; every one must exist (a 404 names the missing). */
 export async function replaceRoles(scope: KeyScope, names: string[]) {
-  const { tx, workspaceId, keyId, now } = scope;
-  const wanted = [...new Set(names)];
-  const found =
-    wanted.length === 0
-      ? []
-      : await tx
-          .select({ id: roles.id, name: roles.name })
-          .from(roles)
-          .where(and(eq(roles.workspaceId, workspaceId), inArray(roles.name, wanted)));
-  const missing = wanted.filter((name) => !found.some((role) => role.name === name));
-  if (missing.length > 0) {
-    throw new AppError("not_found", `Roles not found: ${missing.join(", ")}.`);
-  }
-  await tx.delete(keyRoles).where(eq(keyRoles.keyId, keyId));
-  if (found.length === 0) return;
-  await tx
-    .insert(keyRoles)
-    .values(found.map((role) => ({ workspaceId, keyId, roleId: role.id, createdAt: now })));
+  const { tx, ...key } = scope;
+  const found = await requireRoles({ db: tx, workspaceId: key.workspaceId }, names);
+  await changeKeyRoles({ db: tx, ...key }, "set", found);
 }
 
 export async function replaceRatelimits(

@@ -1,7 +1,7 @@
 import { publishKeyChange } from "@slipway/keys";
 import { AppError, newId, notFound } from "@slipway/shared";
-import { and, eq } from "drizzle-orm";
-import { type KeyspaceRow, keyspaces } from "../db/schema/index.js";
+import { and, eq, isNotNull } from "drizzle-orm";
+import { apiKeys, type KeyspaceRow, keyspaces } from "../db/schema/index.js";
 import { recordAudit } from "./audit.js";
 import type { ServiceContext } from "./context.js";
 import type { TenantScope } from "./resolve.js";
@@ -50,11 +50,21 @@ export async function getKeyspace(ctx: ServiceContext, apiId: string) {
   return { id: row.id, name: row.name };
 }
 
-/** Deletes the keyspace and (by cascade) its keys; every process's cache drops them. */
+/** Balances dropped concurrently when an API goes: bounded, however many keys it had. */
+const forgetBatch = 500;
+
+/**
+ * Deletes the keyspace and (by cascade) its keys; every process's cache drops them, and their
+ * live credit balances leave Redis (nothing would ever read or clear them again).
+ */
 export async function deleteKeyspace(ctx: ServiceContext, apiId: string) {
   const keys = requireKeyRuntime(ctx);
-  await ctx.db.transaction(async (tx) => {
+  const keysWithCredits = await ctx.db.transaction(async (tx) => {
     const row = await resolveKeyspace({ ...ctx, db: tx }, apiId);
+    const withCredits = await tx
+      .select({ id: apiKeys.id })
+      .from(apiKeys)
+      .where(and(eq(apiKeys.keyspaceId, row.id), isNotNull(apiKeys.creditsRemaining)));
     await tx.delete(keyspaces).where(eq(keyspaces.id, row.id));
     await recordAudit(tx, ctx, {
       action: "api.delete",
@@ -62,10 +72,16 @@ export async function deleteKeyspace(ctx: ServiceContext, apiId: string) {
       targetId: row.id,
       context: { name: row.name },
     });
+    return withCredits.map((key) => key.id);
   });
   // This process drops them at once; the others when the notification arrives.
   keys.verifier.cache.invalidateWorkspace(ctx.workspaceId);
   await publishKeyChange(keys.redis, keys.redisPrefix, { workspaceId: ctx.workspaceId });
+  // Run after the commit: a crash before this leaves orphan balances, never a live key without.
+  for (let start = 0; start < keysWithCredits.length; start += forgetBatch) {
+    const batch = keysWithCredits.slice(start, start + forgetBatch);
+    await Promise.all(batch.map((keyId) => keys.verifier.ledger.forget(keyId)));
+  }
 }
 
 /** The keys endpoints need the verifier and Redis; a process without them cannot serve them. */

@@ -1,3 +1,4 @@
+import { startRequestLogPartitionMaintenance } from "@slipway/request-logs";
 import type { FastifyBaseLogger } from "fastify";
 import type { Redis } from "ioredis";
 import type { Config } from "../config.js";
@@ -10,7 +11,8 @@ import { createJobQueues, type JobQueues, startJobWorkers } from "../jobs/queues
 import { withoutGitHubReports } from "../jobs/without-github-reports.js";
 import type { PlatformClients } from "../platform-clients.js";
 import { systemDnsLookup } from "../services/dns-resolver.js";
-import { startDomainVerifier } from "../services/domain-verification.js";
+import { startDomainVerifier } from "../services/domain-verifier.js";
+import { startPreviewIdler } from "../services/preview-idler.js";
 import { makeJobHandlers, type WorkerContext } from "./job-handlers.js";
 
 export interface Background {
@@ -19,7 +21,10 @@ export interface Background {
   stop(): Promise<void>;
 }
 
-/** Everything the control plane runs besides answering HTTP: job workers and the domain verifier. */
+/**
+ * Everything the control plane runs besides answering HTTP: job workers, the domain verifier and
+ * the preview idler.
+ */
 export function startBackground(deps: {
   config: Config;
   clients: PlatformClients;
@@ -51,6 +56,7 @@ export function startBackground(deps: {
     githubSource: clients.githubSource,
     cancellations,
     buildSlotsPerWorkspace: config.SLIPWAY_BUILD_SLOTS,
+    replayWindowMs: config.GITHUB_REPLAY_WINDOW_SECONDS * 1000,
   };
   const workers = startJobWorkers({
     connection: deps.redis,
@@ -78,12 +84,38 @@ export function startBackground(deps: {
     dns: systemDnsLookup(),
     clock: () => new Date(),
     target: config.SLIPWAY_DOMAIN_TARGET,
+    recheck: { intervalMs: config.SLIPWAY_DOMAIN_RECHECK_SECONDS * 1000 },
     onError: (error) => log.error({ err: error }, "domain verification pass failed"),
   });
+  // Every API and worker process runs it; the advisory lock makes one of them do each pass.
+  const stopRequestLogMaintenance = startRequestLogPartitionMaintenance({
+    pool: deps.db.$client,
+    policy: { retentionDays: config.SLIPWAY_REQUEST_LOG_RETENTION_DAYS, daysAhead: 3 },
+    clock: Date.now,
+    onError: (error) => log.error({ err: error }, "request log partition maintenance failed"),
+    onResult: (result) => {
+      if (result.created.length + result.dropped.length > 0)
+        log.info(result, "request log partitions maintained");
+    },
+  });
+  const stopIdler = startPreviewIdler(
+    {
+      db: deps.db,
+      redis: deps.redis,
+      redisPrefix: `${prefix}:`,
+      jobs: context.jobs,
+      clock: () => new Date(),
+      idleAfterMs: config.SLIPWAY_PREVIEW_IDLE_AFTER_MS,
+      onError: (error) => log.error({ err: error }, "preview idle pass failed"),
+    },
+    config.SLIPWAY_PREVIEW_IDLE_CHECK_MS,
+  );
   return {
     queues,
     async stop() {
+      stopIdler();
       stopVerifier();
+      stopRequestLogMaintenance();
       await workers.close();
       await cancellations.close();
       await queues.close();

@@ -131,6 +131,8 @@ describe("discovery", () => {
       "domains.verifyDomain",
       "deployments.listDeployments",
       "auditLogs.listAuditLogs",
+      "requestLogs.listRequestLogs",
+      "requestLogs.getRequestLogStats",
       "apis.listKeys",
       "keys.createKey",
       "keys.verifyKey",

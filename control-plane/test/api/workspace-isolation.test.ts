@@ -1,3 +1,4 @@
+import { maintainRequestLogPartitions, PgRequestLogSink } from "@slipway/request-logs";
 import { defaultRuntime, newId } from "@slipway/shared";
 import { beforeAll, describe, expect, it } from "vitest";
 import { deployments } from "../../src/db/schema/index.js";
@@ -15,6 +16,12 @@ const ids = {
   api: "",
   keyId: "",
   key: "",
+  namespace: "",
+  identity: "",
+  permission: "",
+  role: "",
+  intruderKeyId: "",
+  policy: "",
 };
 
 beforeAll(async () => {
@@ -61,11 +68,67 @@ beforeAll(async () => {
     regions: ["eu-1"],
     createdAt: new Date(),
   });
+  await maintainRequestLogPartitions(api.database.pool, Date.now(), {
+    retentionDays: 7,
+    daysAhead: 1,
+  });
+  await new PgRequestLogSink(api.database.pool).write([
+    {
+      time: Date.now(),
+      requestId: "req_owner",
+      host: "vault.acme.com",
+      method: "GET",
+      path: "/owner-only",
+      status: 200,
+      totalLatencyMs: 1,
+      upstreamLatencyMs: 1,
+      sentinelLatencyMs: 0,
+      region: "eu-1",
+      deploymentId: ids.deployment,
+      environmentId: ids.environment,
+      outcome: "allowed",
+      clientIp: "203.0.113.7",
+    },
+  ]);
   ids.api = (await owner.sdk.apis.createApi({ name: "owner-keys" })).data.apiId;
   const created = await owner.sdk.keys.createKey({ apiId: ids.api, name: "owner key" });
   ids.keyId = created.data.keyId;
   ids.key = created.data.key;
   api.secrets.add(ids.key);
+  await owner.sdk.ratelimit.limit({
+    namespace: "owner.ns",
+    identifier: "user_1",
+    limit: 1,
+    duration: 60_000,
+  });
+  ids.namespace = (await api.database.db.query.ratelimitNamespaces.findFirst({
+    where: (namespace, { eq }) => eq(namespace.workspaceId, owner.workspaceId),
+  }))!.id;
+  await owner.sdk.ratelimit.setOverride({
+    namespace: "owner.ns",
+    identifier: "vip_*",
+    limit: 1000,
+    duration: 60_000,
+  });
+  ids.identity = (
+    await owner.sdk.identities.createIdentity({ externalId: "owner-user", meta: { plan: "gold" } })
+  ).data.identityId;
+  ids.permission = (
+    await owner.sdk.permissions.createPermission({ name: "owner.secret", slug: "owner.secret" })
+  ).data.permissionId;
+  ids.role = (
+    await owner.sdk.permissions.createRole({ name: "owner-role", permissions: ["owner.secret"] })
+  ).data.roleId;
+  await owner.sdk.keys.addRoles({ keyId: ids.keyId, roles: ["owner-role"] });
+  const intruderApi = (await intruder.sdk.apis.createApi({ name: "intruder-keys" })).data.apiId;
+  const intruderKey = await intruder.sdk.keys.createKey({ apiId: intruderApi });
+  ids.intruderKeyId = intruderKey.data.keyId;
+  api.secrets.add(intruderKey.data.key);
+  await owner.sdk.gateway.setPolicies({
+    ...bySlug,
+    policies: [{ name: "owner keys", enabled: true, keyauth: { keyspaces: [ids.api] } }],
+  });
+  ids.policy = (await owner.sdk.gateway.listPolicies(bySlug)).data[0]!.id;
 });
 
 const byId = () => ({ project: ids.project, app: ids.app, environment: ids.environment });
@@ -93,6 +156,10 @@ const cases: Array<[string, () => Record<string, unknown>]> = [
   ],
   ["environments.listEnvironmentVariables", byId],
   ["environments.removeEnvironmentVariables", () => ({ ...byId(), variables: ["TOKEN"] })],
+  ["gateway.listPolicies", byId],
+  ["gateway.listPolicies", () => bySlug],
+  ["gateway.setPolicies", () => ({ ...byId(), policies: [] })],
+  ["gateway.updatePolicy", () => ({ ...byId(), policyId: ids.policy, enabled: false })],
   ["domains.createDomain", () => ({ ...byId(), domain: "evil.acme.com" })],
   ["domains.getDomain", () => ({ domain: ids.domain })],
   ["domains.getDomain", () => ({ domain: "vault.acme.com" })],
@@ -111,6 +178,40 @@ const cases: Array<[string, () => Record<string, unknown>]> = [
   ["keys.updateCredits", () => ({ keyId: ids.keyId, operation: "set", value: 0 })],
   ["keys.rerollKey", () => ({ keyId: ids.keyId, expiration: 0 })],
   ["keys.deleteKey", () => ({ keyId: ids.keyId, permanent: true })],
+  [
+    "keys.migrateKeys",
+    () => ({ migrationId: "intruder", apiId: ids.api, keys: [{ hash: `${"A".repeat(43)}=` }] }),
+  ],
+  [
+    "ratelimit.setOverride",
+    () => ({ namespace: ids.namespace, identifier: "*", limit: 0, duration: 60_000 }),
+  ],
+  ["ratelimit.getOverride", () => ({ namespace: ids.namespace, identifier: "vip_*" })],
+  ["ratelimit.listOverrides", () => ({ namespace: ids.namespace })],
+  ["ratelimit.deleteOverride", () => ({ namespace: ids.namespace, identifier: "vip_*" })],
+  ["keys.addPermissions", () => ({ keyId: ids.keyId, permissions: ["pwned"] })],
+  ["keys.removePermissions", () => ({ keyId: ids.keyId, permissions: [ids.permission] })],
+  ["keys.setPermissions", () => ({ keyId: ids.keyId, permissions: [] })],
+  ["keys.addRoles", () => ({ keyId: ids.keyId, roles: [] })],
+  ["keys.removeRoles", () => ({ keyId: ids.keyId, roles: [] })],
+  ["keys.setRoles", () => ({ keyId: ids.keyId, roles: [] })],
+  // The intruder's own key, given the owner's permission or role by id.
+  ["keys.addPermissions", () => ({ keyId: ids.intruderKeyId, permissions: [ids.permission] })],
+  ["keys.addRoles", () => ({ keyId: ids.intruderKeyId, roles: [ids.role] })],
+  ["keys.setRoles", () => ({ keyId: ids.intruderKeyId, roles: ["owner-role"] })],
+  ["identities.getIdentity", () => ({ identity: ids.identity })],
+  ["identities.getIdentity", () => ({ identity: "owner-user" })],
+  ["identities.updateIdentity", () => ({ identity: ids.identity, meta: { plan: "pwned" } })],
+  ["identities.deleteIdentity", () => ({ identity: "owner-user" })],
+  ["identities.deleteIdentity", () => ({ identity: ids.identity })],
+  ["permissions.getPermission", () => ({ permission: ids.permission })],
+  ["permissions.getPermission", () => ({ permission: "owner.secret" })],
+  ["permissions.deletePermission", () => ({ permission: ids.permission })],
+  ["permissions.getRole", () => ({ role: ids.role })],
+  ["permissions.getRole", () => ({ role: "owner-role" })],
+  ["permissions.setRolePermissions", () => ({ roleId: ids.role, permissions: [] })],
+  ["permissions.deleteRole", () => ({ role: ids.role })],
+  ["permissions.deleteRole", () => ({ role: "owner-role" })],
 ];
 
 describe("a root key of one workspace never reaches another's objects", () => {
@@ -148,6 +249,40 @@ describe("a root key of one workspace never reaches another's objects", () => {
       [ids.keyId, "owner key"],
     ]);
     expect((await owner.sdk.keys.verifyKey({ key: ids.key })).data.code).toBe("VALID");
+    const identity = await owner.sdk.identities.getIdentity({ identity: "owner-user" });
+    expect(identity.data).toMatchObject({ id: ids.identity, meta: { plan: "gold" } });
+    const role = await owner.sdk.permissions.getRole({ role: ids.role });
+    expect(role.data.permissions?.map((permission) => permission.id)).toEqual([ids.permission]);
+    const key = await owner.sdk.keys.getKey({ keyId: ids.keyId });
+    expect([key.data.roles, key.data.permissions]).toEqual([["owner-role"], []]);
+    const verified = await owner.sdk.keys.verifyKey({ key: ids.key, permissions: "owner.secret" });
+    expect(verified.data.code).toBe("VALID");
+    const policies = await owner.sdk.gateway.listPolicies(bySlug);
+    expect(policies.data.map((p) => [p.id, p.enabled, p.keyauth?.keyspaces])).toEqual([
+      [ids.policy, true, [ids.api]],
+    ]);
+  });
+
+  it("limits in a namespace of its own, never the other's, whether by the other's name or id", async () => {
+    // A workspace of its own, so the audit rows of what it creates stay out of the list test.
+    const stranger = await api.newWorkspace("stranger");
+    const check = (namespace: string) => ({
+      namespace,
+      identifier: "user_1",
+      limit: 1,
+      duration: 60_000,
+    });
+    expect((await stranger.sdk.ratelimit.limit(check("owner.ns"))).data.success).toBe(true);
+    const byId = await stranger.sdk.ratelimit.limit(check(ids.namespace));
+    expect(byId.data.success).toBe(true);
+    // Its "owner.ns" is its own, without the owner's override.
+    const theirs = await stranger.sdk.ratelimit.listOverrides({ namespace: "owner.ns" });
+    expect(theirs.result.data).toEqual([]);
+    const owners = await owner.sdk.ratelimit.listOverrides({ namespace: "owner.ns" });
+    expect(owners.result.data.map((override) => override.identifier)).toEqual(["vip_*"]);
+    // The owner's counter saw none of it: still exactly its own one request.
+    const ownerAgain = await owner.sdk.ratelimit.limit({ ...check("owner.ns"), cost: 0 });
+    expect(ownerAgain.data).toEqual(expect.objectContaining({ remaining: 0, success: false }));
   });
 
   it("lists nothing of the other workspace in unscoped lists", async () => {
@@ -155,7 +290,46 @@ describe("a root key of one workspace never reaches another's objects", () => {
     expect(projects.result.data).toEqual([]);
     const listed = await intruder.sdk.deployments.listDeployments({});
     expect(listed.result.data).toEqual([]);
+    expect((await intruder.sdk.identities.listIdentities({})).result.data).toEqual([]);
+    expect((await intruder.sdk.permissions.listPermissions({})).result.data).toEqual([]);
+    expect((await intruder.sdk.permissions.listRoles({})).result.data).toEqual([]);
     const audit = await api.post("/v2/auditLogs.listAuditLogs", {}, intruder.rootKey);
-    expect((await audit.json()).data).toEqual([]);
+    // Only the intruder's own API and key (made for the cases above) are in its audit log.
+    const rows: Array<{ target: { id: string } }> = (await audit.json()).data;
+    expect(rows.map((row) => row.target.id)).toContain(ids.intruderKeyId);
+    const ownerIds = [ids.project, ids.api, ids.keyId, ids.identity, ids.permission, ids.role];
+    expect(rows.filter((row) => ownerIds.includes(row.target.id))).toEqual([]);
+  });
+
+  // Last: it gives the intruder a project of its own.
+  it("lets no policy of its own verify the other workspace's keys", async () => {
+    await intruder.sdk.projects.createProject({ name: "Mine", slug: "mine" });
+    await intruder.sdk.apps.createApp({ project: "mine", name: "App", slug: "app" });
+    const response = await api.post(
+      "/v2/gateway.setPolicies",
+      {
+        project: "mine",
+        app: "app",
+        environment: "production",
+        policies: [{ name: "steal", enabled: true, keyauth: { keyspaces: [ids.api] } }],
+      },
+      intruder.rootKey,
+    );
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain("does not exist in this workspace");
+  });
+
+  it("shows none of the other workspace's request logs, even when asked by its ids", async () => {
+    const filters = [{}, { deploymentId: ids.deployment }, { environmentId: ids.environment }];
+    for (const filter of filters) {
+      const listed = await api.post("/v2/requestLogs.listRequestLogs", filter, intruder.rootKey);
+      expect((await listed.json()).data).toEqual([]);
+      const stats = await api.post("/v2/requestLogs.getRequestLogStats", filter, intruder.rootKey);
+      expect((await stats.json()).data.buckets).toEqual([]);
+      const own = await api.post("/v2/requestLogs.listRequestLogs", filter, owner.rootKey);
+      expect((await own.json()).data.map((log: { path: string }) => log.path)).toEqual([
+        "/owner-only",
+      ]);
+    }
   });
 });

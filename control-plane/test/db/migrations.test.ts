@@ -41,9 +41,13 @@ describe("migrations", () => {
         "domains",
         "environment_variables",
         "environments",
+        "gateway_policies",
+        // A view: what Sentinel reads (migration 0009).
+        "gateway_routes",
         "github_deliveries",
         "github_install_flows",
         "github_installations",
+        "github_push_claims",
         "identities",
         "key_permissions",
         "key_ratelimits",
@@ -54,12 +58,18 @@ describe("migrations", () => {
         "pull_request_comments",
         "ratelimit_namespaces",
         "ratelimit_overrides",
+        "request_logs",
         "role_permissions",
         "roles",
         "root_keys",
         "source_uploads",
         "workspaces",
       ]);
+      // Request logs are range-partitioned by day (the hand-edited part of migration 0010).
+      const partitioned = await handle.pool.query(
+        `select pg_get_partkeydef('request_logs'::regclass) as key`,
+      );
+      expect(partitioned.rows[0].key).toBe('RANGE ("time")');
       const applied = await handle.pool.query(
         "select count(*)::int as count from drizzle.__drizzle_migrations",
       );

@@ -1,6 +1,9 @@
 import { deploymentCrPath, type SlipwayDeployment } from "@slipway/shared";
-import { beforeAll, describe, expect, it } from "vitest";
+import { WAKE_DEPLOYMENT_PATH } from "@slipway/shared/gateway";
+import { Redis } from "ioredis";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { crNameOf } from "../../src/deploy/object-names.js";
+import { runPreviewIdlePass } from "../../src/services/preview-idler.js";
 import type { TestWorkspace } from "../harness/api.js";
 import { startTestCluster, type TestCluster, testPreviewDomain } from "../harness/cluster.js";
 import { deploymentReaches, eventually, handOffToDeploy } from "../harness/deploy-fixtures.js";
@@ -11,6 +14,7 @@ import {
 } from "../harness/pipeline.js";
 import { expectPreconditionFailed } from "./lifecycle-errors.js";
 
+const sentinelToken = "preview-rollout-sentinel-token-0123456789";
 let cluster: TestCluster;
 let pipeline: TestPipeline;
 let workspace: TestWorkspace;
@@ -48,6 +52,7 @@ beforeAll(async () => {
   ({ pipeline, workspace } = await startTestPipelineWithApp("docs", {
     workerQueues: ["github", "deployments"],
     deploy: cluster.deployTarget,
+    apiEnv: { SLIPWAY_SENTINEL_TOKEN: sentinelToken },
   }));
 });
 
@@ -80,7 +85,7 @@ describe("the deploy step on a preview", () => {
     expect(cr.status?.readyReplicas).toBe(0);
     await expectPreconditionFailed(
       workspace.sdk.deployments.stopDeployment({ deploymentId: ids.second! }),
-      /is stopped; only a ready deployment can be stopped/,
+      /is stopped; only a ready or idle deployment can be stopped/,
     );
     await expectPreconditionFailed(
       workspace.sdk.deployments.startDeployment({ deploymentId: ids.first! }),
@@ -110,5 +115,54 @@ describe("the deploy step on a preview", () => {
     await crPhase(ids.pr, "Idle", "idle");
     // The other branch's previews keep running.
     expect((await get(ids.second!)).status).toBe("ready");
+  });
+
+  it("idles previews nobody requested (CR scaled to zero) and wakes one when Sentinel asks", async () => {
+    const hour = 3_600_000;
+    const redis = new Redis(inject("redisUrl"), { maxRetriesPerRequest: 1 });
+    try {
+      const idled = await runPreviewIdlePass({
+        db: pipeline.api.database.db,
+        redis,
+        redisPrefix: `${pipeline.api.config.SLIPWAY_QUEUE_PREFIX}:`,
+        jobs: pipeline.jobs,
+        clock: () => new Date(Date.now() + 2 * hour),
+        idleAfterMs: hour,
+      });
+      expect(idled).toEqual(expect.arrayContaining([ids.first, ids.second]));
+    } finally {
+      redis.disconnect();
+    }
+    expect((await crPhase(ids.second!, "Idle", "idle")).status?.readyReplicas).toBe(0);
+    const shown = await (
+      await pipeline.api.post(
+        "/v2/deployments.getDeployment",
+        { deploymentId: ids.second },
+        workspace.rootKey,
+      )
+    ).json();
+    expect(shown.data).toMatchObject({ status: "ready", idle: true });
+    expect(shown.data.domains[0]).toMatch(branchHost);
+
+    const woken = await fetch(`${pipeline.api.url}${WAKE_DEPLOYMENT_PATH}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${sentinelToken}` },
+      body: JSON.stringify({ deploymentId: ids.second }),
+    });
+    expect((await woken.json()).data).toEqual({ state: "waking" });
+    const ready = await deploymentReaches(workspace.sdk, ids.second!, ["ready", "failed"]);
+    expect(ready.status).toBe("ready");
+    expect(ready.domains![0]).toMatch(branchHost);
+    await crPhase(ids.second!, "Ready", "running");
+    const raw = await (
+      await pipeline.api.post(
+        "/v2/deployments.getDeployment",
+        { deploymentId: ids.second },
+        workspace.rootKey,
+      )
+    ).json();
+    expect(raw.data.idle).toBeUndefined();
+    // The other idle preview stays idle: only a request wakes it.
+    expect((await crPhase(ids.first!, "Idle", "idle")).spec.desiredState).toBe("idle");
   });
 });

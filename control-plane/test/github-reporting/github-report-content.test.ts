@@ -41,6 +41,8 @@ describe("the GitHub deployment of a deployment", () => {
       network: "in_progress",
       finalizing: "in_progress",
       ready: "success",
+      // Scaled to zero, still reachable: the next request wakes it.
+      idle: "success",
       failed: "failure",
       skipped: "inactive",
       stopped: "inactive",

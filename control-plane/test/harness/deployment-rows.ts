@@ -17,18 +17,24 @@ export interface DeploymentScope {
   environmentId: string;
 }
 
-/** A workspace with one project, app and production environment, written directly. */
+/**
+ * A workspace with one project, app and production environment, written directly; in
+ * `workspaceId` when given (a workspace a test's root key belongs to).
+ */
 export async function insertDeploymentScope(
   db: Database,
   createdAt: Date,
+  workspaceId?: string,
 ): Promise<DeploymentScope> {
   const scope = {
-    workspaceId: newId("workspace"),
+    workspaceId: workspaceId ?? newId("workspace"),
     projectId: newId("project"),
     appId: newId("app"),
     environmentId: newId("environment"),
   };
-  await db.insert(workspaces).values({ id: scope.workspaceId, name: "test", createdAt });
+  if (!workspaceId) {
+    await db.insert(workspaces).values({ id: scope.workspaceId, name: "test", createdAt });
+  }
   await db.insert(projects).values({
     id: scope.projectId,
     workspaceId: scope.workspaceId,
@@ -81,4 +87,26 @@ export async function storedDeployment(db: Database, id: string): Promise<Deploy
   const [row] = await db.select().from(deployments).where(eq(deployments.id, id));
   if (!row) throw new Error(`deployment ${id} is not stored`);
   return row;
+}
+
+/** A preview environment beside the scope's production one; the scope to insert its deployments. */
+export async function insertPreviewEnvironment(
+  db: Database,
+  scope: DeploymentScope,
+  createdAt: Date,
+): Promise<DeploymentScope> {
+  const environmentId = newId("environment");
+  await db.insert(environments).values({
+    id: environmentId,
+    workspaceId: scope.workspaceId,
+    projectId: scope.projectId,
+    appId: scope.appId,
+    slug: `preview-${environmentId.slice(-6).toLowerCase()}`,
+    kind: "preview",
+    runtime: defaultRuntime,
+    build: defaultBuild,
+    regions: [],
+    createdAt,
+  });
+  return { ...scope, environmentId };
 }

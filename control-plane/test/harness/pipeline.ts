@@ -152,6 +152,7 @@ export async function startTestPipeline(options: TestPipelineOptions = {}): Prom
     githubSource: githubSourceFromConfig(api.config),
     cancellations,
     buildSlotsPerWorkspace: options.buildSlotsPerWorkspace ?? 2,
+    replayWindowMs: api.config.GITHUB_REPLAY_WINDOW_SECONDS * 1000,
     deploy: options.deploy?.(api.config),
   };
   const workers = startJobWorkers({

@@ -26,7 +26,7 @@ export async function limitInNamespaces(
   ratelimiter: Ratelimiter,
   redisPrefix: string,
   requests: ReadonlyArray<NamespaceLimitRequest & { overrides: OverrideTable }>,
-): Promise<{ passed: boolean; results: NamespaceLimitResult[] }> {
+): Promise<{ passed: boolean; results: NamespaceLimitResult[]; answeredWithoutRedis?: true }> {
   const resolved = requests.map((request) => {
     const override = matchOverride(request.overrides, request.identifier);
     return {
@@ -43,6 +43,7 @@ export async function limitInNamespaces(
   const outcome = await ratelimiter.check(resolved.map((entry) => entry.check));
   return {
     passed: outcome.passed,
+    ...(outcome.answeredWithoutRedis && { answeredWithoutRedis: true as const }),
     results: outcome.results.map((result, i) => {
       const override = resolved[i]!.override;
       return {

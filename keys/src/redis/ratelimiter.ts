@@ -16,6 +16,8 @@ export interface RatelimiterOptions {
   whenRedisFails?: "open" | "closed";
   /** Passed in so tests drive time; default Redis's own clock, shared by every process. */
   now?: () => number;
+  /** Told of each check answered without Redis (to log it); the counts are in `failures`. */
+  onRedisFailure?: (error: unknown, answer: "open" | "closed") => void;
 }
 
 /** Counts of checks answered without Redis, by how they were answered. */
@@ -63,9 +65,11 @@ export function createRatelimiter(options: RatelimiterOptions) {
         failures.lastError = error;
         if (failOpen) failures.failedOpen++;
         else failures.failedClosed++;
+        options.onRedisFailure?.(error, failOpen ? "open" : "closed");
         const now = options.now?.() ?? Date.now();
         return {
           passed: failOpen,
+          answeredWithoutRedis: true,
           results: checks.map((check) => ({
             success: failOpen,
             limit: check.limit,

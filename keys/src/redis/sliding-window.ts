@@ -106,6 +106,8 @@ export interface WindowOutcome {
   /** Every check passed and all were admitted; otherwise none was. */
   passed: boolean;
   results: WindowResult[];
+  /** Redis failed and the configured policy (fail-open or fail-closed) answered instead. */
+  answeredWithoutRedis?: true;
 }
 
 /** Runs the checks in one atomic script; `now` only for tests (default: Redis's clock). */

@@ -3,6 +3,9 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKeyStore } from "../../src/key-store.js";
 import { createKeyVerifier } from "../../src/key-verifier.js";
+import { compileOverrides } from "../../src/ratelimit-override.js";
+import { limitInNamespaces } from "../../src/redis/namespace-limit.js";
+import { createRatelimiter } from "../../src/redis/ratelimiter.js";
 import { createTestDatabase, type TestDatabase } from "../harness/database.js";
 import { createKeyspaceFixture } from "../harness/fixtures.js";
 
@@ -61,5 +64,30 @@ describe("verify while Redis is down", () => {
     const spent = await verifier.verify({ workspaceId: fixture.workspaceId, key: creditsOnly.key });
     expect(spent).toMatchObject({ valid: false, code: "USAGE_EXCEEDED" });
     expect(verifier.failures.credits.failedClosed).toBe(1);
+  });
+
+  it("ratelimit.limit answers by policy, says so and tells the logger, either way", async () => {
+    for (const policy of ["open", "closed"] as const) {
+      const told: string[] = [];
+      const ratelimiter = createRatelimiter({
+        redis: down,
+        whenRedisFails: policy,
+        onRedisFailure: (_error, answer) => told.push(answer),
+      });
+      const outcome = await limitInNamespaces(ratelimiter, "down:", [
+        {
+          namespaceId: "rlns_1",
+          identifier: "u",
+          limit: 5,
+          duration: 60_000,
+          overrides: compileOverrides([]),
+        },
+      ]);
+      expect(outcome.passed).toBe(policy === "open");
+      expect(outcome.answeredWithoutRedis).toBe(true);
+      expect(outcome.results[0]).toMatchObject({ success: policy === "open", limit: 5 });
+      expect(told).toEqual([policy]);
+      expect(ratelimiter.failures[policy === "open" ? "failedOpen" : "failedClosed"]).toBe(1);
+    }
   });
 });

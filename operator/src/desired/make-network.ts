@@ -4,7 +4,23 @@ import { objectMeta, PORT_NAME, regionObjectName, selectorLabels } from "./names
 
 type Region = SlipwayDeployment["spec"]["regions"][number];
 
-/** The Service Sentinel sends one region's traffic to. */
+/** `spec.clusterIP` of a headless Service. */
+export const HEADLESS = "None";
+
+/**
+ * Pure: a cluster IP cannot be changed in place, so a Service created with one (before
+ * Services were headless) is deleted and created again rather than applied over.
+ */
+export function mustRecreateService(observed: unknown): boolean {
+  const clusterIP = (observed as { spec?: { clusterIP?: string } } | undefined)?.spec?.clusterIP;
+  return clusterIP !== undefined && clusterIP !== "" && clusterIP !== HEADLESS;
+}
+
+/**
+ * The Service of one region. Headless: Sentinel sends traffic to pod IPs straight from the
+ * Service's EndpointSlices, so nothing uses a cluster IP, and the apiserver allocates those
+ * one at a time (most of the operator's creation time was spent waiting for them).
+ */
 export function makeService(cr: SlipwayDeployment, region: Region) {
   return {
     apiVersion: "v1",
@@ -12,6 +28,7 @@ export function makeService(cr: SlipwayDeployment, region: Region) {
     metadata: objectMeta(cr, regionObjectName(cr, region.name), region.name),
     spec: {
       type: "ClusterIP",
+      clusterIP: HEADLESS,
       selector: selectorLabels(cr, region.name),
       ports: [
         {

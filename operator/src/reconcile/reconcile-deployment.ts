@@ -7,6 +7,7 @@ import {
 import { type KubeApi, KubeApiError } from "@slipway/shared/kube";
 import { deepEqual, firstDifference } from "../desired/compare.js";
 import { type DesiredConfig, makeDesiredObjects, needsApply } from "../desired/desired-objects.js";
+import { mustRecreateService } from "../desired/make-network.js";
 import { SLIPWAY_REGION_LABEL } from "../desired/names.js";
 import {
   type OwnedKindName,
@@ -84,6 +85,11 @@ export function createDeploymentReconciler(deps: ReconcilerDeps): Reconcile {
       changed.map(async (object) => {
         const current = observed.get(object.kind)?.get(object.name);
         const path = objectPath(ownedKinds[object.kind], namespace, object.name);
+        if (object.kind === "Service" && mustRecreateService(current)) {
+          await kube.remove(path);
+          cache.owned.Service.remove(current as KubeObject);
+          log.info("deleted", { kind: object.kind, name: object.name, why: "cluster IP" });
+        }
         const applied = await kube.apply<OwnedObject>(path, object.body);
         cache.owned[object.kind].upsert(applied);
         observed.get(object.kind)!.set(object.name, applied);

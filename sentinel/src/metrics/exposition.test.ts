@@ -2,17 +2,20 @@ import { describe, expect, it } from "vitest";
 import { renderMetrics } from "./exposition.js";
 import { mergeSnapshots, RequestMetrics } from "./request-metrics.js";
 
-const metricsWith = (dropped: number, loadedAt: number) =>
-  new RequestMetrics({ droppedLogs: () => dropped, configLoadedAt: () => loadedAt });
+const metricsWith = (dropped: number, loadedAt: number, wakes = 0) =>
+  new RequestMetrics({
+    droppedLogs: () => dropped,
+    configLoadedAt: () => loadedAt,
+    wakes: () => wakes,
+  });
 
 describe("request metrics", () => {
   it("counts by status class and outcome and renders cumulative latency buckets", () => {
-    const metrics = metricsWith(3, 1_000);
+    const metrics = metricsWith(3, 1_000, 1);
     metrics.request(200, "allowed", 0.8);
     metrics.request(204, "allowed", 3);
     metrics.request(403, "denied", undefined);
     metrics.request(502, "error", 40_000);
-    metrics.wake();
     const text = renderMetrics(metrics.snapshot(), 11_000, { workers: 1 });
     expect(text).toContain('sentinel_requests_total{status_class="2xx",outcome="allowed"} 2\n');
     expect(text).toContain('sentinel_requests_total{status_class="4xx",outcome="denied"} 1\n');
@@ -30,10 +33,9 @@ describe("request metrics", () => {
 
   it("adds workers up and reports the oldest config, or -1 while one has none", () => {
     const a = metricsWith(1, 5_000);
-    const b = metricsWith(2, 2_000);
+    const b = metricsWith(2, 2_000, 1);
     a.request(200, "allowed", 1);
     b.request(200, "allowed", 1);
-    b.wake();
     const merged = mergeSnapshots([a.snapshot(), b.snapshot()]);
     const text = renderMetrics(merged, 6_000, { workers: 2 });
     expect(text).toContain('sentinel_requests_total{status_class="2xx",outcome="allowed"} 2\n');

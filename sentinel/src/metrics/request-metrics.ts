@@ -27,6 +27,8 @@ export interface MetricsSnapshot {
 
 export interface MetricSources {
   droppedLogs: () => number;
+  /** Deployments woken from idle (the DeploymentWaker's count). */
+  wakes: () => number;
   configLoadedAt: () => number;
 }
 
@@ -40,7 +42,6 @@ export class RequestMetrics {
   private readonly requests = new Float64Array(statusClasses.length * outcomes.length);
   private readonly buckets = new Float64Array(latencyBucketsSeconds.length + 1);
   private latencySum = 0;
-  private wakes = 0;
 
   constructor(private readonly sources: MetricSources) {}
 
@@ -55,17 +56,12 @@ export class RequestMetrics {
     this.buckets[i]! += 1;
   }
 
-  /** A deployment woken from idle by a request. */
-  wake(): void {
-    this.wakes += 1;
-  }
-
   snapshot(): MetricsSnapshot {
     return {
       requests: Array.from(this.requests),
       upstreamLatencyBuckets: Array.from(this.buckets),
       upstreamLatencySumSeconds: this.latencySum,
-      wakes: this.wakes,
+      wakes: this.sources.wakes(),
       droppedLogs: this.sources.droppedLogs(),
       configLoadedAt: this.sources.configLoadedAt(),
     };

@@ -32,6 +32,8 @@ export interface PolicyOutcome {
 
 export interface PolicyServices {
   keyVerifier: KeyVerifier;
+  /** The route's workspace, passed to the key verifier. */
+  workspaceId?: string;
   rateLimiter: RateLimiter;
   now: () => number;
 }
@@ -135,6 +137,7 @@ async function evaluateOne(
       }
       const verification = await services.keyVerifier.verify({
         key: found.key,
+        ...(services.workspaceId ? { workspaceId: services.workspaceId } : {}),
         keyspaces: keyauth.keyspaces,
         ...(keyauth.permissionQuery ? { permissionQuery: keyauth.permissionQuery } : {}),
         ...(keyauth.ratelimits ? { ratelimits: keyauth.ratelimits } : {}),

@@ -16,6 +16,7 @@ import type { GatewayErrorCode } from "../respond/gateway-errors.js";
 import { chooseInstances } from "../routing/choose-instances.js";
 import type { Instance } from "../routing/instances.js";
 import type { CompiledRoute } from "../routing/route-table.js";
+import { wakeRejection } from "../wake/wake-rejection.js";
 import type { SentinelDeps } from "./sentinel-deps.js";
 
 export interface IncomingFacts {
@@ -91,13 +92,24 @@ export async function prepareRequest(
   const plan: ForwardPlan | undefined = planned === "loop" ? undefined : planned;
   const base = {
     host: plan?.host ?? "",
-    path: typeof normalized === "string" ? incoming.url.slice(0, 2048) : normalized.decoded,
+    // A target that does not parse is logged as sent, up to its query: the query may carry a
+    // key, and without a parsed query there is nothing to redact it by.
+    path:
+      typeof normalized === "string"
+        ? (incoming.url.split("?", 1)[0] ?? "").slice(0, 2048)
+        : normalized.decoded,
     query: typeof normalized === "string" ? "" : normalized.query,
     clientIp: plan?.clientIp ?? incoming.peerIp,
   };
   if (typeof normalized === "string") {
     const code = normalized === "too_long" ? "uri_too_long" : "bad_request";
-    return { ...base, result: reject(code, targetProblems[normalized]) };
+    // The route only files the log record under its deployment; nothing is evaluated.
+    const route = plan ? deps.routes.lookup(plan.host) : undefined;
+    return {
+      ...base,
+      ...(route ? { route } : {}),
+      result: reject(code, targetProblems[normalized]),
+    };
   }
   if ((incoming.headers.host?.length ?? 0) > 1) {
     // RFC 9112 §3.2: a request with more than one Host field is answered 400.
@@ -116,6 +128,7 @@ export async function prepareRequest(
       result: reject("not_found", `No app is served at ${plan.host || "this host"}.`),
     };
   }
+  deps.activity?.seen(route.config.deploymentId);
   // The query is parsed only if a policy reads it (most requests meet none that does).
   let parsedQuery: Map<string, string[]> | undefined;
   const view: RequestView = {
@@ -134,6 +147,7 @@ export async function prepareRequest(
       keyVerifier: deps.keyVerifier,
       rateLimiter: deps.rateLimiter,
       now: deps.clock,
+      ...(route.config.workspaceId ? { workspaceId: route.config.workspaceId } : {}),
     });
   } catch (error) {
     // Fail closed: a policy that cannot be evaluated does not let the request through.
@@ -153,20 +167,18 @@ export async function prepareRequest(
       result: { ...reject(denial.code, denial.detail, denial.headers), denial },
     };
   }
-  const candidates = chooseInstances(
-    deps.instances.instances(route.config.deploymentId),
-    settings.region,
-    turn,
-  );
+  const instancesOf = () =>
+    chooseInstances(deps.instances.instances(route.config.deploymentId), settings.region, turn);
+  let candidates = instancesOf();
   if (candidates.length === 0) {
-    return {
-      ...base,
-      route,
-      outcome,
-      result: reject("service_unavailable", "The app has no ready instance.", {
-        "retry-after": "1",
-      }),
-    };
+    // None anywhere: an idle deployment is woken (the wait is shared and bounded).
+    const { waker } = deps;
+    const woken = waker ? await waker.wake(route.config.deploymentId) : "not_idle";
+    if (woken === "ready") candidates = instancesOf();
+    if (candidates.length === 0) {
+      const why = wakeRejection(woken === "ready" ? "not_idle" : woken, waker?.timeoutMs ?? 0);
+      return { ...base, route, outcome, result: reject(why.code, why.detail, why.headers) };
+    }
   }
   const headers = plan.headers;
   let query = normalized.query;

@@ -6,6 +6,8 @@ import type { RequestMetrics } from "../metrics/request-metrics.js";
 import type { RegionPreference } from "../routing/choose-instances.js";
 import type { InstanceSource } from "../routing/instances.js";
 import type { RouteTable } from "../routing/route-table.js";
+import type { DeploymentWaker } from "../wake/deployment-waker.js";
+import type { LastRequestReporter } from "../wake/last-request-reporter.js";
 
 export interface SentinelSettings {
   region: RegionPreference;
@@ -27,6 +29,10 @@ export interface SentinelDeps {
   logs: Pick<LogBatcher, "push">;
   /** Counters for the admin port; none in tests that do not read them. */
   metrics?: Pick<RequestMetrics, "request">;
+  /** Wakes an idle deployment with no ready instance; without one, such a request is a 503. */
+  waker?: Pick<DeploymentWaker, "wake" | "timeoutMs">;
+  /** Records that a deployment had a request, for the control plane's preview idler. */
+  activity?: Pick<LastRequestReporter, "seen">;
   /** Epoch milliseconds. */
   clock: () => number;
   /** Monotonic milliseconds for latencies. */

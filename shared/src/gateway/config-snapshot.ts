@@ -8,6 +8,11 @@ export interface RouteConfig {
   hosts: string[];
   /** The environment whose policies apply; also the rate-limit namespace. */
   environmentId: string;
+  /**
+   * The workspace that owns the environment: keyauth verifies only this workspace's keys.
+   * Absent in hand-written config files, where keyauth then accepts no key.
+   */
+  workspaceId?: string;
   deploymentId: string;
   upstreamProtocol: UpstreamProtocol;
   /** In evaluation order. */

@@ -1,4 +1,5 @@
 export * from "./config-snapshot.js";
+export * from "./deployment-activity.js";
 export * from "./key-verifier.js";
 export * from "./rate-limiter.js";
 export * from "./request-log.js";

@@ -6,6 +6,8 @@ import type { KeyRatelimit } from "../policy/keyratelimit.js";
  */
 export interface KeyVerificationRequest {
   key: string;
+  /** The route's workspace; a key of any other workspace is NOT_FOUND (absent: every key is). */
+  workspaceId?: string;
   /** Keyspace ids from the policy; the key must belong to one of them. */
   keyspaces: readonly string[];
   permissionQuery?: string;

@@ -4,7 +4,7 @@ import { auditLogs } from "../schema/index.js";
 
 /** Who made a change: a root key through the API, GitHub on a person's behalf, or Slipway itself. */
 export interface Actor {
-  type: "root_key" | "system" | "github";
+  type: "root_key" | "system" | "github" | "sentinel";
   id: string;
 }
 

@@ -8,7 +8,7 @@ export const auditLogs = pgTable(
   {
     id: text("id").primaryKey(),
     workspaceId: workspaceRef(),
-    actorType: text("actor_type").$type<"root_key" | "system" | "github">().notNull(),
+    actorType: text("actor_type").$type<"root_key" | "system" | "github" | "sentinel">().notNull(),
     actorId: text("actor_id").notNull(),
     action: text("action").notNull(),
     targetType: text("target_type").notNull(),

@@ -28,11 +28,17 @@ export const domains = pgTable(
     verificationError: text("verification_error"),
     routingVerified: boolean("routing_verified").notNull().default(false),
     ownershipVerified: boolean("ownership_verified").notNull().default(false),
+    /** When a verified domain's TXT record was last found again; the re-verifier's clock. */
+    checkedAt: timestamp("checked_at", { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (table) => [
     uniqueIndex("domains_workspace_domain_unique").on(table.workspaceId, table.domain),
+    // A verified hostname belongs to one workspace: the first to verify it wins, and every
+    // other claim of it stays unverified until that one is deleted or loses its records.
+    uniqueIndex("domains_verified_domain_unique").on(table.domain).where(sql`status = 'verified'`),
+    index("domains_verified_checked_idx").on(table.checkedAt).where(sql`status = 'verified'`),
     index("domains_environment_idx").on(table.environmentId, table.id),
     check(
       "domains_status",

@@ -16,6 +16,11 @@ export const githubDeliveries = pgTable(
     processedAt: timestamp("processed_at", { withTimezone: true }),
     /** Why processing gave up for good; transient failures are retried instead. */
     error: text("error"),
+    /**
+     * Set when this delivery carried a push (or pull request event) another delivery already
+     * brought within the replay window: the delivery that did. Such a delivery deploys nothing.
+     */
+    duplicateOf: text("duplicate_of"),
   },
   (table) => [index("github_deliveries_unprocessed_idx").on(table.receivedAt)],
 );

@@ -1,5 +1,6 @@
 import * as errors from "@unkey/api/models/errors";
-import { beforeAll, describe, expect, it } from "vitest";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startTestApi, type TestApi, type TestWorkspace } from "../../harness/api.js";
 import { auditActions, rootKeyWith } from "./key-harness.js";
 
@@ -36,6 +37,33 @@ describe("apis.createApi / getApi / deleteApi through the official SDK", () => {
     await workspace.sdk.apis.deleteApi({ apiId });
     const after = await workspace.sdk.keys.verifyKey({ key });
     expect(after.data).toEqual({ valid: false, code: "NOT_FOUND" });
+  });
+
+  it("clears the live credit balances of the API's keys from Redis", async () => {
+    const redis = new Redis(inject("redisUrl"));
+    afterAll(() => redis.disconnect());
+    const balanceKey = (keyId: string) => `${api.config.SLIPWAY_QUEUE_PREFIX}:credits:${keyId}`;
+    const { apiId } = (await workspace.sdk.apis.createApi({ name: "metered" })).data;
+    const kept = (await workspace.sdk.apis.createApi({ name: "metered-kept" })).data.apiId;
+    const created = await Promise.all(
+      [apiId, apiId, kept].map(async (id) => {
+        const { key, keyId } = (
+          await workspace.sdk.keys.createKey({ apiId: id, credits: { remaining: 10 } })
+        ).data;
+        api.secrets.add(key);
+        // A verify loads the balance into Redis and spends from it there.
+        expect((await workspace.sdk.keys.verifyKey({ key })).data.credits).toBe(9);
+        return keyId;
+      }),
+    );
+    for (const keyId of created) expect(await redis.exists(balanceKey(keyId))).toBe(1);
+    await workspace.sdk.apis.deleteApi({ apiId });
+    expect(await redis.exists(balanceKey(created[0]!))).toBe(0);
+    expect(await redis.exists(balanceKey(created[1]!))).toBe(0);
+    expect(await redis.exists(balanceKey(created[2]!))).toBe(1);
+    expect(
+      await redis.zscore(`${api.config.SLIPWAY_QUEUE_PREFIX}:credits:dirty`, created[0]!),
+    ).toBe(null);
   });
 
   it("answers 400 for a name too short or with control characters", async () => {
