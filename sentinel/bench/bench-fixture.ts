@@ -47,13 +47,19 @@ export async function createBenchKey(databaseUrl: string): Promise<BenchKey> {
   }
 }
 
-export function writeSentinelConfig(file: string, keyspaceId: string, upstreamPort: number) {
+export function writeSentinelConfig(
+  file: string,
+  key: Pick<BenchKey, "workspaceId" | "keyspaceId">,
+  upstreamPort: number,
+) {
+  const { keyspaceId } = key;
   const deny = { firewall: { action: "ACTION_DENY" } };
   const config = {
     version: "bench",
     routes: [
       {
         hosts: [benchHost],
+        workspaceId: key.workspaceId,
         environmentId: "env_bench",
         deploymentId: "dep_bench",
         upstreamProtocol: "http1",

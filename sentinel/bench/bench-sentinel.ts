@@ -1,13 +1,13 @@
 // The Sentinel that bench:sentinel measures: the real server, forwarders, policies, log batcher,
 // metrics and cluster runner, with the keys package's in-process verifier on real PostgreSQL and
-// Redis (started by run-bench.ts). Differences from `npm run sentinel`, each said in the output:
-// the verifier is adapted here (the production adapter is wired with the PostgreSQL config
-// source), and request logs are built and batched but the sink discards them (no log store).
+// Redis (started by run-bench.ts) behind Sentinel's own adapter. Differences from
+// `npm run sentinel`: routes from a file (not the gateway_routes view), and request logs are
+// built and batched but the sink discards them (the log store is not what is measured).
 import { readFileSync } from "node:fs";
 import { createKeyStore, createKeyVerifier } from "@slipway/keys";
 import * as schema from "@slipway/keys/schema";
 import { newId } from "@slipway/shared";
-import type { KeyVerifier, RequestLogSink } from "@slipway/shared/gateway";
+import type { RequestLogSink } from "@slipway/shared/gateway";
 import { drizzle } from "drizzle-orm/node-postgres";
 import { Redis } from "ioredis";
 import pg from "pg";
@@ -15,6 +15,7 @@ import { runSentinel } from "../src/cluster/run-sentinel.js";
 import { parseConfigFile } from "../src/config-file.js";
 import { H2cForwarder } from "../src/forward/h2c-forwarder.js";
 import { Http1Forwarder } from "../src/forward/http1-forwarder.js";
+import { keysVerifierAdapter } from "../src/keys/keys-verifier-adapter.js";
 import { LogBatcher } from "../src/logs/log-batcher.js";
 import { RequestMetrics } from "../src/metrics/request-metrics.js";
 import { MemoryRateLimiter } from "../src/policies/memory-rate-limiter.js";
@@ -32,34 +33,6 @@ const env = (name: string) => {
 const log = (level: string, msg: string, fields: Record<string, unknown> = {}) =>
   process.stdout.write(`${JSON.stringify({ level, msg, pid: process.pid, ...fields })}\n`);
 
-/** The shared gateway interface over the keys package's verifier (bench-only adapter). */
-function adaptVerifier(
-  verifier: ReturnType<typeof createKeyVerifier>,
-  workspaceId: string,
-): KeyVerifier {
-  return {
-    async verify(request) {
-      const result = await verifier.verify({
-        workspaceId,
-        keyspaceIds: request.keyspaces,
-        key: request.key,
-        ...(request.permissionQuery ? { permissionQuery: request.permissionQuery } : {}),
-      });
-      if (!result.valid) return { valid: false, code: result.code as "NOT_FOUND" };
-      return {
-        valid: true,
-        principal: {
-          keyId: result.keyId ?? "",
-          keyspaceId: request.keyspaces[0] ?? "",
-          ...(result.meta ? { meta: result.meta } : {}),
-          roles: result.roles ?? [],
-          permissions: result.permissions ?? [],
-        },
-      };
-    },
-  };
-}
-
 const discardSink: RequestLogSink = { write: async () => undefined };
 
 async function startWorker() {
@@ -70,8 +43,9 @@ async function startWorker() {
   const pool = new pg.Pool({ connectionString: env("BENCH_DATABASE_URL"), max: 2 });
   pool.on("error", (error) => log("warn", "postgres connection lost", { err: String(error) }));
   const redis = new Redis(env("BENCH_REDIS_URL"));
+  const store = createKeyStore(drizzle(pool, { schema }));
   const verifier = createKeyVerifier({
-    store: createKeyStore(drizzle(pool, { schema })),
+    store,
     redis,
     redisPrefix: "bench:",
   });
@@ -104,7 +78,7 @@ async function startWorker() {
       },
       routes,
       instances: new StaticInstanceSource(new Map(Object.entries(file.instances))),
-      keyVerifier: adaptVerifier(verifier, env("BENCH_WORKSPACE_ID")),
+      keyVerifier: keysVerifierAdapter(verifier, store),
       rateLimiter: new MemoryRateLimiter(),
       forwarders: { http1, h2c },
       logs: batcher,

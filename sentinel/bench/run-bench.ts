@@ -158,12 +158,11 @@ try {
     ),
   );
   const configFile = join(scratch, "sentinel.json");
-  writeSentinelConfig(configFile, key.keyspaceId, upstreamPort);
+  writeSentinelConfig(configFile, key, upstreamPort);
   const sentinelEnv = {
     SENTINEL_CONFIG_FILE: configFile,
     BENCH_DATABASE_URL: postgres.url,
     BENCH_REDIS_URL: redis.url,
-    BENCH_WORKSPACE_ID: key.workspaceId,
   };
   let sentinel = startSentinel(sentinelPort, adminPort, sentinelEnv);
 
