@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 
 const region = z
@@ -73,6 +74,11 @@ const configSchema = z
     SENTINEL_WAKE_TIMEOUT_MS: ms(30_000),
     /** A deployment's last-request time is written at most this often per Sentinel process. */
     SENTINEL_LAST_REQUEST_INTERVAL_MS: ms(10_000),
+    /** Worker processes (node:cluster); 1 serves in the main process. Default: one per core. */
+    SENTINEL_WORKERS: z.coerce.number().int().min(1).max(256).default(availableParallelism()),
+    /** The admin port: /metrics (Prometheus), /healthz, /readyz. Never the traffic port. */
+    SENTINEL_ADMIN_HOST: z.string().default("0.0.0.0"),
+    SENTINEL_ADMIN_PORT: z.coerce.number().int().min(0).max(65535).default(9090),
   })
   .superRefine((value, ctx) => {
     if ((value.DATABASE_URL === undefined) === (value.SENTINEL_CONFIG_FILE === undefined)) {

@@ -1,13 +1,16 @@
 /**
  * Sentinel's composition root: config, route table, instances, policy services, log sink,
- * server; graceful drain on SIGTERM/SIGINT.
+ * metrics, server; one worker per core (cluster/run-sentinel.ts) with the admin port in the
+ * primary; graceful drain on SIGTERM/SIGINT.
  */
 import { newId } from "@slipway/shared";
 import { KubeClient, loadKubeConnection } from "@slipway/shared/kube";
-import { ConfigError, loadConfig } from "./config.js";
+import { runSentinel, type SentinelWorker } from "./cluster/run-sentinel.js";
+import { ConfigError, loadConfig, type SentinelEnv } from "./config.js";
 import { H2cForwarder } from "./forward/h2c-forwarder.js";
 import { Http1Forwarder } from "./forward/http1-forwarder.js";
 import { LogBatcher } from "./logs/log-batcher.js";
+import { RequestMetrics } from "./metrics/request-metrics.js";
 import { parseTrustedProxies } from "./request/client-ip.js";
 import { EndpointSliceInstanceSource } from "./routing/endpoint-slice-source.js";
 import { type InstanceSource, StaticInstanceSource } from "./routing/instances.js";
@@ -22,17 +25,7 @@ const log = (level: string, msg: string, fields: Record<string, unknown> = {}) =
     `${JSON.stringify({ level, time: new Date().toISOString(), msg, ...fields })}\n`,
   );
 
-async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(1);
-    }
-    throw error;
-  }
+async function startWorker(config: SentinelEnv): Promise<SentinelWorker> {
   // Routes, keys and counters: the control plane's PostgreSQL and Redis, or a file.
   const sources = await startRouteSources(config, log);
   const routes = new LiveRouteTable();
@@ -83,6 +76,11 @@ async function main(): Promise<void> {
     }),
   };
   const wake = wakeFromConfig(config, instances, log);
+  const metrics = new RequestMetrics({
+    droppedLogs: () => batcher.dropped,
+    configLoadedAt: () => routes.loadedAt,
+    wakes: () => wake.waker?.wakes ?? 0,
+  });
   const server = new SentinelServer(
     {
       settings: {
@@ -98,6 +96,7 @@ async function main(): Promise<void> {
       rateLimiter: sources.rateLimiter,
       forwarders,
       logs: batcher,
+      metrics,
       ...(wake.waker ? { waker: wake.waker } : {}),
       ...(wake.activity ? { activity: wake.activity } : {}),
       clock: Date.now,
@@ -123,23 +122,44 @@ async function main(): Promise<void> {
     requestLogs: requestLogs.kind,
   });
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log("info", "draining", { signal });
-    await server.drain(config.SENTINEL_DRAIN_TIMEOUT_MS);
-    await Promise.all([forwarders.http1.close(), forwarders.h2c.close(), instances.close()]);
-    await batcher.flush();
-    await sources.close();
-    await requestLogs.close();
-    kube?.close();
-    wake.close();
-    log("info", "stopped", { droppedLogs: batcher.dropped });
-    process.exit(0);
+  return {
+    snapshot: () => metrics.snapshot(),
+    ready: () => routes.loaded,
+    async drain() {
+      await server.drain(config.SENTINEL_DRAIN_TIMEOUT_MS);
+      await Promise.all([forwarders.http1.close(), forwarders.h2c.close(), instances.close()]);
+      await batcher.flush();
+      await sources.close();
+      await requestLogs.close();
+      kube?.close();
+      wake.close();
+      log("info", "worker stopped", { droppedLogs: batcher.dropped });
+    },
   };
-  process.on("SIGTERM", () => void stop("SIGTERM"));
-  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+async function main(): Promise<void> {
+  let config: SentinelEnv;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  await runSentinel(
+    {
+      workers: config.SENTINEL_WORKERS,
+      adminPort: config.SENTINEL_ADMIN_PORT,
+      adminHost: config.SENTINEL_ADMIN_HOST,
+      // A worker cuts what is left at its own drain deadline; this is the backstop.
+      drainTimeoutMs: config.SENTINEL_DRAIN_TIMEOUT_MS + 5_000,
+      log,
+    },
+    () => startWorker(config),
+  );
 }
 
 main().catch((error: unknown) => {

@@ -1,3 +1,4 @@
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   closedPort,
@@ -143,5 +144,28 @@ describe("headers", () => {
       headers: { host: "h.example", "x-slipway-hops": "5" },
     });
     expect(response.status).toBe(508);
+  });
+});
+
+// Last in the file: it adds a request, which moves the round-robin turn other tests rely on.
+describe("hostile Host", () => {
+  it("answers 400 to a request with two Host headers and forwards nothing", async () => {
+    sentinel.setRoutes([route("a.example", "dep_a")]);
+    sentinel.instances.set("dep_a", [upstreamEu.instance("eu-1")]);
+    const before = upstreamEu.received.length;
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(sentinel.port, "127.0.0.1", () =>
+        socket.end("GET / HTTP/1.1\r\nHost: a.example\r\nHost: b.example\r\n\r\n"),
+      );
+      let text = "";
+      socket.on("data", (chunk) => {
+        text += chunk;
+      });
+      socket.on("end", () => resolve(text));
+      socket.on("error", reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toContain("more than one Host header");
+    expect(upstreamEu.received.length).toBe(before);
   });
 });

@@ -9,15 +9,17 @@ export class BodyCapture {
   constructor(private readonly limit = captureLimitBytes) {}
 
   push(chunk: Buffer | Uint8Array | string): void {
-    const buffer = typeof chunk === "string" ? Buffer.from(chunk) : Buffer.from(chunk);
     const room = this.limit - this.size;
     if (room <= 0) {
-      if (buffer.length > 0) this.truncated = true;
+      if (chunk.length > 0) this.truncated = true;
       return;
     }
+    const buffer = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
     if (buffer.length > room) this.truncated = true;
-    const kept = buffer.subarray(0, room);
-    this.chunks.push(Buffer.from(kept));
+    // One copy of what is kept: the stream may reuse its buffer after this call.
+    const kept = Buffer.allocUnsafe(Math.min(room, buffer.length));
+    kept.set(buffer.subarray(0, kept.length));
+    this.chunks.push(kept);
     this.size += kept.length;
   }
 

@@ -13,7 +13,7 @@ export interface LogBatcherOptions {
  * fails, the batch is dropped and counted (requests keep flowing; `dropped` is the metric).
  */
 export class LogBatcher {
-  private queue: RequestLogRecord[] = [];
+  private queue: Array<RequestLogRecord | (() => RequestLogRecord)> = [];
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
   dropped = 0;
@@ -31,7 +31,11 @@ export class LogBatcher {
     this.maxQueued = options.maxQueued ?? 50_000;
   }
 
-  push(record: RequestLogRecord): void {
+  /**
+   * A record, or a function that builds it: then it is built when its batch is written, off
+   * the request path (what it reads must not change after the request).
+   */
+  push(record: RequestLogRecord | (() => RequestLogRecord)): void {
     if (this.queue.length >= this.maxQueued) {
       this.dropped += 1;
       return;
@@ -47,7 +51,9 @@ export class LogBatcher {
     this.timer = undefined;
     while (this.writing) await this.writing;
     while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.maxBatch);
+      const batch = this.queue
+        .splice(0, this.maxBatch)
+        .map((entry) => (typeof entry === "function" ? entry() : entry));
       this.writing = this.sink.write(batch).then(
         () => {
           this.written += batch.length;

@@ -80,14 +80,26 @@ export async function evaluatePolicies(
   services: PolicyServices,
 ): Promise<PolicyOutcome> {
   const outcome: PolicyOutcome = { logging: { ...noLogging }, rateLimitHeaders: {} };
-  const active = policies.filter((policy) => policy.enabled && policy.matches(request));
-  for (const policy of active) {
-    if (policy.kind !== "logging") continue;
-    const logging = policy.policy.logging!;
-    for (const field of Object.keys(noLogging) as (keyof LoggingPolicy)[]) {
-      outcome.logging[field] ||= logging[field];
+  // One pass to match (the logging of every matching policy applies, even past a denial),
+  // then the chain; no arrays built when every policy is a plain rule.
+  let active: CompiledPolicy[] | undefined;
+  for (const policy of policies) {
+    if (!policy.enabled || !policy.matches(request)) continue;
+    if (policy.kind === "logging") {
+      const logging = policy.policy.logging!;
+      const combined = outcome.logging;
+      combined.requestHeaders ||= logging.requestHeaders;
+      combined.responseHeaders ||= logging.responseHeaders;
+      combined.requestBody ||= logging.requestBody;
+      combined.responseBody ||= logging.responseBody;
+      combined.query ||= logging.query;
+      continue;
     }
+    if (policy.kind === "openapi") continue; // a no-op until a spec can be uploaded
+    if (active) active.push(policy);
+    else active = [policy];
   }
+  if (!active) return outcome;
   for (const policy of active) {
     const denial = await evaluateOne(policy, request, services, outcome);
     if (denial) {

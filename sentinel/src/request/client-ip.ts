@@ -26,10 +26,24 @@ export function canonicalIp(address: string): string {
   return address.startsWith("::ffff:") && isIP(address.slice(7)) === 4 ? address.slice(7) : address;
 }
 
+// BlockList.check builds a SocketAddress per call, which showed in profiles of the request path.
+// Answers are remembered per list (peers and proxies are few; the cache is bounded anyway).
+const trustCache = new WeakMap<BlockList, Map<string, boolean>>();
+const trustCacheMax = 4096;
+
 export function isTrusted(trusted: BlockList, address: string): boolean {
+  let cache = trustCache.get(trusted);
+  if (!cache) {
+    cache = new Map();
+    trustCache.set(trusted, cache);
+  }
+  const known = cache.get(address);
+  if (known !== undefined) return known;
   const family = isIP(address);
-  if (family === 0) return false;
-  return trusted.check(address, family === 6 ? "ipv6" : "ipv4");
+  const answer = family !== 0 && trusted.check(address, family === 6 ? "ipv6" : "ipv4");
+  if (cache.size >= trustCacheMax) cache.clear();
+  cache.set(address, answer);
+  return answer;
 }
 
 /** The entries of every `X-Forwarded-For` line, in order. */

@@ -137,6 +137,6 @@ describe("responseHeaders", () => {
         "content-type": "text/plain",
         "set-cookie": ["a=1", "b=2"],
       }),
-    ).toEqual({ "content-type": "text/plain", "set-cookie": ["a=1", "b=2"] });
+    ).toEqual(["content-type", "text/plain", "set-cookie", "a=1", "set-cookie", "b=2"]);
   });
 });

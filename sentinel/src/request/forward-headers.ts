@@ -117,24 +117,27 @@ export function stripPort(host: string): string {
   return colon >= 0 ? host.slice(0, colon) : host;
 }
 
-/** Response headers for the client: hop-by-hop fields of the upstream's connection removed. */
+/**
+ * Response headers for the client as a flat `[name, value, name, value…]` list (what
+ * `writeHead` takes without building another object): hop-by-hop fields of the upstream's
+ * connection removed, a repeated field (`set-cookie`) as one pair per value.
+ */
 export function responseHeaders(
   upstream: Readonly<Record<string, string | string[] | undefined>>,
-): Record<string, string | string[]> {
-  const listed = connectionListed(
-    Object.fromEntries(
-      Object.entries(upstream).map(([name, value]) => [
-        name,
-        value === undefined ? undefined : Array.isArray(value) ? value : [value],
-      ]),
-    ),
-  );
-  const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(upstream)) {
-    if (value === undefined || name.startsWith(":")) continue;
+): string[] {
+  const connection = upstream.connection;
+  const listed =
+    connection === undefined
+      ? undefined
+      : connectionListed({ connection: Array.isArray(connection) ? connection : [connection] });
+  const out: string[] = [];
+  for (const name in upstream) {
+    const value = upstream[name];
+    if (value === undefined || name.charCodeAt(0) === 58 /* ":" */) continue;
     const lower = name.toLowerCase();
-    if (hopByHop.has(lower) || listed.has(lower)) continue;
-    out[lower] = value;
+    if (hopByHop.has(lower) || listed?.has(lower)) continue;
+    if (typeof value === "string") out.push(lower, value);
+    else for (const item of value) out.push(lower, item);
   }
   return out;
 }

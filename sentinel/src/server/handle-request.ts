@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
-import { pipeline } from "node:stream/promises";
 import { TLSSocket } from "node:tls";
+import { relayBody } from "../forward/relay-body.js";
 import {
   ConnectFailed,
   lazyBody,
@@ -123,30 +123,19 @@ async function handle(deps: SentinelDeps, req: Request, res: Response, turn: num
       status = response.status;
       upstreamHeaders = response.headers;
       const outgoing = responseHeaders(response.headers);
-      Object.assign(outgoing, prepared.outcome?.rateLimitHeaders, { [requestIdHeader]: requestId });
-      res.writeHead(response.status, outgoing);
+      const limits = prepared.outcome?.rateLimitHeaders;
+      if (limits) for (const name in limits) outgoing.push(name, limits[name]!);
+      outgoing.push(requestIdHeader, requestId);
+      res.writeHead(response.status, outgoing as unknown as Record<string, string>);
       response.onTrailers((trailers) => {
         if ("addTrailers" in res) res.addTrailers(trailers as Record<string, string>);
       });
       responseCapture = logging?.responseBody ? new BodyCapture() : undefined;
       const capture = responseCapture;
       try {
-        if (capture) {
-          await pipeline(
-            response.body,
-            async function* (source: AsyncIterable<Buffer>) {
-              for await (const chunk of source) {
-                capture.push(chunk);
-                yield chunk;
-              }
-            },
-            res as NodeJS.WritableStream,
-          );
-        } else {
-          await pipeline(response.body, res as NodeJS.WritableStream);
-        }
+        await relayBody(response.body, res, capture ? (chunk) => capture.push(chunk) : undefined);
       } catch {
-        // The client or the upstream went away mid-body; pipeline destroyed both sides.
+        // The client or the upstream went away mid-body; both sides are destroyed.
         if (abort.signal.aborted) status = 499;
       }
       upstreamMs = deps.monotonic() - upstreamStart;
@@ -186,7 +175,13 @@ interface Finished {
 export function log(deps: SentinelDeps, prepared: Prepared, finished: Finished): void {
   const { route, outcome } = prepared;
   const denial = prepared.result.kind === "reject" ? prepared.result.denial : undefined;
-  deps.logs.push(
+  deps.metrics?.request(
+    finished.status,
+    finished.outcome,
+    finished.instance ? finished.upstreamMs : undefined,
+  );
+  const totalLatencyMs = deps.monotonic() - finished.started;
+  deps.logs.push(() =>
     buildLogRecord({
       time: finished.time,
       requestId: finished.requestId,
@@ -195,7 +190,7 @@ export function log(deps: SentinelDeps, prepared: Prepared, finished: Finished):
       path: prepared.path,
       rawQuery: prepared.query,
       status: finished.status,
-      totalLatencyMs: deps.monotonic() - finished.started,
+      totalLatencyMs,
       upstreamLatencyMs: finished.upstreamMs,
       region: deps.settings.region.own,
       ...(finished.instance ? { instance: finished.instance.id } : {}),

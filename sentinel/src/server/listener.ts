@@ -1,3 +1,4 @@
+import cluster from "node:cluster";
 import http from "node:http";
 import http2, { type Http2Session } from "node:http2";
 import net, { type AddressInfo, type Socket } from "node:net";
@@ -73,6 +74,12 @@ export class SentinelServer {
   }
 
   private route(socket: Socket, sniffTimeoutMs: number): void {
+    // Draining takes no new connections. A cluster worker can still be handed one the primary
+    // accepted before the shared listener closed: it is closed unserved.
+    if (this.draining) {
+      socket.destroy();
+      return;
+    }
     this.sockets.add(socket);
     socket.once("close", () => this.sockets.delete(socket));
     socket.on("error", () => socket.destroy());
@@ -108,7 +115,11 @@ export class SentinelServer {
    */
   async drain(timeoutMs: number): Promise<void> {
     this.draining = true;
-    this.tcp.close();
+    // A cluster worker's listener is shared through the primary, whose round robin can queue a
+    // connection for a worker that has just closed its share and hold it until every worker
+    // has exited. So a draining worker keeps its share open and closes new connections
+    // unserved (route()); the share goes when the worker exits.
+    if (!cluster.isWorker) this.tcp.close();
     this.h1.closeIdleConnections();
     for (const session of this.sessions) session.close();
     const idleTicker = setInterval(() => this.h1.closeIdleConnections(), 100);

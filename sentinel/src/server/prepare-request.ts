@@ -111,6 +111,10 @@ export async function prepareRequest(
       result: reject(code, targetProblems[normalized]),
     };
   }
+  if ((incoming.headers.host?.length ?? 0) > 1) {
+    // RFC 9112 §3.2: a request with more than one Host field is answered 400.
+    return { ...base, result: reject("bad_request", "The request has more than one Host header.") };
+  }
   if (!plan) {
     return {
       ...base,
@@ -125,11 +129,16 @@ export async function prepareRequest(
     };
   }
   deps.activity?.seen(route.config.deploymentId);
+  // The query is parsed only if a policy reads it (most requests meet none that does).
+  let parsedQuery: Map<string, string[]> | undefined;
   const view: RequestView = {
     method: incoming.method,
     path: normalized.decoded,
     headers: incoming.headers,
-    query: parseQuery(normalized.query),
+    get query() {
+      parsedQuery ??= parseQuery(normalized.query);
+      return parsedQuery;
+    },
     clientIp: plan.clientIp,
   };
   let outcome: PolicyOutcome;

@@ -2,6 +2,7 @@ import type { BlockList } from "node:net";
 import type { KeyVerifier, RateLimiter } from "@slipway/shared/gateway";
 import type { Forwarder } from "../forward/upstream.js";
 import type { LogBatcher } from "../logs/log-batcher.js";
+import type { RequestMetrics } from "../metrics/request-metrics.js";
 import type { RegionPreference } from "../routing/choose-instances.js";
 import type { InstanceSource } from "../routing/instances.js";
 import type { RouteTable } from "../routing/route-table.js";
@@ -26,6 +27,8 @@ export interface SentinelDeps {
   rateLimiter: RateLimiter;
   forwarders: { http1: Forwarder; h2c: Forwarder };
   logs: Pick<LogBatcher, "push">;
+  /** Counters for the admin port; none in tests that do not read them. */
+  metrics?: Pick<RequestMetrics, "request">;
   /** Wakes an idle deployment with no ready instance; without one, such a request is a 503. */
   waker?: Pick<DeploymentWaker, "wake" | "timeoutMs">;
   /** Records that a deployment had a request, for the control plane's preview idler. */
