@@ -2,7 +2,8 @@
  * Runs in an image's runtime stage: every npm package the bundle imports must resolve from
  * the production node_modules, so a missing dependency fails the image build, not the pod.
  *
- *   node scripts/images/check-externals.mjs <package-dir>
+ *   node --experimental-import-meta-resolve scripts/images/check-externals.mjs <package-dir>
+ * (Node 20 needs the flag for import.meta.resolve's second argument.)
  */
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";

@@ -84,6 +84,7 @@ runCli(async () => {
             registryHost,
             base,
             tag: `${tag}${suffix}`,
+            extraCaFile: process.env.NODE_EXTRA_CA_CERTS,
           },
           workDir,
         );

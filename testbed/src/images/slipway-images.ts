@@ -39,6 +39,8 @@ export interface ImageBuildRequest {
   /** Docker Hub name of the base in that registry, e.g. docker.io/library/node:20-slim. */
   base: string;
   tag: string;
+  /** A CA bundle the build's npm trusts (a TLS-intercepting proxy), as the `extra-ca` secret. */
+  extraCaFile?: string | undefined;
 }
 
 export interface BuiltImage {
@@ -60,6 +62,7 @@ export function makeImageBuildArgs(request: ImageBuildRequest, metadataFile: str
     ...["--opt", `context:${DOCKERFILE_BASE}=docker-image://${baseRef}`],
     ...["--output", `type=image,name=${ref},push=true`],
     ...["--metadata-file", metadataFile],
+    ...(request.extraCaFile ? ["--secret", `id=extra-ca,src=${request.extraCaFile}`] : []),
   ];
 }
 
