@@ -69,35 +69,87 @@ runCli(async () => {
     for (const [i, recipe] of bases.entries()) {
       await pushImage(registryUrl, recipe.image, baseImages[i]!);
     }
-    const rows: string[] = [];
-    for (const image of SLIPWAY_IMAGES) {
-      for (const [base, suffix] of [
-        [NODE_SLIM.image, ""],
-        [NODE_FULL.image, "-node20full"],
-      ] as const) {
-        const built = await buildSlipwayImage(
-          {
-            buildctl: binaries.buildctl,
-            addr: buildkit.addr,
-            repoRoot: REPO_ROOT,
-            image,
-            registryHost,
-            base,
-            tag: `${tag}${suffix}`,
-            extraCaFile: process.env.NODE_EXTRA_CA_CERTS,
-          },
-          workDir,
-        );
-        const manifest = await fetchManifest(registryUrl, `slipway/${image.name}`, built.digest);
-        const line = `${image.name.padEnd(14)} FROM ${parseImageRef(base).tag.padEnd(8)} ${mb(pulledBytes(manifest)).padStart(9)} compressed, built in ${built.seconds.toFixed(1)} s  ${built.ref}`;
-        rows.push(line);
-        log(line);
-      }
-    }
-    log(`\nimages (tag ${tag}, registry ${registryHost}):\n${rows.join("\n")}`);
+    const results = await buildAll({
+      buildctl: binaries.buildctl,
+      addr: buildkit.addr,
+      registryHost,
+      registryUrl,
+      tag,
+      workDir,
+    });
+    log(`\nimages (tag ${tag}, registry ${registryHost}); peer: the same Dockerfile FROM node:20`);
+    log(formatResults(results));
   } finally {
     await buildkit.stop();
     await registry?.stop();
     await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
   }
 });
+
+interface BuildAllOptions {
+  buildctl: string;
+  addr: string;
+  registryHost: string;
+  registryUrl: string;
+  tag: string;
+  workDir: string;
+}
+
+interface Measured {
+  bytes: number;
+  seconds: number;
+  ref: string;
+}
+
+interface ImageResult {
+  name: string;
+  slim: Measured;
+  full: Measured;
+}
+
+/** Each image on the slim base, then the same Dockerfile on the full base (the peer). */
+async function buildAll(options: BuildAllOptions): Promise<ImageResult[]> {
+  const results: ImageResult[] = [];
+  for (const image of SLIPWAY_IMAGES) {
+    const measure = async (base: string, suffix: string): Promise<Measured> => {
+      const built = await buildSlipwayImage(
+        {
+          buildctl: options.buildctl,
+          addr: options.addr,
+          repoRoot: REPO_ROOT,
+          image,
+          registryHost: options.registryHost,
+          base,
+          tag: `${options.tag}${suffix}`,
+          extraCaFile: process.env.NODE_EXTRA_CA_CERTS,
+        },
+        options.workDir,
+      );
+      const manifest = await fetchManifest(
+        options.registryUrl,
+        `slipway/${image.name}`,
+        built.digest,
+      );
+      const bytes = pulledBytes(manifest);
+      log(`${image.name} FROM ${base}: ${mb(bytes)}, ${built.seconds.toFixed(1)} s, ${built.ref}`);
+      return { bytes, seconds: built.seconds, ref: built.ref };
+    };
+    const slim = await measure(NODE_SLIM.image, "");
+    const full = await measure(NODE_FULL.image, "-node20full");
+    results.push({ name: image.name, slim, full });
+  }
+  return results;
+}
+
+function formatResults(results: ImageResult[]): string {
+  const lines = [
+    "| image | node:20-slim size | build | node:20 (peer) size | build | size peer/slim |",
+    "| --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const r of results) {
+    lines.push(
+      `| ${r.name} | ${mb(r.slim.bytes)} | ${r.slim.seconds.toFixed(1)} s | ${mb(r.full.bytes)} | ${r.full.seconds.toFixed(1)} s | ${(r.full.bytes / r.slim.bytes).toFixed(2)} |`,
+    );
+  }
+  return lines.join("\n");
+}
