@@ -20,7 +20,7 @@ import {
   startRegistry,
 } from "@slipway/builder";
 import { loadOrBuildNodeBase, NODE_FULL, NODE_SLIM } from "../images/node-base-image.js";
-import { parseImageRef, pushImage } from "../images/push-image.js";
+import { pushImage } from "../images/push-image.js";
 import {
   buildSlipwayImage,
   fetchManifest,
