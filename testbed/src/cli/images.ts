@@ -32,7 +32,7 @@ import { log, runCli } from "./run-cli.js";
 const run = promisify(execFile);
 const REPO_ROOT = resolve(import.meta.dirname, "../../..");
 
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 runCli(async () => {
   const settings = readBuilderSettings(process.env);
