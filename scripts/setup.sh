@@ -18,6 +18,8 @@ declare -A needed=(
   [/usr/sbin/iptables]=iptables
   [gcc]=gcc
   [/usr/lib/*/libc.a]=libc6-dev
+  # The node:20-slim base image of Slipway's own images (testbed/src/images/node-base-image.ts).
+  [/usr/sbin/debootstrap]=debootstrap
 )
 
 missing=()

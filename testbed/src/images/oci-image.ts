@@ -34,7 +34,12 @@ export interface ImageSpec {
   workingDir?: string;
   /** Ports the image documents, e.g. "8080/tcp". */
   exposedPorts?: string[];
+  /** The user the image runs as, e.g. "1000:1000" (default root). */
+  user?: string;
 }
+
+/** What an image runs, apart from its layers. */
+export type ImageConfigSpec = Omit<ImageSpec, "layers">;
 
 export const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
 export const OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
@@ -109,7 +114,14 @@ function json(value: unknown): Buffer {
 
 /** Layers, config and manifest of a linux/amd64 image. */
 export function makeOciImage(spec: ImageSpec): OciImage {
-  const tars = spec.layers.map(makeTar);
+  return makeOciImageFromTars(spec.layers.map(makeTar), spec);
+}
+
+/**
+ * The same from layer tarballs made elsewhere (e.g. GNU tar of a root filesystem): each is
+ * gzipped deterministically; its diff_id is the digest of the uncompressed tar.
+ */
+export function makeOciImageFromTars(tars: Buffer[], spec: ImageConfigSpec): OciImage {
   const layers = tars.map((tar) => blob(OCI_LAYER_GZIP, gzipSync(tar, { level: 9 })));
   const config = blob(
     OCI_CONFIG,
@@ -117,6 +129,7 @@ export function makeOciImage(spec: ImageSpec): OciImage {
       architecture: "amd64",
       os: "linux",
       config: {
+        ...(spec.user ? { User: spec.user } : {}),
         ...(spec.entrypoint ? { Entrypoint: spec.entrypoint } : {}),
         ...(spec.cmd ? { Cmd: spec.cmd } : {}),
         Env: spec.env ?? ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],
