@@ -108,6 +108,11 @@ export {
   permissionView,
 } from "./rbac/permission-store.js";
 export {
+  type NamedRatelimit,
+  type RatelimitOwner,
+  replaceRatelimits,
+} from "./rbac/ratelimit-store.js";
+export {
   createRole,
   deleteRole,
   findRole,
