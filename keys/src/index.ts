@@ -27,6 +27,12 @@ export {
   migrateBatchMax,
   migratedHashPattern,
 } from "./key-migration.js";
+export {
+  deleteKeyRow,
+  type KeyRowChanges,
+  lockKeyRow,
+  updateKeyRow,
+} from "./key-row-store.js";
 export { createKeyStore, type KeyStore } from "./key-store.js";
 export { type KeyVerificationOptions, startKeyVerification } from "./key-verification.js";
 export {
