@@ -2,12 +2,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { hashKey } from "../../src/key-material.js";
-import {
-  CreateKeyError,
-  createApiKey,
-  type SealKey,
-  sealedKeyContext,
-} from "../../src/key-writer.js";
+import { createApiKey, type SealKey, sealedKeyContext } from "../../src/key-writer.js";
 import { apiKeys } from "../../src/schema/api-keys.js";
 import { createTestDatabase, type TestDatabase } from "../harness/database.js";
 import { createKeyspaceFixture } from "../harness/fixtures.js";
