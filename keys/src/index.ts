@@ -27,6 +27,12 @@ export {
   migrateBatchMax,
   migratedHashPattern,
 } from "./key-migration.js";
+export {
+  deleteKeyRow,
+  type KeyRowChanges,
+  lockKeyRow,
+  updateKeyRow,
+} from "./key-row-store.js";
 export { createKeyStore, type KeyStore } from "./key-store.js";
 export { type KeyVerificationOptions, startKeyVerification } from "./key-verification.js";
 export {
@@ -107,6 +113,11 @@ export {
   type PermissionView,
   permissionView,
 } from "./rbac/permission-store.js";
+export {
+  type NamedRatelimit,
+  type RatelimitOwner,
+  replaceRatelimits,
+} from "./rbac/ratelimit-store.js";
 export {
   createRole,
   deleteRole,

@@ -6,9 +6,9 @@ import {
   type CreateKeyInput,
   insertKeyRelations,
   keyRowValues,
-  upsertIdentity,
   validateKeyInput,
 } from "./key-writer.js";
+import { upsertIdentity } from "./rbac/identity-store.js";
 import { apiKeys } from "./schema/api-keys.js";
 import { keyspaces } from "./schema/keyspaces.js";
 
@@ -63,10 +63,20 @@ export async function migrateApiKeys(
     for (const key of batch.keys) {
       const input = { ...key, workspaceId: batch.workspaceId, keyspaceId: batch.keyspaceId };
       const keyId = newId("apiKey", now.getTime());
+      // Checked before the identity is upserted, so a failed key leaves nothing behind; the
+      // insert below still refuses a hash stored meanwhile.
+      const [taken] = await tx
+        .select({ id: apiKeys.id })
+        .from(apiKeys)
+        .where(eq(apiKeys.hash, key.hash));
+      if (taken) {
+        failed.push(key.hash);
+        continue;
+      }
       const identityId =
         key.externalId === undefined
           ? undefined
-          : await upsertIdentity(tx, batch.workspaceId, key.externalId, now);
+          : await upsertIdentity({ db: tx, workspaceId: batch.workspaceId, now }, key.externalId);
       const [inserted] = await tx
         .insert(apiKeys)
         .values(keyRowValues(input, { keyId, hash: key.hash, start: "", identityId }, now))

@@ -1,16 +1,16 @@
 import { newId } from "@slipway/shared";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { NodePgDatabase } from "drizzle-orm/node-postgres";
 import { generateKey } from "./key-material.js";
+import type { KeysDatabase } from "./keys-database.js";
 import { isValidPermissionName } from "./permission-name.js";
+import { upsertIdentity } from "./rbac/identity-store.js";
+import { changeKeyPermissions, changeKeyRoles } from "./rbac/key-grants.js";
+import { ensurePermissions } from "./rbac/permission-store.js";
+import { replaceRatelimits } from "./rbac/ratelimit-store.js";
+import { requireRoles } from "./rbac/role-store.js";
 import { apiKeys } from "./schema/api-keys.js";
-import { identities } from "./schema/identities.js";
-import { keyPermissions } from "./schema/key-permissions.js";
-import { keyRatelimits } from "./schema/key-ratelimits.js";
-import { keyRoles } from "./schema/key-roles.js";
 import { keyspaces } from "./schema/keyspaces.js";
-import { permissions } from "./schema/permissions.js";
-import { roles } from "./schema/roles.js";
 
 /** The envelope encryption of env vars, passed in (it lives in the control plane). */
 export interface SealedKey {
@@ -47,7 +47,6 @@ export interface CreateKeyInput {
 export type CreateKeyErrorCode =
   | "keyspace_not_found"
   | "recoverable_not_allowed"
-  | "role_not_found"
   | "invalid_permission"
   | "invalid_input";
 
@@ -68,7 +67,7 @@ export const sealedKeyContext = (keyId: string) => `api_key/${keyId}`;
 
 /**
  * Creates a key in one transaction: `externalId` upserts the identity, missing permissions are
- * created, roles must exist. Returns the plaintext once; only its hash (and, for recoverable
+ * created, roles must exist (a 404 `AppError` otherwise). Returns the plaintext once; only its hash (and, for recoverable
  * keys, its sealed form) is stored. The caller publishes the change after the commit.
  */
 export async function createApiKey(
@@ -106,7 +105,7 @@ export async function createApiKey(
     const identityId =
       input.externalId === undefined
         ? undefined
-        : await upsertIdentity(tx, input.workspaceId, input.externalId, now);
+        : await upsertIdentity({ db: tx, workspaceId: input.workspaceId, now }, input.externalId);
 
     await tx.insert(apiKeys).values({
       ...keyRowValues(
@@ -128,104 +127,35 @@ export async function createApiKey(
   return { keyId, key: generated.key, hash: generated.hash };
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: any drizzle schema that includes these tables.
-type Transaction = Parameters<Parameters<NodePgDatabase<any>["transaction"]>[0]>[0];
-
-/** The identity of `externalId` in the workspace, created when it does not exist yet. */
-export async function upsertIdentity(
-  tx: Transaction,
-  workspaceId: string,
-  externalId: string,
-  now: Date,
-): Promise<string> {
-  const [identity] = await tx
-    .insert(identities)
-    .values({ id: newId("identity", now.getTime()), workspaceId, externalId, createdAt: now })
-    .onConflictDoUpdate({
-      target: [identities.workspaceId, identities.externalId],
-      // A no-op update, so the existing row comes back from RETURNING.
-      set: { externalId: sql`excluded.external_id` },
-    })
-    .returning({ id: identities.id });
-  return identity!.id;
-}
-
 /**
- * A new key's permissions (missing ones created), roles (which must exist: `role_not_found`)
- * and ratelimits, in the caller's transaction.
+ * A new key's permissions (missing ones created), roles (which must exist: a 404 names the
+ * missing) and ratelimits, in the caller's transaction, written by their owners in `rbac/`.
+ * The roles and permissions found stay locked against deletion until the transaction ends,
+ * so a concurrent deleteRole either waits for this key (and then takes the role from it) or
+ * wins first (and this key is refused with a 404), never a foreign-key error.
  */
 export async function insertKeyRelations(
-  tx: Transaction,
+  tx: KeysDatabase,
   input: Pick<CreateKeyInput, "workspaceId" | "permissions" | "roles" | "ratelimits">,
   keyId: string,
   now: Date,
 ): Promise<void> {
-  const permissionNames = [...new Set(input.permissions ?? [])];
-  if (permissionNames.length > 0) {
-    await tx
-      .insert(permissions)
-      .values(
-        permissionNames.map((slug) => ({
-          id: newId("permission", now.getTime()),
-          workspaceId: input.workspaceId,
-          name: slug,
-          slug,
-          createdAt: now,
-        })),
-      )
-      .onConflictDoNothing();
-    const found = await tx
-      .select({ id: permissions.id })
-      .from(permissions)
-      .where(
-        and(
-          eq(permissions.workspaceId, input.workspaceId),
-          inArray(permissions.slug, permissionNames),
-        ),
-      );
-    await tx.insert(keyPermissions).values(
-      found.map((permission) => ({
-        workspaceId: input.workspaceId,
-        keyId,
-        permissionId: permission.id,
-        createdAt: now,
-      })),
+  const scope = { db: tx, workspaceId: input.workspaceId, now };
+  const grants = { ...scope, keyId };
+  if (input.permissions && input.permissions.length > 0) {
+    // createKey may create the permissions it names (the SDK documents no separate grant).
+    const found = await ensurePermissions(
+      scope,
+      { refs: input.permissions, idsToo: false },
+      () => {},
     );
+    await changeKeyPermissions(grants, "add", found);
   }
-
-  const roleNames = [...new Set(input.roles ?? [])];
-  if (roleNames.length > 0) {
-    const found = await tx
-      .select({ id: roles.id, name: roles.name })
-      .from(roles)
-      .where(and(eq(roles.workspaceId, input.workspaceId), inArray(roles.name, roleNames)));
-    const missing = roleNames.filter((name) => !found.some((role) => role.name === name));
-    if (missing.length > 0) {
-      throw new CreateKeyError("role_not_found", `roles not found: ${missing.join(", ")}`);
-    }
-    await tx.insert(keyRoles).values(
-      found.map((role) => ({
-        workspaceId: input.workspaceId,
-        keyId,
-        roleId: role.id,
-        createdAt: now,
-      })),
-    );
+  if (input.roles && input.roles.length > 0) {
+    await changeKeyRoles(grants, "add", await requireRoles(scope, input.roles));
   }
-
   if (input.ratelimits && input.ratelimits.length > 0) {
-    await tx.insert(keyRatelimits).values(
-      input.ratelimits.map((limit) => ({
-        id: newId("ratelimit", now.getTime()),
-        workspaceId: input.workspaceId,
-        keyId,
-        name: limit.name,
-        limit: limit.limit,
-        duration: limit.duration,
-        autoApply: limit.autoApply ?? false,
-        createdAt: now,
-      })),
-    );
+    await replaceRatelimits(scope, { keyId }, input.ratelimits, { isNew: true });
   }
 }
 

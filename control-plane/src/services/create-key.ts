@@ -15,7 +15,6 @@ const createKeyErrors: Record<
   "not_found" | "precondition_failed" | "bad_request"
 > = {
   keyspace_not_found: "not_found",
-  role_not_found: "not_found",
   recoverable_not_allowed: "precondition_failed",
   invalid_permission: "bad_request",
   invalid_input: "bad_request",

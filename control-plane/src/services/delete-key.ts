@@ -1,6 +1,4 @@
-import { publishKeyChange } from "@slipway/keys";
-import { eq } from "drizzle-orm";
-import { apiKeys } from "../db/schema/index.js";
+import { deleteKeyRow, publishKeyChange } from "@slipway/keys";
 import { recordAudit } from "./audit.js";
 import type { ServiceContext } from "./context.js";
 import { resolveApiKey } from "./key-views.js";
@@ -18,8 +16,7 @@ export async function deleteKey(
   const now = ctx.clock();
   const row = await ctx.db.transaction(async (tx) => {
     const key = await resolveApiKey({ ...ctx, db: tx }, input.keyId);
-    if (input.permanent) await tx.delete(apiKeys).where(eq(apiKeys.id, key.id));
-    else await tx.update(apiKeys).set({ deletedAt: now }).where(eq(apiKeys.id, key.id));
+    await deleteKeyRow(tx, key.id, { permanent: input.permanent ?? false, now });
     await recordAudit(tx, ctx, {
       action: "key.delete",
       targetType: "key",

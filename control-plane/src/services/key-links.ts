@@ -2,18 +2,17 @@ import {
   changeKeyPermissions,
   changeKeyRoles,
   ensurePermissions,
+  type NamedRatelimit,
+  replaceRatelimits as replaceRatelimitsOf,
   requireRoles,
   upsertIdentity as upsertIdentityOf,
 } from "@slipway/keys";
-import { newId } from "@slipway/shared";
-import { eq } from "drizzle-orm";
 import type { DatabaseOrTransaction } from "../db/client.js";
-import { keyRatelimits } from "../db/schema/index.js";
 
 /**
  * What a key links to, replaced as a whole (updateKey): its identity by externalId, its direct
  * permissions (created when missing), its roles (which must exist) and its own ratelimits.
- * Permissions and roles are written by their owner in `@slipway/keys`.
+ * Permissions, roles and ratelimits are written by their owners in `@slipway/keys`.
  */
 interface KeyScope {
   tx: DatabaseOrTransaction;
@@ -48,23 +47,8 @@ export async function replaceRoles(scope: KeyScope, names: string[]) {
   await changeKeyRoles({ db: tx, ...key }, "set", found);
 }
 
-export async function replaceRatelimits(
-  scope: KeyScope,
-  limits: Array<{ name: string; limit: number; duration: number; autoApply?: boolean | undefined }>,
-) {
-  const { tx, workspaceId, keyId, now } = scope;
-  await tx.delete(keyRatelimits).where(eq(keyRatelimits.keyId, keyId));
-  if (limits.length === 0) return;
-  await tx.insert(keyRatelimits).values(
-    limits.map((limit) => ({
-      id: newId("ratelimit", now.getTime()),
-      workspaceId,
-      keyId,
-      name: limit.name,
-      limit: limit.limit,
-      duration: limit.duration,
-      autoApply: limit.autoApply ?? false,
-      createdAt: now,
-    })),
-  );
+/** Replaces a key's own ratelimits (its identity's stay). */
+export function replaceRatelimits(scope: KeyScope, limits: NamedRatelimit[]) {
+  const { tx, keyId, ...rest } = scope;
+  return replaceRatelimitsOf({ db: tx, ...rest }, { keyId }, limits);
 }

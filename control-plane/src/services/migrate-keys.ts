@@ -41,7 +41,7 @@ export async function migrateKeys(
     });
   } catch (error) {
     if (error instanceof CreateKeyError) {
-      const code = error.code === "role_not_found" ? "not_found" : "bad_request";
+      const code = error.code === "keyspace_not_found" ? "not_found" : "bad_request";
       throw new AppError(code, error.message, { cause: error });
     }
     throw error;

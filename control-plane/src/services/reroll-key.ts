@@ -1,7 +1,12 @@
-import { CreateKeyError, createApiKey, maxExpires, publishKeyChange } from "@slipway/keys";
+import {
+  CreateKeyError,
+  createApiKey,
+  lockKeyRow,
+  maxExpires,
+  publishKeyChange,
+  updateKeyRow,
+} from "@slipway/keys";
 import { AppError } from "@slipway/shared";
-import { eq, sql } from "drizzle-orm";
-import { apiKeys } from "../db/schema/index.js";
 import { recordAudit } from "./audit.js";
 import type { ServiceContext } from "./context.js";
 import { keyViews, resolveApiKey } from "./key-views.js";
@@ -28,7 +33,7 @@ export async function rerollKey(ctx: ServiceContext, input: { keyId: string; exp
   try {
     const result = await ctx.db.transaction(async (tx) => {
       const old = await resolveApiKey({ ...ctx, db: tx }, input.keyId);
-      await tx.execute(sql`select 1 from api_keys where id = ${old.id} for update`);
+      await lockKeyRow(tx, old.id);
       const recoverable = old.sealedKey !== null;
       if (recoverable) ctx.access.requireAlso("encrypt_key", { apiId: old.keyspaceId });
       const [view] = await keyViews({ ...ctx, db: tx }, [old], false);
@@ -54,7 +59,7 @@ export async function rerollKey(ctx: ServiceContext, input: { keyId: string; exp
       );
       const expiresAt =
         old.expiresAt && old.expiresAt.getTime() < oldExpiry ? old.expiresAt : new Date(oldExpiry);
-      await tx.update(apiKeys).set({ expiresAt, updatedAt: now }).where(eq(apiKeys.id, old.id));
+      await updateKeyRow(tx, old.id, { expiresAt }, now);
       await recordAudit(tx, ctx, {
         action: "key.reroll",
         targetType: "key",

@@ -1,7 +1,6 @@
-import { publishKeyChange } from "@slipway/keys";
+import { lockKeyRow, publishKeyChange, updateKeyRow } from "@slipway/keys";
 import { AppError } from "@slipway/shared";
-import { eq, sql } from "drizzle-orm";
-import { type ApiKeyRow, apiKeys } from "../db/schema/index.js";
+import type { ApiKeyRow } from "../db/schema/index.js";
 import { recordAudit } from "./audit.js";
 import type { ServiceContext } from "./context.js";
 import { resolveApiKey } from "./key-views.js";
@@ -39,22 +38,23 @@ export async function updateCredits(ctx: ServiceContext, input: UpdateCreditsInp
   const store = keys.verifier.ledger;
   const result = await ctx.db.transaction(async (tx) => {
     const key = await resolveApiKey({ ...ctx, db: tx }, input.keyId);
-    await tx.execute(sql`select 1 from api_keys where id = ${key.id} for update`);
+    await lockKeyRow(tx, key.id);
     let remaining: number | null;
     let changedRow = false;
     if (value === null || value === undefined) {
       // set to unlimited: the balance and its refill go.
-      await tx
-        .update(apiKeys)
-        .set({
+      await updateKeyRow(
+        tx,
+        key.id,
+        {
           creditsRemaining: null,
           refillInterval: null,
           refillAmount: null,
           refillDay: null,
           lastRefillAt: null,
-          updatedAt: ctx.clock(),
-        })
-        .where(eq(apiKeys.id, key.id));
+        },
+        ctx.clock(),
+      );
       remaining = null;
       changedRow = key.creditsRemaining !== null;
     } else if (key.creditsRemaining === null) {
@@ -64,14 +64,9 @@ export async function updateCredits(ctx: ServiceContext, input: UpdateCreditsInp
           `Key '${key.id}' has unlimited credits; 'set' a number first to ${operation} them.`,
         );
       }
-      await tx
-        .update(apiKeys)
-        .set({
-          creditsRemaining: value,
-          creditsVersion: sql`${apiKeys.creditsVersion} + 1`,
-          updatedAt: ctx.clock(),
-        })
-        .where(eq(apiKeys.id, key.id));
+      await updateKeyRow(tx, key.id, { creditsRemaining: value }, ctx.clock(), {
+        newCreditBalance: true,
+      });
       remaining = value;
       changedRow = true;
     } else {
@@ -81,7 +76,7 @@ export async function updateCredits(ctx: ServiceContext, input: UpdateCreditsInp
         refilledAt: key.lastRefillAt?.getTime() ?? 0,
       }));
       remaining = next ?? null;
-      await tx.update(apiKeys).set({ updatedAt: ctx.clock() }).where(eq(apiKeys.id, key.id));
+      await updateKeyRow(tx, key.id, {}, ctx.clock());
     }
     await recordAudit(tx, ctx, {
       action: "key.update_credits",

@@ -1,8 +1,6 @@
-import { publishKeyChange } from "@slipway/keys";
+import { type KeyRowChanges, lockKeyRow, publishKeyChange, updateKeyRow } from "@slipway/keys";
 import { AppError } from "@slipway/shared";
-import { eq, sql } from "drizzle-orm";
 import type { UpdateKeyInput } from "../api-schemas/update-key.js";
-import { apiKeys } from "../db/schema/index.js";
 import { recordAudit } from "./audit.js";
 import type { ServiceContext } from "./context.js";
 import {
@@ -14,10 +12,8 @@ import {
 import { resolveApiKey } from "./key-views.js";
 import { requireKeyRuntime } from "./keyspaces.js";
 
-type KeyChanges = Partial<typeof apiKeys.$inferInsert>;
-
 interface CreditPlan {
-  changes: KeyChanges;
+  changes: KeyRowChanges;
   /** A limited key's new balance goes through Redis, atomically with verifications. */
   setBalance?: number;
   /** The key's credits became unlimited or limited: a balance Redis holds must go. */
@@ -79,10 +75,10 @@ export async function updateKey(ctx: ServiceContext, input: UpdateKeyInput) {
   const { keyId, ...fields } = input;
   const { key, credits } = await ctx.db.transaction(async (tx) => {
     const key = await resolveApiKey({ ...ctx, db: tx }, keyId);
-    await tx.execute(sql`select 1 from api_keys where id = ${key.id} for update`);
+    await lockKeyRow(tx, key.id);
     const scope = { tx, workspaceId: ctx.workspaceId, keyId: key.id, now };
     const credits = planCredits(fields.credits, key, now);
-    const changes: KeyChanges = {
+    const changes: KeyRowChanges = {
       ...(fields.name !== undefined && { name: fields.name }),
       ...(fields.meta !== undefined && { meta: fields.meta }),
       ...(fields.enabled !== undefined && { enabled: fields.enabled }),
@@ -94,9 +90,8 @@ export async function updateKey(ctx: ServiceContext, input: UpdateKeyInput) {
           fields.externalId === null ? null : await upsertIdentity(scope, fields.externalId),
       }),
       ...credits?.changes,
-      updatedAt: now,
     };
-    await tx.update(apiKeys).set(changes).where(eq(apiKeys.id, key.id));
+    await updateKeyRow(tx, key.id, changes, now);
     if (credits?.setBalance !== undefined) {
       await keys.verifier.ledger.adjust(
         key.id,

@@ -263,7 +263,7 @@ describe("a root key of one workspace never reaches another's objects", () => {
     ]);
   });
 
-  it("limits in a namespace of its own, never the other's, whether by the other's name or id", async () => {
+  it("limits (and multiLimits) in a namespace of its own, never the other's, by the other's name or id", async () => {
     // A workspace of its own, so the audit rows of what it creates stay out of the list test.
     const stranger = await api.newWorkspace("stranger");
     const check = (namespace: string) => ({
@@ -280,9 +280,18 @@ describe("a root key of one workspace never reaches another's objects", () => {
     expect(theirs.result.data).toEqual([]);
     const owners = await owner.sdk.ratelimit.listOverrides({ namespace: "owner.ns" });
     expect(owners.result.data.map((override) => override.identifier)).toEqual(["vip_*"]);
+    // multiLimit by the owner's name and id counts in its own namespaces too.
+    const wide = { identifier: "user_1", limit: 10, duration: 60_000 };
+    const multi = await stranger.sdk.ratelimit.multiLimit([
+      { ...wide, namespace: "owner.ns" },
+      { ...wide, namespace: ids.namespace },
+    ]);
+    expect(multi.data.passed).toBe(true);
     // The owner's counter saw none of it: still exactly its own one request.
     const ownerAgain = await owner.sdk.ratelimit.limit({ ...check("owner.ns"), cost: 0 });
     expect(ownerAgain.data).toEqual(expect.objectContaining({ remaining: 0, success: false }));
+    const ownerWide = await owner.sdk.ratelimit.limit({ ...wide, namespace: "owner.ns", cost: 0 });
+    expect(ownerWide.data).toEqual(expect.objectContaining({ remaining: 9, success: true }));
   });
 
   it("lists nothing of the other workspace in unscoped lists", async () => {

@@ -5,14 +5,10 @@ import { apiKeys } from "../schema/api-keys.js";
 import { type IdentityRow, identities } from "../schema/identities.js";
 import { keyRatelimits } from "../schema/key-ratelimits.js";
 import { likePattern } from "./like-pattern.js";
+import { type NamedRatelimit, replaceRatelimits } from "./ratelimit-store.js";
 
-/** The SDK's `RatelimitRequest`. */
-export interface IdentityRatelimit {
-  name: string;
-  limit: number;
-  duration: number;
-  autoApply?: boolean | undefined;
-}
+/** The SDK's `RatelimitRequest`, shared by all the identity's keys. */
+export type IdentityRatelimit = NamedRatelimit;
 
 /** The SDK's `Identity`. */
 export interface IdentityView {
@@ -88,25 +84,6 @@ export async function identityViews(
   }));
 }
 
-/** Replaces an identity's ratelimits, which all its keys share. */
-async function replaceRatelimits(scope: Scope, identityId: string, limits: IdentityRatelimit[]) {
-  const { db, workspaceId, now } = scope;
-  await db.delete(keyRatelimits).where(eq(keyRatelimits.identityId, identityId));
-  if (limits.length === 0) return;
-  await db.insert(keyRatelimits).values(
-    limits.map((limit) => ({
-      id: newId("ratelimit", now.getTime()),
-      workspaceId,
-      identityId,
-      name: limit.name,
-      limit: limit.limit,
-      duration: limit.duration,
-      autoApply: limit.autoApply ?? false,
-      createdAt: now,
-    })),
-  );
-}
-
 /** The identity of an externalId, created when there is none (createKey, updateKey). */
 export async function upsertIdentity(scope: Scope, externalId: string): Promise<string> {
   const [identity] = await scope.db
@@ -149,7 +126,7 @@ export async function createIdentity(
   if (!row) {
     throw new AppError("conflict", `An identity with externalId '${input.externalId}' exists.`);
   }
-  await replaceRatelimits(scope, row.id, input.ratelimits ?? []);
+  await replaceRatelimits(scope, { identityId: row.id }, input.ratelimits ?? [], { isNew: true });
   return row;
 }
 
@@ -168,7 +145,7 @@ export async function updateIdentity(
     .where(eq(identities.id, identity.id))
     .returning();
   if (input.ratelimits !== undefined) {
-    await replaceRatelimits(scope, identity.id, input.ratelimits);
+    await replaceRatelimits(scope, { identityId: identity.id }, input.ratelimits);
   }
   return row ?? identity;
 }

@@ -111,28 +111,29 @@ export async function ensurePermissions(
       // Another request may create the same slug meanwhile: either row will do.
       .onConflictDoNothing();
     bySlug = await lookupSlugs();
+    // Still missing: the slug is free but its name (a created permission is named after its
+    // slug) belongs to another permission, so creating it would break unique names.
+    const unnamable = missingSlugs.filter((slug) => !bySlug.some((row) => row.slug === slug));
+    if (unnamable.length > 0) {
+      throw new AppError(
+        "conflict",
+        `Permissions ${unnamable.map((slug) => `'${slug}'`).join(", ")} cannot be created: another permission has that name.`,
+      );
+    }
   }
   const rows = new Map([...byId, ...bySlug].map((row) => [row.id, row]));
   return [...rows.values()];
 }
 
-/** createPermission: a slug or name already taken is a 409. */
+/**
+ * createPermission: a slug or name already taken is a 409. Both are unique in the database, so
+ * of two concurrent creates with the same name exactly one wins.
+ */
 export async function createPermission(
   scope: Scope,
   input: { name: string; slug: string; description?: string | undefined },
 ): Promise<PermissionRow> {
   const { db, workspaceId, now } = scope;
-  const [taken] = await db
-    .select({ id: permissions.id })
-    .from(permissions)
-    .where(
-      and(
-        eq(permissions.workspaceId, workspaceId),
-        or(eq(permissions.slug, input.slug), eq(permissions.name, input.name)),
-      ),
-    )
-    .limit(1);
-  if (taken) throw new AppError("conflict", `A permission named '${input.slug}' already exists.`);
   const [row] = await db
     .insert(permissions)
     .values({
@@ -143,9 +144,15 @@ export async function createPermission(
       description: input.description ?? null,
       createdAt: now,
     })
+    // Either unique constraint (workspace + slug, workspace + name): nothing inserted.
     .onConflictDoNothing()
     .returning();
-  if (!row) throw new AppError("conflict", `A permission named '${input.slug}' already exists.`);
+  if (!row) {
+    throw new AppError(
+      "conflict",
+      `A permission with the slug '${input.slug}' or the name '${input.name}' already exists.`,
+    );
+  }
   return row;
 }
 

@@ -48,16 +48,18 @@ export async function requireRoles(
         eq(roles.workspaceId, workspaceId),
         or(
           ids.length ? inArray(roles.id, ids) : undefined,
-          names.length ? inArray(roles.name, names) : undefined,
+          // An id-shaped ref may also be a role's name (names are free text).
+          inArray(roles.name, [...ids, ...names]),
         ),
       ),
     )
     .for("key share");
-  const missing = [...ids, ...names].filter(
-    (ref) => !found.some((role) => role.id === ref || role.name === ref),
-  );
+  // Each ref names one role: by id first (as `findRole`), else by name.
+  const named = (ref: string) =>
+    found.find((role) => role.id === ref) ?? found.find((role) => role.name === ref);
+  const missing = [...ids, ...names].filter((ref) => !named(ref));
   if (missing.length > 0) throw notFound(`Roles ${missing.map((ref) => `'${ref}'`).join(", ")}`);
-  return found;
+  return [...new Set([...ids, ...names].map((ref) => named(ref)!))];
 }
 
 /**

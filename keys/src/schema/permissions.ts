@@ -16,6 +16,9 @@ export const permissions = pgTable(
   },
   (table) => [
     unique("permissions_workspace_slug_unique").on(table.workspaceId, table.slug),
+    // Names are unique too (createPermission answers 409 for either), so a concurrent pair
+    // of creates cannot both win.
+    unique("permissions_workspace_name_unique").on(table.workspaceId, table.name),
     unique("permissions_workspace_id_unique").on(table.workspaceId, table.id),
     check(
       "permissions_slug_pattern",

@@ -2,12 +2,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { hashKey } from "../../src/key-material.js";
-import {
-  CreateKeyError,
-  createApiKey,
-  type SealKey,
-  sealedKeyContext,
-} from "../../src/key-writer.js";
+import { createApiKey, type SealKey, sealedKeyContext } from "../../src/key-writer.js";
 import { apiKeys } from "../../src/schema/api-keys.js";
 import { createTestDatabase, type TestDatabase } from "../harness/database.js";
 import { createKeyspaceFixture } from "../harness/fixtures.js";
@@ -92,7 +87,10 @@ describe("no plaintext key in the database", () => {
     await expect(fixture.createKey({ recoverable: true })).rejects.toMatchObject({
       code: "recoverable_not_allowed",
     });
-    await expect(fixture.createKey({ roles: ["missing"] })).rejects.toThrow(CreateKeyError);
+    // A missing role is the role store's 404, as every keys.* call answers it.
+    await expect(fixture.createKey({ roles: ["missing"] })).rejects.toMatchObject({
+      code: "not_found",
+    });
     await expect(fixture.createKey({ permissions: ["bad name"] })).rejects.toMatchObject({
       code: "invalid_permission",
     });
