@@ -79,6 +79,9 @@ export async function spawnSentinel(env: Record<string, string>): Promise<Sentin
       SLIPWAY_REGION: "eu-1",
       SENTINEL_HOST: "127.0.0.1",
       SENTINEL_PORT: String(port),
+      // Several Sentinels run at once (and the default admin port may be taken): never 9090.
+      SENTINEL_ADMIN_HOST: "127.0.0.1",
+      SENTINEL_ADMIN_PORT: String(await findFreePort()),
       SENTINEL_DRAIN_TIMEOUT_MS: "1000",
       ...env,
     },
