@@ -58,12 +58,7 @@ describe("judgeWaits", () => {
       [],
       25_000,
     ],
-    [
-      "no timestamp at all: counts from now",
-      [waiting("p", "CreateContainerError")],
-      [],
-      30_000,
-    ],
+    ["no timestamp at all: counts from now", [waiting("p", "CreateContainerError")], [], 30_000],
     [
       "a normal start (ContainerCreating) is never failing",
       [waiting("p", "ContainerCreating", { notReady: "2026-12-02T11:00:00Z" })],

@@ -115,6 +115,8 @@ describe("container wait reasons a real kubelet reports for a moment", () => {
     });
     const condition = degraded.status!.conditions!.find((c) => c.type === "Degraded")!;
     expect(condition).toMatchObject({ status: "True", reason: "InstancesFailing" });
-    expect(condition.message).toMatch(/^web-eu-1-[a-z0-9-]+: CreateContainerConfigError for over 2 s$/);
+    expect(condition.message).toMatch(
+      /^web-eu-1-[a-z0-9-]+: CreateContainerConfigError for over 2 s$/,
+    );
   });
 });
