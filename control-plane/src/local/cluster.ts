@@ -1,3 +1,4 @@
+import { chmod, copyFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   type ClusterState,
@@ -82,14 +83,18 @@ export async function startLocalCluster(
     },
   });
   await pendingWrite;
+  // One path for people and tools across restarts (the cluster's own lives in its temp dir).
+  const kubeconfig = join(dataDir, "kubeconfig");
+  await copyFile(cluster.kubeconfig, kubeconfig);
+  await chmod(kubeconfig, 0o600);
   await writeClusterState(stateFile, {
     ...state,
-    kubeconfig: cluster.kubeconfig,
+    kubeconfig,
     server: cluster.server,
   });
   const registryHost = cluster.realNode?.registryUrl.replace(/^https?:\/\//, "");
   return {
-    kubeconfig: cluster.kubeconfig,
+    kubeconfig,
     ...(registryHost ? { registryHost } : {}),
     description: `testbed cluster at ${cluster.server} with the real node ${cluster.realNode?.nodeName ?? "?"}`,
     stop: async () => {

@@ -179,13 +179,18 @@ async function main() {
     dataDir,
   });
   process.stdout.write(`${summary.join("\n")}\n`);
-  watchChildren([s.operator?.service, s.sentinel?.service], log);
+  watchChildren([s.operator?.service, s.sentinel?.service], log, () => stopping);
 }
 
 /** A service that dies while the platform runs is said once, with where its log is. */
-function watchChildren(services: (ChildService | undefined)[], log: (line: string) => void) {
+function watchChildren(
+  services: (ChildService | undefined)[],
+  log: (line: string) => void,
+  stopping: () => boolean,
+) {
   const reported = new Set<string>();
   setInterval(() => {
+    if (stopping()) return;
     for (const service of services) {
       if (!service?.exit || reported.has(service.name)) continue;
       reported.add(service.name);
