@@ -20,4 +20,4 @@ export * from "./errors.js";
 export { ensureBinaries, readCompleteBuild } from "./go-binaries/build-binaries.js";
 export { findGo } from "./prerequisites.js";
 export { cleanupDeadNodeHost } from "./real-node/node-host.js";
-export { DEFAULT_REAL_NODE_DIR } from "./real-node/real-node-provider.js";
+export { DEFAULT_REAL_NODE_DIR, RealNodeProvider } from "./real-node/real-node-provider.js";

@@ -4,6 +4,8 @@ import {
   type ClusterState,
   cleanupDeadNodeHost,
   DEFAULT_REAL_NODE_DIR,
+  KwokNodeProvider,
+  RealNodeProvider,
   readCompleteBuild,
   readSettings,
   startCluster,
@@ -76,6 +78,16 @@ export async function startLocalCluster(
   const cluster = await startCluster({
     settings,
     log,
+    // Kept under the data dir: the cluster's objects (deployments' CRs, Secrets) and the images
+    // it runs survive a restart, and the real node brings the deployments' pods back.
+    etcdDataDir: join(dataDir, "etcd"),
+    nodeProviders: [
+      new RealNodeProvider({
+        subnet: settings.realNodeSubnet,
+        registryDataDir: join(dataDir, "registry"),
+      }),
+      new KwokNodeProvider(settings.kwokNodes),
+    ],
     onComponentStarted: (component, workDir) => {
       state.workDir = workDir;
       state.components.push({ ...component });
