@@ -85,6 +85,8 @@ export async function startLocalCluster(
       new RealNodeProvider({
         subnet: settings.realNodeSubnet,
         registryDataDir: join(dataDir, "registry"),
+        // Apps' pods carry no toleration: here the real node is where they run.
+        schedulable: true,
       }),
       new KwokNodeProvider(settings.kwokNodes),
     ],

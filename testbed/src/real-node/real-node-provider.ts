@@ -52,6 +52,8 @@ export interface RealNodeOptions {
    * keeps it in its data directory instead, so a restart still has every deployed image.
    */
   registryDataDir?: string;
+  /** Without the NoSchedule taint, so every pod may land here (see RealNodeLayout). */
+  schedulable?: boolean;
 }
 
 /** The host programs the real node runs, with the Debian package that provides each. */
@@ -78,6 +80,7 @@ export class RealNodeProvider implements NodeProvider {
   readonly dir: string;
   readonly bridge: string;
   private readonly registryDataDir: string | undefined;
+  private readonly schedulable: boolean;
   /** http://127.0.0.1:<port>, set once start has run. */
   registryUrl = "";
   private record?: NodeRecord;
@@ -85,6 +88,7 @@ export class RealNodeProvider implements NodeProvider {
   constructor(options: RealNodeOptions = {}) {
     this.subnet = options.subnet ?? DEFAULT_REAL_NODE_SUBNET;
     this.registryDataDir = options.registryDataDir;
+    this.schedulable = options.schedulable ?? false;
     this.gateway = subnetGateway(this.subnet).gateway;
     this.dir = options.dir ?? DEFAULT_REAL_NODE_DIR;
     this.bridge = options.bridge ?? DEFAULT_REAL_NODE_BRIDGE;
@@ -121,6 +125,7 @@ export class RealNodeProvider implements NodeProvider {
       serviceCidr: context.layout.serviceCidr,
       kubeProxyHealthzPort: proxyHealthzPort!,
       kubeProxyMetricsPort: proxyMetricsPort!,
+      schedulable: this.schedulable,
     };
     this.registryUrl = `http://${layout.registryHost}`;
     const paths = nodePaths(this.dir);
