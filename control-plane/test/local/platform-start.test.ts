@@ -79,6 +79,18 @@ describe("npm start with the cluster KUBECONFIG names", () => {
     ];
     platform.child.kill("SIGINT");
     expect(await platform.exited).toBe(0);
+    // Stopped in the reverse of the start order: nothing loses what it depends on first.
+    const stopped = [...platform.output().matchAll(/\] stopping (.+)$/gm)].map((m) => m[1]);
+    expect(stopped).toEqual([
+      "sentinel",
+      "control plane",
+      "operator",
+      "buildkitd",
+      "registry",
+      "cluster",
+      "redis",
+      "postgres",
+    ]);
     for (const { name, pid } of record.processes) {
       expect({ name, alive: isPidAlive(pid) }).toEqual({ name, alive: false });
     }
