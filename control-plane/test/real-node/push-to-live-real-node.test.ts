@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { gunzipSync } from "node:zlib";
+import { maintainRequestLogPartitions } from "@slipway/request-logs";
 import { deploymentCrPath, type SlipwayDeployment } from "@slipway/shared";
 import { eq } from "drizzle-orm";
-import { beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { domains } from "../../src/db/schema/index.js";
 import { crNameOf } from "../../src/deploy/object-names.js";
 import { type RealNodeTestCluster, startRealNodeCluster } from "../harness/real-node-cluster.js";
@@ -61,6 +62,12 @@ interface Pod {
 const finished = ["ready", "failed", "cancelled", "superseded"];
 const seconds = (from: number) => ((Date.now() - from) / 1000).toFixed(1);
 
+// Registered here, not in the harness: see startRealNodeCluster.
+afterAll(async () => {
+  await sentinel?.stop();
+  await real?.stop();
+}, 120_000);
+
 beforeAll(async () => {
   real = await startRealNodeCluster();
   harness = await startBuildPipeline({
@@ -77,6 +84,11 @@ beforeAll(async () => {
   await harness.workspace.sdk.domains.createDomain({ ...refs, domain: host });
   // Verification needs DNS (covered by the domain tests); what Sentinel routes is the verified row.
   await api.database.db.update(domains).set({ status: "verified" }).where(eq(domains.domain, host));
+  // The worker process's background task in production (start-background.ts).
+  await maintainRequestLogPartitions(api.database.pool, Date.now(), {
+    retentionDays: 7,
+    daysAhead: 3,
+  });
   sentinel = await startSentinel({
     DATABASE_URL: api.database.url,
     REDIS_URL: api.config.REDIS_URL,
@@ -85,9 +97,10 @@ beforeAll(async () => {
   });
 }, 900_000);
 
-describe("git push → a real container → 200 through Sentinel", () => {
-  let deploymentId = "";
+/** The first push's deployment, served by the first test. */
+let deploymentId = "";
 
+describe("git push → a real container → 200 through Sentinel", () => {
   it("serves a production push on the real node with the values it was given", async () => {
     const pushed = Date.now();
     const deployment = await harness.pushCommit(appFiles("v1"));
@@ -132,7 +145,8 @@ describe("git push → a real container → 200 through Sentinel", () => {
       UNKEY_GIT_COMMIT_SHA: done.gitCommitSha,
       UNKEY_ENVIRONMENT_SLUG: "production",
     });
-    expect(response.body).not.toContain(secretValue);
+    // The build secret is also a runtime variable of the environment: the app gets it.
+    expect(parseEnv(response.body).STRIPE_KEY).toBe(secretValue);
     expect((await sentinel.get(host, "/")).body).toBe("v1");
 
     const checkRun = [...harness.pipeline.github.checkRuns.values()].find(
@@ -162,5 +176,134 @@ describe("git push → a real container → 200 through Sentinel", () => {
       const content = bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes;
       expect(content.includes(secretValue), `secret in ${blob.digest}`).toBe(false);
     }
+  });
+});
+
+interface RequestLogPage {
+  data: { host: string; path: string; status: number; outcome: string; deploymentId?: string }[];
+}
+
+describe("gateway policies in front of the real container", () => {
+  it("answers 403 for a firewall policy, 401 without a key and 200 with one, and logs them", async () => {
+    const { sdk, rootKey } = harness.workspace;
+    const keyspaceId = (await sdk.apis.createApi({ name: "shop-keys" })).data.apiId;
+    await sdk.gateway.setPolicies({
+      ...refs,
+      policies: [
+        {
+          name: "no admin",
+          enabled: true,
+          match: [{ path: { path: { prefix: "/admin" } } }],
+          firewall: { action: "ACTION_DENY" },
+        },
+        {
+          name: "env needs a key",
+          enabled: true,
+          match: [{ path: { path: { prefix: "/cgi-bin" } } }],
+          keyauth: { keyspaces: [keyspaceId] },
+        },
+      ],
+    });
+    const started = Date.now();
+    await expect.poll(async () => (await sentinel.get(host, "/admin")).status).toBe(403);
+    log(`setPolicies → 403 through Sentinel: ${Date.now() - started} ms`);
+    expect((await sentinel.get(host, "/cgi-bin/env")).status).toBe(401);
+    const { key } = (await sdk.keys.createKey({ apiId: keyspaceId, name: "client" })).data;
+    harness.pipeline.api.secrets.add(key);
+    const allowed = await sentinel.get(host, "/cgi-bin/env", { authorization: `Bearer ${key}` });
+    expect(allowed.status).toBe(200);
+    // The verified key is stripped before forwarding: the app never sees it.
+    expect(allowed.body).not.toContain(key);
+    expect(parseEnv(allowed.body).UNKEY_DEPLOYMENT_ID).toBe(deploymentId);
+
+    const logged = async () => {
+      const response = await harness.pipeline.api.post(
+        "/v2/requestLogs.listRequestLogs",
+        { hosts: [host], since: started, limit: 100 },
+        rootKey,
+      );
+      expect(response.status).toBe(200);
+      const page = (await response.json()) as RequestLogPage;
+
+      return page.data.map((entry) => `${entry.status} ${entry.path}`);
+    };
+    await expect
+      .poll(logged, { timeout: 15_000 })
+      .toEqual(expect.arrayContaining(["403 /admin", "401 /cgi-bin/env", "200 /cgi-bin/env"]));
+    await sdk.gateway.setPolicies({ ...refs, policies: [] });
+    await expect.poll(async () => (await sentinel.get(host, "/admin")).status).toBe(404);
+  });
+});
+
+/** Sends GET / through Sentinel back to back until stopped; counts answers by status and body. */
+function requestLoop() {
+  const answers = new Map<string, number>();
+  const failures: string[] = [];
+  let stopped = false;
+  const running = (async () => {
+    while (!stopped) {
+      try {
+        const { status, body } = await sentinel.get(host, "/");
+        const answer = `${status} ${status === 200 ? body : body.slice(0, 200)}`;
+        answers.set(answer, (answers.get(answer) ?? 0) + 1);
+        if (status !== 200) failures.push(answer);
+      } catch (error) {
+        failures.push(String(error));
+      }
+    }
+  })();
+  return {
+    answers,
+    failures,
+    async stop() {
+      stopped = true;
+      await running;
+    },
+  };
+}
+
+describe("a second push and a rollback", () => {
+  it("goes live with zero failed requests while a client keeps sending them", async () => {
+    const loop = requestLoop();
+    const pushed = Date.now();
+    const second = await harness.pushCommit(appFiles("v2"));
+    const done = await harness.waitForDeployment(
+      second.id,
+      (row) => finished.includes(row.status),
+      150_000,
+    );
+    expect(done.status).toBe("ready");
+    await expect.poll(async () => (await sentinel.get(host, "/")).body).toBe("v2");
+    log(`second push → serving v2: ${seconds(pushed)} s`);
+    // Keep sending a while after the switch: the old instances are being retired now.
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    await loop.stop();
+    const total = [...loop.answers.values()].reduce((sum, n) => sum + n, 0);
+    log(
+      `requests during the rollout: ${total}, ${JSON.stringify(Object.fromEntries(loop.answers))}`,
+    );
+    expect(loop.failures).toEqual([]);
+    expect(loop.answers.get("200 v1")).toBeGreaterThan(0);
+    expect(loop.answers.get("200 v2")).toBeGreaterThan(0);
+  });
+
+  it("rolls back to the first deployment without a rebuild", async () => {
+    const countDeployments = async () =>
+      (await harness.workspace.sdk.deployments.listDeployments({})).result.data.length;
+    const before = await countDeployments();
+    const builds = (await harness.buildStep(deploymentId))?.id;
+    const loop = requestLoop();
+    const started = Date.now();
+    await harness.workspace.sdk.deployments.rollbackDeployment({ deploymentId });
+    await expect
+      .poll(async () => (await sentinel.get(host, "/")).body, { timeout: 60_000 })
+      .toBe("v1");
+    log(`rollback → serving v1: ${Date.now() - started} ms`);
+    await loop.stop();
+    expect(loop.failures).toEqual([]);
+    expect(await countDeployments()).toBe(before);
+    expect((await harness.buildStep(deploymentId))?.id).toBe(builds);
+    const { data } = await harness.workspace.sdk.deployments.getDeployment({ deploymentId });
+    expect(data).toMatchObject({ status: "ready", isCurrent: true });
   });
 });
