@@ -3,9 +3,11 @@ import { gunzipSync } from "node:zlib";
 import { maintainRequestLogPartitions } from "@slipway/request-logs";
 import { deploymentCrPath, type SlipwayDeployment } from "@slipway/shared";
 import { eq } from "drizzle-orm";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { domains } from "../../src/db/schema/index.js";
 import { crNameOf } from "../../src/deploy/object-names.js";
+import { runPreviewIdlePass } from "../../src/services/preview-idler.js";
 import { type RealNodeTestCluster, startRealNodeCluster } from "../harness/real-node-cluster.js";
 import { type SentinelProcess, startSentinel } from "../harness/sentinel-process.js";
 import { dockerfile, startBuildPipeline } from "../image-build/build-harness.js";
@@ -19,6 +21,8 @@ const log = (line: string) => console.log(`[real-node e2e] ${line}`);
 const host = "shop.example.com";
 const refs = { project: "shop", app: "web", environment: "production" };
 const secretValue = `sk_live_${randomBytes(12).toString("hex")}`;
+/** Sentinel asks the control plane to wake idle deployments with it. */
+const sentinelToken = randomBytes(24).toString("hex");
 
 let real: RealNodeTestCluster;
 let harness: Awaited<ReturnType<typeof startBuildPipeline>>;
@@ -74,13 +78,18 @@ beforeAll(async () => {
     workerQueues: ["github", "builds", "deployments"],
     deploy: real.deployTarget,
     apiRedis: true,
+    apiEnv: { SLIPWAY_SENTINEL_TOKEN: sentinelToken },
   });
   const { api } = harness.pipeline;
   api.secrets.add(secretValue);
-  await harness.workspace.sdk.environments.setEnvironmentVariables({
-    ...refs,
-    variables: [{ key: "STRIPE_KEY", value: secretValue, kind: "writeonly" }],
-  });
+  api.secrets.add(sentinelToken);
+  for (const environment of ["production", "preview"]) {
+    await harness.workspace.sdk.environments.setEnvironmentVariables({
+      ...refs,
+      environment,
+      variables: [{ key: "STRIPE_KEY", value: secretValue, kind: "writeonly" }],
+    });
+  }
   await harness.workspace.sdk.domains.createDomain({ ...refs, domain: host });
   // Verification needs DNS (covered by the domain tests); what Sentinel routes is the verified row.
   await api.database.db.update(domains).set({ status: "verified" }).where(eq(domains.domain, host));
@@ -94,6 +103,8 @@ beforeAll(async () => {
     REDIS_URL: api.config.REDIS_URL,
     SLIPWAY_QUEUE_PREFIX: api.config.SLIPWAY_QUEUE_PREFIX,
     KUBECONFIG: real.cluster.kubeconfig,
+    SENTINEL_CONTROL_PLANE_URL: api.url,
+    SENTINEL_CONTROL_PLANE_TOKEN: sentinelToken,
   });
 }, 900_000);
 
@@ -305,5 +316,54 @@ describe("a second push and a rollback", () => {
     expect((await harness.buildStep(deploymentId))?.id).toBe(builds);
     const { data } = await harness.workspace.sdk.deployments.getDeployment({ deploymentId });
     expect(data).toMatchObject({ status: "ready", isCurrent: true });
+  });
+});
+
+describe("an idle preview", () => {
+  it("is woken by its next request, which gets its 200", async () => {
+    const pushed = await harness.pushCommit(appFiles("preview"), "feature-x");
+    const preview = await harness.waitForDeployment(
+      pushed.id,
+      (row) => finished.includes(row.status),
+      150_000,
+    );
+    expect(preview.status).toBe("ready");
+    const previewHost = preview.hostnames[0]!;
+    await expect.poll(async () => (await sentinel.get(previewHost, "/")).body).toBe("preview");
+
+    // Nobody asked for it for two hours: the worker's idler scales it to zero.
+    const { api, jobs } = harness.pipeline;
+    const redis = new Redis(inject("redisUrl"), { maxRetriesPerRequest: 1 });
+    try {
+      const idled = await runPreviewIdlePass({
+        db: api.database.db,
+        redis,
+        redisPrefix: `${api.config.SLIPWAY_QUEUE_PREFIX}:`,
+        jobs,
+        clock: () => new Date(Date.now() + 2 * 3_600_000),
+        idleAfterMs: 3_600_000,
+      });
+      expect(idled).toContain(preview.id);
+    } finally {
+      redis.disconnect();
+    }
+    const podsOf = async () =>
+      (
+        await real.kube.get<{ items: Pod[] }>(
+          `/api/v1/namespaces/${real.namespace}/pods?labelSelector=${encodeURIComponent(`slipway.dev/deployment=${crNameOf(preview.id)}`)}`,
+        )
+      ).items.length;
+    await expect.poll(podsOf, { timeout: 60_000 }).toBe(0);
+
+    const woken = Date.now();
+    const response = await sentinel.get(previewHost, "/cgi-bin/env");
+    log(`idle → woken by a request, answered in ${seconds(woken)} s`);
+    expect(response.status).toBe(200);
+    expect(parseEnv(response.body)).toMatchObject({
+      UNKEY_DEPLOYMENT_ID: preview.id,
+      UNKEY_GIT_COMMIT_SHA: preview.gitCommitSha,
+      UNKEY_ENVIRONMENT_SLUG: "preview",
+    });
+    expect(await podsOf()).toBe(1);
   });
 });
