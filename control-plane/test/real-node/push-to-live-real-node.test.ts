@@ -120,7 +120,11 @@ describe("git push → a real container → 200 through Sentinel", () => {
       (row) => finished.includes(row.status),
       150_000,
     );
-    log(`push → deployment ${done.status}: ${seconds(pushed)} s`);
+    const build = await harness.buildStep(done.id);
+    const buildSeconds = build?.finishedAt
+      ? ((build.finishedAt.getTime() - build.startedAt.getTime()) / 1000).toFixed(1)
+      : "?";
+    log(`push → deployment ${done.status}: ${seconds(pushed)} s (build step ${buildSeconds} s)`);
     expect(done.errorMessage).toBeNull();
     expect(done.status).toBe("ready");
     deploymentId = done.id;
@@ -160,11 +164,14 @@ describe("git push → a real container → 200 through Sentinel", () => {
     expect(parseEnv(response.body).STRIPE_KEY).toBe(secretValue);
     expect((await sentinel.get(host, "/")).body).toBe("v1");
 
-    const checkRun = [...harness.pipeline.github.checkRuns.values()].find(
-      (run) => run.head_sha === done.gitCommitSha,
-    );
-    expect(checkRun?.history.map((entry) => entry.status)[0]).toBe("queued");
-    expect(checkRun?.conclusion).toBe("success");
+    const checkRun = () =>
+      [...harness.pipeline.github.checkRuns.values()].find(
+        (run) => run.head_sha === done.gitCommitSha,
+      );
+    await expect.poll(() => checkRun()?.conclusion, { timeout: 30_000 }).toBe("success");
+    const states = checkRun()!.history.map((entry) => entry.status);
+    expect(states[0]).toBe("queued");
+    expect(states).toContain("in_progress");
   });
 
   it("keeps the build secret out of every layer and the config of the pushed image", async () => {
