@@ -334,7 +334,10 @@ describe("an idle preview", () => {
       (row) => finished.includes(row.status),
       150_000,
     );
-    expect(preview.status).toBe("ready");
+    expect({ status: preview.status, error: preview.errorMessage }).toEqual({
+      status: "ready",
+      error: null,
+    });
     const previewHost = preview.hostnames[0]!;
     await expect.poll(async () => (await sentinel.get(previewHost, "/")).body).toBe("preview");
 
