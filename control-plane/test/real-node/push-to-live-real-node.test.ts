@@ -64,6 +64,19 @@ interface Pod {
 }
 
 const finished = ["ready", "failed", "cancelled", "superseded"];
+
+/** The deployment once finished; a failed one's assertion names the namespace's events. */
+async function finishedDeployment(id: string) {
+  const row = await harness.waitForDeployment(id, (r) => finished.includes(r.status), 150_000);
+  if (row.status !== "ready") {
+    const events = await real.kube.get<{ items: { reason: string; message: string }[] }>(
+      `/api/v1/namespaces/${real.namespace}/events`,
+    );
+    const told = events.items.map((event) => `${event.reason}: ${event.message}`).join("\n");
+    expect.fail(`deployment ${id} ${row.status}: ${row.errorMessage}\nevents:\n${told}`);
+  }
+  return row;
+}
 const seconds = (from: number) => ((Date.now() - from) / 1000).toFixed(1);
 
 // Registered here, not in the harness: see startRealNodeCluster.
@@ -115,11 +128,7 @@ describe("git push → a real container → 200 through Sentinel", () => {
   it("serves a production push on the real node with the values it was given", async () => {
     const pushed = Date.now();
     const deployment = await harness.pushCommit(appFiles("v1"));
-    const done = await harness.waitForDeployment(
-      deployment.id,
-      (row) => finished.includes(row.status),
-      150_000,
-    );
+    const done = await finishedDeployment(deployment.id);
     const build = await harness.buildStep(done.id);
     const buildSeconds = build?.finishedAt
       ? ((build.finishedAt.getTime() - build.startedAt.getTime()) / 1000).toFixed(1)
@@ -262,9 +271,10 @@ function requestLoop() {
     while (!stopped) {
       try {
         const { status, body } = await sentinel.get(host, "/");
-        const answer = `${status} ${status === 200 ? body : body.slice(0, 200)}`;
+        // A refusal's body holds its request id: counted by status alone.
+        const answer = status === 200 ? `200 ${body}` : `${status} ${body.slice(0, 80)}`;
         answers.set(answer, (answers.get(answer) ?? 0) + 1);
-        if (status !== 200) failures.push(answer);
+        if (status !== 200) failures.push(`${status} ${body.slice(0, 300)}`);
       } catch (error) {
         failures.push(String(error));
       }
@@ -285,11 +295,7 @@ describe("a second push and a rollback", () => {
     const loop = requestLoop();
     const pushed = Date.now();
     const second = await harness.pushCommit(appFiles("v2"));
-    const done = await harness.waitForDeployment(
-      second.id,
-      (row) => finished.includes(row.status),
-      150_000,
-    );
+    const done = await finishedDeployment(second.id);
     expect(done.status).toBe("ready");
     await expect.poll(async () => (await sentinel.get(host, "/")).body).toBe("v2");
     log(`second push → serving v2: ${seconds(pushed)} s`);
@@ -329,11 +335,7 @@ describe("a second push and a rollback", () => {
 describe("an idle preview", () => {
   it("is woken by its next request, which gets its 200", async () => {
     const pushed = await harness.pushCommit(appFiles("preview"), "feature-x");
-    const preview = await harness.waitForDeployment(
-      pushed.id,
-      (row) => finished.includes(row.status),
-      150_000,
-    );
+    const preview = await finishedDeployment(pushed.id);
     expect({ status: preview.status, error: preview.errorMessage }).toEqual({
       status: "ready",
       error: null,
