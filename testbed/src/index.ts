@@ -19,5 +19,11 @@ export {
 export * from "./errors.js";
 export { ensureBinaries, readCompleteBuild } from "./go-binaries/build-binaries.js";
 export { findGo } from "./prerequisites.js";
+export { REAL_NODE_LABEL } from "./real-node/node-config.js";
 export { cleanupDeadNodeHost } from "./real-node/node-host.js";
+export {
+  holdRealNodeLock,
+  type RealNodeLock,
+  realNodeLockFile,
+} from "./real-node/real-node-lock.js";
 export { DEFAULT_REAL_NODE_DIR, RealNodeProvider } from "./real-node/real-node-provider.js";
