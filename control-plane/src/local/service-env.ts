@@ -69,6 +69,9 @@ export function sentinelEnv(
     // Loopback only: `<host>.localhost` names reach it, nothing off the machine does.
     SENTINEL_HOST: userEnv.SENTINEL_HOST ?? "127.0.0.1",
     SENTINEL_PORT: String(input.port),
+    // Metrics and readiness on loopback; any free port unless set (9090 is often taken).
+    SENTINEL_ADMIN_HOST: userEnv.SENTINEL_ADMIN_HOST ?? "127.0.0.1",
+    SENTINEL_ADMIN_PORT: userEnv.SENTINEL_ADMIN_PORT ?? "0",
     SENTINEL_CONTROL_PLANE_URL: input.controlPlaneUrl,
     SENTINEL_CONTROL_PLANE_TOKEN: input.sentinelToken,
   };

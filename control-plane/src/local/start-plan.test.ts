@@ -101,6 +101,10 @@ describe("service environments", () => {
     expect(sentinel.SENTINEL_CONTROL_PLANE_TOKEN).toBe(cp.SLIPWAY_SENTINEL_TOKEN);
     expect(sentinel.SENTINEL_CONTROL_PLANE_URL).toBe("http://127.0.0.1:7070");
     expect(sentinel.SENTINEL_HOST).toBe("127.0.0.1");
+    expect([sentinel.SENTINEL_ADMIN_HOST, sentinel.SENTINEL_ADMIN_PORT]).toEqual([
+      "127.0.0.1",
+      "0",
+    ]);
     expect(sentinel.SLIPWAY_REGION).toBe("eu-1");
   });
 
