@@ -72,10 +72,19 @@ export async function startSentinel(env: Record<string, string>): Promise<Sentin
 /** `npm run sentinel` with `env` on top of this process's, not waiting for it to listen. */
 export async function spawnSentinel(env: Record<string, string>): Promise<SentinelProcess> {
   const port = await findFreePort();
+  // Only what the test names: a KUBECONFIG or database another project's global setup put in
+  // this process's environment would silently change where Sentinel finds its instances.
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) =>
+        !["KUBECONFIG", "DATABASE_URL", "REDIS_URL", "SLIPWAY_QUEUE_PREFIX"].includes(name) &&
+        !name.startsWith("SENTINEL_"),
+    ),
+  );
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: join(import.meta.dirname, "../../../sentinel"),
     env: {
-      ...process.env,
+      ...inherited,
       SLIPWAY_REGION: "eu-1",
       SENTINEL_HOST: "127.0.0.1",
       SENTINEL_PORT: String(port),
