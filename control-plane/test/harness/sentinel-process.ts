@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import http, { type IncomingHttpHeaders } from "node:http";
 import net from "node:net";
 import { join } from "node:path";
-import { findFreePort } from "@slipway/shared/free-ports";
+import { findFreePort, findFreePorts } from "@slipway/shared/free-ports";
 import { onHarnessTeardown } from "@slipway/shared/harness-teardown";
 
 /**
@@ -66,7 +66,9 @@ export async function startSentinel(env: Record<string, string>): Promise<Sentin
 
 /** `npm run sentinel` with `env` on top of this process's, not waiting for it to listen. */
 export async function spawnSentinel(env: Record<string, string>): Promise<SentinelProcess> {
-  const port = await findFreePort();
+  // Several Sentinels run at once (in one file and across files): none may take the default
+  // admin port 9090.
+  const [port, adminPort] = await findFreePorts(2);
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: join(import.meta.dirname, "../../../sentinel"),
     env: {
@@ -74,6 +76,8 @@ export async function spawnSentinel(env: Record<string, string>): Promise<Sentin
       SLIPWAY_REGION: "eu-1",
       SENTINEL_HOST: "127.0.0.1",
       SENTINEL_PORT: String(port),
+      SENTINEL_ADMIN_HOST: "127.0.0.1",
+      SENTINEL_ADMIN_PORT: String(adminPort),
       SENTINEL_DRAIN_TIMEOUT_MS: "1000",
       ...env,
     },
