@@ -68,7 +68,7 @@ export async function startSentinel(env: Record<string, string>): Promise<Sentin
 export async function spawnSentinel(env: Record<string, string>): Promise<SentinelProcess> {
   // Several Sentinels run at once (in one file and across files): none may take the default
   // admin port 9090.
-  const [port, adminPort] = await findFreePorts(2);
+  const [port, adminPort] = (await findFreePorts(2)) as [number, number];
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: join(import.meta.dirname, "../../../sentinel"),
     env: {
