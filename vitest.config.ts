@@ -11,6 +11,8 @@ export default defineConfig({
       "control-plane/vitest.build.config.ts",
       "control-plane/vitest.cluster.config.ts",
       "control-plane/vitest.e2e.config.ts",
+      "control-plane/vitest.platform.config.ts",
+      "control-plane/vitest.real-node.config.ts",
       "testbed",
       "testbed/vitest.images.config.ts",
       "operator",

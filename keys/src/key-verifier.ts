@@ -13,6 +13,8 @@ import { type CreditLedger, createCreditLedger } from "./redis/credit-ledger.js"
 import { createRatelimiter, type Ratelimiter } from "./redis/ratelimiter.js";
 import { keyResponse, keyStateCode, notFound, planRatelimits } from "./verify-decision.js";
 import type {
+  KeyVerdict,
+  LoadedKey,
   RequestedRatelimit,
   VerifyKeyResponseData,
   VerifyRatelimitData,
@@ -93,7 +95,12 @@ export function createKeyVerifier(options: KeyVerifierOptions) {
       : `${options.redisPrefix}rl:identity:${scope.identityId}:${name}`;
   }
 
-  async function verify(request: VerifyKeyRequest): Promise<VerifyKeyResponseData> {
+  /**
+   * The answer and the cached key it was decided on (absent when NOT_FOUND), so a caller that
+   * needs more of the key than the SDK's answer carries (Sentinel's principal) reads the same
+   * entry instead of looking the key up again.
+   */
+  async function verifyWithKey(request: VerifyKeyRequest): Promise<KeyVerdict> {
     const query =
       request.permissionQuery === undefined ? undefined : parseQuery(request.permissionQuery);
     const cost = request.credits?.cost;
@@ -102,11 +109,20 @@ export function createKeyVerifier(options: KeyVerifierOptions) {
     }
     const key = await cache.get(hashKey(request.key), loadKey);
     const stateCode = keyStateCode(key, request, now());
-    if (!key || stateCode === "NOT_FOUND") return notFound();
+    if (!key || stateCode === "NOT_FOUND") return { response: notFound() };
     // Any verification of a key the caller may see is a use, whatever its outcome.
     lastUsed.touch(key.id);
-    if (stateCode) return keyResponse(key, stateCode);
+    if (stateCode) return { response: keyResponse(key, stateCode), key };
+    return { response: await verifyUsable(key, request, query), key };
+  }
 
+  /** Permissions, then ratelimits, then credits, for a key that exists, is enabled and unexpired. */
+  async function verifyUsable(
+    key: LoadedKey,
+    request: VerifyKeyRequest,
+    query: PermissionQuery | undefined,
+  ): Promise<VerifyKeyResponseData> {
+    const cost = request.credits?.cost;
     const permissionFields = query ? { permissions: key.permissions, roles: key.roles } : {};
     if (query && !evaluatePermissionQuery(query, key.granted)) {
       return keyResponse(key, "INSUFFICIENT_PERMISSIONS", permissionFields);
@@ -177,7 +193,10 @@ export function createKeyVerifier(options: KeyVerifierOptions) {
   }
 
   return {
-    verify,
+    /** Exactly the SDK's verifyKey answer (the control plane's route returns it as is). */
+    verify: async (request: VerifyKeyRequest): Promise<VerifyKeyResponseData> =>
+      (await verifyWithKey(request)).response,
+    verifyWithKey,
     cache,
     ledger,
     /** Uses waiting to be written to `last_used_at` (startKeyVerification writes them). */

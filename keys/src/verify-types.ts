@@ -52,6 +52,13 @@ export interface VerifyKeyResponseData {
   ratelimits?: VerifyRatelimitData[];
 }
 
+/** A verification's answer and the cached key it was decided on (absent when NOT_FOUND). */
+export interface KeyVerdict {
+  response: VerifyKeyResponseData;
+  /** The cache's own entry, shared with every request until the key changes: do not modify. */
+  key?: LoadedKey;
+}
+
 /** The SDK's `KeysVerifyKeyRatelimit`: a configured limit by name, optionally overridden. */
 export interface RequestedRatelimit {
   name: string;

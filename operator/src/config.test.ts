@@ -19,6 +19,7 @@ describe("readConfig", () => {
         SLIPWAY_WATCH_NAMESPACE: "apps",
         SLIPWAY_WORKERS: "4",
         SLIPWAY_METRICS_PORT: "9100",
+        SLIPWAY_WAIT_GRACE_SECONDS: "45",
         SLIPWAY_LEADER_ELECTION: "0",
         SLIPWAY_OPERATOR_NAMESPACE: "ops",
         SLIPWAY_LEASE_NAME: "op",
@@ -37,6 +38,7 @@ describe("readConfig", () => {
       watchNamespace: "apps",
       workers: 4,
       metricsPort: 9100,
+      waitGraceSeconds: 45,
       leaderElection: {
         enabled: false,
         namespace: "ops",
@@ -55,6 +57,7 @@ describe("readConfig", () => {
     ["SLIPWAY_METRICS_PORT", "http"],
     ["SLIPWAY_RUN_AS_NON_ROOT", "maybe"],
     ["SLIPWAY_LEASE_DURATION_SECONDS", "1.5"],
+    ["SLIPWAY_WAIT_GRACE_SECONDS", "-1"],
   ])("rejects %s=%s naming the variable", (name, value) => {
     expect(() => readConfig({ [name]: value }, "h")).toThrow(ConfigError);
     expect(() => readConfig({ [name]: value }, "h")).toThrow(name);

@@ -12,6 +12,11 @@ export interface OperatorConfig {
   watchNamespace?: string;
   workers: number;
   metricsPort: number;
+  /**
+   * How long a container may wait with a reason a real kubelet reports for a moment on a
+   * healthy start (`CreateContainerConfigError`, `ErrImagePull`, …) before it counts as failing.
+   */
+  waitGraceSeconds: number;
   leaderElection: {
     enabled: boolean;
     namespace: string;
@@ -37,6 +42,7 @@ export const defaultConfig: OperatorConfig = {
   // Reconciles wait on the apiserver, not the CPU: 2 managed about 2 reconciles/s (BENCHMARKS.md).
   workers: 16,
   metricsPort: 9090,
+  waitGraceSeconds: 30,
   leaderElection: {
     enabled: true,
     namespace: "slipway-system",
@@ -81,6 +87,13 @@ export function readConfig(env: NodeJS.ProcessEnv, hostname: string): OperatorCo
     watchNamespace: env.SLIPWAY_WATCH_NAMESPACE || undefined,
     workers: integer(env, "SLIPWAY_WORKERS", defaultConfig.workers, 1, 64),
     metricsPort: integer(env, "SLIPWAY_METRICS_PORT", defaultConfig.metricsPort, 0, 65535),
+    waitGraceSeconds: integer(
+      env,
+      "SLIPWAY_WAIT_GRACE_SECONDS",
+      defaultConfig.waitGraceSeconds,
+      0,
+      600,
+    ),
     leaderElection: {
       enabled: boolean(env, "SLIPWAY_LEADER_ELECTION", true),
       namespace,

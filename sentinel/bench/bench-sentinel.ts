@@ -78,7 +78,7 @@ async function startWorker() {
       },
       routes,
       instances: new StaticInstanceSource(new Map(Object.entries(file.instances))),
-      keyVerifier: keysVerifierAdapter(verifier, store),
+      keyVerifier: keysVerifierAdapter(verifier),
       rateLimiter: new MemoryRateLimiter(),
       forwarders: { http1, h2c },
       logs: batcher,

@@ -1,10 +1,13 @@
 // For other packages that build a pinned Go tool into the same cache (the operator's helm).
 export { acquireLock, makeGoEnv } from "@slipway/shared/go-build";
+export { type ClusterState, writeClusterState } from "./cluster/cluster-state.js";
+export type { ComponentRecord } from "./cluster/components.js";
 export { compactEtcd } from "./cluster/etcd-compaction.js";
 export { REGION_LABEL, ZONE_LABEL } from "./cluster/fake-nodes.js";
 export { KwokNodeProvider } from "./cluster/kwok-node-provider.js";
 export type { NodeProvider, NodeProviderContext } from "./cluster/node-provider.js";
 export { type Cluster, startCluster } from "./cluster/start-cluster.js";
+export { stopRecordedCluster } from "./cluster/stop-cluster.js";
 export {
   ETCD_VERSION,
   KUBERNETES_VERSION,
@@ -16,3 +19,11 @@ export {
 export * from "./errors.js";
 export { ensureBinaries, readCompleteBuild } from "./go-binaries/build-binaries.js";
 export { findGo } from "./prerequisites.js";
+export { REAL_NODE_LABEL } from "./real-node/node-config.js";
+export { cleanupDeadNodeHost } from "./real-node/node-host.js";
+export {
+  holdRealNodeLock,
+  type RealNodeLock,
+  realNodeLockFile,
+} from "./real-node/real-node-lock.js";
+export { DEFAULT_REAL_NODE_DIR, RealNodeProvider } from "./real-node/real-node-provider.js";

@@ -47,7 +47,12 @@ describe("judgeRollout", () => {
     ["ProgressDeadlineExceeded", "region eu-1 exceeded", [{}], "no_schedulable_regions"],
     ["ProgressDeadlineExceeded", "region eu-1 exceeded", [{ ip: "10.0.0.1" }], "unknown"],
     ["InstancesFailing", "p0: CrashLoopBackOff", [], "unknown"],
-    ["InstancesFailing", "p0: CreateContainerConfigError", [], "invalid_runtime_settings"],
+    [
+      "InstancesFailing",
+      "p0: CreateContainerConfigError for over 30 s",
+      [],
+      "invalid_runtime_settings",
+    ],
   ])("maps Degraded/%s (%s) to %s", (reason, message, instances, code) => {
     const outcome = judgeRollout(degraded(reason, message, instances));
     expect(outcome).toMatchObject({ kind: "failed", code });

@@ -36,3 +36,15 @@ export function localEncryptionKeys(dataDir: string): string {
   }
   return readFileSync(file, "utf8").trim();
 }
+
+/**
+ * The credential Sentinel and the control plane share for waking idle deployments, made once
+ * and kept with the data (mode 0600).
+ */
+export function localSentinelToken(dataDir: string): string {
+  const file = join(dataDir, "sentinel-token");
+  if (!existsSync(file)) {
+    writeFileSync(file, `${randomBytes(32).toString("base64url")}\n`, { mode: 0o600 });
+  }
+  return readFileSync(file, "utf8").trim();
+}

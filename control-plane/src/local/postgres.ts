@@ -18,6 +18,7 @@ export interface RunningPostgres {
   /** Connection URL of the `postgres` superuser database. */
   adminUrl: string;
   port: number;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -129,6 +130,7 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Runn
   return {
     adminUrl,
     port,
+    pid: child.pid!,
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once("exit", resolve));

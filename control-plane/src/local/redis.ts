@@ -9,6 +9,7 @@ import { ServiceStartError, sleep, spawnLogged, stopLeftover } from "./processes
 export interface RunningRedis {
   url: string;
   port: number;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -91,6 +92,7 @@ export async function startRedis(options: StartRedisOptions): Promise<RunningRed
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    pid: child.pid!,
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once("exit", resolve));

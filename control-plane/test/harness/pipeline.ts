@@ -120,6 +120,8 @@ export interface TestPipelineOptions {
   deploy?: (config: Config) => DeployTarget;
   /** More configuration variables of the API (e.g. a small upload quota). */
   apiEnv?: Record<string, string>;
+  /** Give the API its Redis connection (the keys endpoints need one). */
+  apiRedis?: boolean;
 }
 
 export async function startTestPipeline(options: TestPipelineOptions = {}): Promise<TestPipeline> {
@@ -129,6 +131,7 @@ export async function startTestPipeline(options: TestPipelineOptions = {}): Prom
   const queues = createJobQueues({ connection: redis, prefix });
   const api = await startTestApi({
     queues,
+    ...(options.apiRedis ? { redis: true } : {}),
     env: {
       GITHUB_WEBHOOK_SECRET: webhookSecret,
       GITHUB_APP_ID: github.appId,

@@ -28,6 +28,9 @@ export async function startSentinelProcess(options: {
       SLIPWAY_REGION: "eu-1",
       SENTINEL_HOST: "127.0.0.1",
       SENTINEL_PORT: String(port),
+      // Several Sentinels run at once (and the default admin port may be taken): never 9090.
+      SENTINEL_ADMIN_HOST: "127.0.0.1",
+      SENTINEL_ADMIN_PORT: String(await findFreePort()),
       SENTINEL_CONFIG_FILE: options.configFile,
       ...options.env,
     },

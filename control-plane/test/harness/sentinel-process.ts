@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import http, { type IncomingHttpHeaders } from "node:http";
 import net from "node:net";
 import { join } from "node:path";
-import { findFreePort, findFreePorts } from "@slipway/shared/free-ports";
+import { findFreePort } from "@slipway/shared/free-ports";
 import { onHarnessTeardown } from "@slipway/shared/harness-teardown";
 
 /**
@@ -66,9 +66,7 @@ export async function startSentinel(env: Record<string, string>): Promise<Sentin
 
 /** `npm run sentinel` with `env` on top of this process's, not waiting for it to listen. */
 export async function spawnSentinel(env: Record<string, string>): Promise<SentinelProcess> {
-  // Several Sentinels run at once (in one file and across files): none may take the default
-  // admin port 9090.
-  const [port, adminPort] = (await findFreePorts(2)) as [number, number];
+  const port = await findFreePort();
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: join(import.meta.dirname, "../../../sentinel"),
     env: {
@@ -76,8 +74,9 @@ export async function spawnSentinel(env: Record<string, string>): Promise<Sentin
       SLIPWAY_REGION: "eu-1",
       SENTINEL_HOST: "127.0.0.1",
       SENTINEL_PORT: String(port),
+      // Several Sentinels run at once (and the default admin port may be taken): never 9090.
       SENTINEL_ADMIN_HOST: "127.0.0.1",
-      SENTINEL_ADMIN_PORT: String(adminPort),
+      SENTINEL_ADMIN_PORT: String(await findFreePort()),
       SENTINEL_DRAIN_TIMEOUT_MS: "1000",
       ...env,
     },

@@ -89,6 +89,20 @@ describe("KeyVerifier", () => {
     expect((await verifier.verify(key, { keyspaceIds: [fixture.keyspaceId] })).code).toBe("VALID");
   });
 
+  it("verifyWithKey gives verify's answer and the key it decided on, none for a foreign key", async () => {
+    const { key, keyId } = await fixture.createKey({ meta: { plan: "pro" } });
+    const foreign = await (await createKeyspaceFixture(database)).createKey();
+    const verifier = makeVerifier();
+    const request = { workspaceId: fixture.workspaceId, key };
+    const verdict = await verifier.verifyWithKey(request);
+    expect(verdict.response).toEqual(await verifier.verify(key));
+    expect(verdict.key).toMatchObject({ id: keyId, keyspaceId: fixture.keyspaceId });
+    expect(verdict.key?.meta).toEqual({ plan: "pro" });
+    expect(await verifier.verifyWithKey({ ...request, key: foreign.key })).toEqual({
+      response: { valid: false, code: "NOT_FOUND" },
+    });
+  });
+
   it("checks disabled, then expired, before permissions, ratelimits and credits", async () => {
     const verifier = makeVerifier();
     const limits = [{ name: "requests", limit: 1, duration: 60_000, autoApply: true }];

@@ -1,7 +1,7 @@
 import type { SlipwayDeployment } from "@slipway/shared";
 import { describe, expect, it } from "vitest";
 import { type DesiredConfig, makeDesiredObjects, needsApply } from "./desired-objects.js";
-import { cpuQuantity, mebibytes } from "./names.js";
+import { cpuQuantity, deploymentIdOf, mebibytes } from "./names.js";
 
 const cfg: DesiredConfig = {
   diskMode: "emptyDir",
@@ -135,6 +135,28 @@ describe("needsApply", () => {
     )!;
     const running = makeDesiredObjects(deployment(), cfg).find((o) => o.kind === "Deployment")!;
     expect(needsApply(running.body, asStored(idle.body))).toBe(true);
+  });
+});
+
+describe("UNKEY_DEPLOYMENT_ID", () => {
+  it.each([
+    ["dep-01m8vnbx4k7e3pvsrb9dc4qgth", "dep_01m8vnbx4k7e3pvsrb9dc4qgth"],
+    ["dep-1", "dep-1"],
+    ["my-web-app", "my-web-app"],
+    ["dep-01m8vnbx4k7e3pvsrb9dc4qgth-x", "dep-01m8vnbx4k7e3pvsrb9dc4qgth-x"],
+  ])("CR %s -> %s", (crName, expected) => expect(deploymentIdOf(crName)).toBe(expected));
+
+  it("is the control plane's id in the workload's env", () => {
+    const cr = deployment();
+    cr.metadata.name = "dep-01m8vnbx4k7e3pvsrb9dc4qgth";
+    const workload = makeDesiredObjects(cr, cfg).find((o) => o.kind === "Deployment")
+      ?.body as unknown as {
+      spec: { template: { spec: { containers: { env: { name: string; value?: string }[] }[] } } };
+    };
+    expect(workload.spec.template.spec.containers[0]!.env).toContainEqual({
+      name: "UNKEY_DEPLOYMENT_ID",
+      value: "dep_01m8vnbx4k7e3pvsrb9dc4qgth",
+    });
   });
 });
 

@@ -4,6 +4,7 @@ import {
   CONTAINER_NAME,
   cpuQuantity,
   DATA_PATH,
+  deploymentIdOf,
   mebibytes,
   objectLabels,
   objectMeta,
@@ -23,7 +24,7 @@ export type WorkloadConfig = Pick<OperatorConfig, "diskMode" | "diskStorageClass
 export function makeInjectedEnv(cr: SlipwayDeployment, region: string) {
   const { spec } = cr;
   const env: { name: string; value?: string; valueFrom?: unknown }[] = [
-    { name: "UNKEY_DEPLOYMENT_ID", value: cr.metadata.name },
+    { name: "UNKEY_DEPLOYMENT_ID", value: deploymentIdOf(cr.metadata.name) },
     { name: "UNKEY_ENVIRONMENT_SLUG", value: spec.environmentSlug },
     { name: "UNKEY_REGION", value: region },
     { name: "UNKEY_INSTANCE_ID", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },

@@ -9,6 +9,16 @@ export const CONTAINER_NAME = "app";
 export const PORT_NAME = "http";
 export const DATA_PATH = "/data";
 
+/**
+ * The control plane's deployment id behind a CR name: it names each CR `crNameOf(id)`, the id
+ * with its `_` turned into `-` (ids are `<prefix>_<26 of [0-9a-z]>`, so this is exact). The
+ * app's `UNKEY_DEPLOYMENT_ID` must be the id the API knows, not the Kubernetes name. A CR
+ * named otherwise (applied by hand) keeps its name.
+ */
+export function deploymentIdOf(crName: string): string {
+  return /^[a-z]+-[0-9a-z]{26}$/.test(crName) ? crName.replace("-", "_") : crName;
+}
+
 /** Objects of one region are named `<deployment>-<region>`. */
 export const regionObjectName = (cr: SlipwayDeployment, region: string) =>
   `${cr.metadata.name}-${region}`;

@@ -5,6 +5,7 @@ import {
   type SlipwayDeploymentStatus,
 } from "@slipway/shared";
 import { type KubeApi, KubeApiError } from "@slipway/shared/kube";
+import type { OperatorConfig } from "../config.js";
 import { deepEqual, firstDifference } from "../desired/compare.js";
 import { type DesiredConfig, makeDesiredObjects, needsApply } from "../desired/desired-objects.js";
 import { mustRecreateService } from "../desired/make-network.js";
@@ -19,6 +20,7 @@ import type { KubeObject } from "../runtime/kube-object.js";
 import type { Logger } from "../runtime/logger.js";
 import type { ObjectStore } from "../runtime/object-store.js";
 import { type Reconcile, TerminalError } from "../runtime/reconcile-result.js";
+import { judgeWaits } from "../status/failing-waits.js";
 import {
   makeStatus,
   type ObservedPod,
@@ -36,7 +38,7 @@ export interface ReconcilerCache {
 export interface ReconcilerDeps {
   kube: KubeApi;
   cache: ReconcilerCache;
-  config: DesiredConfig;
+  config: DesiredConfig & Pick<OperatorConfig, "waitGraceSeconds">;
   clock: () => Date;
   log: Logger;
 }
@@ -143,13 +145,23 @@ export function createDeploymentReconciler(deps: ReconcilerDeps): Reconcile {
       workload: workloads.get(`${name}-${region.name}`) as ObservedWorkload | undefined,
       pods: pods.filter((pod) => pod.metadata.labels?.[SLIPWAY_REGION_LABEL] === region.name),
     }));
-    const status = makeStatus(cr, regions, clock(), failure);
+    const now = clock();
+    const waitGraceMs = config.waitGraceSeconds * 1000;
+    const status = makeStatus(cr, regions, now, failure, waitGraceMs);
     const written = await writeStatus(kube, cr, status);
     if (written) cache.deployments.upsert(written);
     if (failure) throw new TerminalError(failure.message);
-    return status.phase === "Ready" || status.phase === "Idle"
-      ? {}
-      : { requeueAfterMs: PROGRESS_RECHECK_MS };
+    // A container stuck on a transient reason sends no event when its grace runs out.
+    const { recheckInMs } = judgeWaits(
+      regions.flatMap((region) => region.pods.filter((pod) => !pod.metadata.deletionTimestamp)),
+      now,
+      waitGraceMs,
+    );
+    const settled = status.phase === "Ready" || status.phase === "Idle";
+    const recheck = [settled ? undefined : PROGRESS_RECHECK_MS, recheckInMs].filter(
+      (ms): ms is number => ms !== undefined,
+    );
+    return recheck.length > 0 ? { requeueAfterMs: Math.min(...recheck) } : {};
   };
 }
 

@@ -138,6 +138,60 @@ describe("makeStatus", () => {
       },
     ],
     [
+      "a config error for a moment after start (a real kubelet): still Progressing",
+      deployment(),
+      [
+        {
+          name: "eu-1",
+          workload: workload(2, 0),
+          pods: [
+            pod("eu-a", "eu-1", {
+              conditions: [
+                { type: "Ready", status: "False", lastTransitionTime: "2026-11-27T07:59:50Z" },
+              ],
+              containerStatuses: [{ state: { waiting: { reason: "CreateContainerConfigError" } } }],
+            }),
+          ],
+        },
+        allReady[1]!,
+      ],
+      {
+        phase: "Progressing",
+        readyReplicas: 1,
+        conditions: [
+          "Ready=False/RolloutInProgress",
+          "Progressing=True/RolloutInProgress",
+          "Degraded=False/AsExpected",
+        ],
+      },
+    ],
+    [
+      "a config error that persists past the grace: Degraded",
+      deployment(),
+      [
+        {
+          name: "eu-1",
+          workload: workload(2, 0),
+          pods: [
+            pod("eu-a", "eu-1", {
+              conditions: [{ type: "Ready", status: "False", lastTransitionTime: earlier }],
+              containerStatuses: [{ state: { waiting: { reason: "CreateContainerConfigError" } } }],
+            }),
+          ],
+        },
+        allReady[1]!,
+      ],
+      {
+        phase: "Degraded",
+        readyReplicas: 1,
+        conditions: [
+          "Ready=False/RolloutInProgress",
+          "Progressing=True/RolloutInProgress",
+          "Degraded=True/InstancesFailing",
+        ],
+      },
+    ],
+    [
       "idle with instances still stopping",
       deployment("idle"),
       allReady,

@@ -10,6 +10,7 @@ import {
   type SlipwayDeploymentStatus,
 } from "@slipway/shared";
 import { SLIPWAY_REGION_LABEL } from "../desired/names.js";
+import { DEFAULT_WAIT_GRACE_MS, judgeWaits } from "./failing-waits.js";
 
 /** The fields of apps/v1 Deployment and Pod the status is computed from. */
 export interface ObservedWorkload {
@@ -25,26 +26,37 @@ export interface ObservedWorkload {
 }
 
 export interface ObservedPod {
-  metadata: { name: string; labels?: Record<string, string>; deletionTimestamp?: string };
+  metadata: {
+    name: string;
+    labels?: Record<string, string>;
+    deletionTimestamp?: string;
+    creationTimestamp?: string;
+  };
   status?: {
     phase?: string;
     podIP?: string;
-    conditions?: { type: string; status: string }[];
+    startTime?: string;
+    conditions?: { type: string; status: string; lastTransitionTime?: string }[];
     containerStatuses?: { state?: { waiting?: { reason?: string } } }[];
   };
 }
 
 /** The part of a pod the status reads; the informer's cache keeps only this much of each pod. */
 export function observedPodFields(pod: ObservedPod): ObservedPod {
-  const { name, namespace, resourceVersion, labels, deletionTimestamp } =
+  const { name, namespace, resourceVersion, labels, deletionTimestamp, creationTimestamp } =
     pod.metadata as ObservedPod["metadata"] & { namespace?: string; resourceVersion?: string };
   const status = pod.status;
   return {
-    metadata: { name, namespace, resourceVersion, labels, deletionTimestamp },
+    metadata: { name, namespace, resourceVersion, labels, deletionTimestamp, creationTimestamp },
     status: status && {
       phase: status.phase,
       podIP: status.podIP,
-      conditions: status.conditions?.map(({ type, status }) => ({ type, status })),
+      startTime: status.startTime,
+      conditions: status.conditions?.map(({ type, status, lastTransitionTime }) => ({
+        type,
+        status,
+        lastTransitionTime,
+      })),
       containerStatuses: status.containerStatuses?.map(({ state }) => ({
         state: state?.waiting ? { waiting: { reason: state.waiting.reason } } : {},
       })),
@@ -63,14 +75,6 @@ export interface ReconcileFailure {
   reason: DeploymentConditionReason;
   message: string;
 }
-
-const FAILING_WAIT_REASONS = new Set([
-  "CrashLoopBackOff",
-  "ImagePullBackOff",
-  "ErrImagePull",
-  "CreateContainerConfigError",
-  "InvalidImageName",
-]);
 
 function instanceOf(pod: ObservedPod, region: string): InstanceStatus {
   return {
@@ -112,6 +116,8 @@ interface Verdict {
 function judge(
   cr: SlipwayDeployment,
   regions: ObservedRegion[],
+  now: Date,
+  waitGraceMs: number,
   failure?: ReconcileFailure,
 ): Verdict {
   const ok: [boolean, DeploymentConditionReason, string] = [
@@ -145,13 +151,10 @@ function judge(
           degraded: ok,
         };
   }
-  const failing = regions.flatMap((r) =>
-    r.pods.flatMap((pod) =>
-      (pod.status?.containerStatuses ?? [])
-        .map((c) => c.state?.waiting?.reason)
-        .filter((reason): reason is string => !!reason && FAILING_WAIT_REASONS.has(reason))
-        .map((reason) => `${pod.metadata.name}: ${reason}`),
-    ),
+  const { failing } = judgeWaits(
+    regions.flatMap((r) => r.pods.filter((pod) => !pod.metadata.deletionTimestamp)),
+    now,
+    waitGraceMs,
   );
   const deadline = regions.find((r) =>
     r.workload?.status?.conditions?.some(
@@ -175,7 +178,7 @@ function judge(
         `region ${deadline.name} exceeded its progress deadline`,
       ]
     : failing.length > 0
-      ? [true, deploymentConditionReasons.instancesFailing, failing.sort().join(", ")]
+      ? [true, deploymentConditionReasons.instancesFailing, failing.join(", ")]
       : ok;
   if (waiting.length === 0) {
     return {
@@ -221,14 +224,18 @@ function condition(
   };
 }
 
-/** The status the CR should have given what was observed. Pure; `now` stamps transitions. */
+/**
+ * The status the CR should have given what was observed. Pure; `now` stamps transitions and
+ * tells how long a container has been waiting (see `failing-waits.ts`).
+ */
 export function makeStatus(
   cr: SlipwayDeployment,
   observed: ObservedRegion[],
   now: Date,
   failure?: ReconcileFailure,
+  waitGraceMs = DEFAULT_WAIT_GRACE_MS,
 ): SlipwayDeploymentStatus {
-  const verdict = judge(cr, observed, failure);
+  const verdict = judge(cr, observed, now, waitGraceMs, failure);
   const regions = cr.spec.regions.map((spec) =>
     regionStatus(observed.find((r) => r.name === spec.name) ?? { name: spec.name, pods: [] }),
   );

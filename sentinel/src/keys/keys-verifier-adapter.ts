@@ -1,7 +1,6 @@
 import {
-  hashKey,
-  type KeyStore,
   type KeyVerifier as KeysPackageVerifier,
+  type LoadedKey,
   UnknownRatelimitError,
 } from "@slipway/keys";
 import type {
@@ -13,6 +12,7 @@ import type {
 } from "@slipway/shared/gateway";
 
 type VerifyAnswer = Awaited<ReturnType<KeysPackageVerifier["verify"]>>;
+type VerifyRequest = Parameters<KeysPackageVerifier["verifyWithKey"]>[0];
 
 /** The counter a keyauth policy's `X-RateLimit-*` headers show: the one that refused, else the tightest. */
 export function ratelimitStateOf(answer: VerifyAnswer): RateLimitState | undefined {
@@ -24,56 +24,74 @@ export function ratelimitStateOf(answer: VerifyAnswer): RateLimitState | undefin
   return { limit: shown.limit, remaining: shown.remaining, reset: shown.reset };
 }
 
+/** The upstream's view of a key: everything in it changes only with the key (and its cache entry). */
+export function principalOf(key: LoadedKey): Principal {
+  return {
+    keyId: key.id,
+    keyspaceId: key.keyspaceId,
+    ...(key.name !== undefined ? { name: key.name } : {}),
+    ...(key.identity
+      ? {
+          identity: {
+            id: key.identity.id,
+            externalId: key.identity.externalId,
+            ...(key.identity.meta ? { meta: key.identity.meta } : {}),
+          },
+        }
+      : {}),
+    ...(key.meta ? { meta: key.meta } : {}),
+    roles: key.roles,
+    permissions: key.permissions,
+  };
+}
+
 /**
  * Sentinel's keyauth, in-process: the keys package's verifier (its per-process cache, dropped
  * on every key change through Redis pub/sub, and its Redis ratelimits and credits) behind
- * `@slipway/shared/gateway`'s KeyVerifier. No HTTP hop to the API.
+ * `@slipway/shared/gateway`'s KeyVerifier. No HTTP hop to the API, and one cache lookup per
+ * request: the principal is built from the entry the verifier decided on.
  */
-export function keysVerifierAdapter(verifier: KeysPackageVerifier, store: KeyStore): KeyVerifier {
+export function keysVerifierAdapter(verifier: KeysPackageVerifier): KeyVerifier {
+  // One principal per cache entry: a key change replaces the entry (a new object), so the old
+  // principal is unreachable and collected with it; nothing here needs invalidating.
+  const principals = new WeakMap<LoadedKey, Principal>();
+  const principalFor = (key: LoadedKey): Principal => {
+    let principal = principals.get(key);
+    if (!principal) {
+      principal = principalOf(key);
+      principals.set(key, principal);
+    }
+    return principal;
+  };
+
   return {
     async verify(request: KeyVerificationRequest): Promise<KeyVerification> {
       // A route without a workspace (a hand-written config file) accepts no key at all.
       if (!request.workspaceId) return { valid: false, code: "NOT_FOUND" };
-      let answer: VerifyAnswer;
+      const verifyRequest: VerifyRequest = {
+        workspaceId: request.workspaceId,
+        keyspaceIds: request.keyspaces,
+        key: request.key,
+        credits: { cost: request.credits },
+      };
+      if (request.permissionQuery) verifyRequest.permissionQuery = request.permissionQuery;
+      if (request.ratelimits) verifyRequest.ratelimits = request.ratelimits;
+      let verdict: Awaited<ReturnType<KeysPackageVerifier["verifyWithKey"]>>;
       try {
-        answer = await verifier.verify({
-          workspaceId: request.workspaceId,
-          keyspaceIds: request.keyspaces,
-          key: request.key,
-          ...(request.permissionQuery ? { permissionQuery: request.permissionQuery } : {}),
-          ...(request.ratelimits ? { ratelimits: request.ratelimits } : {}),
-          credits: { cost: request.credits },
-        });
+        verdict = await verifier.verifyWithKey(verifyRequest);
       } catch (error) {
         // The policy names a ratelimit this key has not got: the key may not be used here.
         if (error instanceof UnknownRatelimitError) return { valid: false, code: "FORBIDDEN" };
         throw error;
       }
-      const ratelimit = ratelimitStateOf(answer);
-      const withLimit = ratelimit ? { ratelimit } : {};
-      if (answer.code !== "VALID") return { valid: false, code: answer.code, ...withLimit };
-      // The answer has no keyspace, roles or permissions unless a query was checked; the key
-      // itself is in the verifier's cache (just loaded), so this is a map lookup.
-      const key = await verifier.cache.get(hashKey(request.key), (hash) => store.findByHash(hash));
-      if (!key) return { valid: false, code: "NOT_FOUND" };
-      const principal: Principal = {
-        keyId: key.id,
-        keyspaceId: key.keyspaceId,
-        ...(key.name !== undefined ? { name: key.name } : {}),
-        ...(key.identity
-          ? {
-              identity: {
-                id: key.identity.id,
-                externalId: key.identity.externalId,
-                ...(key.identity.meta ? { meta: key.identity.meta } : {}),
-              },
-            }
-          : {}),
-        ...(key.meta ? { meta: key.meta } : {}),
-        roles: key.roles,
-        permissions: key.permissions,
-      };
-      return { valid: true, principal, ...withLimit };
+      const { response, key } = verdict;
+      const ratelimit = ratelimitStateOf(response);
+      if (response.code !== "VALID" || !key) {
+        const code = response.code === "VALID" ? "NOT_FOUND" : response.code;
+        return ratelimit ? { valid: false, code, ratelimit } : { valid: false, code };
+      }
+      const principal = principalFor(key);
+      return ratelimit ? { valid: true, principal, ratelimit } : { valid: true, principal };
     },
   };
 }

@@ -117,7 +117,7 @@ async function fromDatabase(config: SentinelEnv, log: Log): Promise<RouteSources
     // Changes read while Redis was still coming up were published to no one: the newest.
     firstSnapshot: configSource.latest ?? firstSnapshot,
     staticInstances: parseStaticInstances(config.SENTINEL_INSTANCES),
-    keyVerifier: keysVerifierAdapter(keys.verifier, store),
+    keyVerifier: keysVerifierAdapter(keys.verifier),
     rateLimiter: redisRateLimiter({ redis, prefix: redisPrefix }),
     async close() {
       await configSource.close();

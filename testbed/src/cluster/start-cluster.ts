@@ -73,6 +73,11 @@ export interface StartOptions {
   watchCache?: boolean;
   /** Default false. True lifts the components' client rate limits (see ControlPlaneLayout). */
   unthrottled?: boolean;
+  /**
+   * etcd's data directory; default inside the work directory, deleted on stop. `npm start`
+   * keeps it in its data directory, so the cluster's objects survive a restart.
+   */
+  etcdDataDir?: string;
   /** Called as each process starts, so a caller can record it before the start completes. */
   onComponentStarted?: (component: ComponentRecord, workDir: string) => void;
 }
@@ -131,7 +136,7 @@ export async function startCluster(options: StartOptions): Promise<Cluster> {
     ]);
     const layout: ControlPlaneLayout = {
       workDir,
-      etcdDataDir: join(workDir, "etcd"),
+      etcdDataDir: options.etcdDataDir ?? join(workDir, "etcd"),
       ports: {
         etcdClient: ports[0]!,
         etcdPeer: ports[1]!,

@@ -32,6 +32,11 @@ export interface RealNodeLayout {
   serviceCidr: string;
   /** kube-proxy's /healthz and /metrics on loopback. */
   kubeProxyHealthzPort: number;
+  /**
+   * Register without the NoSchedule taint, so ordinary pods (an app's, from `npm start`) land
+   * here too; default false: tests choose the real node on purpose.
+   */
+  schedulable?: boolean;
   kubeProxyMetricsPort: number;
 }
 
@@ -201,7 +206,9 @@ export function makeKubeletConfig(layout: RealNodeLayout): object {
     podLogsDir: p.podLogsDir,
     resolvConf: p.resolvConf,
     clusterDomain: "cluster.local",
-    registerWithTaints: [{ key: REAL_NODE_LABEL, value: "true", effect: "NoSchedule" }],
+    registerWithTaints: layout.schedulable
+      ? []
+      : [{ key: REAL_NODE_LABEL, value: "true", effect: "NoSchedule" }],
     // A shared test machine: only evict when memory or disk is really gone.
     evictionHard: {
       "memory.available": "50Mi",

@@ -47,6 +47,13 @@ export interface RealNodeOptions {
   dir?: string;
   bridge?: string;
   nodeName?: string;
+  /**
+   * The registry's storage; default inside `dir`, so a stop deletes the images. `npm start`
+   * keeps it in its data directory instead, so a restart still has every deployed image.
+   */
+  registryDataDir?: string;
+  /** Without the NoSchedule taint, so every pod may land here (see RealNodeLayout). */
+  schedulable?: boolean;
 }
 
 /** The host programs the real node runs, with the Debian package that provides each. */
@@ -72,12 +79,16 @@ export class RealNodeProvider implements NodeProvider {
   readonly gateway: string;
   readonly dir: string;
   readonly bridge: string;
+  private readonly registryDataDir: string | undefined;
+  private readonly schedulable: boolean;
   /** http://127.0.0.1:<port>, set once start has run. */
   registryUrl = "";
   private record?: NodeRecord;
 
   constructor(options: RealNodeOptions = {}) {
     this.subnet = options.subnet ?? DEFAULT_REAL_NODE_SUBNET;
+    this.registryDataDir = options.registryDataDir;
+    this.schedulable = options.schedulable ?? false;
     this.gateway = subnetGateway(this.subnet).gateway;
     this.dir = options.dir ?? DEFAULT_REAL_NODE_DIR;
     this.bridge = options.bridge ?? DEFAULT_REAL_NODE_BRIDGE;
@@ -114,6 +125,7 @@ export class RealNodeProvider implements NodeProvider {
       serviceCidr: context.layout.serviceCidr,
       kubeProxyHealthzPort: proxyHealthzPort!,
       kubeProxyMetricsPort: proxyMetricsPort!,
+      schedulable: this.schedulable,
     };
     this.registryUrl = `http://${layout.registryHost}`;
     const paths = nodePaths(this.dir);
@@ -196,8 +208,9 @@ export class RealNodeProvider implements NodeProvider {
     registryPort: number,
   ): Promise<void> {
     const paths = nodePaths(this.dir);
+    const registryData = this.registryDataDir ?? paths.registryData;
     await Promise.all(
-      [paths.cniConfDir, paths.registryData, paths.kubeletRoot, paths.podLogsDir].map((d) =>
+      [paths.cniConfDir, registryData, paths.kubeletRoot, paths.podLogsDir].map((d) =>
         mkdir(d, { recursive: true }),
       ),
     );
@@ -227,7 +240,7 @@ export class RealNodeProvider implements NodeProvider {
       ),
       writeFile(paths.kubeletConfig, JSON.stringify(makeKubeletConfig(layout), null, 2)),
       writeFile(paths.resolvConf, ""),
-      writeFile(paths.registryConfig, makeRegistryConfigYaml(paths.registryData, registryPort)),
+      writeFile(paths.registryConfig, makeRegistryConfigYaml(registryData, registryPort)),
       context.writeKubeconfig(paths.kubeletKubeconfig, certSpec.name, certSpec.commonName),
       writeFile(paths.kubeProxyConfig, JSON.stringify(makeKubeProxyConfig(layout), null, 2)),
       context.writeKubeconfig(

@@ -118,6 +118,8 @@ describe("Sentinel's image", () => {
         "SLIPWAY_REGION=eu-1",
         "SENTINEL_HOST=127.0.0.1",
         `SENTINEL_PORT=${port}`,
+        "SENTINEL_ADMIN_HOST=127.0.0.1",
+        `SENTINEL_ADMIN_PORT=${await findFreePort()}`,
         "SENTINEL_CONFIG_FILE=/config/sentinel.json",
       ],
       binds: { [configDir]: "/config" },

@@ -14,6 +14,11 @@ import {
   makeBusyboxHttpdImage,
 } from "../../src/images/test-images.js";
 import { REAL_NODE_LABEL } from "../../src/real-node/node-config.js";
+import {
+  holdRealNodeLock,
+  type RealNodeLock,
+  realNodeLockFile,
+} from "../../src/real-node/real-node-lock.js";
 import { RealNodeProvider } from "../../src/real-node/real-node-provider.js";
 import { eventually, freshNamespace } from "../../src/test-helpers.js";
 import { type HostSnapshot, snapshotHost } from "./host-snapshot.js";
@@ -95,6 +100,12 @@ async function startWebPod(client: KubeClient, provider: RealNodeProvider, ns: s
 }
 
 let record: RunRecord;
+let lock: RealNodeLock | undefined;
+
+// Other projects' test files start real nodes too (control-plane's real-node e2e): one at a time.
+beforeAll(async () => {
+  lock = await holdRealNodeLock(realNodeLockFile(settings));
+}, 900_000);
 
 beforeAll(async () => {
   before = snapshotHost();
@@ -112,6 +123,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await cluster?.stop();
   await record?.remove();
+  await lock?.release();
 });
 
 describe("the real node", () => {

@@ -111,6 +111,13 @@ describe("kubelet", () => {
     });
   });
 
+  it("a schedulable node (npm start's) registers without the taint, so apps' pods land on it", () => {
+    const config = makeKubeletConfig({ ...layout, schedulable: true }) as {
+      registerWithTaints: unknown[];
+    };
+    expect(config.registerWithTaints).toEqual([]);
+  });
+
   it("registers under its name in eu-1 with the label tests select it by", () => {
     expect(makeKubeletArgs(layout)).toEqual([
       "--config=/run/node/kubelet-config.json",

@@ -1,0 +1,381 @@
+import { randomBytes } from "node:crypto";
+import { gunzipSync } from "node:zlib";
+import { maintainRequestLogPartitions } from "@slipway/request-logs";
+import { deploymentCrPath, type SlipwayDeployment } from "@slipway/shared";
+import { eq } from "drizzle-orm";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { domains } from "../../src/db/schema/index.js";
+import { crNameOf } from "../../src/deploy/object-names.js";
+import { runPreviewIdlePass } from "../../src/services/preview-idler.js";
+import { type RealNodeTestCluster, startRealNodeCluster } from "../harness/real-node-cluster.js";
+import { type SentinelProcess, startSentinel } from "../harness/sentinel-process.js";
+import { dockerfile, startBuildPipeline } from "../image-build/build-harness.js";
+
+/**
+ * Issue 15's end-to-end test: a signed push becomes an image built by BuildKit, a CR the
+ * operator rolls out into a real container on the testbed's real node, and a 200 through a
+ * real Sentinel process on the production host, the app showing the values it was given.
+ */
+const log = (line: string) => console.log(`[real-node e2e] ${line}`);
+const host = "shop.example.com";
+const refs = { project: "shop", app: "web", environment: "production" };
+const secretValue = `sk_live_${randomBytes(12).toString("hex")}`;
+/** Sentinel asks the control plane to wake idle deployments with it. */
+const sentinelToken = randomBytes(24).toString("hex");
+
+let real: RealNodeTestCluster;
+let harness: Awaited<ReturnType<typeof startBuildPipeline>>;
+let sentinel: SentinelProcess;
+
+/** A CGI script busybox httpd runs per request: it prints the environment the pod was given. */
+const envScript = ["#!/bin/sh", "printf 'Content-Type: text/plain\\r\\n\\r\\n'", "env", ""].join(
+  "\n",
+);
+
+const appFiles = (version: string) => ({
+  Dockerfile: dockerfile(
+    "COPY index.html /www/index.html",
+    "COPY env.cgi /www/cgi-bin/env",
+    "RUN --mount=type=secret,id=STRIPE_KEY test -s /run/secrets/STRIPE_KEY && chmod 755 /www/cgi-bin/env",
+    // Numeric, so the operator's runAsNonRoot can check it.
+    "USER 65534",
+    'CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]',
+  ),
+  "index.html": version,
+  "env.cgi": envScript,
+});
+
+/** `KEY=value` lines of the CGI's output. */
+function parseEnv(body: string): Record<string, string> {
+  return Object.fromEntries(
+    body
+      .split("\n")
+      .map((line) => /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line))
+      .filter((match): match is RegExpExecArray => match !== null)
+      .map((match) => [match[1]!, match[2]!]),
+  );
+}
+
+interface Pod {
+  metadata: { name: string };
+  spec: { nodeName?: string };
+  status: { phase?: string; podIP?: string };
+}
+
+const finished = ["ready", "failed", "cancelled", "superseded"];
+
+/** The deployment once finished; a failed one's assertion names the namespace's events. */
+async function finishedDeployment(id: string) {
+  const row = await harness.waitForDeployment(id, (r) => finished.includes(r.status), 150_000);
+  if (row.status !== "ready") {
+    const events = await real.kube.get<{ items: { reason: string; message: string }[] }>(
+      `/api/v1/namespaces/${real.namespace}/events`,
+    );
+    const told = events.items.map((event) => `${event.reason}: ${event.message}`).join("\n");
+    expect.fail(`deployment ${id} ${row.status}: ${row.errorMessage}\nevents:\n${told}`);
+  }
+  return row;
+}
+const seconds = (from: number) => ((Date.now() - from) / 1000).toFixed(1);
+
+// Registered here, not in the harness: see startRealNodeCluster.
+afterAll(async () => {
+  await sentinel?.stop();
+  await real?.stop();
+}, 120_000);
+
+beforeAll(async () => {
+  real = await startRealNodeCluster();
+  harness = await startBuildPipeline({
+    workerQueues: ["github", "builds", "deployments"],
+    deploy: real.deployTarget,
+    apiRedis: true,
+    apiEnv: { SLIPWAY_SENTINEL_TOKEN: sentinelToken },
+  });
+  const { api } = harness.pipeline;
+  api.secrets.add(secretValue);
+  api.secrets.add(sentinelToken);
+  for (const environment of ["production", "preview"]) {
+    await harness.workspace.sdk.environments.setEnvironmentVariables({
+      ...refs,
+      environment,
+      variables: [{ key: "STRIPE_KEY", value: secretValue, kind: "writeonly" }],
+    });
+  }
+  await harness.workspace.sdk.domains.createDomain({ ...refs, domain: host });
+  // Verification needs DNS (covered by the domain tests); what Sentinel routes is the verified row.
+  await api.database.db.update(domains).set({ status: "verified" }).where(eq(domains.domain, host));
+  // The worker process's background task in production (start-background.ts).
+  await maintainRequestLogPartitions(api.database.pool, Date.now(), {
+    retentionDays: 7,
+    daysAhead: 3,
+  });
+  sentinel = await startSentinel({
+    DATABASE_URL: api.database.url,
+    REDIS_URL: api.config.REDIS_URL,
+    SLIPWAY_QUEUE_PREFIX: api.config.SLIPWAY_QUEUE_PREFIX,
+    KUBECONFIG: real.cluster.kubeconfig,
+    SENTINEL_CONTROL_PLANE_URL: api.url,
+    SENTINEL_CONTROL_PLANE_TOKEN: sentinelToken,
+  });
+}, 900_000);
+
+/** The first push's deployment, served by the first test. */
+let deploymentId = "";
+
+describe("git push → a real container → 200 through Sentinel", () => {
+  it("serves a production push on the real node with the values it was given", async () => {
+    const pushed = Date.now();
+    const deployment = await harness.pushCommit(appFiles("v1"));
+    const done = await finishedDeployment(deployment.id);
+    const build = await harness.buildStep(done.id);
+    const buildSeconds = build?.finishedAt
+      ? ((build.finishedAt.getTime() - build.startedAt.getTime()) / 1000).toFixed(1)
+      : "?";
+    log(`push → deployment ${done.status}: ${seconds(pushed)} s (build step ${buildSeconds} s)`);
+    expect(done.errorMessage).toBeNull();
+    expect(done.status).toBe("ready");
+    deploymentId = done.id;
+
+    const cr = await real.kube.get<SlipwayDeployment & { status?: { conditions?: unknown[] } }>(
+      deploymentCrPath(real.namespace, crNameOf(done.id)),
+    );
+    expect(cr.spec.image).toBe(done.image);
+    expect(cr.status?.conditions).toContainEqual(
+      expect.objectContaining({ type: "Ready", status: "True" }),
+    );
+
+    const pods = await real.kube.get<{ items: Pod[] }>(
+      `/api/v1/namespaces/${real.namespace}/pods?labelSelector=${encodeURIComponent(`slipway.dev/deployment=${crNameOf(done.id)}`)}`,
+    );
+    expect(pods.items).toHaveLength(1);
+    const pod = pods.items[0]!;
+    expect(pod.spec.nodeName).toBe(real.node.nodeName);
+    expect(pod.status.phase).toBe("Running");
+    expect(pod.status.podIP).toMatch(/^10\.245\.0\.\d+$/);
+
+    let response = await sentinel.get(host, "/cgi-bin/env");
+    for (let i = 0; response.status !== 200 && i < 100; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      response = await sentinel.get(host, "/cgi-bin/env");
+    }
+    log(`push → first 200 through Sentinel: ${seconds(pushed)} s`);
+    expect(response.status).toBe(200);
+    expect(parseEnv(response.body)).toMatchObject({
+      UNKEY_DEPLOYMENT_ID: done.id,
+      UNKEY_REGION: "eu-1",
+      UNKEY_INSTANCE_ID: pod.metadata.name,
+      UNKEY_GIT_COMMIT_SHA: done.gitCommitSha,
+      UNKEY_ENVIRONMENT_SLUG: "production",
+    });
+    // The build secret is also a runtime variable of the environment: the app gets it.
+    expect(parseEnv(response.body).STRIPE_KEY).toBe(secretValue);
+    expect((await sentinel.get(host, "/")).body).toBe("v1");
+
+    const checkRun = () =>
+      [...harness.pipeline.github.checkRuns.values()].find(
+        (run) => run.head_sha === done.gitCommitSha,
+      );
+    await expect.poll(() => checkRun()?.conclusion, { timeout: 30_000 }).toBe("success");
+    const states = checkRun()!.history.map((entry) => entry.status);
+    expect(states[0]).toBe("queued");
+    expect(states).toContain("in_progress");
+  });
+
+  it("keeps the build secret out of every layer and the config of the pushed image", async () => {
+    const { image } = await harness.deploymentRow(deploymentId);
+    const registry = `http://${inject("registryHost")}`;
+    const [repository, digest] = image!.replace(`${inject("registryHost")}/`, "").split("@");
+    const manifest = (await (
+      await fetch(`${registry}/v2/${repository}/manifests/${digest}`, {
+        headers: {
+          accept:
+            "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json",
+        },
+      })
+    ).json()) as { config: { digest: string }; layers: { digest: string }[] };
+    expect(manifest.layers.length).toBeGreaterThan(0);
+    for (const blob of [manifest.config, ...manifest.layers]) {
+      const bytes = Buffer.from(
+        await (await fetch(`${registry}/v2/${repository}/blobs/${blob.digest}`)).arrayBuffer(),
+      );
+      const content = bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes;
+      expect(content.includes(secretValue), `secret in ${blob.digest}`).toBe(false);
+    }
+  });
+});
+
+interface RequestLogPage {
+  data: { host: string; path: string; status: number; outcome: string; deploymentId?: string }[];
+}
+
+describe("gateway policies in front of the real container", () => {
+  it("answers 403 for a firewall policy, 401 without a key and 200 with one, and logs them", async () => {
+    const { sdk, rootKey } = harness.workspace;
+    const keyspaceId = (await sdk.apis.createApi({ name: "shop-keys" })).data.apiId;
+    await sdk.gateway.setPolicies({
+      ...refs,
+      policies: [
+        {
+          name: "no admin",
+          enabled: true,
+          match: [{ path: { path: { prefix: "/admin" } } }],
+          firewall: { action: "ACTION_DENY" },
+        },
+        {
+          name: "env needs a key",
+          enabled: true,
+          match: [{ path: { path: { prefix: "/cgi-bin" } } }],
+          keyauth: { keyspaces: [keyspaceId] },
+        },
+      ],
+    });
+    const started = Date.now();
+    await expect.poll(async () => (await sentinel.get(host, "/admin")).status).toBe(403);
+    log(`setPolicies → 403 through Sentinel: ${Date.now() - started} ms`);
+    expect((await sentinel.get(host, "/cgi-bin/env")).status).toBe(401);
+    const { key } = (await sdk.keys.createKey({ apiId: keyspaceId, name: "client" })).data;
+    harness.pipeline.api.secrets.add(key);
+    const allowed = await sentinel.get(host, "/cgi-bin/env", { authorization: `Bearer ${key}` });
+    expect(allowed.status).toBe(200);
+    // The verified key is stripped before forwarding: the app never sees it.
+    expect(allowed.body).not.toContain(key);
+    expect(parseEnv(allowed.body).UNKEY_DEPLOYMENT_ID).toBe(deploymentId);
+
+    const logged = async () => {
+      const response = await harness.pipeline.api.post(
+        "/v2/requestLogs.listRequestLogs",
+        { hosts: [host], since: started, limit: 100 },
+        rootKey,
+      );
+      expect(response.status).toBe(200);
+      const page = (await response.json()) as RequestLogPage;
+
+      return page.data.map((entry) => `${entry.status} ${entry.path}`);
+    };
+    await expect
+      .poll(logged, { timeout: 15_000 })
+      .toEqual(expect.arrayContaining(["403 /admin", "401 /cgi-bin/env", "200 /cgi-bin/env"]));
+    await sdk.gateway.setPolicies({ ...refs, policies: [] });
+    await expect.poll(async () => (await sentinel.get(host, "/admin")).status).toBe(404);
+  });
+});
+
+/** Sends GET / through Sentinel back to back until stopped; counts answers by status and body. */
+function requestLoop() {
+  const answers = new Map<string, number>();
+  const failures: string[] = [];
+  let stopped = false;
+  const running = (async () => {
+    while (!stopped) {
+      try {
+        const { status, body } = await sentinel.get(host, "/");
+        // A refusal's body holds its request id: counted by status alone.
+        const answer = status === 200 ? `200 ${body}` : `${status} ${body.slice(0, 80)}`;
+        answers.set(answer, (answers.get(answer) ?? 0) + 1);
+        if (status !== 200) failures.push(`${status} ${body.slice(0, 300)}`);
+      } catch (error) {
+        failures.push(String(error));
+      }
+    }
+  })();
+  return {
+    answers,
+    failures,
+    async stop() {
+      stopped = true;
+      await running;
+    },
+  };
+}
+
+describe("a second push and a rollback", () => {
+  it("goes live with zero failed requests while a client keeps sending them", async () => {
+    const loop = requestLoop();
+    const pushed = Date.now();
+    const second = await harness.pushCommit(appFiles("v2"));
+    const done = await finishedDeployment(second.id);
+    expect(done.status).toBe("ready");
+    await expect.poll(async () => (await sentinel.get(host, "/")).body).toBe("v2");
+    log(`second push → serving v2: ${seconds(pushed)} s`);
+    // Keep sending a while after the switch: the old instances are being retired now.
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    await loop.stop();
+    const total = [...loop.answers.values()].reduce((sum, n) => sum + n, 0);
+    log(
+      `requests during the rollout: ${total}, ${JSON.stringify(Object.fromEntries(loop.answers))}`,
+    );
+    expect(loop.failures).toEqual([]);
+    expect(loop.answers.get("200 v1")).toBeGreaterThan(0);
+    expect(loop.answers.get("200 v2")).toBeGreaterThan(0);
+  });
+
+  it("rolls back to the first deployment without a rebuild", async () => {
+    const countDeployments = async () =>
+      (await harness.workspace.sdk.deployments.listDeployments({})).result.data.length;
+    const before = await countDeployments();
+    const builds = (await harness.buildStep(deploymentId))?.id;
+    const loop = requestLoop();
+    const started = Date.now();
+    await harness.workspace.sdk.deployments.rollbackDeployment({ deploymentId });
+    await expect
+      .poll(async () => (await sentinel.get(host, "/")).body, { timeout: 60_000 })
+      .toBe("v1");
+    log(`rollback → serving v1: ${Date.now() - started} ms`);
+    await loop.stop();
+    expect(loop.failures).toEqual([]);
+    expect(await countDeployments()).toBe(before);
+    expect((await harness.buildStep(deploymentId))?.id).toBe(builds);
+    const { data } = await harness.workspace.sdk.deployments.getDeployment({ deploymentId });
+    expect(data).toMatchObject({ status: "ready", isCurrent: true });
+  });
+});
+
+describe("an idle preview", () => {
+  it("is woken by its next request, which gets its 200", async () => {
+    const pushed = await harness.pushCommit(appFiles("preview"), "feature-x");
+    const preview = await finishedDeployment(pushed.id);
+    expect({ status: preview.status, error: preview.errorMessage }).toEqual({
+      status: "ready",
+      error: null,
+    });
+    const previewHost = preview.hostnames[0]!;
+    await expect.poll(async () => (await sentinel.get(previewHost, "/")).body).toBe("preview");
+
+    // Nobody asked for it for two hours: the worker's idler scales it to zero.
+    const { api, jobs } = harness.pipeline;
+    const redis = new Redis(inject("redisUrl"), { maxRetriesPerRequest: 1 });
+    try {
+      const idled = await runPreviewIdlePass({
+        db: api.database.db,
+        redis,
+        redisPrefix: `${api.config.SLIPWAY_QUEUE_PREFIX}:`,
+        jobs,
+        clock: () => new Date(Date.now() + 2 * 3_600_000),
+        idleAfterMs: 3_600_000,
+      });
+      expect(idled).toContain(preview.id);
+    } finally {
+      redis.disconnect();
+    }
+    const podsOf = async () =>
+      (
+        await real.kube.get<{ items: Pod[] }>(
+          `/api/v1/namespaces/${real.namespace}/pods?labelSelector=${encodeURIComponent(`slipway.dev/deployment=${crNameOf(preview.id)}`)}`,
+        )
+      ).items.length;
+    await expect.poll(podsOf, { timeout: 60_000 }).toBe(0);
+
+    const woken = Date.now();
+    const response = await sentinel.get(previewHost, "/cgi-bin/env");
+    log(`idle → woken by a request, answered in ${seconds(woken)} s`);
+    expect(response.status).toBe(200);
+    expect(parseEnv(response.body)).toMatchObject({
+      UNKEY_DEPLOYMENT_ID: preview.id,
+      UNKEY_GIT_COMMIT_SHA: preview.gitCommitSha,
+      UNKEY_ENVIRONMENT_SLUG: "preview",
+    });
+    expect(await podsOf()).toBe(1);
+  });
+});
