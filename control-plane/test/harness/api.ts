@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
+import { onHarnessTeardown } from "@slipway/shared/harness-teardown";
 import { Unkey } from "@unkey/api";
 import type { FastifyInstance } from "fastify";
 import { Redis } from "ioredis";
-import { afterAll, expect, inject } from "vitest";
+import { expect, inject } from "vitest";
 import { buildApp } from "../../src/app.js";
 import type { Clock } from "../../src/clock.js";
 import { type Config, loadConfig } from "../../src/config.js";
@@ -27,7 +28,7 @@ export interface TestApi {
   config: Config;
   /** Every line the server logged, for tests that prove what never reaches a log. */
   logLines: string[];
-  /** Values the file's afterAll proves never appeared in a log line. */
+  /** Values the harness teardown proves never appeared in a log line (checked when the file ends). */
   secrets: Set<string>;
   newWorkspace(name?: string, permissions?: string[]): Promise<TestWorkspace>;
   post(
@@ -84,7 +85,7 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
   const url = await app.listen({ host: "127.0.0.1", port: 0 });
   const secrets = new Set<string>();
 
-  afterAll(async () => {
+  onHarnessTeardown(async () => {
     await app.close();
     redis?.disconnect();
     const leaked = [...secrets].filter((secret) => logLines.some((line) => line.includes(secret)));

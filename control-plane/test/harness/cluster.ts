@@ -1,5 +1,5 @@
+import { onHarnessTeardown } from "@slipway/shared/harness-teardown";
 import { type KubeApi, KubeClient, loadKubeConnection } from "@slipway/shared/kube";
-import { afterAll } from "vitest";
 import { defaultConfig } from "../../../operator/src/config.js";
 import { installCrds } from "../../../operator/src/crd/install-crds.js";
 import { startOperator } from "../../../operator/src/operator.js";
@@ -74,7 +74,7 @@ export async function startTestCluster(): Promise<TestCluster> {
     metrics: new Metrics(),
   });
   await operator.synced;
-  afterAll(async () => {
+  onHarnessTeardown(async () => {
     await operator.stop();
     await kube.remove(`/api/v1/namespaces/${namespace}`);
     operatorKube.close();

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { onHarnessTeardown } from "@slipway/shared/harness-teardown";
 import pg from "pg";
-import { afterAll, inject } from "vitest";
+import { inject } from "vitest";
 import { connectDatabase, type DatabaseHandle } from "../../src/db/client.js";
 import { withDatabase } from "./global-setup.js";
 
@@ -31,7 +32,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await admin.end();
   const url = withDatabase(adminUrl, name);
   const handle = connectDatabase(url);
-  afterAll(async () => {
+  onHarnessTeardown(async () => {
     await handle.close();
     const cleanup = new pg.Client({ connectionString: adminUrl });
     await cleanup.connect();

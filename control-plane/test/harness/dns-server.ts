@@ -1,5 +1,5 @@
 import { createSocket, type RemoteInfo } from "node:dgram";
-import { afterAll } from "vitest";
+import { onHarnessTeardown } from "@slipway/shared/harness-teardown";
 
 /**
  * A tiny authoritative DNS server on 127.0.0.1 for tests: it answers TXT and CNAME queries from
@@ -140,7 +140,7 @@ export async function startTestDnsServer(): Promise<TestDnsServer> {
     closed = true;
     await new Promise<void>((resolve) => socket.close(() => resolve()));
   };
-  afterAll(close);
+  onHarnessTeardown(close);
 
   return {
     address: `127.0.0.1:${socket.address().port}`,

@@ -1,8 +1,9 @@
 import { createHmac, randomUUID } from "node:crypto";
 import examples from "@octokit/webhooks-examples";
+import { onHarnessTeardown } from "@slipway/shared/harness-teardown";
 import { eq } from "drizzle-orm";
 import { Redis } from "ioredis";
-import { afterAll, expect, inject } from "vitest";
+import { expect, inject } from "vitest";
 import type { Config } from "../../src/config.js";
 import { createEnvVarCipher } from "../../src/crypto/env-var-cipher.js";
 import { githubDeliveries } from "../../src/db/schema/index.js";
@@ -168,7 +169,7 @@ export async function startTestPipeline(options: TestPipelineOptions = {}): Prom
   });
   api.secrets.add(webhookSecret);
 
-  afterAll(async () => {
+  onHarnessTeardown(async () => {
     for (const token of github.issuedTokens) api.secrets.add(token);
     for (const token of github.userAuth.issuedUserTokens) api.secrets.add(token);
     api.secrets.add(github.userAuth.clientSecret);

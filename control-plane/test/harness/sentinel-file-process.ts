@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { findFreePort } from "@slipway/shared/free-ports";
-import { afterAll } from "vitest";
+import { onHarnessTeardown } from "@slipway/shared/harness-teardown";
 
 /**
  * `npm run sentinel` as its own process, configured by a JSON config file (routes, policies and
@@ -41,7 +41,7 @@ export async function startSentinelProcess(options: {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     await exited;
   };
-  afterAll(stop);
+  onHarnessTeardown(stop);
   let buffered = "";
   const listening = new Promise<void>((resolve, reject) => {
     child.once("exit", (code) => reject(new Error(`sentinel exited with ${code}`)));

@@ -3,7 +3,7 @@ import http, { type IncomingHttpHeaders } from "node:http";
 import net from "node:net";
 import { join } from "node:path";
 import { findFreePort } from "@slipway/shared/free-ports";
-import { afterAll } from "vitest";
+import { onHarnessTeardown } from "@slipway/shared/harness-teardown";
 
 /**
  * End-to-end checks of Sentinel on the control plane's real data: `npm run sentinel` as its own
@@ -23,11 +23,6 @@ export interface TestUpstream {
   requests: UpstreamRequest[];
 }
 
-const closers: Array<() => Promise<void> | void> = [];
-afterAll(async () => {
-  for (const close of closers.reverse()) await close();
-});
-
 /** An app instance: answers 200 with its label and records every request it received. */
 export async function startUpstream(label: string): Promise<TestUpstream> {
   const requests: UpstreamRequest[] = [];
@@ -37,7 +32,7 @@ export async function startUpstream(label: string): Promise<TestUpstream> {
     request.on("end", () => response.end(label));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  closers.push(
+  onHarnessTeardown(
     () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -103,7 +98,7 @@ export async function spawnSentinel(env: Record<string, string>): Promise<Sentin
     child.kill("SIGKILL");
     await exited;
   };
-  closers.push(stop);
+  onHarnessTeardown(stop);
   const listening = new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       const text = chunk.toString();
@@ -183,7 +178,7 @@ export async function startDatabaseProxy(databaseUrl: string): Promise<CuttableP
     await closed;
   };
   await listen();
-  closers.push(cut);
+  onHarnessTeardown(cut);
   const proxied = new URL(databaseUrl);
   proxied.hostname = "127.0.0.1";
   proxied.port = String(port);

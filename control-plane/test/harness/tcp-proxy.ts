@@ -1,5 +1,5 @@
 import net from "node:net";
-import { afterAll } from "vitest";
+import { onHarnessTeardown } from "@slipway/shared/harness-teardown";
 
 /**
  * A TCP forwarder in front of a real server, so a test can take that server away from one
@@ -32,7 +32,7 @@ export async function startTcpProxy(target: { host: string; port: number }) {
       server.close(() => resolve());
       for (const socket of sockets) socket.destroy();
     });
-  afterAll(down);
+  onHarnessTeardown(down);
   return {
     port,
     /** Connections are refused and the open ones cut until `up`. */

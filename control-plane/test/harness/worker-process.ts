@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
-import { afterAll } from "vitest";
+import { onHarnessTeardown } from "@slipway/shared/harness-teardown";
 
 /**
  * `npm run worker` as its own process (so a test can SIGKILL it), with `env` on top of this
@@ -8,7 +8,7 @@ import { afterAll } from "vitest";
  */
 export function workerProcesses() {
   const started: ChildProcess[] = [];
-  afterAll(() => {
+  onHarnessTeardown(() => {
     for (const worker of started) if (worker.exitCode === null) worker.kill("SIGKILL");
   });
   return {

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
+import { onHarnessTeardown } from "@slipway/shared/harness-teardown";
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import pg from "pg";
-import { afterAll, inject } from "vitest";
+import { inject } from "vitest";
 import * as schema from "../../src/schema/index.js";
 import { withDatabase } from "./global-setup.js";
 
@@ -31,7 +32,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const url = withDatabase(adminUrl, name);
   const pool = new pg.Pool({ connectionString: url, max: 10 });
   pool.on("error", () => {});
-  afterAll(async () => {
+  onHarnessTeardown(async () => {
     await pool.end();
     const cleanup = new pg.Client({ connectionString: adminUrl });
     await cleanup.connect();

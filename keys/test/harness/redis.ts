@@ -1,9 +1,10 @@
+import { onHarnessTeardown } from "@slipway/shared/harness-teardown";
 import { Redis } from "ioredis";
-import { afterAll, inject } from "vitest";
+import { inject } from "vitest";
 
 /** A client of the run's Redis, closed when the file finishes. */
 export function connectRedis(): Redis {
   const redis = new Redis(inject("redisUrl"), { maxRetriesPerRequest: 1 });
-  afterAll(() => redis.disconnect());
+  onHarnessTeardown(() => redis.disconnect());
   return redis;
 }

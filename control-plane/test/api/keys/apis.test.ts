@@ -1,6 +1,6 @@
 import * as errors from "@unkey/api/models/errors";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, inject, it, onTestFinished } from "vitest";
 import { startTestApi, type TestApi, type TestWorkspace } from "../../harness/api.js";
 import { auditActions, rootKeyWith } from "./key-harness.js";
 
@@ -41,7 +41,7 @@ describe("apis.createApi / getApi / deleteApi through the official SDK", () => {
 
   it("clears the live credit balances of the API's keys from Redis", async () => {
     const redis = new Redis(inject("redisUrl"));
-    afterAll(() => redis.disconnect());
+    onTestFinished(() => redis.disconnect());
     const balanceKey = (keyId: string) => `${api.config.SLIPWAY_QUEUE_PREFIX}:credits:${keyId}`;
     const { apiId } = (await workspace.sdk.apis.createApi({ name: "metered" })).data;
     const kept = (await workspace.sdk.apis.createApi({ name: "metered-kept" })).data.apiId;
