@@ -202,12 +202,14 @@ describe("the deploy step on a production deployment", () => {
 
   it("answers 404 to another workspace's root key, which sees none of this", async () => {
     const other = await pipeline.api.newWorkspace("other");
+    // One call at a time: a call made before the previous one's rejection is awaited would be
+    // an unhandled rejection while it waits.
     for (const call of [
-      other.sdk.deployments.rollbackDeployment({ deploymentId: ids.first! }),
-      other.sdk.deployments.promoteDeployment({ deploymentId: ids.second! }),
-      other.sdk.deployments.stopDeployment({ deploymentId: ids.second! }),
+      () => other.sdk.deployments.rollbackDeployment({ deploymentId: ids.first! }),
+      () => other.sdk.deployments.promoteDeployment({ deploymentId: ids.second! }),
+      () => other.sdk.deployments.stopDeployment({ deploymentId: ids.second! }),
     ]) {
-      await expect(call).rejects.toBeInstanceOf(errors.NotFoundErrorResponse);
+      await expect(call()).rejects.toBeInstanceOf(errors.NotFoundErrorResponse);
     }
     expect((await get(ids.fourth!)).isCurrent).toBe(true);
   });

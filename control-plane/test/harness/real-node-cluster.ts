@@ -27,9 +27,9 @@ interface NodeObject {
  * `startTestCluster` watching a fresh namespace. Taken under the machine's real-node lock (one
  * real node per machine), released by `stop`.
  *
- * `stop` is the caller's to call from an `afterAll` registered when the file is collected:
- * vitest 4 never runs an `afterAll` registered while a `beforeAll` runs, so a harness cannot
- * register its own here, and a cluster left running would hold the real node for ever.
+ * `stop` is the caller's: register it with `onHarnessTeardown` before the other harnesses
+ * start, so it runs after their closers (which still need the cluster); a cluster left
+ * running would hold the real node for ever.
  *
  * The testbed taints the real node so that only pods that choose it land there; the operator's
  * workloads do not know the testbed, and here the real node is the only node, so the taint

@@ -2,9 +2,10 @@ import { randomBytes } from "node:crypto";
 import { gunzipSync } from "node:zlib";
 import { maintainRequestLogPartitions } from "@slipway/request-logs";
 import { deploymentCrPath, type SlipwayDeployment } from "@slipway/shared";
+import { onHarnessTeardown } from "@slipway/shared/harness-teardown";
 import { eq } from "drizzle-orm";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { domains } from "../../src/db/schema/index.js";
 import { crNameOf } from "../../src/deploy/object-names.js";
 import { runPreviewIdlePass } from "../../src/services/preview-idler.js";
@@ -79,13 +80,13 @@ async function finishedDeployment(id: string) {
 }
 const seconds = (from: number) => ((Date.now() - from) / 1000).toFixed(1);
 
-// Registered here, not in the harness: see startRealNodeCluster.
-afterAll(async () => {
-  await sentinel?.stop();
-  await real?.stop();
-}, 120_000);
-
 beforeAll(async () => {
+  // First registered, so it runs after every closer the harnesses below register (last
+  // first): they still reach the cluster, which this then stops.
+  onHarnessTeardown(async () => {
+    await sentinel?.stop();
+    await real?.stop();
+  });
   real = await startRealNodeCluster();
   harness = await startBuildPipeline({
     workerQueues: ["github", "builds", "deployments"],
