@@ -1,3 +1,4 @@
+import { apiDeploymentStatuses } from "@slipway/shared";
 import type { Deployment } from "@unkey/api/models/components";
 import { type Command, Option } from "commander";
 import type { SlipwayApi } from "../api/slipway-api.js";
@@ -7,21 +8,8 @@ import { deploymentUrls } from "../deploy/deployment-outcome.js";
 import { formatTime, renderTable } from "../output/table.js";
 import { commandContext, examples, positiveInteger } from "./command-context.js";
 
-const statuses = [
-  "pending",
-  "starting",
-  "building",
-  "deploying",
-  "network",
-  "finalizing",
-  "ready",
-  "failed",
-  "skipped",
-  "awaiting_approval",
-  "stopped",
-  "superseded",
-  "cancelled",
-] as const;
+// What the API answers with (an idle preview reads `ready`).
+const statuses = apiDeploymentStatuses;
 
 const source = (deployment: Deployment) =>
   deployment.git
