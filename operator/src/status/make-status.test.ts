@@ -99,6 +99,29 @@ describe("makeStatus", () => {
       },
     ],
     [
+      "a pod turned unready that the workload still counts: Progressing",
+      deployment(),
+      [
+        {
+          ...allReady[0]!,
+          pods: [
+            pod("eu-a", "eu-1"),
+            pod("eu-b", "eu-1", { conditions: [{ type: "Ready", status: "False" }] }),
+          ],
+        },
+        allReady[1]!,
+      ],
+      {
+        phase: "Progressing",
+        readyReplicas: 2,
+        conditions: [
+          "Ready=False/RolloutInProgress",
+          "Progressing=True/RolloutInProgress",
+          "Degraded=False/AsExpected",
+        ],
+      },
+    ],
+    [
       "a workload not yet observed at its generation: Progressing",
       deployment(),
       [{ ...allReady[0]!, workload: workload(2, 2, 0) }, allReady[1]!],

@@ -86,6 +86,21 @@ function instanceOf(pod: ObservedPod, region: string): InstanceStatus {
   };
 }
 
+/**
+ * Ready instances of a region: the workload's count, but never more than the pods the operator
+ * itself sees ready. The ReplicaSet controller updates `readyReplicas` after the pods change, so
+ * for a moment it can still count a pod that has just turned unready.
+ */
+function readyInstances(region: ObservedRegion | undefined): number {
+  if (!region) return 0;
+  const readyPods = region.pods.filter(
+    (pod) =>
+      !pod.metadata.deletionTimestamp &&
+      pod.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"),
+  ).length;
+  return Math.min(region.workload?.status?.readyReplicas ?? 0, readyPods);
+}
+
 function regionStatus(region: ObservedRegion): RegionStatus {
   const instances = region.pods
     .filter((pod) => !pod.metadata.deletionTimestamp)
@@ -94,7 +109,7 @@ function regionStatus(region: ObservedRegion): RegionStatus {
   return {
     name: region.name,
     replicas: region.workload?.status?.replicas ?? 0,
-    readyReplicas: region.workload?.status?.readyReplicas ?? 0,
+    readyReplicas: readyInstances(region),
     instances,
   };
 }
@@ -163,9 +178,9 @@ function judge(
   );
   const waiting = cr.spec.regions
     .map((spec) => {
-      const observed = regions.find((r) => r.name === spec.name)?.workload;
-      const ready = observed?.status?.readyReplicas ?? 0;
-      const settled = workloadSettled(observed);
+      const region = regions.find((r) => r.name === spec.name);
+      const ready = readyInstances(region);
+      const settled = workloadSettled(region?.workload);
       return settled && ready >= spec.replicas.min
         ? undefined
         : `${spec.name} ${ready}/${spec.replicas.min} ready`;
