@@ -8,7 +8,7 @@
  * Target: ≤ 60 s and ≤ 150 MB for 1 000 CRs.
  */
 
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
@@ -49,6 +49,13 @@ const nodesPerRegion = Math.ceil((crs * 1.2) / podsPerNode) + 1;
 const kwokNodes = Math.min(500, 2 * nodesPerRegion);
 
 const operatorDir = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** Bundles the operator as its Dockerfile does; returns the entry to run with plain node. */
+function bundleOperator(): string {
+  const script = join(operatorDir, "..", "scripts", "images", "bundle-service.mjs");
+  execFileSync(process.execPath, [script, operatorDir, "src/main.ts"], { stdio: "inherit" });
+  return join(operatorDir, "bundle", "bin", "main.mjs");
+}
 const OPERATOR_NS = "bench-operator";
 const PEER_NS = "bench-peer";
 const crName = (i: number) => `bench-${String(i).padStart(4, "0")}`;
@@ -115,10 +122,12 @@ try {
   await createNamespace(client, PEER_NS);
   await createNamespace(client, "slipway-system");
 
-  // The operator as its own process, exactly as `npm start` runs it (without npm and tsx's
-  // wrapper processes, so the pid is the operator's).
+  // The operator as its own process, exactly as its image runs it: the esbuild bundle the
+  // Dockerfile makes (scripts/images/bundle-service.mjs), plain node, no tsx loader (whose
+  // transformed sources would count in the RSS), so the pid is the operator's.
   const metricsPort = await findFreePort();
-  operator = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const entry = bundleOperator();
+  operator = spawn(process.execPath, ["--enable-source-maps", entry], {
     cwd: operatorDir,
     env: {
       ...process.env,
