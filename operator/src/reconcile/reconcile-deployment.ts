@@ -49,8 +49,12 @@ interface OwnedObject {
   };
 }
 
-/** While instances are still coming up, look again this often even without events. */
-const PROGRESS_RECHECK_MS = 15_000;
+/**
+ * While instances are still coming up, look again this often even without events: a safety net
+ * only (every input of the status is watched), so it is rare. At 15 s, 1 000 progressing CRs made
+ * ~40 000 reconciles in a bench run where events alone needed a tenth of that.
+ */
+const PROGRESS_RECHECK_MS = 60_000;
 
 /**
  * Level-triggered: reads the CR and everything it owns from the informers' caches, applies what
