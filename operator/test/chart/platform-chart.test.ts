@@ -156,6 +156,15 @@ describe("charts/slipway platform", () => {
       expect(env.DATABASE_URL, workload.metadata.name).toBeDefined();
     }
 
+    // Migrations: once per install/upgrade, retried a bounded number of times, never left behind.
+    const migrate = find(manifests, "Job", `${release}-migrate`);
+    expect(migrate.metadata.annotations).toMatchObject({
+      "helm.sh/hook": "pre-install,pre-upgrade",
+      "helm.sh/hook-delete-policy": "before-hook-creation,hook-succeeded",
+    });
+    expect(migrate.spec).toMatchObject({ backoffLimit: 3, activeDeadlineSeconds: 600 });
+    expect(api.spec.template.spec.initContainers).toBeUndefined();
+
     const worker = find(manifests, "Deployment", `${release}-worker`);
     expect(worker.spec.template.spec.serviceAccountName).toBe(`${release}-worker`);
     expect(envOf(worker).SLIPWAY_WORKER_QUEUES!.value).toBe("github,deployments");
