@@ -83,6 +83,7 @@ describe("charts/slipway Sentinel", () => {
       "sentinel.regions[1].replicas": "3",
       "sentinel.regions[1].service.type": "LoadBalancer",
       "sentinel.regions[1].service.externalTrafficPolicy": "Local",
+      "sentinel.regions[1].nodeSelector.slipway\\.dev/pool": "edge",
     });
     for (const region of ["eu-1", "us-1"]) {
       const name = `${release}-sentinel-${region}`;
@@ -131,6 +132,12 @@ describe("charts/slipway Sentinel", () => {
     const us = find(manifests, "Deployment", `${release}-sentinel-us-1`);
     expect(envOf(eu).SLIPWAY_REGION_PROXIMITY!.value).toBe("us-1");
     expect([eu.spec.replicas, us.spec.replicas]).toEqual([2, 3]);
+    // Each region's Sentinel runs on that region's nodes, with the node selector given.
+    expect(eu.spec.template.spec.nodeSelector).toEqual({ "topology.kubernetes.io/region": "eu-1" });
+    expect(us.spec.template.spec.nodeSelector).toEqual({
+      "topology.kubernetes.io/region": "us-1",
+      "slipway.dev/pool": "edge",
+    });
     // Two regions' pods never share a selector (each Service reaches its own region only).
     expect(eu.spec.selector.matchLabels).not.toEqual(us.spec.selector.matchLabels);
     const usService = find(manifests, "Service", `${release}-sentinel-us-1`);
