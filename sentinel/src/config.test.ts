@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "./config.js";
+import { loadConfig, watchesCluster } from "./config.js";
 
 describe("loadConfig", () => {
   it("applies defaults", () => {
@@ -58,6 +58,24 @@ describe("loadConfig", () => {
     ).toThrow(/SENTINEL_CONTROL_PLANE_TOKEN: required/);
     expect(() => loadConfig({ ...base, SENTINEL_CONTROL_PLANE_TOKEN: "short" })).toThrow(
       /SENTINEL_CONTROL_PLANE_TOKEN: must be at least 32 characters/,
+    );
+  });
+  it("watches EndpointSlices with a kubeconfig or in a pod, in the apps namespace when given", () => {
+    const base = { SLIPWAY_REGION: "eu-1", SENTINEL_CONFIG_FILE: "/etc/sentinel.json" };
+    expect(watchesCluster(loadConfig(base))).toBe(false);
+    expect(watchesCluster(loadConfig({ ...base, KUBECONFIG: "/kube/config" }))).toBe(true);
+    const inPod = loadConfig({
+      ...base,
+      SENTINEL_IN_CLUSTER: "true",
+      SLIPWAY_APPS_NAMESPACE: "slipway-apps",
+    });
+    expect(watchesCluster(inPod)).toBe(true);
+    expect(inPod.SLIPWAY_APPS_NAMESPACE).toBe("slipway-apps");
+    expect(() => loadConfig({ ...base, SENTINEL_IN_CLUSTER: "yes" })).toThrow(
+      /SENTINEL_IN_CLUSTER:/,
+    );
+    expect(() => loadConfig({ ...base, SLIPWAY_APPS_NAMESPACE: "Apps/../x" })).toThrow(
+      /SLIPWAY_APPS_NAMESPACE: must be a namespace name/,
     );
   });
 });

@@ -50,6 +50,23 @@ const configSchema = z
     /** With a kubeconfig, instances come from EndpointSlices; without, from the config file. */
     KUBECONFIG: z.string().min(1).optional(),
     /**
+     * Inside a cluster: instances from EndpointSlices, read with the pod's ServiceAccount token
+     * (what the Helm chart sets; no kubeconfig there).
+     */
+    SENTINEL_IN_CLUSTER: z
+      .enum(["true", "false"])
+      .default("false")
+      .transform((v) => v === "true"),
+    /**
+     * Watch EndpointSlices in this namespace only (the control plane's apps namespace), so
+     * Sentinel's RBAC can be a Role there; all namespaces when unset.
+     */
+    SLIPWAY_APPS_NAMESPACE: z
+      .string()
+      .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, "must be a namespace name")
+      .max(63)
+      .optional(),
+    /**
      * Without a kubeconfig and with a database: fixed instances per deployment id, as JSON
      * (`{"dep_1":[{"id":"a","address":"127.0.0.1","port":3000,"region":"eu-1"}]}`).
      */
@@ -107,6 +124,11 @@ function checkWakeSettings(env: SentinelEnv): string | undefined {
   return url
     ? "  SENTINEL_CONTROL_PLANE_TOKEN: required with SENTINEL_CONTROL_PLANE_URL"
     : "  SENTINEL_CONTROL_PLANE_URL: required with SENTINEL_CONTROL_PLANE_TOKEN";
+}
+
+/** Instances come from the cluster's EndpointSlices (a kubeconfig, or in a pod). */
+export function watchesCluster(env: SentinelEnv): boolean {
+  return env.KUBECONFIG !== undefined || env.SENTINEL_IN_CLUSTER;
 }
 
 export class ConfigError extends Error {

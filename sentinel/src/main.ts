@@ -6,7 +6,7 @@
 import { newId } from "@slipway/shared";
 import { KubeClient, loadKubeConnection } from "@slipway/shared/kube";
 import { runSentinel, type SentinelWorker } from "./cluster/run-sentinel.js";
-import { ConfigError, loadConfig, type SentinelEnv } from "./config.js";
+import { ConfigError, loadConfig, type SentinelEnv, watchesCluster } from "./config.js";
 import { H2cForwarder } from "./forward/h2c-forwarder.js";
 import { Http1Forwarder } from "./forward/http1-forwarder.js";
 import { LogBatcher } from "./logs/log-batcher.js";
@@ -39,9 +39,11 @@ async function startWorker(config: SentinelEnv): Promise<SentinelWorker> {
 
   let instances: InstanceSource;
   let kube: KubeClient | undefined;
-  if (config.KUBECONFIG) {
+  if (watchesCluster(config)) {
+    // KUBECONFIG, or else the pod's ServiceAccount (loadKubeConnection falls back to it).
     kube = new KubeClient(loadKubeConnection(process.env));
     instances = new EndpointSliceInstanceSource(kube, {
+      ...(config.SLIPWAY_APPS_NAMESPACE ? { namespace: config.SLIPWAY_APPS_NAMESPACE } : {}),
       onError: (error) =>
         log("warn", "EndpointSlice watch failed, reconnecting", { err: String(error) }),
     }).start();
@@ -118,7 +120,7 @@ async function startWorker(config: SentinelEnv): Promise<SentinelWorker> {
     region: config.SLIPWAY_REGION,
     config: routes.version,
     routes: config.DATABASE_URL ? "postgresql" : "config file",
-    instances: config.KUBECONFIG ? "endpointslices" : "static",
+    instances: watchesCluster(config) ? "endpointslices" : "static",
     requestLogs: requestLogs.kind,
   });
 

@@ -69,3 +69,19 @@ export async function helmTemplate(
   );
   return stdout;
 }
+
+/** `helm <command> … charts/slipway --set …`; its exit code and output, never a throw. */
+export async function helmRun(
+  helm: string,
+  args: string[],
+  values: Record<string, string> = {},
+): Promise<{ code: number; output: string }> {
+  const sets = Object.entries(values).flatMap(([key, value]) => ["--set", `${key}=${value}`]);
+  return run(helm, [...args, ...sets], { maxBuffer: 16 * 1024 * 1024 }).then(
+    ({ stdout, stderr }) => ({ code: 0, output: `${stdout}${stderr}` }),
+    (error: { code?: number; stdout?: string; stderr?: string }) => ({
+      code: typeof error.code === "number" ? error.code : 1,
+      output: `${error.stdout ?? ""}${error.stderr ?? ""}`,
+    }),
+  );
+}

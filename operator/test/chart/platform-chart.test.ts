@@ -24,6 +24,8 @@ const SECRET_VARIABLES = [
   "GITHUB_WEBHOOK_SECRET",
   "GITHUB_APP_ID",
   "GITHUB_PRIVATE_KEY",
+  "SLIPWAY_SENTINEL_TOKEN",
+  "SENTINEL_CONTROL_PLANE_TOKEN",
 ];
 
 async function install(values: Record<string, string> = {}) {
@@ -109,7 +111,12 @@ describe("charts/slipway platform", () => {
     });
     const [container] = pod.containers;
     expect(container.image).toBe("ghcr.io/slipway-dev/control-plane:test");
-    expect(container.command).toEqual(["node", "--import", "tsx", "src/server.ts"]);
+    // The image's bundle (control-plane/Dockerfile), node as PID 1.
+    expect(container.command).toEqual([
+      "node",
+      "--enable-source-maps",
+      "control-plane/bundle/bin/server.mjs",
+    ]);
     expect(container.securityContext).toEqual({
       allowPrivilegeEscalation: false,
       readOnlyRootFilesystem: true,
@@ -138,7 +145,8 @@ describe("charts/slipway platform", () => {
     const pods = manifests.filter(
       (m) => ["Deployment", "Job"].includes(m.kind) && m.metadata.name !== `${release}-operator`,
     );
-    expect(pods).toHaveLength(4);
+    // API, worker, builder, migrate Job, Sentinel of eu-1.
+    expect(pods).toHaveLength(5);
     for (const workload of pods) {
       const env = envOf(workload);
       for (const variable of SECRET_VARIABLES.filter((v) => env[v])) {
@@ -147,6 +155,15 @@ describe("charts/slipway platform", () => {
       }
       expect(env.DATABASE_URL, workload.metadata.name).toBeDefined();
     }
+
+    // Migrations: once per install/upgrade, retried a bounded number of times, never left behind.
+    const migrate = find(manifests, "Job", `${release}-migrate`);
+    expect(migrate.metadata.annotations).toMatchObject({
+      "helm.sh/hook": "pre-install,pre-upgrade",
+      "helm.sh/hook-delete-policy": "before-hook-creation,hook-succeeded",
+    });
+    expect(migrate.spec).toMatchObject({ backoffLimit: 3, activeDeadlineSeconds: 600 });
+    expect(api.spec.template.spec.initContainers).toBeUndefined();
 
     const worker = find(manifests, "Deployment", `${release}-worker`);
     expect(worker.spec.template.spec.serviceAccountName).toBe(`${release}-worker`);
@@ -372,6 +389,7 @@ describe("charts/slipway platform", () => {
       "controlPlane.secrets.DATABASE_URL.name": "db",
       "controlPlane.secrets.REDIS_URL.name": "redis",
       "controlPlane.secrets.SLIPWAY_ENCRYPTION_KEYS.name": "keys",
+      "controlPlane.secrets.SLIPWAY_SENTINEL_TOKEN.name": "wake",
     });
     const env = envOf(find(perVariable.manifests, "Deployment", "r-api"));
     expect(env.REDIS_URL!.valueFrom?.secretKeyRef?.name).toBe("redis");

@@ -33,6 +33,8 @@ const plural: Record<string, string> = {
   NetworkPolicy: "networkpolicies",
   Ingress: "ingresses",
   PodDisruptionBudget: "poddisruptionbudgets",
+  Pod: "pods",
+  Secret: "secrets",
 };
 
 const clusterScoped = new Set([
@@ -43,7 +45,7 @@ const clusterScoped = new Set([
 ]);
 
 /** Workloads are applied as dry runs: their images are not built here, the apiserver still validates them. */
-const dryRunKinds = new Set(["Deployment", "StatefulSet", "Job"]);
+const dryRunKinds = new Set(["Deployment", "StatefulSet", "Job", "Pod"]);
 
 export function objectPath(manifest: Manifest): string {
   const prefix = manifest.apiVersion.includes("/")
@@ -100,8 +102,19 @@ export interface EnvVar {
   valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } };
 }
 
+/** The pod spec of a workload (its template's) or of a Pod. */
+// biome-ignore lint/suspicious/noExplicitAny: rendered objects are read by path in assertions
+export function podSpecOf(manifest: Manifest): any {
+  return manifest.kind === "Pod" ? manifest.spec : manifest.spec.template.spec;
+}
+
+/** Every manifest that runs containers: workloads and (helm test) Pods. */
+export function podManifests(manifests: Manifest[]): Manifest[] {
+  return manifests.filter((m) => ["Deployment", "StatefulSet", "Job", "Pod"].includes(m.kind));
+}
+
 /** A pod template's first container's env as name → entry. */
 export function envOf(workload: Manifest): Record<string, EnvVar> {
-  const [container] = workload.spec.template.spec.containers as { env: EnvVar[] }[];
+  const [container] = podSpecOf(workload).containers as { env: EnvVar[] }[];
   return Object.fromEntries(container!.env.map((entry) => [entry.name, entry]));
 }
