@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { DatabaseOrTransaction } from "../db/client.js";
 import { apps, deployments, domains, environments } from "../db/schema/index.js";
 import { recordCheckRunId } from "../deployments/github-references.js";

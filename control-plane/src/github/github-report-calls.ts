@@ -1,10 +1,6 @@
 import type { App } from "@octokit/app";
 import { GitHubApiError, splitRepository } from "./github-api-error.js";
-import type {
-  GitHubApi,
-  GitHubDeploymentRequest,
-  GitHubDeploymentStatus,
-} from "./github-api-types.js";
+import type { GitHubApi } from "./github-api-types.js";
 
 /** A GitHub deployment (Deployments API) as Slipway opens one to mirror a deployment of its own. */
 const slipwayDeploymentIdKey = "slipway_deployment_id";
