@@ -42,13 +42,18 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
 const warmSeconds = Number(process.env.BENCH_WARM_SECONDS ?? 2);
 const slowMs = Number(process.env.BENCH_SLOW_MS ?? 2);
 
+/** PostgreSQL round trips of this process (the API's pool): none should be per request. */
+let pgQueries = 0;
+
+type Measured = DriveResult & { server: LoopRecord; pgQueries: number };
+
 function drive(
   url: string,
   authorization: string,
   body: string,
   mode: "rate" | "saturate",
   forSeconds = seconds,
-): Promise<DriveResult & { server: LoopRecord }> {
+): Promise<Measured> {
   const amount = mode === "rate" ? rate : concurrency;
   return new Promise((resolve, reject) => {
     const child = fork(
@@ -59,9 +64,14 @@ function drive(
     // This process serves the API and the peer: its stalls and GCs, from when the driver
     // starts measuring (after its warm-up) until it answers.
     let server: ReturnType<typeof recordLoop> | undefined;
+    let queriesBefore = 0;
     child.on("message", (message: DriveResult | { measuring: true }) => {
-      if ("measuring" in message) server = recordLoop();
-      else resolve({ ...message, server: server!.stop() });
+      if ("measuring" in message) {
+        server = recordLoop();
+        queriesBefore = pgQueries;
+      } else {
+        resolve({ ...message, server: server!.stop(), pgQueries: pgQueries - queriesBefore });
+      }
     });
     child.once("exit", (code) => code !== 0 && reject(new Error(`driver exited with ${code}`)));
   });
@@ -71,13 +81,14 @@ const percentile = (sorted: ArrayLike<number>, p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const throughput = (result: DriveResult) => result.latencies.length / (result.elapsedMs / 1000);
 
-function report(name: string, result: DriveResult & { server: LoopRecord }): string {
+function report(name: string, result: Measured): string {
   return (
     `${name.padEnd(22)} p50 ${percentile(result.latencies, 50).toFixed(2).padStart(6)} ms` +
     `  p99 ${percentile(result.latencies, 99).toFixed(2).padStart(6)} ms` +
     `  ${throughput(result).toFixed(0).padStart(6)} req/s  failures ${result.failures}` +
     (result.failures > 0 ? ` ${JSON.stringify(result.failureReasons)}` : "") +
-    `  server cpu ${((result.server.cpuSeconds * 1e6) / result.latencies.length).toFixed(0)} µs/req`
+    `  server cpu ${((result.server.cpuSeconds * 1e6) / result.latencies.length).toFixed(0)} µs/req` +
+    `  PostgreSQL queries ${result.pgQueries}`
   );
 }
 
@@ -134,6 +145,11 @@ async function main() {
   const clients = makePlatformClients(config);
   const database = connectDatabase(config.DATABASE_URL, { maxConnections: 20 });
   await runMigrations(database.db);
+  const query = database.pool.query.bind(database.pool) as (...args: unknown[]) => unknown;
+  (database.pool as unknown as { query: typeof query }).query = (...args) => {
+    pgQueries++;
+    return query(...args);
+  };
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 });
   const app = await buildApp({
     config,

@@ -47,7 +47,7 @@ export function explainTail(drive: DriveResult, server: LoopRecord, slowMs: numb
   const serverGc = coverage(server.gcs, from, to);
   const serverStalled = coverage(server.stalls, from, to);
   const counts = causes.map(() => 0);
-  const seconds = Math.ceil(drive.elapsedMs / 1000);
+  const seconds = Math.max(1, Math.ceil((dueAt.at(-1)! - drive.startedAt) / 1000));
   const slowBySecond = new Array<number>(seconds).fill(0);
   const windows = new Map<number, { max: number; slow: number }>();
   for (let i = 0; i < dueAt.length; i++) {

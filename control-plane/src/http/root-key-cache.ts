@@ -11,7 +11,12 @@
  * cached: a new root key works at once. Bounded; the oldest entries go first.
  */
 export function createRootKeyCache<T>(
-  options: { ttlMs?: number; refreshAfterMs?: number; maxEntries?: number; now?: () => number } = {},
+  options: {
+    ttlMs?: number;
+    refreshAfterMs?: number;
+    maxEntries?: number;
+    now?: () => number;
+  } = {},
 ) {
   const ttlMs = options.ttlMs ?? 1000;
   const refreshAfterMs = options.refreshAfterMs ?? ttlMs / 2;
