@@ -4,7 +4,13 @@
  * a kept-alive driver in its own process. The peer, in the same run, is a bare node:http server
  * that only parses the body, takes the SHA-256 of the key and makes one Redis round trip: the
  * floor of any verifier on this machine. Then in-process verification (what Sentinel calls) on
- * a cache hit. BENCH_RATE (2000), BENCH_SECONDS (10), BENCH_CONCURRENCY (32), BENCH_ROUNDS (2).
+ * a cache hit. BENCH_RATE (2000), BENCH_SECONDS (10), BENCH_CONCURRENCY (32), BENCH_ROUNDS (2),
+ * BENCH_WARM_SECONDS (2: every phase first sends this long unrecorded, on the same connections),
+ * BENCH_SLOW_MS (2: the fixed-rate goal; requests over it are put down to their causes).
+ *
+ * At a fixed rate latency counts from when each request was due (see drive-verify.ts), and the
+ * bench records, in its own process (which serves both the API and the peer), event-loop stalls
+ * and GC pauses with their times, so the slow requests can be lined up with them.
  */
 import { execSync, fork } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
@@ -24,20 +30,22 @@ import { startPostgres } from "../src/local/postgres.js";
 import { startRedis } from "../src/local/redis.js";
 import { makePlatformClients } from "../src/platform-clients.js";
 import { createWorkspaceWithRootKey } from "../src/services/workspaces.js";
+import type { DriveResult } from "./drive-verify.js";
+import { type LoopRecord, recordLoop } from "./loop-stalls.js";
+import { explainTail } from "./verify-tail.js";
 
 const rate = Number(process.env.BENCH_RATE ?? 2000);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const inProcessCalls = Number(process.env.BENCH_ITERATIONS ?? 100_000);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+const warmSeconds = Number(process.env.BENCH_WARM_SECONDS ?? 2);
+const slowMs = Number(process.env.BENCH_SLOW_MS ?? 2);
 
-interface DriveResult {
-  latencies: number[];
-  failures: number;
-  failureReasons: Record<string, number>;
-  elapsedMs: number;
-  cpuSeconds: number;
-}
+/** PostgreSQL round trips of this process (the API's pool): none should be per request. */
+let pgQueries = 0;
+
+type Measured = DriveResult & { server: LoopRecord; pgQueries: number };
 
 function drive(
   url: string,
@@ -45,15 +53,26 @@ function drive(
   body: string,
   mode: "rate" | "saturate",
   forSeconds = seconds,
-): Promise<DriveResult> {
+): Promise<Measured> {
   const amount = mode === "rate" ? rate : concurrency;
   return new Promise((resolve, reject) => {
     const child = fork(
       new URL("./drive-verify.ts", import.meta.url),
-      [url, authorization, body, mode, String(amount), String(forSeconds)],
+      [url, authorization, body, mode, String(amount), String(forSeconds), String(warmSeconds)],
       { execArgv: ["--import", "tsx"] },
     );
-    child.once("message", (message) => resolve(message as DriveResult));
+    // This process serves the API and the peer: its stalls and GCs, from when the driver
+    // starts measuring (after its warm-up) until it answers.
+    let server: ReturnType<typeof recordLoop> | undefined;
+    let queriesBefore = 0;
+    child.on("message", (message: DriveResult | { measuring: true }) => {
+      if ("measuring" in message) {
+        server = recordLoop();
+        queriesBefore = pgQueries;
+      } else {
+        resolve({ ...message, server: server!.stop(), pgQueries: pgQueries - queriesBefore });
+      }
+    });
     child.once("exit", (code) => code !== 0 && reject(new Error(`driver exited with ${code}`)));
   });
 }
@@ -62,13 +81,14 @@ const percentile = (sorted: ArrayLike<number>, p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const throughput = (result: DriveResult) => result.latencies.length / (result.elapsedMs / 1000);
 
-function report(name: string, result: DriveResult): string {
+function report(name: string, result: Measured): string {
   return (
-    `${name.padEnd(34)} p50 ${percentile(result.latencies, 50).toFixed(2).padStart(6)} ms` +
+    `${name.padEnd(22)} p50 ${percentile(result.latencies, 50).toFixed(2).padStart(6)} ms` +
     `  p99 ${percentile(result.latencies, 99).toFixed(2).padStart(6)} ms` +
     `  ${throughput(result).toFixed(0).padStart(6)} req/s  failures ${result.failures}` +
     (result.failures > 0 ? ` ${JSON.stringify(result.failureReasons)}` : "") +
-    `  driver cpu ${result.cpuSeconds.toFixed(1)} s`
+    `  server cpu ${((result.server.cpuSeconds * 1e6) / result.latencies.length).toFixed(0)} µs/req` +
+    `  PostgreSQL queries ${result.pgQueries}`
   );
 }
 
@@ -125,6 +145,11 @@ async function main() {
   const clients = makePlatformClients(config);
   const database = connectDatabase(config.DATABASE_URL, { maxConnections: 20 });
   await runMigrations(database.db);
+  const query = database.pool.query.bind(database.pool) as (...args: unknown[]) => unknown;
+  (database.pool as unknown as { query: typeof query }).query = (...args) => {
+    pgQueries++;
+    return query(...args);
+  };
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 });
   const app = await buildApp({
     config,
@@ -170,12 +195,13 @@ async function main() {
   const peer = await startPeer(redis);
   const endpoint = `${url}/v2/keys.verifyKey`;
   const authorization = `Bearer ${rootKey}`;
-  // Warm: the key is cached, the code compiled, the connections open.
+  // Warm: the key is cached, the code compiled (each phase also warms its own connections).
   await drive(peer.url, "", verifyBody, "saturate", 2);
   await drive(endpoint, authorization, verifyBody, "saturate", 2);
   // Peer and Slipway take turns, so a change in what else runs on the machine hits both.
   const ratios: number[] = [];
   const slipwayP99s: number[] = [];
+  const peerP99s: number[] = [];
   let failures = 0;
   for (let round = 1; round <= rounds; round++) {
     const peerRate = await drive(peer.url, "", verifyBody, "rate");
@@ -184,11 +210,18 @@ async function main() {
     const slipwaySaturated = await drive(endpoint, authorization, verifyBody, "saturate");
     console.log(`round ${round}, load average ${loadavg()[0]!.toFixed(1)}`);
     console.log(report(`  peer at ${rate}/s`, peerRate));
+    for (const line of explainTail(peerRate, peerRate.server, slowMs)) console.log(line);
     console.log(report(`  slipway at ${rate}/s`, slipwayRate));
+    for (const line of explainTail(slipwayRate, slipwayRate.server, slowMs)) console.log(line);
     console.log(report("  peer saturated", peerSaturated));
     console.log(report("  slipway saturated", slipwaySaturated));
     ratios.push(throughput(slipwaySaturated) / throughput(peerSaturated));
     slipwayP99s.push(percentile(slipwayRate.latencies, 99));
+    peerP99s.push(percentile(peerRate.latencies, 99));
+    console.log(
+      `  at ${rate}/s slipway/peer: p50 ${(percentile(slipwayRate.latencies, 50) / percentile(peerRate.latencies, 50)).toFixed(2)}x, ` +
+        `p99 ${(slipwayP99s.at(-1)! / peerP99s.at(-1)!).toFixed(2)}x; saturated ${ratios.at(-1)!.toFixed(2)}x`,
+    );
     failures += slipwayRate.failures + slipwaySaturated.failures;
   }
   await peer.close();
@@ -199,7 +232,9 @@ async function main() {
       `mean ${ratio.toFixed(2)}x (goal >= 0.5x: ${ratio >= 0.5 ? "met" : "NOT met"})`,
   );
   console.log(
-    `p99 at ${rate}/s, best round ${p99.toFixed(2)} ms (goal <= 2 ms: ${p99 <= 2 ? "met" : "NOT met"})`,
+    `p99 at ${rate}/s by round: slipway ${slipwayP99s.map((v) => v.toFixed(2)).join(" ")} ms, ` +
+      `peer ${peerP99s.map((v) => v.toFixed(2)).join(" ")} ms; best round ${p99.toFixed(2)} ms ` +
+      `(goal <= 2 ms: ${p99 <= 2 ? "met" : "NOT met"}; the peer's best ${Math.min(...peerP99s).toFixed(2)} ms)`,
   );
 
   const verifier = createKeyVerifier({

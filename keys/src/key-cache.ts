@@ -9,6 +9,11 @@ interface CacheEntry {
 export interface KeyCacheOptions {
   /** A backstop for a lost notification: entries older than this are read again. */
   ttlMs?: number;
+  /**
+   * An entry used after this age (default 80 % of the TTL) is read again in the background
+   * while it keeps answering, so a key in constant use never expires in front of a request.
+   */
+  refreshAfterMs?: number;
   maxEntries?: number;
   now?: () => number;
 }
@@ -16,15 +21,41 @@ export interface KeyCacheOptions {
 /**
  * Keys by hash, per process. Notifications (key-invalidation.ts) drop entries; a load that was
  * under way when a notification arrived is used for its own request but not stored, so a stale
- * row read just before a change can never be cached after it.
+ * row read just before a change can never be cached after it. Loads of one hash are shared, and
+ * a hot entry is refreshed ahead of its TTL (see `refreshAfterMs`).
  */
 export function createKeyCache(options: KeyCacheOptions = {}) {
   const ttlMs = options.ttlMs ?? 60_000;
+  const refreshAfterMs = options.refreshAfterMs ?? ttlMs * 0.8;
   const maxEntries = options.maxEntries ?? 100_000;
   const now = options.now ?? Date.now;
   const entries = new Map<string, CacheEntry>();
   let epoch = 0;
   const loads = new Map<string, Promise<LoadedKey | undefined>>();
+
+  /** Loads a hash (shared by concurrent callers) and stores it unless a change came meanwhile. */
+  function loadAndStore(
+    hash: string,
+    load: (hash: string) => Promise<LoadedKey | undefined>,
+  ): Promise<LoadedKey | undefined> {
+    const startedAt = epoch;
+    const loading = load(hash)
+      .then((key) => {
+        if (epoch === startedAt) {
+          entries.delete(hash);
+          entries.set(hash, { key, storedAt: now() });
+          // Maps iterate in insertion order: the first entries are the oldest.
+          while (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+        }
+        return key;
+      })
+      .finally(() => {
+        // An invalidation may have replaced this load by a newer one: leave that in place.
+        if (loads.get(hash) === loading) loads.delete(hash);
+      });
+    loads.set(hash, loading);
+    return loading;
+  }
 
   return {
     get size() {
@@ -37,20 +68,15 @@ export function createKeyCache(options: KeyCacheOptions = {}) {
       load: (hash: string) => Promise<LoadedKey | undefined>,
     ): Promise<LoadedKey | undefined> {
       const entry = entries.get(hash);
-      if (entry && now() - entry.storedAt < ttlMs) return entry.key;
-      const pending = loads.get(hash);
-      if (pending) return await pending;
-      const startedAt = epoch;
-      const loading = load(hash).finally(() => loads.delete(hash));
-      loads.set(hash, loading);
-      const key = await loading;
-      if (epoch === startedAt) {
-        entries.delete(hash);
-        entries.set(hash, { key, storedAt: now() });
-        // Maps iterate in insertion order: the first entries are the oldest.
-        while (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+      if (entry) {
+        const age = now() - entry.storedAt;
+        if (age < ttlMs) {
+          // A failed refresh leaves the entry to expire; the caller after that loads (and fails).
+          if (age >= refreshAfterMs && !loads.has(hash)) loadAndStore(hash, load).catch(() => {});
+          return entry.key;
+        }
       }
-      return key;
+      return await (loads.get(hash) ?? loadAndStore(hash, load));
     },
 
     /** Synchronous hit path for callers that want to skip the promise (the benchmark's peer). */
