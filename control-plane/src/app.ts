@@ -42,6 +42,7 @@ import { projectRoutes } from "./routes/projects.js";
 import { ratelimitRoutes } from "./routes/ratelimit.js";
 import { requestLogRoutes } from "./routes/request-logs.js";
 import { sentinelWakeRoute } from "./routes/sentinel-wake.js";
+import { sessionRoutes } from "./routes/sessions.js";
 import { type DnsLookup, systemDnsLookup } from "./services/dns-resolver.js";
 
 export interface AppDependencies {
@@ -101,10 +102,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   await app.register(errorHandlerPlugin);
   await app.register(openapiPlugin);
   await app.register(healthPlugin, { redis: deps.redis });
-  await app.register(authPlugin);
+  const clock = deps.clock ?? (() => new Date());
+  await app.register(authPlugin, { now: clock, publicUrl: deps.config.SLIPWAY_PUBLIC_URL });
 
   const { cipher, githubSource } = deps.clients;
-  const clock = deps.clock ?? (() => new Date());
   const dns = deps.dns ?? systemDnsLookup();
   const jobs = githubSource || !deps.queues ? deps.queues : withoutGitHubReports(deps.queues);
   // One verifier per API process, closed with the server.
@@ -125,11 +126,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     : undefined;
   if (keyRuntime) app.addHook("onClose", () => keyRuntime.close());
   const requestLogs = new PgRequestLogReader(deps.db.$client);
-  const makeContext: ContextFactory = (request, workspaceId, rootKeyId, access) => ({
+  const makeContext: ContextFactory = (request, workspaceId, actor, access) => ({
     db: deps.db,
     workspaceId,
     access,
-    actor: { type: "root_key", id: rootKeyId },
+    actor,
     requestId: request.id,
     clock,
     cipher,
@@ -165,7 +166,15 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     token: deps.config.SLIPWAY_SENTINEL_TOKEN,
   });
   deploymentLogPage(app, { db: deps.db });
+  const sessionDeps = {
+    db: deps.db,
+    clock,
+    ttlSeconds: deps.config.SLIPWAY_SESSION_TTL_SECONDS,
+    maxPerWorkspace: deps.config.SLIPWAY_SESSIONS_PER_WORKSPACE,
+    publicUrl: deps.config.SLIPWAY_PUBLIC_URL,
+  };
   await app.register(async (routes) => {
+    sessionRoutes(routes, sessionDeps);
     projectRoutes(routes, makeContext);
     githubRoutes(routes, makeContext, installationDeps);
     appRoutes(routes, makeContext);
