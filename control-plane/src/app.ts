@@ -11,6 +11,7 @@ import type { Clock } from "./clock.js";
 import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";
 import { installStateKey } from "./github/install-state.js";
+import { signInStateKey } from "./github/sign-in-state.js";
 import { githubWebhookRoute } from "./github-intake/webhook-route.js";
 import { authPlugin } from "./http/auth.js";
 import { refuseControlCharacters } from "./http/control-characters.js";
@@ -34,6 +35,7 @@ import { domainRoutes } from "./routes/domains.js";
 import { environmentRoutes } from "./routes/environments.js";
 import { gatewayRoutes } from "./routes/gateway.js";
 import { githubRoutes } from "./routes/github.js";
+import { githubSignInRoutes } from "./routes/github-sign-in.js";
 import { identityRoutes } from "./routes/identities.js";
 import { keyGrantRoutes } from "./routes/key-grants.js";
 import { keyRoutes } from "./routes/keys.js";
@@ -175,6 +177,12 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   };
   await app.register(async (routes) => {
     sessionRoutes(routes, sessionDeps);
+    githubSignInRoutes(routes, {
+      ...sessionDeps,
+      githubUsers: deps.clients.githubUsers,
+      stateKey: signInStateKey(deps.config.SLIPWAY_ENCRYPTION_KEYS[0]!.key),
+      webUrl: deps.config.GITHUB_WEB_URL,
+    });
     projectRoutes(routes, makeContext);
     githubRoutes(routes, makeContext, installationDeps);
     appRoutes(routes, makeContext);

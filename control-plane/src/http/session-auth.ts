@@ -3,10 +3,10 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Database } from "../db/client.js";
 import { findSessionByTokenHash } from "../db/repositories/session-repository.js";
 import {
+  type SessionView,
   sessionActor,
   sessionPermissions,
   sessionView,
-  type SessionView,
 } from "../services/sessions.js";
 import { crossSiteReason } from "../sessions/browser-origin.js";
 import { clearedSessionCookie, isWellFormedSessionToken } from "../sessions/session-cookie.js";

@@ -63,7 +63,10 @@ export function sessionPermissions(session: StoredSession): string[] {
 
 async function startSession(
   deps: SessionDependencies,
-  principal: Pick<SessionRow, "workspaceId" | "rootKeyId" | "githubUserId" | "githubLogin" | "permissions">,
+  principal: Pick<
+    SessionRow,
+    "workspaceId" | "rootKeyId" | "githubUserId" | "githubLogin" | "permissions"
+  >,
   audit: { requestId: string; context: Record<string, unknown> },
 ): Promise<{ token: string; view: SessionView }> {
   const now = deps.clock();
