@@ -9,6 +9,8 @@ import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod
 import type { Redis } from "ioredis";
 import type { Clock } from "./clock.js";
 import type { Config } from "./config.js";
+import { defaultDashboardDir, loadDashboardFiles } from "./dashboard/dashboard-files.js";
+import { serveDashboard } from "./dashboard/serve-dashboard.js";
 import type { Database } from "./db/client.js";
 import { installStateKey } from "./github/install-state.js";
 import { signInStateKey } from "./github/sign-in-state.js";
@@ -62,6 +64,16 @@ export interface AppDependencies {
   loggerInstance?: FastifyBaseLogger;
 }
 
+/** The dashboard's build, unless turned off (`off`) or not built; read once, at start. */
+async function loadDashboard(configured: string | undefined, log: FastifyBaseLogger) {
+  if (configured === "off") return undefined;
+  const dir = configured ?? defaultDashboardDir;
+  const files = await loadDashboardFiles(dir);
+  if (files) log.info({ dir, files: files.size }, "serving the dashboard at /");
+  else log.info({ dir }, "no dashboard build (index.html) found; the dashboard is not served");
+  return files;
+}
+
 /**
  * Composes the API in order: infrastructure, then cross-cutting HTTP concerns, then routes.
  * Everything with I/O is handed in, so tests drive the clock, DNS and the database.
@@ -101,7 +113,9 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
 
   await app.register(databasePlugin, { db: deps.db });
-  await app.register(errorHandlerPlugin);
+  const dashboard = await loadDashboard(deps.config.SLIPWAY_DASHBOARD_DIR, app.log);
+  const pageFallback = dashboard && serveDashboard(app, dashboard);
+  await app.register(errorHandlerPlugin, { notFoundFallback: pageFallback });
   await app.register(openapiPlugin);
   await app.register(healthPlugin, { redis: deps.redis });
   const clock = deps.clock ?? (() => new Date());

@@ -202,7 +202,7 @@ const configSchema = z.object({
   SLIPWAY_SESSIONS_PER_WORKSPACE: z.coerce.number().int().min(1).max(10_000).default(100),
   /**
    * The dashboard's build (`dashboard/dist` of this repository by default), served at `/` when
-   * the directory exists; read and compressed once at start.
+   * the directory has an `index.html`; read and compressed once at start. `off`: never served.
    */
   SLIPWAY_DASHBOARD_DIR: z.string().min(1).optional(),
   /** The cluster deployments roll out to: a kubeconfig file, or the pod's own service account. */
