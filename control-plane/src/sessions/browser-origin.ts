@@ -24,11 +24,11 @@ export function crossSiteReason(headers: BrowserRequestHeaders): string | undefi
   try {
     originHost = new URL(headers.origin).host;
   } catch {
-    return "the request's Origin is not this Slipway";
+    return "the request comes from another site (its Origin is not this Slipway)";
   }
   const ownHosts = [headers.host.toLowerCase()];
   if (headers.publicUrl) ownHosts.push(new URL(headers.publicUrl).host.toLowerCase());
   return ownHosts.includes(originHost.toLowerCase())
     ? undefined
-    : "the request's Origin is not this Slipway";
+    : "the request comes from another site (its Origin is not this Slipway)";
 }
