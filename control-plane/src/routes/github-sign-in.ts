@@ -28,7 +28,7 @@ export function githubSignInRoutes(
   routes.get("/auth/github/start", { schema: { hide: true } }, async (request, reply) => {
     const origin = deps.publicUrl ?? `${request.protocol}://${request.host}`;
     const started = startGitHubSignIn(deps, new URL("/auth/github/callback", origin).toString());
-    const maxAge = Math.floor((started.expiresAt - deps.clock().getTime()) / 1000);
+    const maxAge = Math.ceil((started.expiresAt - deps.clock().getTime()) / 1000);
     reply.header(
       "set-cookie",
       flowCookie(started.nonce, maxAge, servedOverTls(request, deps.publicUrl)),
@@ -67,10 +67,8 @@ export function githubSignInRoutes(
         { state, code, browserNonce: cookieOf(request, SIGN_IN_COOKIE) },
         request.id,
       );
-      reply.header("set-cookie", [
-        flowCookie("", 0, secure),
-        sessionCookie(token, deps.ttlSeconds, secure),
-      ]);
+      // Fastify appends Set-Cookie headers: the flow's clearing one above stays.
+      reply.header("set-cookie", sessionCookie(token, deps.ttlSeconds, secure));
       return reply.redirect("/", 302);
     },
   );
