@@ -9,8 +9,11 @@ import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod
 import type { Redis } from "ioredis";
 import type { Clock } from "./clock.js";
 import type { Config } from "./config.js";
+import { defaultDashboardDir, loadDashboardFiles } from "./dashboard/dashboard-files.js";
+import { serveDashboard } from "./dashboard/serve-dashboard.js";
 import type { Database } from "./db/client.js";
 import { installStateKey } from "./github/install-state.js";
+import { signInStateKey } from "./github/sign-in-state.js";
 import { githubWebhookRoute } from "./github-intake/webhook-route.js";
 import { authPlugin } from "./http/auth.js";
 import { refuseControlCharacters } from "./http/control-characters.js";
@@ -34,6 +37,7 @@ import { domainRoutes } from "./routes/domains.js";
 import { environmentRoutes } from "./routes/environments.js";
 import { gatewayRoutes } from "./routes/gateway.js";
 import { githubRoutes } from "./routes/github.js";
+import { githubSignInRoutes } from "./routes/github-sign-in.js";
 import { identityRoutes } from "./routes/identities.js";
 import { keyGrantRoutes } from "./routes/key-grants.js";
 import { keyRoutes } from "./routes/keys.js";
@@ -42,6 +46,7 @@ import { projectRoutes } from "./routes/projects.js";
 import { ratelimitRoutes } from "./routes/ratelimit.js";
 import { requestLogRoutes } from "./routes/request-logs.js";
 import { sentinelWakeRoute } from "./routes/sentinel-wake.js";
+import { sessionRoutes } from "./routes/sessions.js";
 import { type DnsLookup, systemDnsLookup } from "./services/dns-resolver.js";
 
 export interface AppDependencies {
@@ -57,6 +62,16 @@ export interface AppDependencies {
   logger?: FastifyServerOptions["logger"];
   /** A pino logger shared with background workers; takes precedence over `logger`. */
   loggerInstance?: FastifyBaseLogger;
+}
+
+/** The dashboard's build, unless turned off (`off`) or not built; read once, at start. */
+async function loadDashboard(configured: string | undefined, log: FastifyBaseLogger) {
+  if (configured === "off") return undefined;
+  const dir = configured ?? defaultDashboardDir;
+  const files = await loadDashboardFiles(dir);
+  if (files) log.info({ dir, files: files.size }, "serving the dashboard at /");
+  else log.info({ dir }, "no dashboard build (index.html) found; the dashboard is not served");
+  return files;
 }
 
 /**
@@ -98,13 +113,15 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   });
 
   await app.register(databasePlugin, { db: deps.db });
-  await app.register(errorHandlerPlugin);
+  const dashboard = await loadDashboard(deps.config.SLIPWAY_DASHBOARD_DIR, app.log);
+  const pageFallback = dashboard && serveDashboard(app, dashboard);
+  await app.register(errorHandlerPlugin, { notFoundFallback: pageFallback });
   await app.register(openapiPlugin);
   await app.register(healthPlugin, { redis: deps.redis });
-  await app.register(authPlugin);
+  const clock = deps.clock ?? (() => new Date());
+  await app.register(authPlugin, { now: clock, publicUrl: deps.config.SLIPWAY_PUBLIC_URL });
 
   const { cipher, githubSource } = deps.clients;
-  const clock = deps.clock ?? (() => new Date());
   const dns = deps.dns ?? systemDnsLookup();
   const jobs = githubSource || !deps.queues ? deps.queues : withoutGitHubReports(deps.queues);
   // One verifier per API process, closed with the server.
@@ -125,11 +142,11 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     : undefined;
   if (keyRuntime) app.addHook("onClose", () => keyRuntime.close());
   const requestLogs = new PgRequestLogReader(deps.db.$client);
-  const makeContext: ContextFactory = (request, workspaceId, rootKeyId, access) => ({
+  const makeContext: ContextFactory = (request, workspaceId, actor, access) => ({
     db: deps.db,
     workspaceId,
     access,
-    actor: { type: "root_key", id: rootKeyId },
+    actor,
     requestId: request.id,
     clock,
     cipher,
@@ -165,7 +182,21 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
     token: deps.config.SLIPWAY_SENTINEL_TOKEN,
   });
   deploymentLogPage(app, { db: deps.db });
+  const sessionDeps = {
+    db: deps.db,
+    clock,
+    ttlSeconds: deps.config.SLIPWAY_SESSION_TTL_SECONDS,
+    maxPerWorkspace: deps.config.SLIPWAY_SESSIONS_PER_WORKSPACE,
+    publicUrl: deps.config.SLIPWAY_PUBLIC_URL,
+  };
   await app.register(async (routes) => {
+    sessionRoutes(routes, sessionDeps);
+    githubSignInRoutes(routes, {
+      ...sessionDeps,
+      githubUsers: deps.clients.githubUsers,
+      stateKey: signInStateKey(deps.config.SLIPWAY_ENCRYPTION_KEYS[0]!.key),
+      webUrl: deps.config.GITHUB_WEB_URL,
+    });
     projectRoutes(routes, makeContext);
     githubRoutes(routes, makeContext, installationDeps);
     appRoutes(routes, makeContext);

@@ -191,6 +191,20 @@ const configSchema = z.object({
    * request comments link a deployment's log at `<url>/deployments/<id>/logs`. Unset, no links.
    */
   SLIPWAY_PUBLIC_URL: z.string().url().optional(),
+  /** How long a dashboard session lasts from sign-in, in seconds (default 12 h; not sliding). */
+  SLIPWAY_SESSION_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 24 * 3600)
+    .default(12 * 3600),
+  /** Dashboard sessions a workspace may hold at once; a new sign-in ends the oldest beyond it. */
+  SLIPWAY_SESSIONS_PER_WORKSPACE: z.coerce.number().int().min(1).max(10_000).default(100),
+  /**
+   * The dashboard's build (`dashboard/dist` of this repository by default), served at `/` when
+   * the directory has an `index.html`; read and compressed once at start. `off`: never served.
+   */
+  SLIPWAY_DASHBOARD_DIR: z.string().min(1).optional(),
   /** The cluster deployments roll out to: a kubeconfig file, or the pod's own service account. */
   KUBECONFIG: z.string().min(1).optional(),
   KUBERNETES_SERVICE_HOST: z.string().min(1).optional(),

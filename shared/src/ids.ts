@@ -25,6 +25,7 @@ export const idPrefixes = {
   ratelimitNamespace: "rlns",
   ratelimitOverride: "rlor",
   gatewayPolicy: "pol",
+  session: "ses",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -13,6 +13,7 @@ import {
   metaSchema,
   type Page,
 } from "../api-schemas/common.js";
+import type { Actor } from "../db/repositories/audit-log-repository.js";
 import type { ServiceContext } from "../services/context.js";
 
 const fieldErrorSchema = z.object({
@@ -37,7 +38,7 @@ const errorResponses = Object.fromEntries(
 export type ContextFactory = (
   request: FastifyRequest,
   workspaceId: string,
-  rootKeyId: string,
+  actor: Actor,
   access: AccessCheck,
 ) => ServiceContext;
 
@@ -69,7 +70,7 @@ declare module "fastify" {
 export const documentedErrorResponses = errorResponses;
 
 /**
- * Runs a route's work as the request's root key: 401 without one, and a handler that never
+ * Runs a route's work as the request's root key (or session): 401 without one, and a handler that never
  * checked the object it touched is a bug, not a grant.
  */
 export async function runAuthorized<T>(
@@ -83,7 +84,7 @@ export async function runAuthorized<T>(
     throw new AppError("unauthorized", "Send a root key as 'Authorization: Bearer <key>'.");
   }
   const access = accessCheckFor(principal.permissions, definition.permission);
-  const ctx = makeContext(request, principal.workspaceId, principal.rootKeyId, access);
+  const ctx = makeContext(request, principal.workspaceId, principal.actor, access);
   const result = await work(ctx);
   if (!access.satisfied)
     throw new Error(`${definition.operation} finished without an access check`);

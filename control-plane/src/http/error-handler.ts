@@ -1,4 +1,5 @@
 import { AppError, type FieldError, isAppError } from "@slipway/shared";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { errorEnvelope, fromFastifyError } from "./error-envelope.js";
@@ -25,9 +26,14 @@ function toFieldErrors(part: string, issues: ZodIssueLike[]): FieldError[] {
   });
 }
 
+export interface ErrorHandlerOptions {
+  /** Answers an unknown address itself (the dashboard's pages) when it returns true. */
+  notFoundFallback?: ((request: FastifyRequest, reply: FastifyReply) => boolean) | undefined;
+}
+
 /** One error handler for the whole API: every failure leaves in the Unkey v2 envelope. */
-export const errorHandlerPlugin = fp(
-  async (app) => {
+export const errorHandlerPlugin = fp<ErrorHandlerOptions>(
+  async (app, options) => {
     app.setErrorHandler((error, request, reply) => {
       let appError: AppError;
       if (isAppError(error)) {
@@ -59,6 +65,7 @@ export const errorHandlerPlugin = fp(
     });
 
     app.setNotFoundHandler((request, reply) => {
+      if (options.notFoundFallback?.(request, reply)) return;
       const error = new AppError(
         "not_found",
         `No endpoint ${request.method} ${request.url.split("?")[0]}. Endpoints are POST /v2/<service>.<method>; see /openapi.json.`,

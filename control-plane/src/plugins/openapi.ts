@@ -17,6 +17,13 @@ export const openapiPlugin = fp(
         components: {
           securitySchemes: {
             rootKey: { type: "http", scheme: "bearer", description: "A Slipway root key" },
+            session: {
+              type: "apiKey",
+              in: "cookie",
+              name: "slipway_session",
+              description:
+                "The dashboard's session (sessions.createSession); every call but sessions.getSession also sends its CSRF token as X-Slipway-CSRF",
+            },
           },
         },
       },

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { envelopeSchema } from "../api-schemas/common.js";
+import { cookieOf } from "../http/cookies.js";
 import {
   type ContextFactory,
   documentedErrorResponses,
@@ -18,14 +19,6 @@ import {
 /** Where this Slipway is reached: the configured public URL, else the request's own origin. */
 const originOf = (request: FastifyRequest, publicUrl: string | undefined) =>
   publicUrl ?? `${request.protocol}://${request.host}`;
-
-function cookieOf(request: FastifyRequest, name: string): string | undefined {
-  for (const part of (request.headers.cookie ?? "").split(";")) {
-    const [key, ...value] = part.trim().split("=");
-    if (key === name) return value.join("=");
-  }
-  return undefined;
-}
 
 export function githubRoutes(
   app: FastifyInstance,

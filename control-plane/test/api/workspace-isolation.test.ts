@@ -1,224 +1,29 @@
-import { maintainRequestLogPartitions, PgRequestLogSink } from "@slipway/request-logs";
-import { defaultRuntime, newId } from "@slipway/shared";
 import { beforeAll, describe, expect, it } from "vitest";
-import { deployments } from "../../src/db/schema/index.js";
 import { startTestApi, type TestApi, type TestWorkspace } from "../harness/api.js";
+import {
+  bySlug,
+  type IsolationIds,
+  isolationCases,
+  seedIsolationObjects,
+} from "../harness/isolation-table.js";
 
 let api: TestApi;
 let intruder: TestWorkspace;
 let owner: TestWorkspace;
-const ids = {
-  project: "",
-  app: "",
-  environment: "",
-  domain: "",
-  deployment: "",
-  api: "",
-  keyId: "",
-  key: "",
-  namespace: "",
-  identity: "",
-  permission: "",
-  role: "",
-  intruderKeyId: "",
-  policy: "",
-};
+let ids: IsolationIds;
 
 beforeAll(async () => {
   api = await startTestApi({ redis: true });
   owner = await api.newWorkspace("owner");
   intruder = await api.newWorkspace("intruder");
-  ids.project = (
-    await owner.sdk.projects.createProject({ name: "Secret", slug: "secret" })
-  ).data.id;
-  ids.app = (
-    await owner.sdk.apps.createApp({ project: "secret", name: "Vault", slug: "vault" })
-  ).data.appId;
-  const environments = await owner.sdk.environments.listEnvironments({
-    project: "secret",
-    app: "vault",
-  });
-  ids.environment = environments.data.find((environment) => environment.slug === "production")!.id;
-  await owner.sdk.environments.setEnvironmentVariables({
-    project: "secret",
-    app: "vault",
-    environment: "production",
-    variables: [{ key: "TOKEN", value: "owner-only-value", kind: "recoverable" }],
-  });
-  api.secrets.add("owner-only-value");
-  ids.domain = (
-    await owner.sdk.domains.createDomain({
-      project: "secret",
-      app: "vault",
-      environment: "production",
-      domain: "vault.acme.com",
-    })
-  ).data.domainId;
-  ids.deployment = newId("deployment");
-  await api.database.db.insert(deployments).values({
-    id: ids.deployment,
-    workspaceId: owner.workspaceId,
-    projectId: ids.project,
-    appId: ids.app,
-    environmentId: ids.environment,
-    status: "ready",
-    trigger: "manual",
-    gitCommitSha: "a".repeat(40),
-    runtime: defaultRuntime,
-    regions: ["eu-1"],
-    createdAt: new Date(),
-  });
-  await maintainRequestLogPartitions(api.database.pool, Date.now(), {
-    retentionDays: 7,
-    daysAhead: 1,
-  });
-  await new PgRequestLogSink(api.database.pool).write([
-    {
-      time: Date.now(),
-      requestId: "req_owner",
-      host: "vault.acme.com",
-      method: "GET",
-      path: "/owner-only",
-      status: 200,
-      totalLatencyMs: 1,
-      upstreamLatencyMs: 1,
-      sentinelLatencyMs: 0,
-      region: "eu-1",
-      deploymentId: ids.deployment,
-      environmentId: ids.environment,
-      outcome: "allowed",
-      clientIp: "203.0.113.7",
-    },
-  ]);
-  ids.api = (await owner.sdk.apis.createApi({ name: "owner-keys" })).data.apiId;
-  const created = await owner.sdk.keys.createKey({ apiId: ids.api, name: "owner key" });
-  ids.keyId = created.data.keyId;
-  ids.key = created.data.key;
-  api.secrets.add(ids.key);
-  await owner.sdk.ratelimit.limit({
-    namespace: "owner.ns",
-    identifier: "user_1",
-    limit: 1,
-    duration: 60_000,
-  });
-  ids.namespace = (await api.database.db.query.ratelimitNamespaces.findFirst({
-    where: (namespace, { eq }) => eq(namespace.workspaceId, owner.workspaceId),
-  }))!.id;
-  await owner.sdk.ratelimit.setOverride({
-    namespace: "owner.ns",
-    identifier: "vip_*",
-    limit: 1000,
-    duration: 60_000,
-  });
-  ids.identity = (
-    await owner.sdk.identities.createIdentity({ externalId: "owner-user", meta: { plan: "gold" } })
-  ).data.identityId;
-  ids.permission = (
-    await owner.sdk.permissions.createPermission({ name: "owner.secret", slug: "owner.secret" })
-  ).data.permissionId;
-  ids.role = (
-    await owner.sdk.permissions.createRole({ name: "owner-role", permissions: ["owner.secret"] })
-  ).data.roleId;
-  await owner.sdk.keys.addRoles({ keyId: ids.keyId, roles: ["owner-role"] });
-  const intruderApi = (await intruder.sdk.apis.createApi({ name: "intruder-keys" })).data.apiId;
-  const intruderKey = await intruder.sdk.keys.createKey({ apiId: intruderApi });
-  ids.intruderKeyId = intruderKey.data.keyId;
-  api.secrets.add(intruderKey.data.key);
-  await owner.sdk.gateway.setPolicies({
-    ...bySlug,
-    policies: [{ name: "owner keys", enabled: true, keyauth: { keyspaces: [ids.api] } }],
-  });
-  ids.policy = (await owner.sdk.gateway.listPolicies(bySlug)).data[0]!.id;
+  ids = await seedIsolationObjects(api, owner, intruder);
 });
 
-const byId = () => ({ project: ids.project, app: ids.app, environment: ids.environment });
-const bySlug = { project: "secret", app: "vault", environment: "production" };
-
-/** Every route that names an object, called with the owner's ids and slugs. */
-const cases: Array<[string, () => Record<string, unknown>]> = [
-  ["projects.getProject", () => ({ project: ids.project })],
-  ["projects.getProject", () => ({ project: "secret" })],
-  ["projects.updateProject", () => ({ project: ids.project, name: "pwned" })],
-  ["projects.deleteProject", () => ({ project: ids.project })],
-  ["apps.createApp", () => ({ project: ids.project, name: "x", slug: "x" })],
-  ["apps.getApp", () => ({ project: ids.project, app: ids.app })],
-  ["apps.getApp", () => ({ project: "secret", app: "vault" })],
-  ["apps.listApps", () => ({ project: ids.project })],
-  ["apps.updateApp", () => ({ project: ids.project, app: ids.app, name: "pwned" })],
-  ["apps.deleteApp", () => ({ project: ids.project, app: ids.app })],
-  ["environments.getEnvironment", byId],
-  ["environments.getEnvironment", () => bySlug],
-  ["environments.listEnvironments", () => ({ project: ids.project, app: ids.app })],
-  ["environments.updateSettings", () => ({ ...byId(), port: 1234 })],
-  [
-    "environments.setEnvironmentVariables",
-    () => ({ ...byId(), variables: [{ key: "TOKEN", value: "pwned" }] }),
-  ],
-  ["environments.listEnvironmentVariables", byId],
-  ["environments.removeEnvironmentVariables", () => ({ ...byId(), variables: ["TOKEN"] })],
-  ["gateway.listPolicies", byId],
-  ["gateway.listPolicies", () => bySlug],
-  ["gateway.setPolicies", () => ({ ...byId(), policies: [] })],
-  ["gateway.updatePolicy", () => ({ ...byId(), policyId: ids.policy, enabled: false })],
-  ["domains.createDomain", () => ({ ...byId(), domain: "evil.acme.com" })],
-  ["domains.getDomain", () => ({ domain: ids.domain })],
-  ["domains.getDomain", () => ({ domain: "vault.acme.com" })],
-  ["domains.listDomains", byId],
-  ["domains.verifyDomain", () => ({ domain: ids.domain })],
-  ["domains.deleteDomain", () => ({ domain: ids.domain })],
-  ["deployments.getDeployment", () => ({ deploymentId: ids.deployment })],
-  ["deployments.listDeployments", () => ({ project: ids.project })],
-  ["apis.getApi", () => ({ apiId: ids.api })],
-  ["apis.deleteApi", () => ({ apiId: ids.api })],
-  ["apis.listKeys", () => ({ apiId: ids.api })],
-  ["keys.createKey", () => ({ apiId: ids.api })],
-  ["keys.getKey", () => ({ keyId: ids.keyId, decrypt: true })],
-  ["keys.whoami", () => ({ key: ids.key })],
-  ["keys.updateKey", () => ({ keyId: ids.keyId, name: "pwned", enabled: false })],
-  ["keys.updateCredits", () => ({ keyId: ids.keyId, operation: "set", value: 0 })],
-  ["keys.rerollKey", () => ({ keyId: ids.keyId, expiration: 0 })],
-  ["keys.deleteKey", () => ({ keyId: ids.keyId, permanent: true })],
-  [
-    "keys.migrateKeys",
-    () => ({ migrationId: "intruder", apiId: ids.api, keys: [{ hash: `${"A".repeat(43)}=` }] }),
-  ],
-  [
-    "ratelimit.setOverride",
-    () => ({ namespace: ids.namespace, identifier: "*", limit: 0, duration: 60_000 }),
-  ],
-  ["ratelimit.getOverride", () => ({ namespace: ids.namespace, identifier: "vip_*" })],
-  ["ratelimit.listOverrides", () => ({ namespace: ids.namespace })],
-  ["ratelimit.deleteOverride", () => ({ namespace: ids.namespace, identifier: "vip_*" })],
-  ["keys.addPermissions", () => ({ keyId: ids.keyId, permissions: ["pwned"] })],
-  ["keys.removePermissions", () => ({ keyId: ids.keyId, permissions: [ids.permission] })],
-  ["keys.setPermissions", () => ({ keyId: ids.keyId, permissions: [] })],
-  ["keys.addRoles", () => ({ keyId: ids.keyId, roles: [] })],
-  ["keys.removeRoles", () => ({ keyId: ids.keyId, roles: [] })],
-  ["keys.setRoles", () => ({ keyId: ids.keyId, roles: [] })],
-  // The intruder's own key, given the owner's permission or role by id.
-  ["keys.addPermissions", () => ({ keyId: ids.intruderKeyId, permissions: [ids.permission] })],
-  ["keys.addRoles", () => ({ keyId: ids.intruderKeyId, roles: [ids.role] })],
-  ["keys.setRoles", () => ({ keyId: ids.intruderKeyId, roles: ["owner-role"] })],
-  ["identities.getIdentity", () => ({ identity: ids.identity })],
-  ["identities.getIdentity", () => ({ identity: "owner-user" })],
-  ["identities.updateIdentity", () => ({ identity: ids.identity, meta: { plan: "pwned" } })],
-  ["identities.deleteIdentity", () => ({ identity: "owner-user" })],
-  ["identities.deleteIdentity", () => ({ identity: ids.identity })],
-  ["permissions.getPermission", () => ({ permission: ids.permission })],
-  ["permissions.getPermission", () => ({ permission: "owner.secret" })],
-  ["permissions.deletePermission", () => ({ permission: ids.permission })],
-  ["permissions.getRole", () => ({ role: ids.role })],
-  ["permissions.getRole", () => ({ role: "owner-role" })],
-  ["permissions.setRolePermissions", () => ({ roleId: ids.role, permissions: [] })],
-  ["permissions.deleteRole", () => ({ role: ids.role })],
-  ["permissions.deleteRole", () => ({ role: "owner-role" })],
-];
-
 describe("a root key of one workspace never reaches another's objects", () => {
-  it.each(cases)(
+  it.each(isolationCases)(
     "%s answers 404 for the other workspace's object (%#)",
     async (operation, body) => {
-      const response = await api.post(`/v2/${operation}`, body(), intruder.rootKey);
+      const response = await api.post(`/v2/${operation}`, body(ids), intruder.rootKey);
       const text = await response.text();
       expect(response.status, text).toBe(404);
       expect(text).not.toContain("owner-only-value");

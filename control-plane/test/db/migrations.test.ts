@@ -48,6 +48,7 @@ describe("migrations", () => {
         "github_install_flows",
         "github_installations",
         "github_push_claims",
+        "github_sign_in_states",
         "identities",
         "key_permissions",
         "key_ratelimits",
@@ -62,6 +63,7 @@ describe("migrations", () => {
         "role_permissions",
         "roles",
         "root_keys",
+        "sessions",
         "source_uploads",
         "workspaces",
       ]);

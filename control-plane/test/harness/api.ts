@@ -59,6 +59,8 @@ export async function startTestApi(options: TestApiOptions = {}): Promise<TestAp
     REDIS_URL: inject("redisUrl"),
     SLIPWAY_ENCRYPTION_KEYS: `v1:${randomBytes(32).toString("base64")}`,
     LOG_LEVEL: "trace",
+    // A dashboard build in the checkout is not read and compressed by every test file's API.
+    SLIPWAY_DASHBOARD_DIR: "off",
     ...options.env,
   });
   const logLines: string[] = [];

@@ -1,11 +1,19 @@
 import { randomBytes } from "node:crypto";
-import type { FakeAnswer, FakeRequest } from "./fake-github-shapes.js";
+import {
+  type FakeAnswer,
+  type FakeRequest,
+  githubUser,
+  type Schemas,
+} from "./fake-github-shapes.js";
 
 /**
  * The App's user authorization as GitHub runs it: a browser that finished an install brings a
  * `code`; POST /login/oauth/access_token (with the App's client id and secret) turns it into a
  * user token, once; GET /user/installations lists the App's installations that user can access
- * (here: those owned by the user's login, or shared with the user).
+ * (here: those owned by the user's login, or shared with the user); GET /user says who the
+ * token's user is. For sign-in, GET /login/oauth/authorize is GitHub's authorize page: the
+ * person signed in to this fake GitHub's "browser" (`signInAs`) approves at once and is sent
+ * back to the `redirect_uri` with a code and the state, as GitHub does.
  */
 export function fakeUserAuthorizationApi(ownerOf: (installationId: number) => string | undefined) {
   const clientId = "Iv1.fakeclientid";
@@ -14,6 +22,12 @@ export function fakeUserAuthorizationApi(ownerOf: (installationId: number) => st
   const tokens = new Map<string, string>();
   const shared = new Map<number, Set<string>>();
   const installationIds = new Set<number>();
+  const userIds = new Map<string, number>();
+  const userIdOf = (login: string) => {
+    if (!userIds.has(login)) userIds.set(login, 5000 + userIds.size);
+    return userIds.get(login)!;
+  };
+  let browserLogin: string | undefined;
 
   const accessibleTo = (login: string) =>
     [...installationIds].filter(
@@ -30,6 +44,27 @@ export function fakeUserAuthorizationApi(ownerOf: (installationId: number) => st
       const code = randomBytes(10).toString("hex");
       codes.set(code, login);
       return code;
+    },
+    /** Who is signed in to GitHub in the browser that opens the authorize page (none: refused). */
+    signInAs(login: string | undefined) {
+      browserLogin = login;
+    },
+    /** GitHub's numeric id of a user, as /user answers it. */
+    userIdOf,
+    /**
+     * GitHub's authorize page (`/login/oauth/authorize`): where it sends the browser, or why it
+     * refuses (unknown client, nobody signed in).
+     */
+    authorizePage(url: URL): { location: string } | FakeAnswer {
+      if (url.searchParams.get("client_id") !== clientId) return [404, { message: "Not Found" }];
+      const redirect = url.searchParams.get("redirect_uri");
+      if (!redirect) return [400, { message: "redirect_uri is required here" }];
+      const back = new URL(redirect);
+      const state = url.searchParams.get("state");
+      if (state) back.searchParams.set("state", state);
+      if (!browserLogin) back.searchParams.set("error", "access_denied");
+      else back.searchParams.set("code", this.authorize(browserLogin));
+      return { location: back.toString() };
     },
     /** Lets `login` (say an organisation member) access an installation they don't own. */
     share(installationId: number, login: string) {
@@ -52,6 +87,15 @@ export function fakeUserAuthorizationApi(ownerOf: (installationId: number) => st
         tokens.set(token, login);
         this.issuedUserTokens.push(token);
         return [200, { access_token: token, token_type: "bearer", scope: "" }];
+      }
+      if (request.method === "GET" && request.path === "/user") {
+        const login = tokens.get(authorization?.replace(/^(Bearer|token)\s+/i, "") ?? "");
+        if (!login) return [401, { message: "Bad credentials" }];
+        const user: Pick<Schemas["private-user"], "login" | "id" | "type" | "name"> = {
+          ...githubUser(login, "User", userIdOf(login)),
+          name: login,
+        };
+        return [200, user];
       }
       if (request.method === "GET" && request.path === "/user/installations") {
         const login = tokens.get(authorization?.replace(/^(Bearer|token)\s+/i, "") ?? "");

@@ -182,6 +182,12 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
       return send(response, 201, body);
     }
     if (repositories.handleCodeload(request, response, url)) return;
+    if (request.method === "GET" && path === "/login/oauth/authorize") {
+      const page = userAuth.authorizePage(url);
+      if (Array.isArray(page)) return send(response, ...page);
+      response.writeHead(302, { location: page.location });
+      return response.end();
+    }
     // The user authorization's endpoints take the App's client or a user token, not the App's.
     const userAnswer = userAuth.handle(
       { method: request.method ?? "GET", path, url, body },

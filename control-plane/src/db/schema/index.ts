@@ -19,5 +19,6 @@ export * from "./github-push-claims.js";
 export * from "./projects.js";
 export * from "./pull-request-comments.js";
 export * from "./root-keys.js";
+export * from "./sessions.js";
 export * from "./source-uploads.js";
 export * from "./workspaces.js";
