@@ -6,6 +6,6 @@ export default defineProject({
   test: {
     name: "dashboard-browser",
     include: ["test/browser-suite.test.ts"],
-    testTimeout: 240_000,
+    testTimeout: 1_600_000,
   },
 });

@@ -32,11 +32,11 @@ describe("dashboard in a real browser", () => {
       cwd: dashboardDir,
       encoding: "utf8",
       env: { ...process.env, FORCE_COLOR: "0" },
-      timeout: 600_000,
+      timeout: 1_500_000,
     });
     process.stdout.write(run.stdout);
     process.stderr.write(run.stderr);
     expect(run.stdout).toMatch(/\d+ passed/);
     expect(run.status, "playwright failed: see its report above").toBe(0);
-  }, 620_000);
+  }, 1_520_000);
 });
