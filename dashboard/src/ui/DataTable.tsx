@@ -109,7 +109,16 @@ export function DataTable<T>(props: DataTableProps<T>) {
                 tabIndex={item.index === clampedActive ? 0 : -1}
                 className={classes || undefined}
                 onFocus={() => setActiveIndex(item.index)}
-                onClick={onActivate ? () => onActivate(row) : undefined}
+                onClick={
+                  onActivate
+                    ? (event) => {
+                        // A button or link inside the row does its own thing, not "open the row".
+                        const target = event.target as HTMLElement;
+                        if (!target.closest("button, a, input, select, textarea, label"))
+                          onActivate(row);
+                      }
+                    : undefined
+                }
               >
                 {columns.map((column) => (
                   <td key={column.header} className={column.className}>

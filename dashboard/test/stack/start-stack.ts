@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Redis } from "ioredis";
 import pg from "pg";
 import { buildApp } from "../../../control-plane/src/app.js";
 import { loadConfig } from "../../../control-plane/src/config.js";
@@ -52,7 +53,15 @@ async function main() {
     SLIPWAY_ENCRYPTION_KEYS: `v1:${randomBytes(32).toString("base64")}`,
     LOG_LEVEL: process.env.DASHBOARD_API_LOG_LEVEL ?? "warn",
   });
-  const app = await buildApp({ config, clients: makePlatformClients(config), db: database.db });
+  // The keys endpoints need Redis (verifier cache, invalidation), as in control-plane's harness.
+  const redisClient = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+  stops.push(async () => redisClient.disconnect());
+  const app = await buildApp({
+    config,
+    clients: makePlatformClients(config),
+    db: database.db,
+    redis: redisClient,
+  });
   const apiUrl = await app.listen({ host: "127.0.0.1", port: 0 });
   stops.push(() => app.close());
 
