@@ -19,6 +19,8 @@ export default defineConfig({
       "builder",
       "sentinel",
       "cli",
+      "dashboard",
+      "dashboard/vitest.browser.config.ts",
     ],
   },
 });

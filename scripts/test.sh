@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 echo "== typecheck"
 npx tsc -p tsconfig.json
+npx tsc -p dashboard/tsconfig.json
 echo "== lint"
 npx biome check .
 echo "== tests"

@@ -1,0 +1,104 @@
+import { callOperation, callOperationEnvelope, type ListPage } from "./http";
+
+/**
+ * Slipway's extensions, typed by hand after control-plane/src/api-schemas. Deployments are read
+ * here rather than through the SDK: its parser drops Slipway's `skipReason` and `idle`.
+ */
+export interface Deployment {
+  id: string;
+  status: string;
+  idle?: true;
+  isCurrent: boolean;
+  environment: string;
+  app: string;
+  project: string;
+  git?: { commitSha: string; branch?: string };
+  docker?: { image: string };
+  availableActions: Array<"promote" | "rollback" | "stop" | "start">;
+  regions: string[];
+  error?: { code: string; step: string; message: string };
+  domains?: string[];
+  skipReason?: string;
+  createdAt: number;
+  updatedAt?: number;
+}
+
+export interface DeploymentLogLine {
+  seq: number;
+  timestamp: number;
+  step: string;
+  stream: "stdout" | "stderr" | "system";
+  message: string;
+}
+
+export interface RequestLog {
+  id: string;
+  time: number;
+  requestId: string;
+  deploymentId?: string;
+  environmentId?: string;
+  host: string;
+  method: string;
+  path: string;
+  query?: string;
+  status: number;
+  totalLatencyMs: number;
+  region?: string;
+  instance?: string;
+  outcome?: string;
+}
+
+export interface RequestLogFilters {
+  status?: Array<number | string>;
+  methods?: string[];
+  hosts?: string[];
+  pathPrefix?: string;
+  regions?: string[];
+  instances?: string[];
+  deploymentId?: string;
+  since?: number;
+  until?: number;
+}
+
+export interface AuditLogEntry {
+  id: string;
+  actor: { type: string; id: string };
+  action: string;
+  target: { type: string; id: string };
+  requestId?: string;
+  context: Record<string, unknown>;
+  createdAt: number;
+}
+
+export const slipway = {
+  listDeployments: (body: {
+    project?: string;
+    app?: string;
+    environment?: string;
+    cursor?: string;
+    limit?: number;
+  }) => callOperationEnvelope<ListPage<Deployment>>("deployments.listDeployments", body),
+  getDeployment: (deploymentId: string) =>
+    callOperation<Deployment>("deployments.getDeployment", { deploymentId }),
+  getDeploymentLogs: (deploymentId: string, cursor?: string) =>
+    callOperationEnvelope<ListPage<DeploymentLogLine>>("deployments.getDeploymentLogs", {
+      deploymentId,
+      limit: 1000,
+      ...(cursor ? { cursor } : {}),
+    }),
+  approveDeployment: (deploymentId: string) =>
+    callOperation<object>("deployments.approveDeployment", { deploymentId }),
+  cancelDeployment: (deploymentId: string) =>
+    callOperation<object>("deployments.cancelDeployment", { deploymentId }),
+  listRequestLogs: (filters: RequestLogFilters, cursor?: string) =>
+    callOperationEnvelope<ListPage<RequestLog>>("requestLogs.listRequestLogs", {
+      ...filters,
+      limit: 100,
+      ...(cursor ? { cursor } : {}),
+    }),
+  listAuditLogs: (body: { action?: string; targetId?: string; cursor?: string }) =>
+    callOperationEnvelope<ListPage<AuditLogEntry>>("auditLogs.listAuditLogs", {
+      limit: 100,
+      ...body,
+    }),
+};

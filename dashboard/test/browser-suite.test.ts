@@ -1,0 +1,42 @@
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { firstLoadBytesPerPage } from "./first-load-size.js";
+
+const dashboardDir = fileURLToPath(new URL("..", import.meta.url));
+const distDir = fileURLToPath(new URL("../dist", import.meta.url));
+
+/**
+ * `npm test` builds dist (so a clean clone tests what it serves), checks the first-load budget
+ * and runs the Playwright suite (Debian's Chromium, the real API, PostgreSQL and Redis) as a
+ * child; its own report is printed above the result.
+ */
+describe("dashboard in a real browser", () => {
+  it("builds dist with Vite", () => {
+    const build = spawnSync("npx", ["vite", "build", "--logLevel", "warn"], {
+      cwd: dashboardDir,
+      encoding: "utf8",
+    });
+    expect(build.status, build.stderr).toBe(0);
+  }, 180_000);
+
+  it("keeps every page's first load at or under 200 KB of compressed JavaScript", () => {
+    const pages = firstLoadBytesPerPage(distDir);
+    expect(pages.size).toBeGreaterThanOrEqual(8);
+    const over = [...pages].filter(([, bytes]) => bytes > 200 * 1024);
+    expect(over, JSON.stringify(Object.fromEntries(pages))).toEqual([]);
+  });
+
+  it("passes the Playwright suite", () => {
+    const run = spawnSync("npx", ["playwright", "test", "--reporter=list"], {
+      cwd: dashboardDir,
+      encoding: "utf8",
+      env: { ...process.env, FORCE_COLOR: "0" },
+      timeout: 1_500_000,
+    });
+    process.stdout.write(run.stdout);
+    process.stderr.write(run.stderr);
+    expect(run.stdout).toMatch(/\d+ passed/);
+    expect(run.status, "playwright failed: see its report above").toBe(0);
+  }, 1_520_000);
+});

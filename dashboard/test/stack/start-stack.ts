@@ -1,0 +1,110 @@
+import { randomBytes } from "node:crypto";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Redis } from "ioredis";
+import pg from "pg";
+import { buildApp } from "../../../control-plane/src/app.js";
+import { loadConfig } from "../../../control-plane/src/config.js";
+import { connectDatabase } from "../../../control-plane/src/db/client.js";
+import { runMigrations } from "../../../control-plane/src/db/migrate.js";
+import { startPostgres } from "../../../control-plane/src/local/postgres.js";
+import { startRedis } from "../../../control-plane/src/local/redis.js";
+import { makePlatformClients } from "../../../control-plane/src/platform-clients.js";
+import { createWorkspaceWithRootKey } from "../../../control-plane/src/services/workspaces.js";
+import { seedWorkspace } from "./seed.js";
+import { makeSessionShim } from "./session-shim.js";
+import { startStaticServer } from "./static-server.js";
+
+/**
+ * The browser tests' world, in one child process: a throwaway PostgreSQL and Redis, the real
+ * control-plane API on a free port, two seeded workspaces, and dist/ served at `/` in front of
+ * the API. Prints one `STACK {json}` line when ready; stops everything on SIGTERM or when its
+ * parent closes stdin.
+ */
+const stops: Array<() => Promise<unknown>> = [];
+async function stopAll() {
+  for (const stop of stops.reverse()) await stop().catch(() => undefined);
+}
+
+async function main() {
+  const scratch = mkdtempSync(join(tmpdir(), "slipway-dashboard-"));
+  chmodSync(scratch, 0o755);
+  stops.push(async () => rmSync(scratch, { recursive: true, force: true }));
+  const postgres = await startPostgres({ dataDir: join(scratch, "postgres"), durable: false });
+  stops.push(postgres.stop);
+  const redis = await startRedis({ dataDir: join(scratch, "redis"), durable: false });
+  stops.push(redis.stop);
+
+  const admin = new pg.Client({ connectionString: postgres.adminUrl });
+  await admin.connect();
+  await admin.query("create database slipway_dashboard");
+  await admin.end();
+  const databaseUrl = new URL(postgres.adminUrl);
+  databaseUrl.pathname = "/slipway_dashboard";
+  const database = connectDatabase(databaseUrl.toString());
+  stops.push(() => database.close());
+  await runMigrations(database.db);
+
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl.toString(),
+    REDIS_URL: redis.url,
+    SLIPWAY_ENCRYPTION_KEYS: `v1:${randomBytes(32).toString("base64")}`,
+    LOG_LEVEL: process.env.DASHBOARD_API_LOG_LEVEL ?? "warn",
+  });
+  // The keys endpoints need Redis (verifier cache, invalidation), as in control-plane's harness.
+  const redisClient = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+  stops.push(async () => redisClient.disconnect());
+  const app = await buildApp({
+    config,
+    clients: makePlatformClients(config),
+    db: database.db,
+    redis: redisClient,
+  });
+  const apiUrl = await app.listen({ host: "127.0.0.1", port: 0 });
+  stops.push(() => app.close());
+
+  const owner = await createWorkspaceWithRootKey(database.db, { name: "Acme" });
+  const other = await createWorkspaceWithRootKey(database.db, { name: "Other" });
+  const seeded = await seedWorkspace(database.db, owner.workspaceId);
+  const workspaces = new Map([
+    [owner.rootKey, owner.workspaceId],
+    [other.rootKey, other.workspaceId],
+  ]);
+  const shim =
+    process.env.DASHBOARD_SESSION_SHIM === "1"
+      ? makeSessionShim((key) => workspaces.get(key))
+      : undefined;
+  const distDir = fileURLToPath(new URL("../../dist", import.meta.url));
+  const web = await startStaticServer({ distDir, apiUrl, ...(shim ? { shim } : {}) });
+  stops.push(() => new Promise((resolve) => web.server.close(resolve)));
+
+  const info = {
+    url: web.url,
+    apiUrl,
+    databaseUrl: databaseUrl.toString(),
+    owner: { workspaceId: owner.workspaceId, rootKey: owner.rootKey },
+    other: { workspaceId: other.workspaceId, rootKey: other.rootKey },
+    seeded,
+  };
+  process.stdout.write(`STACK ${JSON.stringify(info)}\n`);
+}
+
+let stopping = false;
+async function shutdown(code: number) {
+  if (stopping) return;
+  stopping = true;
+  await stopAll();
+  process.exit(code);
+}
+process.on("SIGTERM", () => void shutdown(0));
+process.on("SIGINT", () => void shutdown(0));
+process.stdin.on("end", () => void shutdown(0));
+process.stdin.resume();
+main().catch(async (error) => {
+  process.stderr.write(
+    `stack failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
+  );
+  await shutdown(1);
+});
