@@ -17,6 +17,8 @@ if (workers > 1 && cluster.isPrimary) {
     process.exit(0);
   });
 } else {
+  // Alone (one worker), exit on SIGTERM so --cpu-prof writes its profile.
+  if (!cluster.isWorker) process.once("SIGTERM", () => process.exit(0));
   const agent = new Agent({ connections: 256, pipelining: 1, keepAliveTimeout: 4_000 });
   http
     .createServer(async (req, res) => {

@@ -4,7 +4,7 @@
 // to the same upstream; then Sentinel's added latency at half its peak rate.
 // Env: BENCH_SECONDS (10), BENCH_ROUNDS (2), BENCH_CONNECTIONS (64), SENTINEL_WORKERS (2), BENCH_CPU_PROF=<dir>,
 // BENCH_METRICS_OVERHEAD=0 to skip the metrics-off run, BENCH_ONLY_SENTINEL=1 to measure Sentinel alone.
-import { execSync } from "node:child_process";
+import { execFileSync, execSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -36,6 +36,14 @@ const workers = Number(process.env.SENTINEL_WORKERS ?? 2);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
 const cpuProfDir = process.env.BENCH_CPU_PROF;
 const sentinelDir = fileURLToPath(new URL("..", import.meta.url));
+// Sentinel and the floor run as the image runs Sentinel: esbuild bundles (the image's own
+// bundling script), plain `node --enable-source-maps`, no tsx loader (whose keepNames wraps every
+// closure created per request). BENCH_TSX=1 runs the TypeScript through tsx instead.
+const useTsx = process.env.BENCH_TSX === "1";
+function entry(name: "bench-sentinel" | "node-floor"): string[] {
+  if (useTsx) return ["--import", "tsx", join(sentinelDir, `bench/${name}.ts`)];
+  return ["--enable-source-maps", join(sentinelDir, `bundle/bin/${name}.mjs`)];
+}
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const running: Running[] = [];
@@ -80,11 +88,10 @@ async function waitFor(name: string, url: string, headers: Record<string, string
 }
 
 function startSentinel(port: number, adminPort: number, env: Record<string, string>): Running {
-  const args = ["--import", "tsx"];
-  if (cpuProfDir) args.push("--cpu-prof", `--cpu-prof-dir=${cpuProfDir}`);
+  const args = cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfDir}`] : [];
   const peer = startProcessGroup(
     process.execPath,
-    [...args, join(sentinelDir, "bench/bench-sentinel.ts")],
+    [...args, ...entry("bench-sentinel")],
     join(scratch, "sentinel.log"),
     {
       ...process.env,
@@ -113,10 +120,22 @@ const row = (name: string, r: Measured) =>
 try {
   checkBinaries();
   const commit = execSync("git rev-parse --short HEAD", { encoding: "utf8" }).trim();
+  if (!useTsx) {
+    execFileSync(
+      process.execPath,
+      [
+        join(sentinelDir, "../scripts/images/bundle-service.mjs"),
+        sentinelDir,
+        "bench/bench-sentinel.ts",
+        "bench/node-floor.ts",
+      ],
+      { stdio: "inherit" },
+    );
+  }
   const dirty = execSync("git status --porcelain", { encoding: "utf8" }).trim() ? " (dirty)" : "";
   console.log(
     `bench:sentinel at ${commit}${dirty}, node ${process.version}, ${cpus().length} cores, ` +
-      `load average ${loadavg()
+      `${useTsx ? "tsx" : "esbuild bundles"}, load average ${loadavg()
         .map((n) => n.toFixed(2))
         .join(" ")}; wrk -t2 -c${connections} -d${seconds}s`,
   );
@@ -146,7 +165,7 @@ try {
     startHaproxy(scratch, haproxyPort, upstreamPort),
     startProcessGroup(
       process.execPath,
-      ["--import", "tsx", join(sentinelDir, "bench/node-floor.ts")],
+      entry("node-floor"),
       join(scratch, "node-floor.log"),
       {
         ...process.env,

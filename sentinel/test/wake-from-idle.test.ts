@@ -1,5 +1,5 @@
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect } from "node:net";
 import { WAKE_DEPLOYMENT_PATH } from "@slipway/shared/gateway";
 import { KubeClient, loadKubeConnection } from "@slipway/shared/kube";
 import { eventually, freshNamespace } from "@slipway/testbed/test-helpers";
@@ -137,6 +137,38 @@ describe("wake from idle", () => {
 
       // Awake now: the next request goes straight through without asking again.
       expect((await get(sentinel, "idle.example")).status).toBe(200);
+      expect(controlPlane.calls).toHaveLength(1);
+    } finally {
+      await sentinel.close();
+      await controlPlane.close();
+    }
+  });
+
+  it("stops waiting for a client that went away, and the wake goes on for the others", async () => {
+    const deploymentId = "dep_01WAKEGONE";
+    const controlPlane = await startControlPlane(() => "waking");
+    // The default 30 s bound: the client that leaves must not hold its request that long.
+    const sentinel = await startSentinel({ instances: source, waker: waker(controlPlane.url) });
+    sentinel.setRoutes([route("gone.example", deploymentId)]);
+    try {
+      const leaving = connect(sentinel.port, "127.0.0.1");
+      leaving.on("error", () => undefined);
+      leaving.write("GET /leaving HTTP/1.1\r\nHost: gone.example\r\n\r\n");
+      const staying = get(sentinel, "gone.example");
+      await eventually("the wake call", async () =>
+        controlPlane.calls.length > 0 ? true : undefined,
+      );
+      leaving.destroy();
+      // Logged as abandoned while the deployment is still starting (no ready endpoint yet).
+      const abandoned = await eventually("the leaving request's log record", async () =>
+        sentinel.logs.find((record) => record.path === "/leaving"),
+      );
+      expect(abandoned).toMatchObject({ status: 499, outcome: "error", host: "gone.example" });
+
+      await kube.create(slices(), readySlice(deploymentId));
+      const response = await staying;
+      expect(response.status).toBe(200);
+      expect(response.body).toBe("awake: /hello");
       expect(controlPlane.calls).toHaveLength(1);
     } finally {
       await sentinel.close();

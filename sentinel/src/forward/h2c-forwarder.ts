@@ -1,5 +1,6 @@
 import http2, { type ClientHttp2Session } from "node:http2";
 import { pipeline } from "node:stream/promises";
+import { relayBody } from "./relay-body.js";
 import {
   ConnectFailed,
   type Forwarder,
@@ -8,6 +9,18 @@ import {
   type UpstreamResponse,
   UpstreamTimeout,
 } from "./upstream.js";
+
+/** HTTP/2 response headers as the flat list UpstreamResponse carries. */
+function flatten(headers: http2.IncomingHttpHeaders): string[] {
+  const out: string[] = [];
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const item of value) out.push(name, item);
+    else out.push(name, String(value));
+  }
+  return out;
+}
 
 export interface H2cForwarderOptions {
   connectTimeoutMs: number;
@@ -68,8 +81,10 @@ export class H2cForwarder implements Forwarder {
         ":scheme": "http",
         ":authority": (Array.isArray(host) ? host[0] : host) ?? request.instance.address,
       },
-      { endStream: request.body === undefined, signal: request.signal },
+      { endStream: request.body === undefined },
     );
+    const removeCancel = request.cancel.onCancel((reason) => stream.destroy(reason));
+    stream.once("close", removeCancel);
     if (request.body) {
       pipeline(request.body, stream).catch((error: unknown) => stream.destroy(error as Error));
     }
@@ -100,8 +115,8 @@ export class H2cForwarder implements Forwarder {
         }
         resolve({
           status: Number(status),
-          headers: responseHeaders as Record<string, string | string[]>,
-          body: stream,
+          headers: flatten(responseHeaders),
+          relay: (destination, onChunk) => relayBody(stream, destination, onChunk),
           onTrailers: (listener) => {
             if (Object.keys(trailersOnly).length > 0) listener(trailersOnly);
             else {

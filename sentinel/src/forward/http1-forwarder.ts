@@ -1,13 +1,7 @@
 import type { Readable } from "node:stream";
-import { Agent, type Dispatcher, errors } from "undici";
-import {
-  ConnectFailed,
-  type Forwarder,
-  isConnectError,
-  type UpstreamRequest,
-  type UpstreamResponse,
-  UpstreamTimeout,
-} from "./upstream.js";
+import { Agent, type Dispatcher } from "undici";
+import { Http1Exchange } from "./http1-exchange.js";
+import type { Forwarder, UpstreamRequest, UpstreamResponse } from "./upstream.js";
 
 export interface Http1ForwarderOptions {
   /**
@@ -22,7 +16,7 @@ export interface Http1ForwarderOptions {
   connectionsPerInstance: number;
 }
 
-/** HTTP/1.1 with undici keep-alive pools, one per instance origin. */
+/** HTTP/1.1 with undici keep-alive pools, one per instance origin (see Http1Exchange). */
 export class Http1Forwarder implements Forwarder {
   private readonly agent: Agent;
 
@@ -38,31 +32,22 @@ export class Http1Forwarder implements Forwarder {
     });
   }
 
-  async send(request: UpstreamRequest): Promise<UpstreamResponse> {
+  send(request: UpstreamRequest): Promise<UpstreamResponse> {
     const { instance } = request;
     const host = instance.address.includes(":") ? `[${instance.address}]` : instance.address;
-    try {
-      const response: Dispatcher.ResponseData = await this.agent.request({
-        origin: `http://${host}:${instance.port}`,
-        method: request.method as "GET",
-        path: request.target,
-        headers: request.headers,
-        // undici writes an async iterable chunk by chunk; its types only list Readable.
-        body: (request.body ?? null) as unknown as Readable | null,
-        signal: request.signal,
-      });
-      return {
-        status: response.statusCode,
-        headers: response.headers,
-        body: response.body,
-        // undici fills `trailers` only after the body ends; HTTP/1.1 upstreams rarely send any.
-        onTrailers: () => undefined,
-      };
-    } catch (error) {
-      if (isConnectError(error)) throw new ConnectFailed(instance, error);
-      if (error instanceof errors.HeadersTimeoutError) throw new UpstreamTimeout(instance);
-      throw error;
-    }
+    return new Promise<UpstreamResponse>((resolve, reject) => {
+      this.agent.dispatch(
+        {
+          origin: `http://${host}:${instance.port}`,
+          method: request.method as Dispatcher.HttpMethod,
+          path: request.target,
+          headers: request.headers,
+          // undici writes an async iterable chunk by chunk; its types only list Readable.
+          body: (request.body ?? null) as unknown as Readable | null,
+        },
+        new Http1Exchange(instance, request.cancel, { resolve, reject }),
+      );
+    });
   }
 
   async close(): Promise<void> {

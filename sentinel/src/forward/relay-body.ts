@@ -3,7 +3,7 @@ import type { Readable } from "node:stream";
 /** What the HTTP/1.1 and HTTP/2 compat responses both offer. */
 export interface BodyDestination {
   write(chunk: Buffer): boolean;
-  end(): unknown;
+  end(callback?: () => void): unknown;
   destroy(error?: Error): unknown;
   once(event: "drain" | "finish" | "close", listener: () => void): unknown;
   once(event: "error", listener: (error: Error) => void): unknown;

@@ -1,6 +1,8 @@
 import type { Readable } from "node:stream";
 import type { ForwardHeaders } from "../request/forward-headers.js";
 import type { Instance } from "../routing/instances.js";
+import type { Cancellation } from "./cancellation.js";
+import type { BodyDestination } from "./relay-body.js";
 
 export interface UpstreamRequest {
   instance: Instance;
@@ -11,14 +13,21 @@ export interface UpstreamRequest {
   headers: ForwardHeaders;
   /** Pulled only once the connection is up; undefined for a request without a body. */
   body: AsyncIterable<Buffer> | undefined;
-  signal: AbortSignal;
+  /** The client went away: stop the exchange (and its connect) at once. */
+  cancel: Cancellation;
 }
 
 export interface UpstreamResponse {
   status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Readable;
-  /** Trailers (gRPC's `grpc-status`), delivered before `body` ends; may never fire. */
+  /** Flat `[name, value, name, value…]`, names lower-case, a repeated field once per value. */
+  headers: string[];
+  /**
+   * Streams the body into `destination` with backpressure and ends it. Resolves when the client
+   * has been handed all of it; rejects when either side fails or goes away early, after
+   * stopping both. `onChunk` sees every chunk as it passes (the logging policy's capture).
+   */
+  relay(destination: BodyDestination, onChunk?: (chunk: Buffer) => void): Promise<void>;
+  /** Trailers (gRPC's `grpc-status`), delivered before the body ends; may never fire. */
   onTrailers(listener: (trailers: Record<string, string | string[]>) => void): void;
 }
 

@@ -119,25 +119,22 @@ export function stripPort(host: string): string {
 
 /**
  * Response headers for the client as a flat `[name, value, name, value…]` list (what
- * `writeHead` takes without building another object): hop-by-hop fields of the upstream's
- * connection removed, a repeated field (`set-cookie`) as one pair per value.
+ * `writeHead` takes without building another object), from the upstream's flat list (names
+ * lower-case, a repeated field once per value): hop-by-hop fields of the upstream's connection
+ * and pseudo-headers removed.
  */
-export function responseHeaders(
-  upstream: Readonly<Record<string, string | string[] | undefined>>,
-): string[] {
-  const connection = upstream.connection;
-  const listed =
-    connection === undefined
-      ? undefined
-      : connectionListed({ connection: Array.isArray(connection) ? connection : [connection] });
+export function responseHeaders(upstream: readonly string[]): string[] {
+  let listed: Set<string> | undefined;
+  for (let i = 0; i + 1 < upstream.length; i += 2) {
+    if (upstream[i] !== "connection") continue;
+    listed ??= new Set();
+    for (const name of connectionListed({ connection: [upstream[i + 1]!] })) listed.add(name);
+  }
   const out: string[] = [];
-  for (const name in upstream) {
-    const value = upstream[name];
-    if (value === undefined || name.charCodeAt(0) === 58 /* ":" */) continue;
-    const lower = name.toLowerCase();
-    if (hopByHop.has(lower) || listed?.has(lower)) continue;
-    if (typeof value === "string") out.push(lower, value);
-    else for (const item of value) out.push(lower, item);
+  for (let i = 0; i + 1 < upstream.length; i += 2) {
+    const name = upstream[i]!;
+    if (name.charCodeAt(0) === 58 /* ":" */ || hopByHop.has(name) || listed?.has(name)) continue;
+    out.push(name, upstream[i + 1]!);
   }
   return out;
 }

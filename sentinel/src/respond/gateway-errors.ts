@@ -9,6 +9,8 @@ const gatewayOnly = {
   gateway_timeout: { status: 504, title: "Gateway Timeout" },
   loop_detected: { status: 508, title: "Loop Detected" },
   uri_too_long: { status: 414, title: "URI Too Long" },
+  // nginx's code for a request whose client went away before it was answered; logged, never sent.
+  client_closed_request: { status: 499, title: "Client Closed Request" },
 } as const;
 
 export type GatewayErrorCode = ErrorCode | keyof typeof gatewayOnly;

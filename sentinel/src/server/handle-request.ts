@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import { TLSSocket } from "node:tls";
-import { relayBody } from "../forward/relay-body.js";
+import { Cancellation } from "../forward/cancellation.js";
 import {
   ConnectFailed,
   lazyBody,
@@ -46,9 +46,9 @@ async function handle(deps: SentinelDeps, req: Request, res: Response, turn: num
   const time = deps.clock();
   const requestId = deps.newRequestId();
   const headers = distinctHeaders(req.rawHeaders);
-  const abort = new AbortController();
+  const cancel = new Cancellation();
   res.once("close", () => {
-    if (!res.writableFinished) abort.abort(new Error("client went away"));
+    if (!res.writableFinished) cancel.cancel(new Error("client went away"));
   });
   const prepared = await prepareRequest(
     deps,
@@ -60,6 +60,7 @@ async function handle(deps: SentinelDeps, req: Request, res: Response, turn: num
       tls: req.socket instanceof TLSSocket,
       upgrade: false,
       requestId,
+      cancel,
     },
     turn,
   );
@@ -70,7 +71,7 @@ async function handle(deps: SentinelDeps, req: Request, res: Response, turn: num
   let instance: Instance | undefined;
   let upstreamMs = 0;
   let responseCapture: BodyCapture | undefined;
-  let upstreamHeaders: UpstreamResponse["headers"] = {};
+  let upstreamHeaders: Finished["responseHeaders"] = {};
   let outcome: "allowed" | "denied" | "error" = "allowed";
 
   const fail = (code: GatewayErrorCode, detail: string, extra: Record<string, string> = {}) => {
@@ -83,7 +84,9 @@ async function handle(deps: SentinelDeps, req: Request, res: Response, turn: num
 
   if (result.kind === "reject") {
     outcome = result.denial ? "denied" : "error";
-    fail(result.code, result.detail, result.headers);
+    // Nobody is left to answer when the client went away (during a wake).
+    if (result.code === "client_closed_request") status = 499;
+    else fail(result.code, result.detail, result.headers);
   } else {
     const body = hasBody(req, headers)
       ? lazyBody(req, requestCapture ? (chunk) => requestCapture.push(chunk) : undefined)
@@ -100,7 +103,7 @@ async function handle(deps: SentinelDeps, req: Request, res: Response, turn: num
           target: result.target,
           headers: result.headers,
           body: body?.body,
-          signal: abort.signal,
+          cancel,
         });
         break;
       } catch (error) {
@@ -112,7 +115,7 @@ async function handle(deps: SentinelDeps, req: Request, res: Response, turn: num
     if (!response) {
       upstreamMs = deps.monotonic() - upstreamStart;
       outcome = "error";
-      if (abort.signal.aborted) status = 499;
+      if (cancel.cancelled) status = 499;
       else if (lastError instanceof UpstreamTimeout)
         fail("gateway_timeout", "The app did not answer in time.");
       else {
@@ -133,10 +136,10 @@ async function handle(deps: SentinelDeps, req: Request, res: Response, turn: num
       responseCapture = logging?.responseBody ? new BodyCapture() : undefined;
       const capture = responseCapture;
       try {
-        await relayBody(response.body, res, capture ? (chunk) => capture.push(chunk) : undefined);
+        await response.relay(res, capture ? (chunk) => capture.push(chunk) : undefined);
       } catch {
         // The client or the upstream went away mid-body; both sides are destroyed.
-        if (abort.signal.aborted) status = 499;
+        if (cancel.cancelled) status = 499;
       }
       upstreamMs = deps.monotonic() - upstreamStart;
     }
@@ -167,10 +170,14 @@ interface Finished {
   outcome: "allowed" | "denied" | "error";
   method: string;
   requestHeaders: Record<string, string[]>;
-  responseHeaders: Record<string, string | string[] | number | undefined>;
+  /** The upstream's flat list, or the headers of Sentinel's own answer. */
+  responseHeaders: readonly string[] | Record<string, string | string[] | number | undefined>;
   requestCapture: BodyCapture | undefined;
   responseCapture: BodyCapture | undefined;
 }
+
+const isFlat = (headers: Finished["responseHeaders"]): headers is readonly string[] =>
+  Array.isArray(headers);
 
 export function log(deps: SentinelDeps, prepared: Prepared, finished: Finished): void {
   const { route, outcome } = prepared;
@@ -212,7 +219,9 @@ export function log(deps: SentinelDeps, prepared: Prepared, finished: Finished):
       },
       redact: route?.redact ?? { headers: new Set(["authorization"]), queryParams: new Set() },
       requestHeaders: finished.requestHeaders,
-      responseHeaders: finished.responseHeaders,
+      responseHeaders: isFlat(finished.responseHeaders)
+        ? distinctHeaders(finished.responseHeaders)
+        : finished.responseHeaders,
       ...(finished.requestCapture ? { requestBody: finished.requestCapture } : {}),
       ...(finished.responseCapture ? { responseBody: finished.responseCapture } : {}),
     }),

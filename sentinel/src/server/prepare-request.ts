@@ -1,4 +1,5 @@
 import type { Principal } from "@slipway/shared/gateway";
+import { type Cancellation, cancelledResult } from "../forward/cancellation.js";
 import {
   type Denial,
   evaluatePolicies,
@@ -28,6 +29,8 @@ export interface IncomingFacts {
   tls: boolean;
   upgrade: boolean;
   requestId: string;
+  /** The client going away: a request waiting for a wake stops waiting. */
+  cancel?: Cancellation;
 }
 
 export interface Rejection {
@@ -173,7 +176,17 @@ export async function prepareRequest(
   if (candidates.length === 0) {
     // None anywhere: an idle deployment is woken (the wait is shared and bounded).
     const { waker } = deps;
-    const woken = waker ? await waker.wake(route.config.deploymentId) : "not_idle";
+    const wake = waker ? waker.wake(route.config.deploymentId) : undefined;
+    const woken = !wake
+      ? "not_idle"
+      : incoming.cancel
+        ? await incoming.cancel.race(wake)
+        : await wake;
+    if (woken === cancelledResult) {
+      // The client is gone; the wake goes on for the requests still waiting on it.
+      const gone = reject("client_closed_request", "The client went away during the wake.");
+      return { ...base, route, outcome, result: gone };
+    }
     if (woken === "ready") candidates = instancesOf();
     if (candidates.length === 0) {
       const why = wakeRejection(woken === "ready" ? "not_idle" : woken, waker?.timeoutMs ?? 0);
@@ -201,12 +214,21 @@ export async function prepareRequest(
   };
 }
 
+// The key verifier hands out one principal object per cached key (see keys-verifier-adapter),
+// so its header value is serialised once per key, not once per request.
+const principalJsonCache = new WeakMap<Principal, string>();
+
 function principalJson(principal: Principal): string {
-  // JSON.stringify escapes control characters, so the value is a valid header field.
-  return JSON.stringify(principal).replace(
-    /[\u0080-\uffff]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
+  let json = principalJsonCache.get(principal);
+  if (json === undefined) {
+    // JSON.stringify escapes control characters, so the value is a valid header field.
+    json = JSON.stringify(principal).replace(
+      /[\u0080-\uffff]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
+    principalJsonCache.set(principal, json);
+  }
+  return json;
 }
 
 /** The raw query without any `name=` pair (names compared decoded). */
