@@ -53,7 +53,11 @@ export function makeBuildkitdToml(config: BuildkitdConfig): string {
   ];
   if (config.mirrorRegistry) {
     for (const upstream of MIRRORED_REGISTRIES) {
-      lines.push("", `[registry.${quote(upstream)}]`, `  mirrors = [${quote(config.mirrorRegistry)}]`);
+      lines.push(
+        "",
+        `[registry.${quote(upstream)}]`,
+        `  mirrors = [${quote(config.mirrorRegistry)}]`,
+      );
     }
   }
   const plain = new Set(config.plainHttpRegistries);

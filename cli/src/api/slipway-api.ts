@@ -78,6 +78,19 @@ export class SlipwayApi {
     };
   }
 
+  /**
+   * The URLs a deployment answers at, as the API builds them (Slipway's `urls`: Sentinel's
+   * scheme and port, which the CLI cannot know). The SDK drops fields it does not know, hence
+   * plain fetch; undefined from a server without the field.
+   */
+  async getDeploymentUrls(deploymentId: string): Promise<string[] | undefined> {
+    const answer = await this.#post<{ data: { urls?: unknown } }>("deployments.getDeployment", {
+      deploymentId,
+    });
+    const { urls } = answer.data;
+    return Array.isArray(urls) && urls.every((url) => typeof url === "string") ? urls : undefined;
+  }
+
   /** `deployments.approveDeployment` (Slipway). */
   async approveDeployment(deploymentId: string): Promise<void> {
     await this.#post("deployments.approveDeployment", { deploymentId });
