@@ -105,7 +105,7 @@ describe("npm start and `slipway deploy examples/hello`", () => {
     const config = JSON.parse((await blob(name, manifest.config.digest)).toString("utf8")) as {
       config: { Cmd: string[]; User: string };
     };
-    expect(config.config).toMatchObject({ Cmd: ["node", "server.js"], User: "node" });
+    expect(config.config).toMatchObject({ Cmd: ["node", "server.js"], User: "1000" });
     const layers = await Promise.all(manifest.layers.map((layer) => blob(name, layer.digest)));
     const all = Buffer.concat(layers);
     expect(all.includes("usr/local/bin/node")).toBe(true);
