@@ -17,6 +17,28 @@ export interface LogPage {
   hasMore: boolean;
 }
 
+/** One request Sentinel served or refused (`requestLogs.listRequestLogs`). */
+export interface RequestLogEntry {
+  id: string;
+  time: number;
+  requestId: string;
+  deploymentId?: string;
+  host: string;
+  method: string;
+  path: string;
+  status: number;
+  totalLatencyMs: number;
+  region: string;
+  outcome: "allowed" | "denied" | "error";
+  policyName?: string;
+}
+
+export interface RequestLogPage {
+  entries: RequestLogEntry[];
+  cursor?: string;
+  hasMore: boolean;
+}
+
 export interface EnvironmentRef {
   project: string;
   app: string;
@@ -89,6 +111,19 @@ export class SlipwayApi {
     });
     const { urls } = answer.data;
     return Array.isArray(urls) && urls.every((url) => typeof url === "string") ? urls : undefined;
+  }
+
+  /** `requestLogs.listRequestLogs` (Slipway): one page, newest first. */
+  async listRequestLogs(body: Record<string, unknown>): Promise<RequestLogPage> {
+    const answer = await this.#post<{
+      data: RequestLogEntry[];
+      pagination?: { cursor?: string; hasMore: boolean };
+    }>("requestLogs.listRequestLogs", body);
+    return {
+      entries: answer.data,
+      ...(answer.pagination?.cursor ? { cursor: answer.pagination.cursor } : {}),
+      hasMore: answer.pagination?.hasMore ?? false,
+    };
   }
 
   /** `deployments.approveDeployment` (Slipway). */
