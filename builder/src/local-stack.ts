@@ -33,6 +33,8 @@ export async function startLocalBuildStack(
       binaries,
       workDir,
       plainHttpRegistries: [registry.host],
+      // Nothing can be pulled from the internet: `FROM node:20-slim` is read from this registry.
+      mirrorRegistry: registry.host,
       log,
     });
     const started = registry;

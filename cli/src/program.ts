@@ -12,6 +12,7 @@ import { keysCommand } from "./commands/keys.js";
 import { loginCommand } from "./commands/login.js";
 import { logsCommand } from "./commands/logs.js";
 import { projectsCommand } from "./commands/projects.js";
+import { requestsCommand } from "./commands/requests.js";
 import { Output, type OutputFormat, outputFormats } from "./output/output.js";
 
 /** The version `--version` prints: the cli package's own. */
@@ -56,6 +57,7 @@ export function makeProgram(io: CliIo, setExitCode: (code: number) => void): Com
   deployCommand(program, io);
   deploymentsCommand(program, io);
   logsCommand(program, io, setExitCode);
+  requestsCommand(program, io);
   envCommand(program, io);
   domainsCommand(program, io);
   keysCommand(program, io, setExitCode);

@@ -67,7 +67,10 @@ const uploadCount = async () =>
   (await api.database.db.select({ id: sourceUploads.id }).from(sourceUploads)).length;
 
 beforeAll(async () => {
-  api = await startTestApi();
+  // As `npm start` runs it: apps through Sentinel over http on a port of its own.
+  api = await startTestApi({
+    env: { SLIPWAY_APP_URL_SCHEME: "http", SLIPWAY_APP_URL_PORT: "8080" },
+  });
   workspace = await api.newWorkspace("cli-deploy");
   env = {
     XDG_CONFIG_HOME: await makeConfigHome(),
@@ -278,11 +281,29 @@ describe("slipway deploy follows the build and rollout", () => {
     const run = await running;
     expect(run.exitCode).toBe(0);
     const urls = run.stdout.trim().split("\n");
+    // With Sentinel's port: without it the URL would reach nothing.
     expect(urls).toContain(
-      `http://hello-${deploymentId.replace(/^dep_/, "").toLowerCase()}.preview.slipway.test`,
+      `http://hello-${deploymentId.replace(/^dep_/, "").toLowerCase()}.preview.slipway.test:8080`,
     );
     expect(run.stderr).toMatch(/✓ Packing .* \(\d+\.\ds\)/);
     expect(run.stderr).toMatch(/✓ Uploading 2 files, [\d.]+ (B|KiB) \(\d+\.\ds\)/);
+  });
+
+  it("prints a production deployment's own hostname, which needs no domain or DNS", async () => {
+    const appId = await newApp("homepage");
+    const running = runSlipway(
+      ["deploy", await smallTree(), ...target("homepage"), "--poll-interval", "20", "-o", "json"],
+      { env },
+    );
+    const deploymentId = await worker.waitForDeployment(appId);
+    await worker.build(deploymentId, ["built"]);
+    await worker.finishBuild(deploymentId);
+    await worker.completeRollout(deploymentId, "slipway.localhost");
+    const run = await running;
+    expect(run.exitCode).toBe(0);
+    expect(run.json<{ urls: string[] }>().urls).toEqual([
+      `http://homepage-${deploymentId.replace(/^dep_/, "").toLowerCase()}.slipway.localhost:8080`,
+    ]);
   });
 
   it("deploys a prebuilt image with --image", async () => {

@@ -170,7 +170,10 @@ const configSchema = z.object({
     .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, "must be a DNS label")
     .max(63)
     .default("slipway-apps"),
-  /** Previews get `<app>-<branch>-<hash>.<domain>` and `<app>-<deployment>.<domain>`. */
+  /**
+   * Every deployment gets `<app>-<deployment>.<domain>`; previews also `<app>-git-<branch>-<hash>.<domain>`.
+   * `npm start` uses `slipway.localhost`: `.localhost` names resolve to loopback without DNS.
+   */
   SLIPWAY_PREVIEW_DOMAIN: z
     .string()
     .regex(
@@ -179,6 +182,12 @@ const configSchema = z.object({
     )
     .max(180)
     .default("preview.slipway.local"),
+  /**
+   * How people reach apps through Sentinel, for the `urls` a deployment lists: the scheme, and
+   * the port when Sentinel does not listen on the scheme's own (`npm start`: http and 8080).
+   */
+  SLIPWAY_APP_URL_SCHEME: z.enum(["http", "https"]).default("https"),
+  SLIPWAY_APP_URL_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /**
    * What ratelimits (`ratelimit.limit`, verifyKey's) and credits answer when Redis is down or
    * slow: `open` admits (the default), `closed` refuses. Either way it is counted and logged.

@@ -18,6 +18,13 @@ export {
 } from "./config.js";
 export * from "./errors.js";
 export { ensureBinaries, readCompleteBuild } from "./go-binaries/build-binaries.js";
+export {
+  loadOrBuildNodeBase,
+  NODE_FULL,
+  NODE_SLIM,
+  type NodeBaseRecipe,
+} from "./images/node-base-image.js";
+export { parseImageRef, pushImage } from "./images/push-image.js";
 export { findGo } from "./prerequisites.js";
 export { REAL_NODE_LABEL } from "./real-node/node-config.js";
 export { cleanupDeadNodeHost } from "./real-node/node-host.js";

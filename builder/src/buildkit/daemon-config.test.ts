@@ -35,6 +35,23 @@ root = "/var/lib/buildkit"
   insecure = true
 `);
   });
+
+  it("sends Docker Hub and registry.k8s.io names to the mirror, over plain HTTP", () => {
+    const toml = makeBuildkitdToml({
+      root: "/var/lib/buildkit",
+      addresses: ["unix:///run/buildkit/buildkitd.sock"],
+      snapshotter: "native",
+      plainHttpRegistries: ["127.0.0.1:5000"],
+      mirrorRegistry: "127.0.0.1:5000",
+      gcKeepStorageMb: 2000,
+      maxParallelism: 2,
+    });
+    expect(toml).toContain(`[registry."docker.io"]\n  mirrors = ["127.0.0.1:5000"]\n`);
+    expect(toml).toContain(`[registry."registry.k8s.io"]\n  mirrors = ["127.0.0.1:5000"]\n`);
+    // The mirror itself once, over plain HTTP (a duplicate table is invalid TOML).
+    expect(toml.match(/\[registry\."127\.0\.0\.1:5000"\]/g)).toHaveLength(1);
+    expect(toml).toContain(`[registry."127.0.0.1:5000"]\n  http = true\n  insecure = true\n`);
+  });
 });
 
 describe("makeBuildkitBuildArgs", () => {

@@ -12,11 +12,20 @@ export interface BuildkitdConfig {
   snapshotter: Snapshotter;
   /** Registries reached over plain HTTP (a local registry, an in-cluster one without TLS). */
   plainHttpRegistries: string[];
+  /**
+   * host:port of a registry that stands in for Docker Hub and registry.k8s.io: `FROM node:20-slim`
+   * is read from `<mirror>/library/node:20-slim`. With no internet, the only way an ordinary
+   * Dockerfile builds; BuildKit tries the mirror before the upstream.
+   */
+  mirrorRegistry?: string | undefined;
   /** Build cache kept by garbage collection, in MB. */
   gcKeepStorageMb: number;
   /** Concurrent solve steps; 2 cores want few. */
   maxParallelism: number;
 }
+
+/** Upstream registries a mirror stands in for: the ones Dockerfiles and Kubernetes name. */
+export const MIRRORED_REGISTRIES = ["docker.io", "registry.k8s.io"] as const;
 
 function quote(value: string): string {
   return JSON.stringify(value);
@@ -42,7 +51,18 @@ export function makeBuildkitdToml(config: BuildkitdConfig): string {
     "[worker.containerd]",
     "  enabled = false",
   ];
-  for (const registry of config.plainHttpRegistries) {
+  if (config.mirrorRegistry) {
+    for (const upstream of MIRRORED_REGISTRIES) {
+      lines.push(
+        "",
+        `[registry.${quote(upstream)}]`,
+        `  mirrors = [${quote(config.mirrorRegistry)}]`,
+      );
+    }
+  }
+  const plain = new Set(config.plainHttpRegistries);
+  if (config.mirrorRegistry) plain.add(config.mirrorRegistry);
+  for (const registry of plain) {
     lines.push("", `[registry.${quote(registry)}]`, "  http = true", "  insecure = true");
   }
   return `${lines.join("\n")}\n`;

@@ -26,6 +26,8 @@ export interface StartBuildkitOptions {
   /** A short path: the unix socket lives here and sun_path is limited to 107 bytes. */
   workDir: string;
   plainHttpRegistries: string[];
+  /** A registry that stands in for docker.io and registry.k8s.io (see BuildkitdConfig). */
+  mirrorRegistry?: string | undefined;
   log: (line: string) => void;
 }
 
@@ -72,6 +74,7 @@ async function startWith(
       addresses: [addr],
       snapshotter,
       plainHttpRegistries: options.plainHttpRegistries,
+      mirrorRegistry: options.mirrorRegistry,
       gcKeepStorageMb: 2000,
       maxParallelism: 2,
     }),

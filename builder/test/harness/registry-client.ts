@@ -93,3 +93,31 @@ export async function downloadAllBlobs(ref: string): Promise<Buffer[]> {
     }),
   );
 }
+
+/**
+ * Copies an image (one manifest, no index) to another repository and tag of the same registry,
+ * mounting its blobs rather than uploading them again.
+ */
+export async function copyImage(from: string, toRepository: string, toTag: string): Promise<void> {
+  const { host, repository, reference } = parseReference(from);
+  const response = await fetch(`http://${host}/v2/${repository}/manifests/${reference}`, {
+    headers: { accept: ACCEPT },
+  });
+  const body = Buffer.from(await response.arrayBuffer());
+  const mediaType = response.headers.get("content-type") ?? "";
+  const manifest = JSON.parse(body.toString("utf8")) as Manifest;
+  if (!manifest?.config || !manifest.layers) throw new Error(`${from} is not an image manifest`);
+  for (const blob of [manifest.config, ...manifest.layers]) {
+    const mounted = await fetch(
+      `http://${host}/v2/${toRepository}/blobs/uploads/?mount=${blob.digest}&from=${repository}`,
+      { method: "POST" },
+    );
+    if (mounted.status !== 201) throw new Error(`mount ${blob.digest}: HTTP ${mounted.status}`);
+  }
+  const put = await fetch(`http://${host}/v2/${toRepository}/manifests/${toTag}`, {
+    method: "PUT",
+    headers: { "content-type": mediaType },
+    body,
+  });
+  if (put.status !== 201) throw new Error(`PUT ${toRepository}:${toTag}: HTTP ${put.status}`);
+}

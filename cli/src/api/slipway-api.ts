@@ -17,6 +17,28 @@ export interface LogPage {
   hasMore: boolean;
 }
 
+/** One request Sentinel served or refused (`requestLogs.listRequestLogs`). */
+export interface RequestLogEntry {
+  id: string;
+  time: number;
+  requestId: string;
+  deploymentId?: string;
+  host: string;
+  method: string;
+  path: string;
+  status: number;
+  totalLatencyMs: number;
+  region: string;
+  outcome: "allowed" | "denied" | "error";
+  policyName?: string;
+}
+
+export interface RequestLogPage {
+  entries: RequestLogEntry[];
+  cursor?: string;
+  hasMore: boolean;
+}
+
 export interface EnvironmentRef {
   project: string;
   app: string;
@@ -74,6 +96,32 @@ export class SlipwayApi {
     return {
       lines: answer.data,
       ...(next ? { cursor: next } : {}),
+      hasMore: answer.pagination?.hasMore ?? false,
+    };
+  }
+
+  /**
+   * The URLs a deployment answers at, as the API builds them (Slipway's `urls`: Sentinel's
+   * scheme and port, which the CLI cannot know). The SDK drops fields it does not know, hence
+   * plain fetch; undefined from a server without the field.
+   */
+  async getDeploymentUrls(deploymentId: string): Promise<string[] | undefined> {
+    const answer = await this.#post<{ data: { urls?: unknown } }>("deployments.getDeployment", {
+      deploymentId,
+    });
+    const { urls } = answer.data;
+    return Array.isArray(urls) && urls.every((url) => typeof url === "string") ? urls : undefined;
+  }
+
+  /** `requestLogs.listRequestLogs` (Slipway): one page, newest first. */
+  async listRequestLogs(body: Record<string, unknown>): Promise<RequestLogPage> {
+    const answer = await this.#post<{
+      data: RequestLogEntry[];
+      pagination?: { cursor?: string; hasMore: boolean };
+    }>("requestLogs.listRequestLogs", body);
+    return {
+      entries: answer.data,
+      ...(answer.pagination?.cursor ? { cursor: answer.pagination.cursor } : {}),
       hasMore: answer.pagination?.hasMore ?? false,
     };
   }

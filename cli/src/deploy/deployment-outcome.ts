@@ -19,6 +19,7 @@ const phases: Partial<Record<Deployment["status"], string>> = {
 /**
  * Pure: the URLs of a deployment's hostnames, in the scheme the API itself is reached by (a
  * platform on `http://localhost` serves its apps over http too; a public one over https).
+ * A guess for servers that do not list `urls` themselves (it cannot know Sentinel's port).
  */
 export function deploymentUrls(domains: readonly string[] | undefined, apiUrl: string): string[] {
   const scheme = apiUrl.startsWith("http://") ? "http" : "https";

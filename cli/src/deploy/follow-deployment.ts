@@ -65,6 +65,11 @@ export async function followDeployment(
         sdk.deployments.getDeployment({ deploymentId }),
       );
       read = { deployment, outcome: judgeDeployment(deployment, api.url) };
+      if (read.outcome.kind === "ready") {
+        // The API knows Sentinel's port and scheme; the URLs guessed from the API's are a fallback.
+        const urls = await api.getDeploymentUrls(deploymentId);
+        if (urls) read.outcome = { kind: "ready", urls };
+      }
       if (read.outcome.kind === "waiting" && read.outcome.phase !== phase) {
         phase = read.outcome.phase;
         progress.step(phase);

@@ -20,6 +20,8 @@ export const deploymentSchema = z.object({
     .object({ code: z.enum(deploymentErrorCodes), step: z.string(), message: z.string() })
     .optional(),
   domains: z.array(z.string()).optional(),
+  /** Slipway: the domains as URLs people open, with Sentinel's scheme and port. */
+  urls: z.array(z.string()).optional(),
   /** Slipway: why a `skipped` deployment did not run (watch paths, auto-deploy off). */
   skipReason: z.string().optional(),
   runtime: runtimeResponseSchema.omit({ openapiSpecPath: true }),

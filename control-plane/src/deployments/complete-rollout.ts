@@ -24,9 +24,9 @@ export function takesOverTraffic(input: {
 }
 
 /**
- * deploying → ready, and the traffic moves, in one transaction: production switches the app's
- * current deployment; a preview gets its own hostname and takes the branch hostname from
- * older deployments of the branch. The compare-and-swap makes exactly one caller win; a
+ * deploying → ready, and the traffic moves, in one transaction: every deployment gets its own
+ * hostname; production switches the app's current deployment; a preview takes the branch
+ * hostname from older deployments of the branch. The compare-and-swap makes exactly one caller win; a
  * deployment stopped or cancelled meanwhile stays as it is. Returns the follow-ups when this
  * call won, undefined when it lost.
  */
@@ -57,6 +57,15 @@ export async function completeRollout(
       status: "succeeded",
       at,
     });
+    const names = previewHostnames({
+      appId: app.id,
+      appSlug: input.appSlug,
+      environmentId: deployment.environmentId,
+      // Production's traffic follows the app's current deployment, not a branch.
+      branch: input.environmentKind === "production" ? null : deployment.gitBranch,
+      deploymentId: deployment.id,
+      previewDomain: input.previewDomain,
+    });
     if (input.environmentKind === "production") {
       if (
         takesOverTraffic({
@@ -70,16 +79,14 @@ export async function completeRollout(
           .set({ currentDeploymentId: deployment.id, updatedAt: at })
           .where(eq(apps.id, app.id));
       }
+      // Its own name under the preview domain: reachable without DNS or a verified domain
+      // (`npm start`'s `*.slipway.localhost`), printed after each deploy.
+      await tx
+        .update(deployments)
+        .set({ hostnames: [names.deployment] })
+        .where(eq(deployments.id, deployment.id));
       return moved.followUps;
     }
-    const names = previewHostnames({
-      appId: app.id,
-      appSlug: input.appSlug,
-      environmentId: deployment.environmentId,
-      branch: deployment.gitBranch,
-      deploymentId: deployment.id,
-      previewDomain: input.previewDomain,
-    });
     const hostnames = [names.deployment];
     if (names.branch && deployment.gitBranch) {
       const [newer] = await tx

@@ -47,5 +47,12 @@ export async function startLocalBuildkitd(
           `buildkit-${createHash("sha256").update(dataDir).digest("hex").slice(0, 12)}`,
         );
   mkdirSync(workDir, { recursive: true });
-  return startBuildkitd({ binaries, workDir, plainHttpRegistries: [registryHost], log });
+  return startBuildkitd({
+    binaries,
+    workDir,
+    plainHttpRegistries: [registryHost],
+    // `FROM node:20-slim` is read from the platform's registry (no internet; see base-images.ts).
+    mirrorRegistry: registryHost,
+    log,
+  });
 }

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { LocalBuildkit } from "@slipway/builder";
 import { ConfigError } from "../config.js";
+import { ensureLocalBaseImages } from "./base-images.js";
 import { startLocalBuildkitd, startOwnRegistry } from "./build-stack.js";
 import { type ChildService, stopChildService } from "./child-service.js";
 import { type LocalCluster, startLocalCluster, stopRecordedLocalCluster } from "./cluster.js";
@@ -110,6 +111,8 @@ async function main() {
         },
       ]);
       s.buildkit = buildkit;
+      // buildkitd resolves docker.io through the registry: the bases Dockerfiles name go there.
+      await ensureLocalBaseImages(need(s.registryHost, "registry"), log);
     },
     operator: async () => {
       s.operator = await startLocalOperator({
@@ -132,6 +135,7 @@ async function main() {
           buildkitAddr: need(s.buildkit, "buildkitd").addr,
           registryHost: need(s.registryHost, "registry"),
           previewDomain: plan.previewDomain,
+          sentinelPort: plan.sentinelPort,
         }),
         { newRootKey: process.argv.includes("--new-root-key") },
       );

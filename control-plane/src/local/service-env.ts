@@ -24,6 +24,8 @@ export function controlPlaneEnv(
     buildkitAddr: string;
     registryHost: string;
     previewDomain: string;
+    /** Sentinel's port: the URLs a deployment lists need it (it is not 80). */
+    sentinelPort: number;
   },
 ): Env {
   return {
@@ -38,6 +40,9 @@ export function controlPlaneEnv(
     SLIPWAY_BUILDKIT_ADDR: input.buildkitAddr,
     SLIPWAY_REGISTRY: input.registryHost,
     SLIPWAY_PREVIEW_DOMAIN: input.previewDomain,
+    // Sentinel serves apps over plain http on loopback here.
+    SLIPWAY_APP_URL_SCHEME: "http",
+    SLIPWAY_APP_URL_PORT: String(input.sentinelPort),
   };
 }
 

@@ -86,12 +86,15 @@ describe("service environments", () => {
       buildkitAddr: "unix:///b.sock",
       registryHost: "127.0.0.1:5000",
       previewDomain: "slipway.localhost",
+      sentinelPort: 8080,
     });
     expect(cp.DATABASE_URL).toBe("postgres://db");
     expect(cp.SLIPWAY_REGIONS).toBe("us-1");
     expect(cp.LOG_LEVEL).toBe("warn");
     expect(cp.SLIPWAY_REGISTRY).toBe("127.0.0.1:5000");
     expect(cp.SLIPWAY_PREVIEW_DOMAIN).toBe("slipway.localhost");
+    // The URLs a deployment lists reach Sentinel: http, and its port.
+    expect([cp.SLIPWAY_APP_URL_SCHEME, cp.SLIPWAY_APP_URL_PORT]).toEqual(["http", "8080"]);
     const sentinel = sentinelEnv(user, {
       ...backing,
       port: 8080,
@@ -118,6 +121,7 @@ describe("service environments", () => {
         buildkitAddr: "unix:///b",
         registryHost: "r",
         previewDomain: "p",
+        sentinelPort: 8080,
       },
     );
     expect(cp.SLIPWAY_REGIONS).toBe("eu-1");

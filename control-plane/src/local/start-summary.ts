@@ -35,8 +35,8 @@ export function makeStartSummary(input: StartSummaryInput): string[] {
     "Next, in another terminal:",
     `  npx slipway login --url ${input.apiUrl}${input.rootKey ? "" : "   (with the root key from the first start)"}`,
     "  npx slipway projects create hello && npx slipway apps create hello -p hello",
-    // A preview gets a hostname under the preview domain; production only has custom domains.
-    "  npx slipway deploy examples/hello -p hello -a hello -e preview",
+    // Every deployment gets a hostname under the preview domain, production too.
+    "  npx slipway deploy examples/hello -p hello -a hello",
     "",
     "Ctrl-C stops everything.",
     "",

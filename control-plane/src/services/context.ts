@@ -23,7 +23,10 @@ export interface ServiceContext {
   dns: DnsLookup;
   /** Background jobs (builds, rollouts, reporting to GitHub); absent where no queue is configured. */
   jobs: Pick<JobQueues, "enqueue" | "announceCancellation"> | undefined;
-  config: Pick<Config, "SLIPWAY_REGIONS" | "SLIPWAY_DOMAIN_TARGET">;
+  config: Pick<
+    Config,
+    "SLIPWAY_REGIONS" | "SLIPWAY_DOMAIN_TARGET" | "SLIPWAY_APP_URL_SCHEME" | "SLIPWAY_APP_URL_PORT"
+  >;
   /** The App's read access to repositories (resolving branches for manual deploys). */
   githubSource?: GitHubSource | undefined;
   /** The process's key verifier; absent without Redis (the keys endpoints then answer 503). */

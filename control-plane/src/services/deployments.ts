@@ -18,6 +18,7 @@ import {
   type ProjectRow,
   projects,
 } from "../db/schema/index.js";
+import { appUrls } from "../deployments/app-urls.js";
 import type { ServiceContext } from "./context.js";
 import { availableActions } from "./deployment-actions.js";
 import { resolveApp, resolveEnvironment, resolveProject } from "./resolve.js";
@@ -48,12 +49,16 @@ function selectDeployments(ctx: ServiceContext) {
     .leftJoin(currentDeployments, eq(currentDeployments.id, apps.currentDeploymentId));
 }
 
-function deploymentView(row: DeploymentJoin, verifiedDomains: string[]) {
+function deploymentView(ctx: ServiceContext, row: DeploymentJoin, verifiedDomains: string[]) {
   const { deployment, environment } = row;
   const isCurrent = row.app.currentDeploymentId === deployment.id;
   // An idle preview still answers at its hostnames: the request wakes it.
   const serving = apiStatusOf(deployment.status) === "ready";
   const { openapiSpecPath: _unused, ...runtime } = deployment.runtime;
+  const reachableAt = [
+    ...(isCurrent ? verifiedDomains : []),
+    ...(serving ? deployment.hostnames : []),
+  ];
   return {
     id: deployment.id,
     status: apiStatusOf(deployment.status),
@@ -93,10 +98,11 @@ function deploymentView(row: DeploymentJoin, verifiedDomains: string[]) {
     // own hostnames while it runs (a stopped one keeps them for when it starts again).
     ...(isCurrent || (serving && deployment.hostnames.length > 0)
       ? {
-          domains: [
-            ...(isCurrent ? verifiedDomains : []),
-            ...(serving ? deployment.hostnames : []),
-          ],
+          domains: reachableAt,
+          urls: appUrls(reachableAt, {
+            scheme: ctx.config.SLIPWAY_APP_URL_SCHEME,
+            port: ctx.config.SLIPWAY_APP_URL_PORT,
+          }),
         }
       : {}),
     ...(deployment.skipReason ? { skipReason: deployment.skipReason } : {}),
@@ -128,7 +134,7 @@ export async function getDeployment(ctx: ServiceContext, deploymentId: string) {
   if (!row) throw notFound(`Deployment '${deploymentId}'`);
   ctx.access(row.deployment);
   const domainsOf = await verifiedDomainsByEnvironment(ctx, [row.environment.id]);
-  return deploymentView(row, domainsOf.get(row.environment.id) ?? []);
+  return deploymentView(ctx, row, domainsOf.get(row.environment.id) ?? []);
 }
 
 /** Pure: the stored statuses an API status filter means (`ready` includes idle previews). */
@@ -184,6 +190,8 @@ export async function listDeployments(
   ]);
   return {
     ...page,
-    items: page.items.map((row) => deploymentView(row, domainsOf.get(row.environment.id) ?? [])),
+    items: page.items.map((row) =>
+      deploymentView(ctx, row, domainsOf.get(row.environment.id) ?? []),
+    ),
   };
 }

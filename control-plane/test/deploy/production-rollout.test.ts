@@ -12,7 +12,7 @@ import {
 import { crNameOf, envSecretNameOf, secretPathOf } from "../../src/deploy/object-names.js";
 import { runDeployJob } from "../../src/deploy/run-deploy-job.js";
 import type { TestWorkspace } from "../harness/api.js";
-import { startTestCluster, type TestCluster } from "../harness/cluster.js";
+import { startTestCluster, type TestCluster, testPreviewDomain } from "../harness/cluster.js";
 import { deploymentReaches, handOffToDeploy } from "../harness/deploy-fixtures.js";
 import { startTestPipelineWithApp, type TestPipeline } from "../harness/pipeline.js";
 import { expectPreconditionFailed } from "./lifecycle-errors.js";
@@ -36,6 +36,8 @@ const handOff = (n: number, options: { enqueue?: boolean } = {}) =>
     image: image(n),
     ...options,
   });
+/** A production deployment's own name, reachable without DNS (the preview domain's scheme). */
+const ownHost = (id: string) => `web-${id.slice(4).toLowerCase()}.${testPreviewDomain}`;
 const get = async (id: string) =>
   (await workspace.sdk.deployments.getDeployment({ deploymentId: id })).data;
 const readCr = (id: string) =>
@@ -84,7 +86,7 @@ describe("the deploy step on a production deployment", () => {
     expect(ready).toMatchObject({
       status: "ready",
       isCurrent: true,
-      domains: ["shop.example.com"],
+      domains: ["shop.example.com", ownHost(ids.first)],
       availableActions: [],
       docker: { image: image(1) },
     });
@@ -124,7 +126,7 @@ describe("the deploy step on a production deployment", () => {
     expect(second).toMatchObject({
       status: "ready",
       isCurrent: true,
-      domains: ["shop.example.com"],
+      domains: ["shop.example.com", ownHost(ids.second)],
     });
     const first = await get(ids.first!);
     expect(first).toMatchObject({
@@ -132,7 +134,8 @@ describe("the deploy step on a production deployment", () => {
       isCurrent: false,
       availableActions: ["rollback"],
     });
-    expect(first.domains).toBeUndefined();
+    // The environment's domain moved on; the previous deployment answers at its own name only.
+    expect(first.domains).toEqual([ownHost(ids.first!)]);
     expect((await readCr(ids.first!)).spec.desiredState).toBe("running");
   });
 
@@ -151,7 +154,10 @@ describe("the deploy step on a production deployment", () => {
       action: "deployment.rollback",
       requestId: accepted.meta.requestId,
     });
-    expect(await get(ids.first!)).toMatchObject({ isCurrent: true, domains: ["shop.example.com"] });
+    expect(await get(ids.first!)).toMatchObject({
+      isCurrent: true,
+      domains: ["shop.example.com", ownHost(ids.first!)],
+    });
     expect(await get(ids.second!)).toMatchObject({
       isCurrent: false,
       availableActions: ["promote"],

@@ -66,7 +66,8 @@ export async function startSentinel(env: Record<string, string>): Promise<Sentin
 
 /** `npm run sentinel` with `env` on top of this process's, not waiting for it to listen. */
 export async function spawnSentinel(env: Record<string, string>): Promise<SentinelProcess> {
-  const port = await findFreePort();
+  // A port the caller chose (to tell the control plane where apps are reached), or a free one.
+  const port = env.SENTINEL_PORT ? Number(env.SENTINEL_PORT) : await findFreePort();
   // Only what the test names: a KUBECONFIG or database another project's global setup put in
   // this process's environment would silently change where Sentinel finds its instances.
   const inherited = Object.fromEntries(

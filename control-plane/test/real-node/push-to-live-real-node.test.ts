@@ -1,22 +1,28 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { maintainRequestLogPartitions } from "@slipway/request-logs";
 import { deploymentCrPath, type SlipwayDeployment } from "@slipway/shared";
+import { findFreePort } from "@slipway/shared/free-ports";
 import { onHarnessTeardown } from "@slipway/shared/harness-teardown";
 import { eq } from "drizzle-orm";
 import { Redis } from "ioredis";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { domains } from "../../src/db/schema/index.js";
 import { crNameOf } from "../../src/deploy/object-names.js";
+import { ensureLocalBaseImages } from "../../src/local/base-images.js";
 import { runPreviewIdlePass } from "../../src/services/preview-idler.js";
 import { type RealNodeTestCluster, startRealNodeCluster } from "../harness/real-node-cluster.js";
 import { type SentinelProcess, startSentinel } from "../harness/sentinel-process.js";
-import { dockerfile, startBuildPipeline } from "../image-build/build-harness.js";
+import { startBuildPipeline } from "../image-build/build-harness.js";
+import { REPO_ROOT, slipwayBin } from "../local/slipway-bin.js";
 
 /**
- * Issue 15's end-to-end test: a signed push becomes an image built by BuildKit, a CR the
- * operator rolls out into a real container on the testbed's real node, and a 200 through a
- * real Sentinel process on the production host, the app showing the values it was given.
+ * Issue 15's end-to-end test: a signed push of `examples/hello` (FROM node:20-slim, a build
+ * secret through RUN --mount=type=secret) becomes an image built by BuildKit, a CR the operator
+ * rolls out into a real container on the testbed's real node, and a 200 through a real Sentinel
+ * process on the production host, the app showing the values it was given; then the `slipway`
+ * CLI deploys the same directory and the URL it prints answers.
  */
 const log = (line: string) => console.log(`[real-node e2e] ${line}`);
 const host = "shop.example.com";
@@ -28,34 +34,27 @@ const sentinelToken = randomBytes(24).toString("hex");
 let real: RealNodeTestCluster;
 let harness: Awaited<ReturnType<typeof startBuildPipeline>>;
 let sentinel: SentinelProcess;
+let sentinelPort: number;
 
-/** A CGI script busybox httpd runs per request: it prints the environment the pod was given. */
-const envScript = ["#!/bin/sh", "printf 'Content-Type: text/plain\\r\\n\\r\\n'", "env", ""].join(
-  "\n",
+/** examples/hello as the repository's tree at each pushed commit. */
+const helloFiles = Object.fromEntries(
+  ["Dockerfile", "package.json", "server.js", "record-build-secret.js"].map((name) => [
+    name,
+    readFileSync(`${REPO_ROOT}/examples/hello/${name}`, "utf8"),
+  ]),
 );
 
-const appFiles = (version: string) => ({
-  Dockerfile: dockerfile(
-    "COPY index.html /www/index.html",
-    "COPY env.cgi /www/cgi-bin/env",
-    "RUN --mount=type=secret,id=STRIPE_KEY test -s /run/secrets/STRIPE_KEY && chmod 755 /www/cgi-bin/env",
-    // Numeric, so the operator's runAsNonRoot can check it.
-    "USER 65534",
-    'CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]',
-  ),
-  "index.html": version,
-  "env.cgi": envScript,
-});
-
-/** `KEY=value` lines of the CGI's output. */
-function parseEnv(body: string): Record<string, string> {
-  return Object.fromEntries(
-    body
-      .split("\n")
-      .map((line) => /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line))
-      .filter((match): match is RegExpExecArray => match !== null)
-      .map((match) => [match[1]!, match[2]!]),
-  );
+/** What examples/hello answers every request with. */
+interface HelloAnswer {
+  path: string;
+  unkey: Record<string, string>;
+  build: { buildSecretPresent: boolean; buildSecretSha256: string | null };
+}
+const parseHello = (body: string) => JSON.parse(body) as HelloAnswer;
+/** The deployment that answered, or undefined for an answer that is not the app's. */
+function answeredBy(response: { status: number; body: string }): string | undefined {
+  if (response.status !== 200) return undefined;
+  return parseHello(response.body).unkey.UNKEY_DEPLOYMENT_ID;
 }
 
 interface Pod {
@@ -88,11 +87,19 @@ beforeAll(async () => {
     await real?.stop();
   });
   real = await startRealNodeCluster();
+  // FROM node:20-slim: buildkitd reads docker.io names from the run's registry (its mirror).
+  await ensureLocalBaseImages(inject("registryHost"), log);
+  sentinelPort = await findFreePort();
   harness = await startBuildPipeline({
     workerQueues: ["github", "builds", "deployments"],
     deploy: real.deployTarget,
     apiRedis: true,
-    apiEnv: { SLIPWAY_SENTINEL_TOKEN: sentinelToken },
+    apiEnv: {
+      SLIPWAY_SENTINEL_TOKEN: sentinelToken,
+      // As `npm start`: the URLs a deployment lists reach this Sentinel.
+      SLIPWAY_APP_URL_SCHEME: "http",
+      SLIPWAY_APP_URL_PORT: String(sentinelPort),
+    },
   });
   const { api } = harness.pipeline;
   api.secrets.add(secretValue);
@@ -101,7 +108,7 @@ beforeAll(async () => {
     await harness.workspace.sdk.environments.setEnvironmentVariables({
       ...refs,
       environment,
-      variables: [{ key: "STRIPE_KEY", value: secretValue, kind: "writeonly" }],
+      variables: [{ key: "HELLO_BUILD_SECRET", value: secretValue, kind: "writeonly" }],
     });
   }
   await harness.workspace.sdk.domains.createDomain({ ...refs, domain: host });
@@ -119,8 +126,9 @@ beforeAll(async () => {
     KUBECONFIG: real.cluster.kubeconfig,
     SENTINEL_CONTROL_PLANE_URL: api.url,
     SENTINEL_CONTROL_PLANE_TOKEN: sentinelToken,
+    SENTINEL_PORT: String(sentinelPort),
   });
-}, 900_000);
+}, 1_800_000);
 
 /** The first push's deployment, served by the first test. */
 let deploymentId = "";
@@ -128,7 +136,7 @@ let deploymentId = "";
 describe("git push → a real container → 200 through Sentinel", () => {
   it("serves a production push on the real node with the values it was given", async () => {
     const pushed = Date.now();
-    const deployment = await harness.pushCommit(appFiles("v1"));
+    const deployment = await harness.pushCommit(helloFiles);
     const done = await finishedDeployment(deployment.id);
     const build = await harness.buildStep(done.id);
     const buildSeconds = build?.finishedAt
@@ -156,23 +164,27 @@ describe("git push → a real container → 200 through Sentinel", () => {
     expect(pod.status.phase).toBe("Running");
     expect(pod.status.podIP).toMatch(/^10\.245\.0\.\d+$/);
 
-    let response = await sentinel.get(host, "/cgi-bin/env");
+    let response = await sentinel.get(host, "/env");
     for (let i = 0; response.status !== 200 && i < 100; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      response = await sentinel.get(host, "/cgi-bin/env");
+      response = await sentinel.get(host, "/env");
     }
     log(`push → first 200 through Sentinel: ${seconds(pushed)} s`);
     expect(response.status).toBe(200);
-    expect(parseEnv(response.body)).toMatchObject({
+    const answer = parseHello(response.body);
+    expect(answer.unkey).toMatchObject({
       UNKEY_DEPLOYMENT_ID: done.id,
       UNKEY_REGION: "eu-1",
       UNKEY_INSTANCE_ID: pod.metadata.name,
       UNKEY_GIT_COMMIT_SHA: done.gitCommitSha,
       UNKEY_ENVIRONMENT_SLUG: "production",
     });
-    // The build secret is also a runtime variable of the environment: the app gets it.
-    expect(parseEnv(response.body).STRIPE_KEY).toBe(secretValue);
-    expect((await sentinel.get(host, "/")).body).toBe("v1");
+    // The build read the secret (its hash is in the image); the value itself is not there.
+    expect(answer.build).toMatchObject({
+      buildSecretPresent: true,
+      buildSecretSha256: createHash("sha256").update(secretValue).digest("hex"),
+    });
+    expect(response.body).not.toContain(secretValue);
 
     const checkRun = () =>
       [...harness.pipeline.github.checkRuns.values()].find(
@@ -227,7 +239,7 @@ describe("gateway policies in front of the real container", () => {
         {
           name: "env needs a key",
           enabled: true,
-          match: [{ path: { path: { prefix: "/cgi-bin" } } }],
+          match: [{ path: { path: { prefix: "/env" } } }],
           keyauth: { keyspaces: [keyspaceId] },
         },
       ],
@@ -235,14 +247,14 @@ describe("gateway policies in front of the real container", () => {
     const started = Date.now();
     await expect.poll(async () => (await sentinel.get(host, "/admin")).status).toBe(403);
     log(`setPolicies → 403 through Sentinel: ${Date.now() - started} ms`);
-    expect((await sentinel.get(host, "/cgi-bin/env")).status).toBe(401);
+    expect((await sentinel.get(host, "/env")).status).toBe(401);
     const { key } = (await sdk.keys.createKey({ apiId: keyspaceId, name: "client" })).data;
     harness.pipeline.api.secrets.add(key);
-    const allowed = await sentinel.get(host, "/cgi-bin/env", { authorization: `Bearer ${key}` });
+    const allowed = await sentinel.get(host, "/env", { authorization: `Bearer ${key}` });
     expect(allowed.status).toBe(200);
     // The verified key is stripped before forwarding: the app never sees it.
     expect(allowed.body).not.toContain(key);
-    expect(parseEnv(allowed.body).UNKEY_DEPLOYMENT_ID).toBe(deploymentId);
+    expect(answeredBy(allowed)).toBe(deploymentId);
 
     const logged = async () => {
       const response = await harness.pipeline.api.post(
@@ -257,13 +269,16 @@ describe("gateway policies in front of the real container", () => {
     };
     await expect
       .poll(logged, { timeout: 15_000 })
-      .toEqual(expect.arrayContaining(["403 /admin", "401 /cgi-bin/env", "200 /cgi-bin/env"]));
+      .toEqual(expect.arrayContaining(["403 /admin", "401 /env", "200 /env"]));
     await sdk.gateway.setPolicies({ ...refs, policies: [] });
-    await expect.poll(async () => (await sentinel.get(host, "/admin")).status).toBe(404);
+    // Without the policies the app itself answers /admin (hello answers every path).
+    await expect
+      .poll(async () => answeredBy(await sentinel.get(host, "/admin")))
+      .toBe(deploymentId);
   });
 });
 
-/** Sends GET / through Sentinel back to back until stopped; counts answers by status and body. */
+/** Sends GET / through Sentinel back to back until stopped; counts answers by deployment. */
 function requestLoop() {
   const answers = new Map<string, number>();
   const failures: string[] = [];
@@ -271,9 +286,10 @@ function requestLoop() {
   const running = (async () => {
     while (!stopped) {
       try {
-        const { status, body } = await sentinel.get(host, "/");
+        const response = await sentinel.get(host, "/");
+        const { status, body } = response;
         // A refusal's body holds its request id: counted by status alone.
-        const answer = status === 200 ? `200 ${body}` : `${status} ${body.slice(0, 80)}`;
+        const answer = status === 200 ? `200 ${answeredBy(response)}` : `${status}`;
         answers.set(answer, (answers.get(answer) ?? 0) + 1);
         if (status !== 200) failures.push(`${status} ${body.slice(0, 300)}`);
       } catch (error) {
@@ -295,11 +311,11 @@ describe("a second push and a rollback", () => {
   it("goes live with zero failed requests while a client keeps sending them", async () => {
     const loop = requestLoop();
     const pushed = Date.now();
-    const second = await harness.pushCommit(appFiles("v2"));
+    const second = await harness.pushCommit(helloFiles);
     const done = await finishedDeployment(second.id);
     expect(done.status).toBe("ready");
-    await expect.poll(async () => (await sentinel.get(host, "/")).body).toBe("v2");
-    log(`second push → serving v2: ${seconds(pushed)} s`);
+    await expect.poll(async () => answeredBy(await sentinel.get(host, "/"))).toBe(second.id);
+    log(`second push → serving it: ${seconds(pushed)} s`);
     // Keep sending a while after the switch: the old instances are being retired now.
     await new Promise((resolve) => setTimeout(resolve, 5_000));
     await loop.stop();
@@ -308,8 +324,8 @@ describe("a second push and a rollback", () => {
       `requests during the rollout: ${total}, ${JSON.stringify(Object.fromEntries(loop.answers))}`,
     );
     expect(loop.failures).toEqual([]);
-    expect(loop.answers.get("200 v1")).toBeGreaterThan(0);
-    expect(loop.answers.get("200 v2")).toBeGreaterThan(0);
+    expect(loop.answers.get(`200 ${deploymentId}`)).toBeGreaterThan(0);
+    expect(loop.answers.get(`200 ${second.id}`)).toBeGreaterThan(0);
   });
 
   it("rolls back to the first deployment without a rebuild", async () => {
@@ -321,9 +337,9 @@ describe("a second push and a rollback", () => {
     const started = Date.now();
     await harness.workspace.sdk.deployments.rollbackDeployment({ deploymentId });
     await expect
-      .poll(async () => (await sentinel.get(host, "/")).body, { timeout: 60_000 })
-      .toBe("v1");
-    log(`rollback → serving v1: ${Date.now() - started} ms`);
+      .poll(async () => answeredBy(await sentinel.get(host, "/")), { timeout: 60_000 })
+      .toBe(deploymentId);
+    log(`rollback → serving the first deployment: ${Date.now() - started} ms`);
     await loop.stop();
     expect(loop.failures).toEqual([]);
     expect(await countDeployments()).toBe(before);
@@ -335,14 +351,16 @@ describe("a second push and a rollback", () => {
 
 describe("an idle preview", () => {
   it("is woken by its next request, which gets its 200", async () => {
-    const pushed = await harness.pushCommit(appFiles("preview"), "feature-x");
+    const pushed = await harness.pushCommit(helloFiles, "feature-x");
     const preview = await finishedDeployment(pushed.id);
     expect({ status: preview.status, error: preview.errorMessage }).toEqual({
       status: "ready",
       error: null,
     });
     const previewHost = preview.hostnames[0]!;
-    await expect.poll(async () => (await sentinel.get(previewHost, "/")).body).toBe("preview");
+    await expect
+      .poll(async () => answeredBy(await sentinel.get(previewHost, "/")))
+      .toBe(preview.id);
 
     // Nobody asked for it for two hours: the worker's idler scales it to zero.
     const { api, jobs } = harness.pipeline;
@@ -369,14 +387,52 @@ describe("an idle preview", () => {
     await expect.poll(podsOf, { timeout: 60_000 }).toBe(0);
 
     const woken = Date.now();
-    const response = await sentinel.get(previewHost, "/cgi-bin/env");
+    const response = await sentinel.get(previewHost, "/env");
     log(`idle → woken by a request, answered in ${seconds(woken)} s`);
     expect(response.status).toBe(200);
-    expect(parseEnv(response.body)).toMatchObject({
+    expect(parseHello(response.body).unkey).toMatchObject({
       UNKEY_DEPLOYMENT_ID: preview.id,
       UNKEY_GIT_COMMIT_SHA: preview.gitCommitSha,
       UNKEY_ENVIRONMENT_SLUG: "preview",
     });
     expect(await podsOf()).toBe(1);
+  });
+});
+
+describe("`slipway deploy examples/hello` against the same platform", () => {
+  it("prints a URL with Sentinel's port that answers 200 from the deployment it made", async () => {
+    const slipway = slipwayBin({
+      apiUrl: harness.pipeline.api.url,
+      rootKey: harness.workspace.rootKey,
+    });
+    const started = Date.now();
+    const run = await slipway([
+      "deploy",
+      "examples/hello",
+      "-p",
+      "shop",
+      "-a",
+      "web",
+      "-e",
+      "preview",
+      "-o",
+      "json",
+    ]);
+    log(`slipway deploy → ready: ${seconds(started)} s`);
+    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+    const { deploymentId: cliDeployment, urls } = JSON.parse(run.stdout) as {
+      deploymentId: string;
+      urls: string[];
+    };
+    expect(urls.length).toBeGreaterThan(0);
+    for (const printed of urls) {
+      const url = new URL(printed);
+      expect(url.port).toBe(String(sentinelPort));
+      // Sentinel listens on loopback; the URL's host is what it routes by.
+      const response = await sentinel.get(url.hostname, "/");
+      expect(response.status).toBe(200);
+      expect(answeredBy(response)).toBe(cliDeployment);
+    }
+    log(`slipway deploy → first 200 at ${urls[0]}: ${seconds(started)} s`);
   });
 });
