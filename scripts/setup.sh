@@ -20,6 +20,8 @@ declare -A needed=(
   [/usr/lib/*/libc.a]=libc6-dev
   # The node:20-slim base image of Slipway's own images (testbed/src/images/node-base-image.ts).
   [/usr/sbin/debootstrap]=debootstrap
+  # The dashboard's browser tests (Playwright drives Debian's Chromium; no browser download).
+  [/usr/bin/chromium]=chromium
 )
 
 missing=()
@@ -60,6 +62,6 @@ fi
 stamp=node_modules/.slipway-lock-hash
 lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [[ ! -f $stamp || $(cat "$stamp") != "$lock_hash" ]]; then
-  npm ci --no-audit --no-fund --loglevel=error
+  PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
   echo "$lock_hash" >"$stamp"
 fi
