@@ -49,6 +49,8 @@ const configSchema = z
     SENTINEL_CONFIG_FILE: z.string().min(1).optional(),
     /** With a kubeconfig, instances come from EndpointSlices; without, from the config file. */
     KUBECONFIG: z.string().min(1).optional(),
+    /** Set by Kubernetes in every pod: in a cluster, instances come from EndpointSlices too. */
+    KUBERNETES_SERVICE_HOST: z.string().min(1).optional(),
     /**
      * Without a kubeconfig and with a database: fixed instances per deployment id, as JSON
      * (`{"dep_1":[{"id":"a","address":"127.0.0.1","port":3000,"region":"eu-1"}]}`).

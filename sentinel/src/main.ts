@@ -39,7 +39,11 @@ async function startWorker(config: SentinelEnv): Promise<SentinelWorker> {
 
   let instances: InstanceSource;
   let kube: KubeClient | undefined;
-  if (config.KUBECONFIG) {
+  // A pod's service account, unless fixed instances were named (SENTINEL_INSTANCES).
+  const watchesEndpointSlices =
+    config.KUBECONFIG !== undefined ||
+    (config.KUBERNETES_SERVICE_HOST !== undefined && config.SENTINEL_INSTANCES === undefined);
+  if (watchesEndpointSlices) {
     kube = new KubeClient(loadKubeConnection(process.env));
     instances = new EndpointSliceInstanceSource(kube, {
       onError: (error) =>
@@ -118,7 +122,7 @@ async function startWorker(config: SentinelEnv): Promise<SentinelWorker> {
     region: config.SLIPWAY_REGION,
     config: routes.version,
     routes: config.DATABASE_URL ? "postgresql" : "config file",
-    instances: config.KUBECONFIG ? "endpointslices" : "static",
+    instances: watchesEndpointSlices ? "endpointslices" : "static",
     requestLogs: requestLogs.kind,
   });
 

@@ -18,6 +18,12 @@ export {
 } from "./config.js";
 export * from "./errors.js";
 export { ensureBinaries, readCompleteBuild } from "./go-binaries/build-binaries.js";
+export {
+  type EnsuredImage,
+  ensureSlipwayImages,
+} from "./images/ensure-slipway-images.js";
+export { pushImage } from "./images/push-image.js";
+export { BUSYBOX, HTTPD_PORT, makeBusyboxHttpdImage } from "./images/test-images.js";
 export { findGo } from "./prerequisites.js";
 export { REAL_NODE_LABEL } from "./real-node/node-config.js";
 export { cleanupDeadNodeHost } from "./real-node/node-host.js";

@@ -18,6 +18,8 @@ export interface StartRedisOptions {
   /** A local install keeps an append-only file so a restart loses no queued job. */
   durable: boolean;
   port?: number;
+  /** Addresses to listen on besides 127.0.0.1 (e.g. a bridge that pods reach the host on). */
+  extraBindAddresses?: readonly string[];
 }
 
 function findRedisServer(): string {
@@ -63,6 +65,7 @@ export async function startRedis(options: StartRedisOptions): Promise<RunningRed
     String(port),
     "--bind",
     "127.0.0.1",
+    ...(options.extraBindAddresses ?? []),
     "--dir",
     options.dataDir,
     "--save",

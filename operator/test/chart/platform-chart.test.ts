@@ -109,7 +109,11 @@ describe("charts/slipway platform", () => {
     });
     const [container] = pod.containers;
     expect(container.image).toBe("ghcr.io/slipway-dev/control-plane:test");
-    expect(container.command).toEqual(["node", "--import", "tsx", "src/server.ts"]);
+    expect(container.command).toEqual([
+      "node",
+      "--enable-source-maps",
+      "control-plane/bundle/bin/server.mjs",
+    ]);
     expect(container.securityContext).toEqual({
       allowPrivilegeEscalation: false,
       readOnlyRootFilesystem: true,

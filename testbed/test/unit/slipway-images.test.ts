@@ -36,6 +36,25 @@ describe("makeImageBuildArgs", () => {
   });
 });
 
+describe("named build contexts", () => {
+  const controlPlane = SLIPWAY_IMAGES.find((i) => i.name === "control-plane")!;
+
+  it("hands the control plane's Dockerfile the buildctl folder as the context it copies from", () => {
+    const args = makeImageBuildArgs(
+      { ...request, image: controlPlane, localContexts: { buildctl: "/cache/buildkit" } },
+      "/tmp/m.json",
+    );
+    expect(args).toContain("buildctl=/cache/buildkit");
+    expect(args).toContain("context:buildctl=local:buildctl");
+  });
+
+  it("refuses to build it without that folder, naming the context", () => {
+    expect(() => makeImageBuildArgs({ ...request, image: controlPlane }, "/tmp/m.json")).toThrow(
+      /control-plane's Dockerfile needs the buildctl context/,
+    );
+  });
+});
+
 describe("SLIPWAY_IMAGES", () => {
   it("has one image per runtime, the API, workers and builder workers sharing control-plane", () => {
     expect(SLIPWAY_IMAGES.map((i) => i.name).sort()).toEqual([
