@@ -66,6 +66,9 @@ export async function startRedis(options: StartRedisOptions): Promise<RunningRed
     "--bind",
     "127.0.0.1",
     ...(options.extraBindAddresses ?? []),
+    // Redis refuses clients off loopback while the default user has no password; addresses
+    // given here are asked for on purpose (a test's pod bridge), so it serves them.
+    ...(options.extraBindAddresses?.length ? ["--protected-mode", "no"] : []),
     "--dir",
     options.dataDir,
     "--save",
