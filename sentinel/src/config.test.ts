@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "./config.js";
+import { instanceSourceOf, loadConfig } from "./config.js";
 
 describe("loadConfig", () => {
   it("applies defaults", () => {
@@ -59,5 +59,22 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ ...base, SENTINEL_CONTROL_PLANE_TOKEN: "short" })).toThrow(
       /SENTINEL_CONTROL_PLANE_TOKEN: must be at least 32 characters/,
     );
+  });
+});
+
+describe("instanceSourceOf", () => {
+  it("watches EndpointSlices with a kubeconfig, or in a pod unless fixed instances are named", () => {
+    const database = {
+      SLIPWAY_REGION: "eu-1",
+      DATABASE_URL: "postgres://db/x",
+      REDIS_URL: "redis://r",
+    };
+    const inPod = { KUBERNETES_SERVICE_HOST: "10.96.0.1" };
+    expect(instanceSourceOf(loadConfig({ ...database, KUBECONFIG: "/k" }))).toBe("endpointslices");
+    expect(instanceSourceOf(loadConfig({ ...database, ...inPod }))).toBe("endpointslices");
+    expect(instanceSourceOf(loadConfig({ ...database, ...inPod, SENTINEL_INSTANCES: "{}" }))).toBe(
+      "static",
+    );
+    expect(instanceSourceOf(loadConfig(database))).toBe("static");
   });
 });

@@ -128,3 +128,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   );
   throw new ConfigError(`invalid configuration:\n${problems.join("\n")}`);
 }
+
+/**
+ * Where instances come from: EndpointSlices with a kubeconfig or, in a pod, its service
+ * account (unless fixed instances are named); otherwise the fixed ones.
+ */
+export function instanceSourceOf(
+  env: Pick<SentinelEnv, "KUBECONFIG" | "KUBERNETES_SERVICE_HOST" | "SENTINEL_INSTANCES">,
+): "endpointslices" | "static" {
+  if (env.KUBECONFIG !== undefined) return "endpointslices";
+  if (env.KUBERNETES_SERVICE_HOST !== undefined && env.SENTINEL_INSTANCES === undefined) {
+    return "endpointslices";
+  }
+  return "static";
+}

@@ -6,7 +6,7 @@
 import { newId } from "@slipway/shared";
 import { KubeClient, loadKubeConnection } from "@slipway/shared/kube";
 import { runSentinel, type SentinelWorker } from "./cluster/run-sentinel.js";
-import { ConfigError, loadConfig, type SentinelEnv } from "./config.js";
+import { ConfigError, instanceSourceOf, loadConfig, type SentinelEnv } from "./config.js";
 import { H2cForwarder } from "./forward/h2c-forwarder.js";
 import { Http1Forwarder } from "./forward/http1-forwarder.js";
 import { LogBatcher } from "./logs/log-batcher.js";
@@ -39,10 +39,7 @@ async function startWorker(config: SentinelEnv): Promise<SentinelWorker> {
 
   let instances: InstanceSource;
   let kube: KubeClient | undefined;
-  // A pod's service account, unless fixed instances were named (SENTINEL_INSTANCES).
-  const watchesEndpointSlices =
-    config.KUBECONFIG !== undefined ||
-    (config.KUBERNETES_SERVICE_HOST !== undefined && config.SENTINEL_INSTANCES === undefined);
+  const watchesEndpointSlices = instanceSourceOf(config) === "endpointslices";
   if (watchesEndpointSlices) {
     kube = new KubeClient(loadKubeConnection(process.env));
     instances = new EndpointSliceInstanceSource(kube, {
