@@ -18,8 +18,8 @@ import { pushImage } from "./push-image.js";
 import {
   digestRepositoryFiles,
   fileDigest,
-  IMAGE_INPUTS,
   imageCacheKey,
+  imageInputs,
   loadCachedImage,
   pullRegistryImage,
   saveCachedImage,
@@ -52,10 +52,7 @@ export async function ensureSlipwayImages(options: EnsureImagesOptions): Promise
   const base = await loadOrBuildNodeBase(NODE_SLIM, { cacheDir: settings.cacheDir, log });
   await pushImage(registryUrl, NODE_SLIM.image, base);
   const binaries = await ensureBuildkit(settings, log);
-  const [sourcesDigest, buildctlDigest] = await Promise.all([
-    digestRepositoryFiles(repoRoot, IMAGE_INPUTS),
-    fileDigest(binaries.buildctl),
-  ]);
+  const buildctlDigest = await fileDigest(binaries.buildctl);
   let buildkit: { daemon: LocalBuildkit; workDir: string } | undefined;
   const startBuildkit = async () => {
     const workDir = await mkdtemp(join(tmpdir(), "slipway-img-"));
@@ -75,7 +72,7 @@ export async function ensureSlipwayImages(options: EnsureImagesOptions): Promise
       const dockerfile = await readFile(join(repoRoot, image.dockerfileDir, "Dockerfile"), "utf8");
       const key = imageCacheKey({
         image,
-        sourcesDigest,
+        sourcesDigest: await digestRepositoryFiles(repoRoot, imageInputs(image)),
         baseManifestDigest: base.manifest.digest,
         buildctlDigest,
         dockerfile,

@@ -15,16 +15,12 @@ import type { SlipwayImage } from "./slipway-images.js";
 /** Bump when what goes into a key changes. */
 const KEY_VERSION = 1;
 
-/** Files and folders the Slipway Dockerfiles COPY from the repository (see their bundle stages). */
-export const IMAGE_INPUTS = [
+/** Files every Slipway Dockerfile COPYs (package files and the image scripts). */
+export const COMMON_IMAGE_INPUTS = [
   "package.json",
   "package-lock.json",
   "tsconfig.base.json",
   "scripts/images",
-  "control-plane/drizzle",
-  ...["shared", "keys", "request-logs", "builder", "control-plane", "operator", "sentinel"].map(
-    (w) => `${w}/src`,
-  ),
   ...[
     "shared",
     "keys",
@@ -37,6 +33,9 @@ export const IMAGE_INPUTS = [
     "testbed",
   ].map((w) => `${w}/package.json`),
 ] as const;
+
+/** What one image is made of from the repository: the common files and its own sources. */
+export const imageInputs = (image: SlipwayImage) => [...COMMON_IMAGE_INPUTS, ...image.sources];
 
 /** Every file under the inputs, as repository-relative paths, sorted. */
 async function listInputFiles(repoRoot: string, inputs: readonly string[]): Promise<string[]> {

@@ -17,15 +17,29 @@ export interface SlipwayImage {
   name: string;
   /** Folder of the Dockerfile, relative to the repository root (the build context). */
   dockerfileDir: string;
+  /** Folders of the repository its Dockerfile copies besides the package files (cache key). */
+  sources: string[];
   /** Named build contexts the Dockerfile copies from (`COPY --from=<name>`), beyond the repo. */
   contexts?: "buildctl"[];
 }
 
 export const SLIPWAY_IMAGES: SlipwayImage[] = [
-  { name: "sentinel", dockerfileDir: "sentinel" },
-  { name: "operator", dockerfileDir: "operator" },
+  {
+    name: "sentinel",
+    dockerfileDir: "sentinel",
+    sources: ["shared/src", "keys/src", "request-logs/src", "sentinel/src"],
+  },
+  { name: "operator", dockerfileDir: "operator", sources: ["shared/src", "operator/src"] },
   // The API, the workers and the builder workers share one image (different commands).
-  { name: "control-plane", dockerfileDir: "control-plane", contexts: ["buildctl"] },
+  {
+    name: "control-plane",
+    dockerfileDir: "control-plane",
+    sources: [
+      ...["shared/src", "keys/src", "request-logs/src", "builder/src", "control-plane/src"],
+      "control-plane/drizzle",
+    ],
+    contexts: ["buildctl"],
+  },
 ];
 
 /** The base name every Slipway Dockerfile starts FROM. */

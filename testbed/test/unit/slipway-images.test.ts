@@ -9,7 +9,7 @@ const request = {
   buildctl: "/bin/buildctl",
   addr: "unix:///run/bk.sock",
   repoRoot: "/repo",
-  image: { name: "sentinel", dockerfileDir: "sentinel" },
+  image: { name: "sentinel", dockerfileDir: "sentinel", sources: ["sentinel/src"] },
   registryHost: "127.0.0.1:5000",
   base: "docker.io/library/node:20",
   tag: "abc123-node20full",
