@@ -13,6 +13,7 @@ export default defineConfig({
       "control-plane/vitest.e2e.config.ts",
       "control-plane/vitest.platform.config.ts",
       "control-plane/vitest.real-node.config.ts",
+      "control-plane/vitest.install.config.ts",
       "testbed",
       "testbed/vitest.images.config.ts",
       "operator",

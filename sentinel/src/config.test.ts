@@ -79,3 +79,19 @@ describe("loadConfig", () => {
     );
   });
 });
+
+describe("watchesCluster in a pod", () => {
+  it("watches EndpointSlices in a pod unless fixed instances are named", () => {
+    const database = {
+      SLIPWAY_REGION: "eu-1",
+      DATABASE_URL: "postgres://db/x",
+      REDIS_URL: "redis://r",
+    };
+    const inPod = { KUBERNETES_SERVICE_HOST: "10.96.0.1" };
+    expect(watchesCluster(loadConfig({ ...database, ...inPod }))).toBe(true);
+    expect(watchesCluster(loadConfig({ ...database, ...inPod, SENTINEL_INSTANCES: "{}" }))).toBe(
+      false,
+    );
+    expect(watchesCluster(loadConfig(database))).toBe(false);
+  });
+});

@@ -49,6 +49,8 @@ const configSchema = z
     SENTINEL_CONFIG_FILE: z.string().min(1).optional(),
     /** With a kubeconfig, instances come from EndpointSlices; without, from the config file. */
     KUBECONFIG: z.string().min(1).optional(),
+    /** Set by Kubernetes in every pod: in a cluster, instances come from EndpointSlices too. */
+    KUBERNETES_SERVICE_HOST: z.string().min(1).optional(),
     /**
      * Inside a cluster: instances from EndpointSlices, read with the pod's ServiceAccount token
      * (what the Helm chart sets; no kubeconfig there).
@@ -126,9 +128,19 @@ function checkWakeSettings(env: SentinelEnv): string | undefined {
     : "  SENTINEL_CONTROL_PLANE_URL: required with SENTINEL_CONTROL_PLANE_TOKEN";
 }
 
-/** Instances come from the cluster's EndpointSlices (a kubeconfig, or in a pod). */
-export function watchesCluster(env: SentinelEnv): boolean {
-  return env.KUBECONFIG !== undefined || env.SENTINEL_IN_CLUSTER;
+/**
+ * Instances come from the cluster's EndpointSlices: with a kubeconfig, when told it runs in a
+ * cluster (`SENTINEL_IN_CLUSTER`, what the Helm chart sets), or in a pod (its ServiceAccount)
+ * unless fixed instances are named; otherwise from the fixed ones.
+ */
+export function watchesCluster(
+  env: Pick<
+    SentinelEnv,
+    "KUBECONFIG" | "SENTINEL_IN_CLUSTER" | "KUBERNETES_SERVICE_HOST" | "SENTINEL_INSTANCES"
+  >,
+): boolean {
+  if (env.KUBECONFIG !== undefined || env.SENTINEL_IN_CLUSTER) return true;
+  return env.KUBERNETES_SERVICE_HOST !== undefined && env.SENTINEL_INSTANCES === undefined;
 }
 
 export class ConfigError extends Error {

@@ -24,7 +24,12 @@ export {
   NODE_SLIM,
   type NodeBaseRecipe,
 } from "./images/node-base-image.js";
+export {
+  type EnsuredImage,
+  ensureSlipwayImages,
+} from "./images/ensure-slipway-images.js";
 export { parseImageRef, pushImage } from "./images/push-image.js";
+export { BUSYBOX, HTTPD_PORT, makeBusyboxHttpdImage } from "./images/test-images.js";
 export { findGo } from "./prerequisites.js";
 export { REAL_NODE_LABEL } from "./real-node/node-config.js";
 export { cleanupDeadNodeHost } from "./real-node/node-host.js";

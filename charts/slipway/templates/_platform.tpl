@@ -200,6 +200,17 @@ initContainer
 {{- end -}}
 {{- end -}}
 
+{{/*
+The migrate step's environment (the hook Job or the init container): the database, and the
+first root key of a new install when the Secret holds one (optional key
+SLIPWAY_BOOTSTRAP_ROOT_KEY: control-plane/src/services/bootstrap-given-root-key.ts). Only
+migrate reads it.
+*/}}
+{{- define "slipway.migrations.env" -}}
+{{ include "slipway.secretEnv" (dict "root" . "variable" "DATABASE_URL") }}
+{{ include "slipway.secretEnv" (dict "root" . "variable" "SLIPWAY_BOOTSTRAP_ROOT_KEY" "optional" true) }}
+{{- end -}}
+
 {{/* The migrate init container of a control-plane pod, in initContainer mode. */}}
 {{- define "slipway.migrations.initContainers" -}}
 {{- if eq (include "slipway.migrations.mode" .) "initContainer" }}
@@ -212,7 +223,7 @@ initContainers:
     command:
       {{- toYaml $cp.migrations.command | nindent 6 }}
     env:
-      {{- include "slipway.secretEnv" (dict "root" . "variable" "DATABASE_URL") | nindent 6 }}
+      {{- include "slipway.migrations.env" . | nindent 6 }}
     resources:
       {{- toYaml $cp.api.resources | nindent 6 }}
     securityContext:

@@ -18,6 +18,8 @@ export interface StartRedisOptions {
   /** A local install keeps an append-only file so a restart loses no queued job. */
   durable: boolean;
   port?: number;
+  /** Addresses to listen on besides 127.0.0.1 (e.g. a bridge that pods reach the host on). */
+  extraBindAddresses?: readonly string[];
 }
 
 function findRedisServer(): string {
@@ -63,6 +65,10 @@ export async function startRedis(options: StartRedisOptions): Promise<RunningRed
     String(port),
     "--bind",
     "127.0.0.1",
+    ...(options.extraBindAddresses ?? []),
+    // Redis refuses clients off loopback while the default user has no password; addresses
+    // given here are asked for on purpose (a test's pod bridge), so it serves them.
+    ...(options.extraBindAddresses?.length ? ["--protected-mode", "no"] : []),
     "--dir",
     options.dataDir,
     "--save",

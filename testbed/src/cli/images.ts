@@ -10,7 +10,7 @@
 import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import {
   ensureBuildkit,
@@ -122,6 +122,7 @@ async function buildAll(options: BuildAllOptions): Promise<ImageResult[]> {
           base,
           tag: `${options.tag}${suffix}`,
           extraCaFile: process.env.NODE_EXTRA_CA_CERTS,
+          localContexts: { buildctl: dirname(options.buildctl) },
         },
         options.workDir,
       );

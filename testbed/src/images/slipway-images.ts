@@ -17,13 +17,29 @@ export interface SlipwayImage {
   name: string;
   /** Folder of the Dockerfile, relative to the repository root (the build context). */
   dockerfileDir: string;
+  /** Folders of the repository its Dockerfile copies besides the package files (cache key). */
+  sources: string[];
+  /** Named build contexts the Dockerfile copies from (`COPY --from=<name>`), beyond the repo. */
+  contexts?: "buildctl"[];
 }
 
 export const SLIPWAY_IMAGES: SlipwayImage[] = [
-  { name: "sentinel", dockerfileDir: "sentinel" },
-  { name: "operator", dockerfileDir: "operator" },
+  {
+    name: "sentinel",
+    dockerfileDir: "sentinel",
+    sources: ["shared/src", "keys/src", "request-logs/src", "sentinel/src"],
+  },
+  { name: "operator", dockerfileDir: "operator", sources: ["shared/src", "operator/src"] },
   // The API, the workers and the builder workers share one image (different commands).
-  { name: "control-plane", dockerfileDir: "control-plane" },
+  {
+    name: "control-plane",
+    dockerfileDir: "control-plane",
+    sources: [
+      ...["shared/src", "keys/src", "request-logs/src", "builder/src", "control-plane/src"],
+      "control-plane/drizzle",
+    ],
+    contexts: ["buildctl"],
+  },
 ];
 
 /** The base name every Slipway Dockerfile starts FROM. */
@@ -41,6 +57,8 @@ export interface ImageBuildRequest {
   tag: string;
   /** A CA bundle the build's npm trusts (a TLS-intercepting proxy), as the `extra-ca` secret. */
   extraCaFile?: string | undefined;
+  /** Directory of each named context, e.g. buildctl: the folder holding the buildctl binary. */
+  localContexts?: Partial<Record<"buildctl", string>>;
 }
 
 export interface BuiltImage {
@@ -54,12 +72,18 @@ export function makeImageBuildArgs(request: ImageBuildRequest, metadataFile: str
   const base = parseImageRef(request.base);
   const baseRef = `${request.registryHost}/${base.repository}:${base.tag}`;
   const ref = imageRef(request);
+  const contexts = (request.image.contexts ?? []).flatMap((name) => {
+    const dir = request.localContexts?.[name];
+    if (!dir) throw new Error(`${request.image.name}'s Dockerfile needs the ${name} context`);
+    return ["--local", `${name}=${dir}`, "--opt", `context:${name}=local:${name}`];
+  });
   return [
     ...["--addr", request.addr, "build", "--progress", "plain"],
     ...["--frontend", "dockerfile.v0"],
     ...["--local", `context=${request.repoRoot}`],
     ...["--local", `dockerfile=${request.repoRoot}/${request.image.dockerfileDir}`],
     ...["--opt", `context:${DOCKERFILE_BASE}=docker-image://${baseRef}`],
+    ...contexts,
     ...["--output", `type=image,name=${ref},push=true`],
     ...["--metadata-file", metadataFile],
     ...(request.extraCaFile ? ["--secret", `id=extra-ca,src=${request.extraCaFile}`] : []),

@@ -60,7 +60,12 @@ export function makePauseImage(pauseBinary: Buffer): OciImage {
 }
 
 /** A static busybox with the applets a test needs as links, and a page for httpd. */
-export function makeBusyboxHttpdImage(busybox: Buffer, page: string = HTTPD_PAGE): OciImage {
+export function makeBusyboxHttpdImage(
+  busybox: Buffer,
+  page: string = HTTPD_PAGE,
+  /** e.g. "65534:65534", for clusters that run apps with runAsNonRoot; default root. */
+  user?: string,
+): OciImage {
   const applets = ["sh", "ip", "nc", "cat", "echo", "sleep", "httpd"];
   const entries: LayerEntry[] = [
     { type: "dir", path: "bin" },
@@ -74,5 +79,6 @@ export function makeBusyboxHttpdImage(busybox: Buffer, page: string = HTTPD_PAGE
     layers: [entries],
     entrypoint: ["/bin/busybox", "httpd", "-f", "-v", "-p", String(HTTPD_PORT), "-h", "/www"],
     exposedPorts: [`${HTTPD_PORT}/tcp`],
+    ...(user ? { user } : {}),
   });
 }

@@ -51,9 +51,17 @@ export async function linkExists(name: string): Promise<boolean> {
   return (await listLinks()).some((l) => l.ifname === name);
 }
 
+/**
+ * A fixed, locally administered MAC for the bridge: left alone, a Linux bridge takes the
+ * lowest MAC of its ports, so it changes as pods come and go and pods' ARP entries for the
+ * gateway go stale (the install test saw a request stall while pods rolled). One real node per
+ * machine, so one address.
+ */
+export const BRIDGE_MAC = "02:53:4c:57:00:01";
+
 /** A bridge holding the gateway address, up, so the apiserver can bind there before any pod. */
 export async function createBridge(name: string, gatewayCidr: string): Promise<void> {
-  await sh("ip", ["link", "add", name, "type", "bridge"]);
+  await sh("ip", ["link", "add", name, "address", BRIDGE_MAC, "type", "bridge"]);
   await sh("ip", ["addr", "add", gatewayCidr, "dev", name]);
   await sh("ip", ["link", "set", name, "up"]);
 }

@@ -214,7 +214,9 @@ export class RealNodeProvider implements NodeProvider {
         mkdir(d, { recursive: true }),
       ),
     );
-    for (const registry of MIRRORED_REGISTRIES) {
+    // The registry under its own name too (host:port, plain HTTP): images pushed as
+    // `<registryHost>/slipway/...` (npm run images, the install test) pull by that reference.
+    for (const registry of [...MIRRORED_REGISTRIES, layout.registryHost]) {
       await mkdir(join(paths.registryHostsDir, registry), { recursive: true });
       await writeFile(
         join(paths.registryHostsDir, registry, "hosts.toml"),

@@ -9,7 +9,7 @@ const request = {
   buildctl: "/bin/buildctl",
   addr: "unix:///run/bk.sock",
   repoRoot: "/repo",
-  image: { name: "sentinel", dockerfileDir: "sentinel" },
+  image: { name: "sentinel", dockerfileDir: "sentinel", sources: ["sentinel/src"] },
   registryHost: "127.0.0.1:5000",
   base: "docker.io/library/node:20",
   tag: "abc123-node20full",
@@ -33,6 +33,25 @@ describe("makeImageBuildArgs", () => {
       "--secret",
       "id=extra-ca,src=/etc/ca.crt",
     ]);
+  });
+});
+
+describe("named build contexts", () => {
+  const controlPlane = SLIPWAY_IMAGES.find((i) => i.name === "control-plane")!;
+
+  it("hands the control plane's Dockerfile the buildctl folder as the context it copies from", () => {
+    const args = makeImageBuildArgs(
+      { ...request, image: controlPlane, localContexts: { buildctl: "/cache/buildkit" } },
+      "/tmp/m.json",
+    );
+    expect(args).toContain("buildctl=/cache/buildkit");
+    expect(args).toContain("context:buildctl=local:buildctl");
+  });
+
+  it("refuses to build it without that folder, naming the context", () => {
+    expect(() => makeImageBuildArgs({ ...request, image: controlPlane }, "/tmp/m.json")).toThrow(
+      /control-plane's Dockerfile needs the buildctl context/,
+    );
   });
 });
 

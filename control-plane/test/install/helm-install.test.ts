@@ -1,0 +1,336 @@
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { readBuilderSettings, startRegistry } from "@slipway/builder";
+import {
+  BUSYBOX,
+  type EnsuredImage,
+  ensureSlipwayImages,
+  makeBusyboxHttpdImage,
+  pushImage,
+} from "@slipway/testbed";
+import { beforeAll, describe, expect, it } from "vitest";
+import { type HelmRelease, startHelm } from "./helm-release.js";
+import { type InstallCluster, startInstallCluster } from "./install-cluster.js";
+import { type ClusterView, readyPodIp, requestLoop, sendGet, waitFor } from "./install-probes.js";
+import { makeSentinelObjects, SENTINEL_PORT } from "./sentinel-workload.js";
+
+/**
+ * Issue 16's "Done when": Slipway's images built (or taken from the content cache), `helm
+ * install` of charts/slipway on the testbed's real node, every part Ready, a deployment made
+ * through the installed API becoming a real pod that answers 200 through Sentinel, `helm
+ * upgrade` to new image tags with a client counting zero failed requests, `helm rollback`,
+ * and `helm uninstall` leaving the CRD and the apps. The commands are the README's
+ * "Install on your cluster" ones.
+ */
+const log = (line: string) => console.log(`[install e2e] ${line}`);
+const REPO_ROOT = resolve(import.meta.dirname, "../../..");
+const RELEASE = "slipway";
+const NAMESPACE = "slipway-system";
+const APPS_NAMESPACE = "slipway-apps";
+const SECRET = "slipway";
+const APP_IMAGE = "docker.io/slipway/install-e2e-app:1";
+const APP_PAGE = "hello from an installed Slipway\n";
+const rootKey = `sw_root_${randomBytes(24).toString("hex")}`;
+
+let env: InstallCluster;
+let helm: HelmRelease;
+let images: EnsuredImage[];
+let view: ClusterView;
+const seconds = (from: number) => ((Date.now() - from) / 1000).toFixed(1);
+
+const imageOf = (name: string) => images.find((image) => image.name === name)!;
+
+/** The chart's values for one set of image tags (the README's install, on the testbed). */
+function releaseValues(tagSuffix: string) {
+  const image = (name: string) => ({
+    repository: `${env.registryHost}/${imageOf(name).repository}`,
+    tag: `${imageOf(name).tag}${tagSuffix}`,
+  });
+  return {
+    operator: { image: image("operator"), replicas: 1 },
+    controlPlane: {
+      enabled: true,
+      image: image("control-plane"),
+      existingSecret: SECRET,
+      env: { SLIPWAY_REGIONS: "eu-1" },
+      api: { replicas: 1 },
+    },
+    // Builds need buildkitd in the cluster (privileged); this test deploys a prebuilt image.
+    builder: { enabled: false },
+  };
+}
+
+async function apiCall(operation: string, body: unknown) {
+  const ip = await readyPodIp(view, NAMESPACE, "app.kubernetes.io/name=slipway-api");
+  const response = await fetch(`http://${ip}:7070/v2/${operation}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${rootKey}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  // biome-ignore lint/suspicious/noExplicitAny: the API's envelope, read by path in assertions
+  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, any>) : {} };
+}
+
+async function sentinelGet(host: string) {
+  const ip = await readyPodIp(view, NAMESPACE, "app.kubernetes.io/name=slipway-sentinel");
+  return sendGet(ip, SENTINEL_PORT, host, "/");
+}
+
+beforeAll(async () => {
+  const settings = readBuilderSettings(process.env);
+  const imagesFor = (registryHost: string) =>
+    ensureSlipwayImages({ repoRoot: REPO_ROOT, settings, registryHost, log });
+  const summary = () =>
+    images.map((i) => `${i.name} ${i.cached ? "cached" : "built"} ${i.seconds.toFixed(1)} s`);
+  // Built (or found in the content cache) before the real-node lock is taken, into a registry
+  // of their own: the lock is then held for the install only, and the node's registry gets
+  // the images from the cache.
+  const buildStarted = Date.now();
+  const scratch = await mkdtemp(join(tmpdir(), "slipway-install-images-"));
+  const buildRegistry = await startRegistry(scratch);
+  try {
+    images = await imagesFor(buildRegistry.host);
+  } finally {
+    await buildRegistry.stop();
+    await rm(scratch, { recursive: true, force: true });
+  }
+  log(`images built or cached in ${seconds(buildStarted)} s: ${summary().join(", ")}`);
+  env = await startInstallCluster();
+  view = { kube: env.cluster.client };
+  helm = await startHelm(env.cluster.kubeconfig);
+  const pushStarted = Date.now();
+  images = await imagesFor(env.registryHost);
+  log(`images in the node's registry in ${seconds(pushStarted)} s: ${summary().join(", ")}`);
+  // A prebuilt app, as a user deploys one with `image.dockerImage`: non-root like the
+  // operator's pods require by default.
+  await env.node.pushImage(
+    APP_IMAGE,
+    makeBusyboxHttpdImage(readFileSync(BUSYBOX), APP_PAGE, "65534:65534"),
+  );
+  await env.cluster.client.apply(`/api/v1/namespaces/${NAMESPACE}`, {
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: { name: NAMESPACE },
+  });
+  await env.cluster.client.apply(`/api/v1/namespaces/${NAMESPACE}/secrets/${SECRET}`, {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: SECRET, namespace: NAMESPACE },
+    stringData: {
+      DATABASE_URL: env.podDatabaseUrl,
+      REDIS_URL: env.podRedisUrl,
+      SLIPWAY_ENCRYPTION_KEYS: `v1:${randomBytes(32).toString("base64")}`,
+      SLIPWAY_BOOTSTRAP_ROOT_KEY: rootKey,
+    },
+  });
+}, 1_800_000);
+
+/** Deployments of the install: name → the image of its first container, when all are ready. */
+async function releaseDeployments(): Promise<Record<string, string>> {
+  const list = await env.cluster.client.get<{
+    items: {
+      metadata: { name: string };
+      spec: { replicas: number; template: { spec: { containers: { image: string }[] } } };
+      status: { readyReplicas?: number; updatedReplicas?: number; replicas?: number };
+    }[];
+  }>(`/apis/apps/v1/namespaces/${NAMESPACE}/deployments`);
+  return Object.fromEntries(
+    list.items.map((d) => [
+      d.metadata.name,
+      d.status.readyReplicas === d.spec.replicas && d.status.replicas === d.spec.replicas
+        ? d.spec.template.spec.containers[0]!.image
+        : "not ready",
+    ]),
+  );
+}
+
+let appHost = "";
+
+describe("helm install of charts/slipway on the real node", () => {
+  it("installs the operator, API, workers and (beside it) Sentinel, all Ready", async () => {
+    const started = Date.now();
+    const values = await helm.valuesFile("install", releaseValues(""));
+    await helm.helm([
+      ...["install", RELEASE, helm.chartDir, "--namespace", NAMESPACE, "-f", values],
+      ...["--wait", "--timeout", "8m"],
+    ]);
+    for (const object of makeSentinelObjects({
+      namespace: NAMESPACE,
+      image: imageOf("sentinel").ref,
+      secretName: SECRET,
+    })) {
+      await env.cluster.client.apply(object.path, object.body);
+    }
+    const ready = await waitFor(
+      "every Deployment of the install Ready",
+      async () => {
+        const deployments = await releaseDeployments();
+        return Object.values(deployments).every((image) => image !== "not ready")
+          ? deployments
+          : undefined;
+      },
+      300_000,
+    );
+    log(`helm install → everything Ready: ${seconds(started)} s`);
+    expect(ready).toEqual({
+      [`${RELEASE}-operator`]: imageOf("operator").ref,
+      [`${RELEASE}-api`]: imageOf("control-plane").ref,
+      [`${RELEASE}-worker`]: imageOf("control-plane").ref,
+      "slipway-sentinel": imageOf("sentinel").ref,
+    });
+    // Every pod of the install is a real container on the real node (the migrate Job's is gone).
+    const pods = await env.cluster.client.get<{
+      items: { spec: { nodeName: string }; status: { phase: string } }[];
+    }>(`/api/v1/namespaces/${NAMESPACE}/pods?fieldSelector=status.phase%3DRunning`);
+    expect(pods.items.map((pod) => pod.spec.nodeName)).toEqual(
+      Object.keys(ready).map(() => env.node.nodeName),
+    );
+    // The migrate hook made the workspace of SLIPWAY_BOOTSTRAP_ROOT_KEY: the key works.
+    const whoami = await apiCall("projects.listProjects", {});
+    expect(whoami.status).toBe(200);
+    expect(await apiCall("projects.listProjects", {}).then((r) => r.body.data)).toEqual([]);
+  });
+
+  it("turns a deployment created through the installed API into a real pod answering 200 through Sentinel", async () => {
+    const started = Date.now();
+    expect((await apiCall("projects.createProject", { name: "Shop", slug: "shop" })).status).toBe(
+      200,
+    );
+    expect(
+      (await apiCall("apps.createApp", { project: "shop", name: "Web", slug: "web" })).status,
+    ).toBe(200);
+    const created = await apiCall("deployments.createDeployment", {
+      project: "shop",
+      app: "web",
+      environment: "preview",
+      image: { dockerImage: APP_IMAGE },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const deploymentId = created.body.data.deploymentId as string;
+    const finished = await waitFor(
+      `deployment ${deploymentId} to finish`,
+      async () => {
+        const { body } = await apiCall("deployments.getDeployment", { deploymentId });
+        return ["ready", "failed", "cancelled"].includes(body.data?.status) ? body.data : undefined;
+      },
+      240_000,
+    );
+    expect(finished, JSON.stringify(finished)).toMatchObject({ status: "ready" });
+    appHost = (finished.domains as string[])[0]!;
+    expect(appHost).toMatch(/\.preview\.slipway\.local$/);
+    const pods = await env.cluster.client.get<{
+      items: { spec: { nodeName: string }; status: { phase: string; podIP?: string } }[];
+    }>(`/api/v1/namespaces/${APPS_NAMESPACE}/pods`);
+    expect(pods.items.map((pod) => [pod.spec.nodeName, pod.status.phase])).toEqual([
+      [env.node.nodeName, "Running"],
+    ]);
+    const answer = await waitFor(
+      `200 from ${appHost} through Sentinel`,
+      async () => {
+        const response = await sentinelGet(appHost);
+        return response.status === 200 ? response : undefined;
+      },
+      60_000,
+    );
+    log(`createDeployment → 200 through Sentinel: ${seconds(started)} s`);
+    expect(answer.body).toBe(APP_PAGE);
+  });
+
+  it("upgrades to new image tags while a client counts zero failed requests", async () => {
+    // New tags of the same images: every Slipway pod is replaced, the migrate hook runs again.
+    for (const image of images) {
+      await pushImage(`http://${env.registryHost}`, `${image.ref}-upgrade`, image.oci);
+    }
+    const sentinelIp = await readyPodIp(view, NAMESPACE, "app.kubernetes.io/name=slipway-sentinel");
+    const loop = requestLoop(() => sendGet(sentinelIp, SENTINEL_PORT, appHost, "/"), APP_PAGE);
+    const started = Date.now();
+    const values = await helm.valuesFile("upgrade", releaseValues("-upgrade"));
+    await helm.helm([
+      ...["upgrade", RELEASE, helm.chartDir, "--namespace", NAMESPACE, "-f", values],
+      ...["--wait", "--timeout", "8m"],
+    ]);
+    const upgraded = await waitFor(
+      "the upgraded Deployments Ready",
+      async () => {
+        const deployments = await releaseDeployments();
+        return deployments[`${RELEASE}-api`]?.endsWith("-upgrade") &&
+          deployments[`${RELEASE}-worker`]?.endsWith("-upgrade") &&
+          deployments[`${RELEASE}-operator`]?.endsWith("-upgrade")
+          ? deployments
+          : undefined;
+      },
+      300_000,
+    );
+    // Requests go on a while after the switch, while the old pods terminate.
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    const counted = await loop.stop();
+    log(
+      `helm upgrade → Ready: ${seconds(started)} s; requests during it: ${counted.total}, failed: ${counted.failures.length}, slowest answer ${counted.slowestMs} ms`,
+    );
+    expect(upgraded[`${RELEASE}-operator`]).toBe(`${imageOf("operator").ref}-upgrade`);
+    expect(counted.failures).toEqual([]);
+    expect(counted.total).toBeGreaterThan(0);
+    expect((await apiCall("projects.listProjects", {})).status).toBe(200);
+  });
+
+  it("rolls back to the first release's images", async () => {
+    await helm.helm([
+      "rollback",
+      RELEASE,
+      "1",
+      "--namespace",
+      NAMESPACE,
+      "--wait",
+      "--timeout",
+      "8m",
+    ]);
+    const rolledBack = await waitFor(
+      "the rolled-back Deployments Ready",
+      async () => {
+        const deployments = await releaseDeployments();
+        return deployments[`${RELEASE}-api`] === imageOf("control-plane").ref &&
+          deployments[`${RELEASE}-operator`] === imageOf("operator").ref
+          ? deployments
+          : undefined;
+      },
+      300_000,
+    );
+    expect(rolledBack[`${RELEASE}-worker`]).toBe(imageOf("control-plane").ref);
+    const history = await helm.helm(["history", RELEASE, "--namespace", NAMESPACE, "-o", "json"]);
+    expect((JSON.parse(history) as { description: string }[]).at(-1)?.description).toMatch(
+      /Rollback to 1/,
+    );
+    expect((await apiCall("projects.listProjects", {})).body.data).toHaveLength(1);
+    expect((await sentinelGet(appHost)).status).toBe(200);
+  });
+
+  it("uninstalls cleanly, keeping the CRD and the running app", async () => {
+    await helm.helm(["uninstall", RELEASE, "--namespace", NAMESPACE, "--wait", "--timeout", "5m"]);
+    const left = await waitFor(
+      "the release's pods gone",
+      async () => {
+        const pods = await env.cluster.client.get<{ items: { metadata: { name: string } }[] }>(
+          `/api/v1/namespaces/${NAMESPACE}/pods?labelSelector=app.kubernetes.io/instance%3D${RELEASE}`,
+        );
+        return pods.items.length === 0 ? pods.items : undefined;
+      },
+      120_000,
+    );
+    expect(left).toEqual([]);
+    expect(Object.keys(await releaseDeployments())).toEqual(["slipway-sentinel"]);
+    expect(await helm.helm(["list", "--namespace", NAMESPACE, "-q"])).toBe("");
+    const crd = await env.cluster.client.find(
+      "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/deployments.slipway.dev",
+    );
+    expect(crd).toBeDefined();
+    const crs = await env.cluster.client.get<{ items: unknown[] }>(
+      `/apis/slipway.dev/v1alpha1/namespaces/${APPS_NAMESPACE}/deployments`,
+    );
+    expect(crs.items).toHaveLength(1);
+    expect((await sentinelGet(appHost)).status).toBe(200);
+  });
+});
