@@ -8,6 +8,7 @@ import {
   BUSYBOX,
   type EnsuredImage,
   ensureSlipwayImages,
+  HTTPD_PORT,
   makeBusyboxHttpdImage,
   pushImage,
 } from "@slipway/testbed";
@@ -15,7 +16,6 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { type HelmRelease, startHelm } from "./helm-release.js";
 import { type InstallCluster, startInstallCluster } from "./install-cluster.js";
 import { type ClusterView, readyPodIp, requestLoop, sendGet, waitFor } from "./install-probes.js";
-import { makeSentinelObjects, SENTINEL_PORT } from "./sentinel-workload.js";
 
 /**
  * Issue 16's "Done when": Slipway's images built (or taken from the content cache), `helm
@@ -33,6 +33,9 @@ const APPS_NAMESPACE = "slipway-apps";
 const SECRET = "slipway";
 const APP_IMAGE = "docker.io/slipway/install-e2e-app:1";
 const APP_PAGE = "hello from an installed Slipway\n";
+/** The busybox httpd app's port, and the port of Sentinel's Service (the chart's default). */
+const APP_PORT = HTTPD_PORT;
+const SENTINEL_SERVICE_PORT = 80;
 const rootKey = `sw_root_${randomBytes(24).toString("hex")}`;
 
 let env: InstallCluster;
@@ -60,6 +63,8 @@ function releaseValues(tagSuffix: string) {
     },
     // Builds need buildkitd in the cluster (privileged); this test deploys a prebuilt image.
     builder: { enabled: false },
+    // The chart's Sentinel for eu-1, the real node's region (pods pinned to it).
+    sentinel: { image: image("sentinel"), replicas: 1, workers: 1 },
   };
 }
 
@@ -75,9 +80,16 @@ async function apiCall(operation: string, body: unknown) {
   return { status: response.status, body: text ? (JSON.parse(text) as Record<string, any>) : {} };
 }
 
+/** Sentinel's Service (its cluster IP, through the node's kube-proxy), as clients reach it. */
 async function sentinelGet(host: string) {
-  const ip = await readyPodIp(view, NAMESPACE, "app.kubernetes.io/name=slipway-sentinel");
-  return sendGet(ip, SENTINEL_PORT, host, "/");
+  return sendGet(await sentinelServiceIp(), SENTINEL_SERVICE_PORT, host, "/");
+}
+
+async function sentinelServiceIp(): Promise<string> {
+  const service = await env.cluster.client.get<{ spec: { clusterIP: string } }>(
+    `/api/v1/namespaces/${NAMESPACE}/services/${RELEASE}-sentinel-eu-1`,
+  );
+  return service.spec.clusterIP;
 }
 
 beforeAll(async () => {
@@ -125,6 +137,7 @@ beforeAll(async () => {
       REDIS_URL: env.podRedisUrl,
       SLIPWAY_ENCRYPTION_KEYS: `v1:${randomBytes(32).toString("base64")}`,
       SLIPWAY_BOOTSTRAP_ROOT_KEY: rootKey,
+      SLIPWAY_SENTINEL_TOKEN: randomBytes(32).toString("hex"),
     },
   });
 }, 1_800_000);
@@ -151,20 +164,13 @@ async function releaseDeployments(): Promise<Record<string, string>> {
 let appHost = "";
 
 describe("helm install of charts/slipway on the real node", () => {
-  it("installs the operator, API, workers and (beside it) Sentinel, all Ready", async () => {
+  it("installs the operator, API, workers and Sentinel, all Ready", async () => {
     const started = Date.now();
     const values = await helm.valuesFile("install", releaseValues(""));
     await helm.helm([
       ...["install", RELEASE, helm.chartDir, "--namespace", NAMESPACE, "-f", values],
       ...["--wait", "--timeout", "8m"],
     ]);
-    for (const object of makeSentinelObjects({
-      namespace: NAMESPACE,
-      image: imageOf("sentinel").ref,
-      secretName: SECRET,
-    })) {
-      await env.cluster.client.apply(object.path, object.body);
-    }
     const ready = await waitFor(
       "every Deployment of the install Ready",
       async () => {
@@ -180,7 +186,7 @@ describe("helm install of charts/slipway on the real node", () => {
       [`${RELEASE}-operator`]: imageOf("operator").ref,
       [`${RELEASE}-api`]: imageOf("control-plane").ref,
       [`${RELEASE}-worker`]: imageOf("control-plane").ref,
-      "slipway-sentinel": imageOf("sentinel").ref,
+      [`${RELEASE}-sentinel-eu-1`]: imageOf("sentinel").ref,
     });
     // Every pod of the install is a real container on the real node (the migrate Job's is gone).
     const pods = await env.cluster.client.get<{
@@ -245,8 +251,12 @@ describe("helm install of charts/slipway on the real node", () => {
     for (const image of images) {
       await pushImage(`http://${env.registryHost}`, `${image.ref}-upgrade`, image.oci);
     }
-    const sentinelIp = await readyPodIp(view, NAMESPACE, "app.kubernetes.io/name=slipway-sentinel");
-    const loop = requestLoop(() => sendGet(sentinelIp, SENTINEL_PORT, appHost, "/"), APP_PAGE);
+    // Through Sentinel's Service: its pods are replaced too (one added before one is removed).
+    const sentinelIp = await sentinelServiceIp();
+    const loop = requestLoop(
+      () => sendGet(sentinelIp, SENTINEL_SERVICE_PORT, appHost, "/"),
+      APP_PAGE,
+    );
     const started = Date.now();
     const values = await helm.valuesFile("upgrade", releaseValues("-upgrade"));
     await helm.helm([
@@ -259,7 +269,8 @@ describe("helm install of charts/slipway on the real node", () => {
         const deployments = await releaseDeployments();
         return deployments[`${RELEASE}-api`]?.endsWith("-upgrade") &&
           deployments[`${RELEASE}-worker`]?.endsWith("-upgrade") &&
-          deployments[`${RELEASE}-operator`]?.endsWith("-upgrade")
+          deployments[`${RELEASE}-operator`]?.endsWith("-upgrade") &&
+          deployments[`${RELEASE}-sentinel-eu-1`]?.endsWith("-upgrade")
           ? deployments
           : undefined;
       },
@@ -321,7 +332,7 @@ describe("helm install of charts/slipway on the real node", () => {
       120_000,
     );
     expect(left).toEqual([]);
-    expect(Object.keys(await releaseDeployments())).toEqual(["slipway-sentinel"]);
+    expect(Object.keys(await releaseDeployments())).toEqual([]);
     expect(await helm.helm(["list", "--namespace", NAMESPACE, "-q"])).toBe("");
     const crd = await env.cluster.client.find(
       "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/deployments.slipway.dev",
@@ -331,6 +342,8 @@ describe("helm install of charts/slipway on the real node", () => {
       `/apis/slipway.dev/v1alpha1/namespaces/${APPS_NAMESPACE}/deployments`,
     );
     expect(crs.items).toHaveLength(1);
-    expect((await sentinelGet(appHost)).status).toBe(200);
+    // The app itself still runs (Sentinel went with the release): its pod answers directly.
+    const appPod = await readyPodIp(view, APPS_NAMESPACE, "slipway.dev/region=eu-1");
+    expect((await sendGet(appPod, APP_PORT, appHost, "/")).body).toBe(APP_PAGE);
   });
 });
