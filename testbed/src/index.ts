@@ -19,15 +19,15 @@ export {
 export * from "./errors.js";
 export { ensureBinaries, readCompleteBuild } from "./go-binaries/build-binaries.js";
 export {
+  type EnsuredImage,
+  ensureSlipwayImages,
+} from "./images/ensure-slipway-images.js";
+export {
   loadOrBuildNodeBase,
   NODE_FULL,
   NODE_SLIM,
   type NodeBaseRecipe,
 } from "./images/node-base-image.js";
-export {
-  type EnsuredImage,
-  ensureSlipwayImages,
-} from "./images/ensure-slipway-images.js";
 export { parseImageRef, pushImage } from "./images/push-image.js";
 export { BUSYBOX, HTTPD_PORT, makeBusyboxHttpdImage } from "./images/test-images.js";
 export { findGo } from "./prerequisites.js";
