@@ -95,7 +95,9 @@ export function forward(
   const target = new URL(request.url ?? "/", apiUrl);
   const upstream = httpRequest(
     target,
-    { method: request.method, headers: { ...request.headers, host: target.host, ...extraHeaders } },
+    // The browser's Host goes through, as a reverse proxy in front of Slipway keeps it: the API
+    // checks a session request's Origin against it.
+    { method: request.method, headers: { ...request.headers, ...extraHeaders } },
     (answer) => {
       response.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(response);
