@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { startTestApi, type TestApi, type TestWorkspace } from "../harness/api.js";
+import { type BrowserSession, sessionPost, signInWithRootKey } from "../harness/browser-session.js";
 import {
   bySlug,
   type IsolationIds,
@@ -11,12 +12,14 @@ let api: TestApi;
 let intruder: TestWorkspace;
 let owner: TestWorkspace;
 let ids: IsolationIds;
+let session: BrowserSession;
 
 beforeAll(async () => {
   api = await startTestApi({ redis: true });
   owner = await api.newWorkspace("owner");
   intruder = await api.newWorkspace("intruder");
   ids = await seedIsolationObjects(api, owner, intruder);
+  session = await signInWithRootKey(api, intruder.rootKey);
 });
 
 describe("a root key of one workspace never reaches another's objects", () => {
@@ -145,5 +148,32 @@ describe("a root key of one workspace never reaches another's objects", () => {
         "/owner-only",
       ]);
     }
+  });
+});
+
+// The same table through the dashboard's cookie session (no bearer, CSRF header).
+describe("a dashboard session of one workspace never reaches another's objects", () => {
+  it.each(isolationCases)(
+    "%s answers 404 for the other workspace's object (%#)",
+    async (operation, body) => {
+      const response = await sessionPost(api, session, `/v2/${operation}`, body(ids));
+      const text = await response.text();
+      expect(response.status, text).toBe(404);
+      expect(text).not.toContain("owner-only-value");
+    },
+  );
+
+  it("lists nothing of the other workspace, and left the owner's objects as they were", async () => {
+    // The intruder's own project (made by the root-key cases above) only, never the owner's.
+    const projects = await sessionPost(api, session, "/v2/projects.listProjects");
+    const listed: { id: string; slug: string }[] = (await projects.json()).data;
+    expect(listed.map((project) => project.slug)).toEqual(["mine"]);
+    expect(listed.map((project) => project.id)).not.toContain(ids.project);
+    const deployments = await sessionPost(api, session, "/v2/deployments.listDeployments");
+    expect((await deployments.json()).data).toEqual([]);
+    const variables = await owner.sdk.environments.listEnvironmentVariables(bySlug);
+    expect(variables.data.map((v) => [v.key, v.value])).toEqual([["TOKEN", "owner-only-value"]]);
+    const keys = await owner.sdk.apis.listKeys({ apiId: ids.api });
+    expect(keys.result.data.map((key) => key.keyId)).toEqual([ids.keyId]);
   });
 });
