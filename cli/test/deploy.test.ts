@@ -289,7 +289,7 @@ describe("slipway deploy follows the build and rollout", () => {
     expect(run.stderr).toMatch(/✓ Uploading 2 files, [\d.]+ (B|KiB) \(\d+\.\ds\)/);
   });
 
-  it("prints a production deployment's own hostname, which needs no domain or DNS", async () => {
+  it("prints the environment's stable hostname and the deployment's own; neither needs a domain or DNS", async () => {
     const appId = await newApp("homepage");
     const running = runSlipway(
       ["deploy", await smallTree(), ...target("homepage"), "--poll-interval", "20", "-o", "json"],
@@ -302,6 +302,7 @@ describe("slipway deploy follows the build and rollout", () => {
     const run = await running;
     expect(run.exitCode).toBe(0);
     expect(run.json<{ urls: string[] }>().urls).toEqual([
+      expect.stringMatching(/^http:\/\/homepage-production-[0-9a-f]{12}\.slipway\.localhost:8080$/),
       `http://homepage-${deploymentId.replace(/^dep_/, "").toLowerCase()}.slipway.localhost:8080`,
     ]);
   });

@@ -171,7 +171,8 @@ const configSchema = z.object({
     .max(63)
     .default("slipway-apps"),
   /**
-   * Every deployment gets `<app>-<deployment>.<domain>`; previews also `<app>-git-<branch>-<hash>.<domain>`.
+   * Every deployment gets `<app>-<deployment>.<domain>`; previews also `<app>-git-<branch>-<hash>.<domain>`;
+   * production also `<app>-<environment>-<hash>.<domain>`, which follows promote and rollback.
    * `npm start` uses `slipway.localhost`: `.localhost` names resolve to loopback without DNS.
    */
   SLIPWAY_PREVIEW_DOMAIN: z

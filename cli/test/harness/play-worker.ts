@@ -59,6 +59,7 @@ export function playWorker(db: Database) {
       return completeRollout(db, {
         deployment,
         environmentKind: environment!.kind,
+        environmentSlug: environment!.slug,
         appSlug: app!.slug,
         previewDomain,
         at: new Date(),

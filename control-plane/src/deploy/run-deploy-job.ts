@@ -161,6 +161,7 @@ async function rollOut(deps: Deps, target: DeployTarget, rollout: Rollout, image
       const won = await completeRollout(deps.db, {
         deployment,
         environmentKind: rollout.environment.kind,
+        environmentSlug: rollout.environment.slug,
         appSlug: rollout.app.slug,
         previewDomain: target.previewDomain,
         at: deps.clock(),

@@ -25,7 +25,11 @@ export interface ServiceContext {
   jobs: Pick<JobQueues, "enqueue" | "announceCancellation"> | undefined;
   config: Pick<
     Config,
-    "SLIPWAY_REGIONS" | "SLIPWAY_DOMAIN_TARGET" | "SLIPWAY_APP_URL_SCHEME" | "SLIPWAY_APP_URL_PORT"
+    | "SLIPWAY_REGIONS"
+    | "SLIPWAY_DOMAIN_TARGET"
+    | "SLIPWAY_APP_URL_SCHEME"
+    | "SLIPWAY_APP_URL_PORT"
+    | "SLIPWAY_PREVIEW_DOMAIN"
   >;
   /** The App's read access to repositories (resolving branches for manual deploys). */
   githubSource?: GitHubSource | undefined;

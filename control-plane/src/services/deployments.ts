@@ -55,8 +55,13 @@ function deploymentView(ctx: ServiceContext, row: DeploymentJoin, verifiedDomain
   // An idle preview still answers at its hostnames: the request wakes it.
   const serving = apiStatusOf(deployment.status) === "ready";
   const { openapiSpecPath: _unused, ...runtime } = deployment.runtime;
+  // The environment's stable name follows the current deployment, like its domains.
+  const followsCurrent = [
+    ...verifiedDomains,
+    ...(environment.hostname ? [environment.hostname] : []),
+  ];
   const reachableAt = [
-    ...(isCurrent ? verifiedDomains : []),
+    ...(isCurrent ? followsCurrent : []),
     ...(serving ? deployment.hostnames : []),
   ];
   return {
@@ -94,8 +99,8 @@ function deploymentView(ctx: ServiceContext, row: DeploymentJoin, verifiedDomain
           },
         }
       : {}),
-    // The environment's domains follow the current deployment; a preview is reachable at its
-    // own hostnames while it runs (a stopped one keeps them for when it starts again).
+    // The environment's domains and stable name follow the current deployment; a deployment is
+    // reachable at its own hostnames while it runs (a stopped one keeps them for when it starts).
     ...(isCurrent || (serving && deployment.hostnames.length > 0)
       ? {
           domains: reachableAt,

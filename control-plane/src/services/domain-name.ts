@@ -44,6 +44,20 @@ export function canonicalizeDomain(input: string): CanonicalDomain {
   return { name: ascii, isApex: parsed.domain === ascii };
 }
 
+/**
+ * Pure: refuses a custom domain at or under the preview domain. Slipway names deployments and
+ * environments there; a workspace that could attach one of those names as its own domain
+ * (domains win over preview names in Sentinel) would take another workspace's traffic.
+ */
+export function assertOutsidePreviewDomain(name: string, previewDomain: string): void {
+  if (name === previewDomain || name.endsWith(`.${previewDomain}`)) {
+    throw invalid(
+      `'${name}' is under '${previewDomain}', where Slipway names deployments itself`,
+      "Attach a name you registered; every deployment already answers under the preview domain.",
+    );
+  }
+}
+
 export const verificationRecordPrefix = "_slipway";
 export const verificationValuePrefix = "slipway-verification=";
 export const dnsRecordTtl = 60;

@@ -6,7 +6,7 @@ import type { DatabaseOrTransaction } from "../db/client.js";
 import { type DomainRow, domains } from "../db/schema/index.js";
 import { recordAudit } from "./audit.js";
 import type { ServiceContext } from "./context.js";
-import { canonicalizeDomain, dnsRecordsFor } from "./domain-name.js";
+import { assertOutsidePreviewDomain, canonicalizeDomain, dnsRecordsFor } from "./domain-name.js";
 import { isUniqueViolation } from "./postgres-errors.js";
 import { resolveEnvironment, type TenantScope } from "./resolve.js";
 import { escapeLike } from "./search.js";
@@ -64,6 +64,7 @@ export async function assertHostnameFree(
 
 export async function createDomain(ctx: ServiceContext, input: Refs & { domain: string }) {
   const canonical = canonicalizeDomain(input.domain);
+  assertOutsidePreviewDomain(canonical.name, ctx.config.SLIPWAY_PREVIEW_DOMAIN);
   const now = ctx.clock();
   const id = newId("domain", now.getTime());
   try {

@@ -65,6 +65,7 @@ describe("an older preview waking up", () => {
         gitBranch: "feature",
       },
       environmentKind: "preview",
+      environmentSlug: "preview",
       appSlug: "storefront",
       previewDomain,
       at: new Date(Date.UTC(2026, 0, 2)),

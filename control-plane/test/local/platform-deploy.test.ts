@@ -91,7 +91,14 @@ describe("npm start and `slipway deploy examples/hello`", () => {
     expect(deploy.code, `${deploy.stdout}\n${deploy.stderr}`).toBe(0);
     const result = JSON.parse(deploy.stdout) as { deploymentId: string; urls: string[] };
     const label = result.deploymentId.replace(/^dep_/, "").toLowerCase();
-    expect(result.urls).toEqual([`http://hello-${label}.slipway.localhost:${sentinelPort}`]);
+    // The production environment's stable name first (it follows promote and rollback), then
+    // the deployment's own.
+    expect(result.urls).toEqual([
+      expect.stringMatching(
+        new RegExp(`^http://hello-production-[0-9a-f]{12}\\.slipway\\.localhost:${sentinelPort}$`),
+      ),
+      `http://hello-${label}.slipway.localhost:${sentinelPort}`,
+    ]);
 
     // The image: node:20-slim's Node runs server.js; the build saw the secret; no layer holds it.
     const got = await slipway(["deployments", "get", result.deploymentId, "-o", "json"]);

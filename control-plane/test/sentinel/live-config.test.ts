@@ -179,6 +179,7 @@ describe("Sentinel on the control plane's data", () => {
         gitBranch: "feature/login",
       },
       environmentKind: "preview",
+      environmentSlug: "preview",
       appSlug: "web",
       previewDomain: "preview.slipway.local",
       at: new Date(),

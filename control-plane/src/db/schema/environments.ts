@@ -25,12 +25,19 @@ export const environments = pgTable(
     runtime: jsonb("runtime").$type<EnvironmentRuntime>().notNull(),
     build: jsonb("build").$type<EnvironmentBuild>().notNull(),
     regions: jsonb("regions").$type<EnvironmentRegion[]>().notNull(),
+    /**
+     * The environment's stable name under the preview domain: it answers with the app's current
+     * deployment, so it follows promote and rollback. Written by the rollout core
+     * (`deployments/stable-hostname.ts`); unique, so no two environments ever share it.
+     */
+    hostname: text("hostname"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (table) => [
     uniqueIndex("environments_app_slug_unique").on(table.appId, table.slug),
     index("environments_workspace_idx").on(table.workspaceId),
+    uniqueIndex("environments_hostname_unique").on(table.hostname),
     check("environments_slug_dns_label", sql.raw(`slug ~ '${slugPatternSql}'`)),
     check("environments_kind", sql`kind in ('production', 'preview')`),
   ],
