@@ -3,7 +3,7 @@ import { defineProject } from "vitest/config";
 export default defineProject({
   test: {
     name: "control-plane",
-    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    include: ["src/**/*.test.ts", "test/**/*.test.ts", "bench/**/*.test.ts"],
     // These need BuildKit and a registry: their own project (vitest.build.config.ts).
     // test/deploy needs a cluster (vitest.cluster.config.ts); test/e2e both (vitest.e2e.config.ts);
     // test/local starts `npm start` itself (vitest.platform.config.ts).
