@@ -1,6 +1,6 @@
 import type { DeploymentErrorCode, EnvironmentKind } from "@slipway/shared";
 import { and, eq, gt, inArray, isNull, ne, or, sql } from "drizzle-orm";
-import type { Database } from "../db/client.js";
+import type { Database, DatabaseOrTransaction } from "../db/client.js";
 import { apps, type DeploymentRow, deployments, environments } from "../db/schema/index.js";
 import type { FollowUps } from "./follow-ups.js";
 import { previewHostnames } from "./preview-hostnames.js";
@@ -25,12 +25,33 @@ export function takesOverTraffic(input: {
 }
 
 /**
+ * The environment's stable name answers with whichever deployment is current (the
+ * gateway_routes view joins it to `apps.current_deployment_id`): written by the first rollout,
+ * again only when the app's slug or the preview domain changed.
+ */
+async function nameEnvironment(
+  tx: DatabaseOrTransaction,
+  input: { appSlug: string; environmentSlug: string; environmentId: string; previewDomain: string },
+): Promise<void> {
+  const hostname = stableHostname(input);
+  await tx
+    .update(environments)
+    .set({ hostname })
+    .where(
+      and(
+        eq(environments.id, input.environmentId),
+        or(isNull(environments.hostname), ne(environments.hostname, hostname)),
+      ),
+    );
+}
+
+/**
  * deploying → ready, and the traffic moves, in one transaction: every deployment gets its own
  * hostname; production switches the app's current deployment (and names the environment's
- * stable hostname, which follows it); a preview takes the branch
- * hostname from older deployments of the branch. The compare-and-swap makes exactly one caller win; a
- * deployment stopped or cancelled meanwhile stays as it is. Returns the follow-ups when this
- * call won, undefined when it lost.
+ * stable hostname, which follows it); a preview takes the branch hostname from older
+ * deployments of the branch. The compare-and-swap makes exactly one caller win; a deployment
+ * stopped or cancelled meanwhile stays as it is. Returns the follow-ups when this call won,
+ * undefined when it lost.
  */
 export async function completeRollout(
   db: Database,
@@ -82,24 +103,7 @@ export async function completeRollout(
           .set({ currentDeploymentId: deployment.id, updatedAt: at })
           .where(eq(apps.id, app.id));
       }
-      // The environment's stable name answers with whichever deployment is current (the
-      // gateway_routes view joins it to `apps.current_deployment_id`): written once, or again
-      // when the app's slug or the preview domain changed.
-      const hostname = stableHostname({
-        appSlug: input.appSlug,
-        environmentSlug: input.environmentSlug,
-        environmentId: deployment.environmentId,
-        previewDomain: input.previewDomain,
-      });
-      await tx
-        .update(environments)
-        .set({ hostname })
-        .where(
-          and(
-            eq(environments.id, deployment.environmentId),
-            or(isNull(environments.hostname), ne(environments.hostname, hostname)),
-          ),
-        );
+      await nameEnvironment(tx, { ...input, environmentId: deployment.environmentId });
       // Its own name under the preview domain: reachable without DNS or a verified domain
       // (`npm start`'s `*.slipway.localhost`), printed after each deploy.
       await tx
