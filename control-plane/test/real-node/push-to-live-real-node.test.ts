@@ -8,7 +8,7 @@ import { onHarnessTeardown } from "@slipway/shared/harness-teardown";
 import { eq } from "drizzle-orm";
 import { Redis } from "ioredis";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { domains } from "../../src/db/schema/index.js";
+import { domains, environments } from "../../src/db/schema/index.js";
 import { crNameOf } from "../../src/deploy/object-names.js";
 import { ensureLocalBaseImages } from "../../src/local/base-images.js";
 import { runPreviewIdlePass } from "../../src/services/preview-idler.js";
@@ -340,6 +340,15 @@ describe("a second push and a rollback", () => {
       .poll(async () => answeredBy(await sentinel.get(host, "/")), { timeout: 60_000 })
       .toBe(deploymentId);
     log(`rollback → serving the first deployment: ${Date.now() - started} ms`);
+    // The environment's stable name follows the rollback as the custom domain does.
+    const [production] = await harness.db
+      .select({ hostname: environments.hostname })
+      .from(environments)
+      .where(eq(environments.id, (await harness.deploymentRow(deploymentId)).environmentId));
+    expect(production?.hostname).toMatch(/^web-production-[0-9a-f]{12}\./);
+    await expect
+      .poll(async () => answeredBy(await sentinel.get(production!.hostname!, "/")))
+      .toBe(deploymentId);
     await loop.stop();
     expect(loop.failures).toEqual([]);
     expect(await countDeployments()).toBe(before);
