@@ -121,6 +121,7 @@ async function buildAll(options: BuildAllOptions): Promise<ImageResult[]> {
           registryHost: options.registryHost,
           base,
           tag: `${options.tag}${suffix}`,
+          version: options.tag,
           extraCaFile: process.env.NODE_EXTRA_CA_CERTS,
           localContexts: { buildctl: dirname(options.buildctl) },
         },
