@@ -1,7 +1,8 @@
 /**
  * `npm run images`: the node:20-slim and node:20 bases (built here once, cached), then every
  * Slipway image built with the project's BuildKit and pushed to a local registry, tagged with
- * the git SHA; the same Dockerfile again on the full node:20 base as the size peer.
+ * the git SHA; the same Dockerfile again on the full node:20 base as the size peer; then the
+ * Debian-based PostgreSQL and Redis of the chart's bundled stores (trials), content-keyed.
  *
  * The registry keeps its data in ~/.cache/slipway/images-registry, so the images outlive the
  * run; SLIPWAY_IMAGES_REGISTRY=host:port pushes to a registry already running instead
@@ -27,6 +28,7 @@ import {
   pulledBytes,
   SLIPWAY_IMAGES,
 } from "../images/slipway-images.js";
+import { loadOrBuildStoreImage, STORE_IMAGES } from "../images/store-images.js";
 import { log, runCli } from "./run-cli.js";
 
 const run = promisify(execFile);
@@ -77,8 +79,10 @@ runCli(async () => {
       tag,
       workDir,
     });
+    const stores = await ensureStoreImages(registryUrl, registryHost, settings.cacheDir);
     log(`\nimages (tag ${tag}, registry ${registryHost}); peer: the same Dockerfile FROM node:20`);
     log(formatResults(results));
+    log(`\nbundled stores (trials; tag = content key):\n${stores.join("\n")}`);
   } finally {
     await buildkit.stop();
     await registry?.stop();
@@ -141,6 +145,21 @@ async function buildAll(options: BuildAllOptions): Promise<ImageResult[]> {
     results.push({ name: image.name, slim, full });
   }
   return results;
+}
+
+/** The bundled stores' images, from their cache or built (debootstrap + apt), pushed. */
+async function ensureStoreImages(registryUrl: string, registryHost: string, cacheDir: string) {
+  const lines = ["| image | size | build |", "| --- | --- | --- |"];
+  for (const recipe of STORE_IMAGES) {
+    const image = await loadOrBuildStoreImage(recipe, { repoRoot: REPO_ROOT, cacheDir, log });
+    const ref = `${registryHost}/slipway/${recipe.name}:${image.tag}`;
+    await pushImage(registryUrl, ref, image.oci);
+    const bytes = image.oci.config.size + image.oci.layers.reduce((sum, l) => sum + l.size, 0);
+    const how = image.cached ? "from the cache" : `built in ${image.seconds.toFixed(1)} s`;
+    log(`${ref}: ${mb(bytes)}, ${how}`);
+    lines.push(`| ${recipe.name} | ${mb(bytes)} | ${how} |`);
+  }
+  return lines;
 }
 
 function formatResults(results: ImageResult[]): string {
