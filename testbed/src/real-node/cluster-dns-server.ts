@@ -1,6 +1,7 @@
 /**
  * The real node's cluster DNS, the process: UDP on the bridge's gateway address, port 53 (the
- * kubelet's clusterDNS), answering from the apiserver's Services (cluster-dns.ts decides).
+ * kubelet's clusterDNS), answering from the apiserver's Services and, for headless ones,
+ * their EndpointSlices (cluster-dns.ts decides).
  * Started by the real node as a component (`cluster:down` stops it):
  *   node --import tsx cluster-dns-server.ts <address> <kubeconfig> <cluster domain>
  * Services are listed again at most once a second, when a query comes; a failed list keeps
@@ -22,19 +23,47 @@ interface ServiceList {
   items: { metadata: { name: string; namespace: string }; spec: { clusterIP?: string } }[];
 }
 
-/** Services by `namespace/name`, listed again when older than a second (one list at a time). */
+interface EndpointSliceList {
+  items: {
+    metadata: { namespace: string; labels?: Record<string, string> };
+    endpoints?: { addresses: string[]; conditions?: { ready?: boolean } }[];
+  }[];
+}
+
+/** Ready endpoint addresses by `namespace/service`, from EndpointSlices. */
+function readyEndpoints(slices: EndpointSliceList): Map<string, string[]> {
+  const byService = new Map<string, string[]>();
+  for (const slice of slices.items) {
+    const service = slice.metadata.labels?.["kubernetes.io/service-name"];
+    if (!service) continue;
+    const key = `${slice.metadata.namespace}/${service}`;
+    const ready = (slice.endpoints ?? []).filter((e) => e.conditions?.ready !== false);
+    byService.set(key, [...(byService.get(key) ?? []), ...ready.flatMap((e) => e.addresses)]);
+  }
+  return byService;
+}
+
+/**
+ * Services' addresses by `namespace/name` (a headless one's: its ready endpoints), listed again
+ * when older than a second (one list at a time).
+ */
 function makeServiceDirectory(client: KubeClient) {
-  let services = new Map<string, string | null>();
+  let services = new Map<string, string[]>();
   let listedAt = 0;
   let listing: Promise<void> | undefined;
   const relist = async () => {
     try {
-      const list = await client.get<ServiceList>("/api/v1/services");
+      const [list, slices] = await Promise.all([
+        client.get<ServiceList>("/api/v1/services"),
+        client.get<EndpointSliceList>("/apis/discovery.k8s.io/v1/endpointslices"),
+      ]);
+      const endpoints = readyEndpoints(slices);
       services = new Map(
-        list.items.map((s) => [
-          `${s.metadata.namespace}/${s.metadata.name}`,
-          s.spec.clusterIP && s.spec.clusterIP !== "None" ? s.spec.clusterIP : null,
-        ]),
+        list.items.map((s) => {
+          const key = `${s.metadata.namespace}/${s.metadata.name}`;
+          const ip = s.spec.clusterIP;
+          return [key, ip && ip !== "None" ? [ip] : (endpoints.get(key) ?? [])];
+        }),
       );
       listedAt = Date.now();
     } catch (error) {

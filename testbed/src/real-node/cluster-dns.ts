@@ -1,6 +1,7 @@
 /**
  * The real node's cluster DNS, the decisions: a DNS query read from its UDP packet, the answer
- * for `<service>.<namespace>.svc.<cluster domain>` (the Service's cluster IP), and the reply
+ * for `<service>.<namespace>.svc.<cluster domain>` (the Service's cluster IP; a headless
+ * Service's ready endpoints), and the reply
  * packet (RFC 1035). Pure; cluster-dns-server.ts does the I/O. Only what pods of a test need:
  * A records of Services; AAAA of a Service is an empty answer, every other name NXDOMAIN
  * (pods on the testbed reach nothing off the machine, so there is nothing to forward to).
@@ -13,6 +14,8 @@ const HEADER_BYTES = 12;
 const MAX_NAME_BYTES = 255;
 /** Seconds a pod may cache an answer: short, as Services come and go within a test. */
 export const ANSWER_TTL_SECONDS = 5;
+
+const IPV4 = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
 export const RCODE = { noError: 0, formatError: 1, nxDomain: 3, notImplemented: 4 } as const;
 
@@ -57,8 +60,11 @@ export function parseDnsQuery(packet: Buffer): DnsQuery | undefined {
   };
 }
 
-/** A Service as the DNS needs it: its cluster IP, or none for a headless one. */
-export type ServiceLookup = (namespace: string, name: string) => string | undefined | null;
+/**
+ * A Service's addresses: its cluster IP, or a headless one's ready endpoints (possibly none);
+ * undefined when there is no such Service.
+ */
+export type ServiceLookup = (namespace: string, name: string) => string[] | undefined;
 
 export interface DnsAnswer {
   rcode: number;
@@ -67,8 +73,7 @@ export interface DnsAnswer {
 }
 
 /**
- * `<service>.<namespace>.svc.<clusterDomain>` → the Service's cluster IP. `lookup` returns
- * undefined for no such Service, null for a Service without a cluster IP (headless).
+ * `<service>.<namespace>.svc.<clusterDomain>` → the Service's addresses (`lookup`).
  */
 export function answerQuery(
   query: Pick<DnsQuery, "name" | "type" | "qclass">,
@@ -81,10 +86,10 @@ export function answerQuery(
   const parts = query.name.slice(0, -suffix.length).split(".");
   if (parts.length !== 2) return { rcode: RCODE.nxDomain, addresses: [] };
   const [service, namespace] = parts as [string, string];
-  const clusterIp = lookup(namespace, service);
-  if (clusterIp === undefined) return { rcode: RCODE.nxDomain, addresses: [] };
+  const found = lookup(namespace, service);
+  if (found === undefined) return { rcode: RCODE.nxDomain, addresses: [] };
   // The name exists: a type it has no record of is an empty answer, not NXDOMAIN.
-  const addresses = clusterIp !== null && query.type === DNS_TYPE_A ? [clusterIp] : [];
+  const addresses = query.type === DNS_TYPE_A ? found.filter((a) => IPV4.test(a)) : [];
   return { rcode: RCODE.noError, addresses };
 }
 

@@ -21,9 +21,10 @@ function queryPacket(name: string, type: number, id = 0x1234): Buffer {
   return Buffer.concat([header, ...labels, tail]);
 }
 
-const services: Record<string, string | null> = {
-  "slipway-system/slipway-postgresql": "10.96.0.42",
-  "slipway-system/slipway-headless": null,
+const services: Record<string, string[]> = {
+  "slipway-system/slipway-postgresql": ["10.96.0.42"],
+  "slipway-system/slipway-buildkitd": ["10.245.0.17"],
+  "slipway-system/slipway-starting": [],
 };
 const lookup = (namespace: string, name: string) => services[`${namespace}/${name}`];
 
@@ -66,13 +67,22 @@ describe("answerQuery", () => {
     });
   });
 
+  it("answers a headless Service's name with its ready endpoints", () => {
+    expect(ask("slipway-buildkitd.slipway-system.svc.cluster.local").addresses).toEqual([
+      "10.245.0.17",
+    ]);
+  });
+
   it("gives an existing name without an IPv6 or cluster address an empty answer, not NXDOMAIN", () => {
     // glibc asks A and AAAA together; NXDOMAIN for AAAA would fail the whole lookup.
     expect(ask("slipway-postgresql.slipway-system.svc.cluster.local", DNS_TYPE_AAAA)).toEqual({
       rcode: RCODE.noError,
       addresses: [],
     });
-    expect(ask("slipway-headless.slipway-system.svc.cluster.local").addresses).toEqual([]);
+    expect(ask("slipway-starting.slipway-system.svc.cluster.local")).toEqual({
+      rcode: RCODE.noError,
+      addresses: [],
+    });
   });
 
   it("says NXDOMAIN for unknown Services, the search list's other expansions and other names", () => {
