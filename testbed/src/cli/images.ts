@@ -79,10 +79,12 @@ runCli(async () => {
       tag,
       workDir,
     });
-    const stores = await ensureStoreImages(registryUrl, registryHost, settings.cacheDir);
+    const stores = await ensureStoreImages({ registryUrl, registryHost, tag, settings });
     log(`\nimages (tag ${tag}, registry ${registryHost}); peer: the same Dockerfile FROM node:20`);
     log(formatResults(results));
-    log(`\nbundled stores (trials; tag = content key):\n${stores.join("\n")}`);
+    log(
+      `\nbundled stores (trials; tagged ${tag} and with their content key):\n${stores.join("\n")}`,
+    );
   } finally {
     await buildkit.stop();
     await registry?.stop();
@@ -147,13 +149,27 @@ async function buildAll(options: BuildAllOptions): Promise<ImageResult[]> {
   return results;
 }
 
-/** The bundled stores' images, from their cache or built (debootstrap + apt), pushed. */
-async function ensureStoreImages(registryUrl: string, registryHost: string, cacheDir: string) {
+/**
+ * The bundled stores' images, from their cache or built (debootstrap + apt), pushed under the
+ * run's tag (the chart's `image.tag` finds them beside the others) and their content key.
+ */
+async function ensureStoreImages(options: {
+  registryUrl: string;
+  registryHost: string;
+  tag: string;
+  settings: { cacheDir: string };
+}) {
+  const { registryUrl, registryHost, tag, settings } = options;
   const lines = ["| image | size | build |", "| --- | --- | --- |"];
   for (const recipe of STORE_IMAGES) {
-    const image = await loadOrBuildStoreImage(recipe, { repoRoot: REPO_ROOT, cacheDir, log });
-    const ref = `${registryHost}/slipway/${recipe.name}:${image.tag}`;
+    const image = await loadOrBuildStoreImage(recipe, {
+      repoRoot: REPO_ROOT,
+      cacheDir: settings.cacheDir,
+      log,
+    });
+    const ref = `${registryHost}/slipway/${recipe.name}:${tag}`;
     await pushImage(registryUrl, ref, image.oci);
+    await pushImage(registryUrl, `${registryHost}/slipway/${recipe.name}:${image.tag}`, image.oci);
     const bytes = image.oci.config.size + image.oci.layers.reduce((sum, l) => sum + l.size, 0);
     const how = image.cached ? "from the cache" : `built in ${image.seconds.toFixed(1)} s`;
     log(`${ref}: ${mb(bytes)}, ${how}`);
