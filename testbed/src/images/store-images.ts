@@ -32,8 +32,6 @@ export interface StoreImageRecipe {
   preInstallFiles?: Record<string, string>;
   /** The image's own scripts, read from scripts/store-images/<file> into /usr/local/bin/<file>. */
   scripts?: string[];
-  /** Paths the packages leave behind that the image must not have. */
-  remove?: string[];
   /** A command that must succeed inside the finished root (the packages work). */
   check: string[];
   config: ImageConfigSpec;
@@ -152,9 +150,6 @@ async function buildStoreImage(
     for (const [file, content] of Object.entries(scripts)) {
       await mkdir(join(rootfs, "usr/local/bin"), { recursive: true });
       await writeFile(join(rootfs, "usr/local/bin", file), content, { mode: 0o755 });
-    }
-    for (const path of recipe.remove ?? []) {
-      await rm(join(rootfs, path), { recursive: true, force: true });
     }
     await chroot(rootfs, recipe.check);
     await trimRootfs(rootfs, true);
