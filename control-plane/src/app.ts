@@ -117,7 +117,10 @@ export async function buildApp(deps: AppDependencies): Promise<FastifyInstance> 
   const pageFallback = dashboard && serveDashboard(app, dashboard);
   await app.register(errorHandlerPlugin, { notFoundFallback: pageFallback });
   await app.register(openapiPlugin);
-  await app.register(healthPlugin, { redis: deps.redis });
+  await app.register(healthPlugin, {
+    redis: deps.redis,
+    version: deps.config.SLIPWAY_VERSION,
+  });
   const clock = deps.clock ?? (() => new Date());
   await app.register(authPlugin, { now: clock, publicUrl: deps.config.SLIPWAY_PUBLIC_URL });
 

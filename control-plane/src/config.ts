@@ -104,6 +104,14 @@ const configSchema = z.object({
     .min(60)
     .max(30 * 24 * 3600)
     .default(24 * 3600),
+  /**
+   * The release this process is, reported by `/readyz`: Slipway's images set it at build time
+   * (the git SHA from `npm run images`), so an upgrade shows which version answers.
+   */
+  SLIPWAY_VERSION: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._+-]{0,127}$/, "must be a version or a git SHA")
+    .default("dev"),
   /** Redis key prefix of the job queues; installs sharing a Redis use different ones. */
   SLIPWAY_QUEUE_PREFIX: z.string().min(1).default("slipway"),
   /**

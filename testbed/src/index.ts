@@ -29,6 +29,12 @@ export {
   type NodeBaseRecipe,
 } from "./images/node-base-image.js";
 export { parseImageRef, pushImage } from "./images/push-image.js";
+export {
+  BUNDLED_POSTGRESQL,
+  BUNDLED_REDIS,
+  loadOrBuildStoreImage,
+  type StoreImage,
+} from "./images/store-images.js";
 export { BUSYBOX, HTTPD_PORT, makeBusyboxHttpdImage } from "./images/test-images.js";
 export { findGo } from "./prerequisites.js";
 export { REAL_NODE_LABEL } from "./real-node/node-config.js";

@@ -149,6 +149,6 @@ describe("discovery", () => {
   it("reports liveness and readiness", async () => {
     expect((await fetch(`${api.url}/v2/liveness`)).status).toBe(200);
     const ready = await (await fetch(`${api.url}/readyz`)).json();
-    expect(ready.data).toMatchObject({ ready: true, checks: { database: "ok" } });
+    expect(ready.data).toMatchObject({ ready: true, checks: { database: "ok" }, version: "dev" });
   });
 });

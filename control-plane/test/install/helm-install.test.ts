@@ -10,18 +10,25 @@ import {
   ensureSlipwayImages,
   HTTPD_PORT,
   makeBusyboxHttpdImage,
-  pushImage,
 } from "@slipway/testbed";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type HelmRelease, startHelm } from "./helm-release.js";
 import { type InstallCluster, startInstallCluster } from "./install-cluster.js";
-import { type ClusterView, readyPodIp, requestLoop, sendGet, waitFor } from "./install-probes.js";
+import {
+  type ClusterView,
+  readyPodIp,
+  requestLoop,
+  runningImageDigests,
+  sendGet,
+  waitFor,
+} from "./install-probes.js";
 
 /**
  * Issue 16's "Done when": Slipway's images built (or taken from the content cache), `helm
  * install` of charts/slipway on the testbed's real node, every part Ready, a deployment made
  * through the installed API becoming a real pod that answers 200 through Sentinel, `helm
- * upgrade` to new image tags with a client counting zero failed requests, `helm rollback`,
+ * upgrade` to a second release of every image (other digests, another version reported) with
+ * a client counting zero failed requests, `helm rollback`,
  * and `helm uninstall` leaving the CRD and the apps. The commands are the README's
  * "Install on your cluster" ones.
  */
@@ -36,6 +43,9 @@ const APP_PAGE = "hello from an installed Slipway\n";
 /** The busybox httpd app's port, and the port of Sentinel's Service (the chart's default). */
 const APP_PORT = HTTPD_PORT;
 const SENTINEL_SERVICE_PORT = 80;
+/** The two releases of every image: installed first, then upgraded to (the same sources). */
+const FIRST_VERSION = "install-e2e-1";
+const SECOND_VERSION = "install-e2e-2";
 const rootKey = `sw_root_${randomBytes(24).toString("hex")}`;
 
 let env: InstallCluster;
@@ -44,13 +54,14 @@ let images: EnsuredImage[];
 let view: ClusterView;
 const seconds = (from: number) => ((Date.now() - from) / 1000).toFixed(1);
 
-const imageOf = (name: string) => images.find((image) => image.name === name)!;
+const imageOf = (name: string, version = FIRST_VERSION) =>
+  images.find((image) => image.name === name && image.version === version)!;
 
-/** The chart's values for one set of image tags (the README's install, on the testbed). */
-function releaseValues(tagSuffix: string) {
+/** The chart's values for one release of the images (the README's install, on the testbed). */
+function releaseValues(version: string) {
   const image = (name: string) => ({
-    repository: `${env.registryHost}/${imageOf(name).repository}`,
-    tag: `${imageOf(name).tag}${tagSuffix}`,
+    repository: `${env.registryHost}/${imageOf(name, version).repository}`,
+    tag: imageOf(name, version).tag,
   });
   return {
     operator: { image: image("operator"), replicas: 1 },
@@ -80,6 +91,20 @@ async function apiCall(operation: string, body: unknown) {
   return { status: response.status, body: text ? (JSON.parse(text) as Record<string, any>) : {} };
 }
 
+/** The release a Ready, not terminating API pod reports on /readyz. */
+async function apiVersion(): Promise<string> {
+  const ip = await readyPodIp(view, NAMESPACE, "app.kubernetes.io/name=slipway-api");
+  const response = await fetch(`http://${ip}:7070/readyz`);
+  const body = (await response.json()) as { data: { ready: boolean; version: string } };
+  expect(body.data.ready).toBe(true);
+  return body.data.version;
+}
+
+const digestsOf = (version: string) =>
+  [
+    ...new Set(images.filter((i) => i.version === version).map((i) => i.oci.manifest.digest)),
+  ].sort();
+
 /** Sentinel's Service (its cluster IP, through the node's kube-proxy), as clients reach it. */
 async function sentinelGet(host: string) {
   return sendGet(await sentinelServiceIp(), SENTINEL_SERVICE_PORT, host, "/");
@@ -95,9 +120,17 @@ async function sentinelServiceIp(): Promise<string> {
 beforeAll(async () => {
   const settings = readBuilderSettings(process.env);
   const imagesFor = (registryHost: string) =>
-    ensureSlipwayImages({ repoRoot: REPO_ROOT, settings, registryHost, log });
+    ensureSlipwayImages({
+      repoRoot: REPO_ROOT,
+      settings,
+      registryHost,
+      versions: [FIRST_VERSION, SECOND_VERSION],
+      log,
+    });
   const summary = () =>
-    images.map((i) => `${i.name} ${i.cached ? "cached" : "built"} ${i.seconds.toFixed(1)} s`);
+    images.map(
+      (i) => `${i.name} ${i.version} ${i.cached ? "cached" : "built"} ${i.seconds.toFixed(1)} s`,
+    );
   // Built (or found in the content cache) before the real-node lock is taken, into a registry
   // of their own: the lock is then held for the install only, and the node's registry gets
   // the images from the cache.
@@ -166,7 +199,7 @@ let appHost = "";
 describe("helm install of charts/slipway on the real node", () => {
   it("installs the operator, API, workers and Sentinel, all Ready", async () => {
     const started = Date.now();
-    const values = await helm.valuesFile("install", releaseValues(""));
+    const values = await helm.valuesFile("install", releaseValues(FIRST_VERSION));
     await helm.helm([
       ...["install", RELEASE, helm.chartDir, "--namespace", NAMESPACE, "-f", values],
       ...["--wait", "--timeout", "8m"],
@@ -199,6 +232,8 @@ describe("helm install of charts/slipway on the real node", () => {
     const whoami = await apiCall("projects.listProjects", {});
     expect(whoami.status).toBe(200);
     expect(await apiCall("projects.listProjects", {}).then((r) => r.body.data)).toEqual([]);
+    expect(await apiVersion()).toBe(FIRST_VERSION);
+    expect(await runningImageDigests(view, NAMESPACE, RELEASE)).toEqual(digestsOf(FIRST_VERSION));
   });
 
   it("turns a deployment created through the installed API into a real pod answering 200 through Sentinel", async () => {
@@ -246,11 +281,11 @@ describe("helm install of charts/slipway on the real node", () => {
     expect(answer.body).toBe(APP_PAGE);
   });
 
-  it("upgrades to new image tags while a client counts zero failed requests", async () => {
-    // New tags of the same images: every Slipway pod is replaced, the migrate hook runs again.
-    for (const image of images) {
-      await pushImage(`http://${env.registryHost}`, `${image.ref}-upgrade`, image.oci);
-    }
+  it("upgrades to a second release of every image while a client counts zero failed requests", async () => {
+    // The same sources built as another release: other image digests, another version reported.
+    const second = digestsOf(SECOND_VERSION);
+    expect(second).toHaveLength(3);
+    expect(second.filter((digest) => digestsOf(FIRST_VERSION).includes(digest))).toEqual([]);
     // Through Sentinel's Service: its pods are replaced too (one added before one is removed).
     const sentinelIp = await sentinelServiceIp();
     const loop = requestLoop(
@@ -258,7 +293,7 @@ describe("helm install of charts/slipway on the real node", () => {
       APP_PAGE,
     );
     const started = Date.now();
-    const values = await helm.valuesFile("upgrade", releaseValues("-upgrade"));
+    const values = await helm.valuesFile("upgrade", releaseValues(SECOND_VERSION));
     await helm.helm([
       ...["upgrade", RELEASE, helm.chartDir, "--namespace", NAMESPACE, "-f", values],
       ...["--wait", "--timeout", "8m"],
@@ -267,10 +302,10 @@ describe("helm install of charts/slipway on the real node", () => {
       "the upgraded Deployments Ready",
       async () => {
         const deployments = await releaseDeployments();
-        return deployments[`${RELEASE}-api`]?.endsWith("-upgrade") &&
-          deployments[`${RELEASE}-worker`]?.endsWith("-upgrade") &&
-          deployments[`${RELEASE}-operator`]?.endsWith("-upgrade") &&
-          deployments[`${RELEASE}-sentinel-eu-1`]?.endsWith("-upgrade")
+        return deployments[`${RELEASE}-api`] === imageOf("control-plane", SECOND_VERSION).ref &&
+          deployments[`${RELEASE}-worker`] === imageOf("control-plane", SECOND_VERSION).ref &&
+          deployments[`${RELEASE}-operator`] === imageOf("operator", SECOND_VERSION).ref &&
+          deployments[`${RELEASE}-sentinel-eu-1`] === imageOf("sentinel", SECOND_VERSION).ref
           ? deployments
           : undefined;
       },
@@ -282,9 +317,20 @@ describe("helm install of charts/slipway on the real node", () => {
     log(
       `helm upgrade → Ready: ${seconds(started)} s; requests during it: ${counted.total}, failed: ${counted.failures.length}, slowest answer ${counted.slowestMs} ms`,
     );
-    expect(upgraded[`${RELEASE}-operator`]).toBe(`${imageOf("operator").ref}-upgrade`);
+    expect(Object.keys(upgraded)).toHaveLength(4);
     expect(counted.failures).toEqual([]);
     expect(counted.total).toBeGreaterThan(0);
+    // The new release answers: the API reports it, and the node runs the new digests only.
+    expect(await apiVersion()).toBe(SECOND_VERSION);
+    const running = await waitFor(
+      "only the second release's images running",
+      async () => {
+        const digests = await runningImageDigests(view, NAMESPACE, RELEASE);
+        return digests.join() === second.join() ? digests : undefined;
+      },
+      120_000,
+    );
+    expect(running).toEqual(second);
     expect((await apiCall("projects.listProjects", {})).status).toBe(200);
   });
 
@@ -316,6 +362,7 @@ describe("helm install of charts/slipway on the real node", () => {
       /Rollback to 1/,
     );
     expect((await apiCall("projects.listProjects", {})).body.data).toHaveLength(1);
+    expect(await apiVersion()).toBe(FIRST_VERSION);
     expect((await sentinelGet(appHost)).status).toBe(200);
   });
 

@@ -23,11 +23,16 @@ import { startRedis } from "../../src/local/redis.js";
  * reach the host (the issue's default path: the chart is given connection URLs in a Secret).
  * Everything stops through `onHarnessTeardown`, the cluster last.
  */
-export interface InstallCluster {
+export interface RealNodeCluster {
   cluster: Cluster;
   node: RealNodeProvider;
   /** host:port of the node's registry (plain HTTP), also the host part of image names. */
   registryHost: string;
+  /** Runs at teardown, before the cluster stops (last registered, first run). */
+  onStop(stop: () => Promise<void>): void;
+}
+
+export interface InstallCluster extends RealNodeCluster {
   /** The database and Redis as pods reach them. */
   podDatabaseUrl: string;
   podRedisUrl: string;
@@ -41,7 +46,8 @@ interface NodeObject {
 
 const log = (line: string) => console.log(`[install e2e] ${line}`);
 
-export async function startInstallCluster(): Promise<InstallCluster> {
+/** The cluster alone: its only node the real one, under the real-node lock. */
+export async function startRealNodeCluster(): Promise<RealNodeCluster> {
   const settings = readSettings(process.env);
   const lock = await holdRealNodeLock(realNodeLockFile(settings));
   const node = new RealNodeProvider();
@@ -61,11 +67,22 @@ export async function startInstallCluster(): Promise<InstallCluster> {
     (taint) => taint.key !== REAL_NODE_LABEL,
   );
   await cluster.client.replace(nodePath, nodeObject);
+  return {
+    cluster,
+    node,
+    registryHost: new URL(node.registryUrl).host,
+    onStop: (stop) => stops.push(stop),
+  };
+}
 
+/** The cluster and, on this host at the bridge's gateway, PostgreSQL and Redis for its pods. */
+export async function startInstallCluster(): Promise<InstallCluster> {
+  const base = await startRealNodeCluster();
+  const { node, onStop } = base;
   const scratch = await mkdtemp(join(tmpdir(), "slipway-install-"));
   // As root, PostgreSQL runs as `postgres`, which must be able to enter this directory.
   await chmod(scratch, 0o755);
-  stops.push(() => rm(scratch, { recursive: true, force: true }));
+  onStop(() => rm(scratch, { recursive: true, force: true }));
   const subnet = node.subnet;
   const hbaFile = join(scratch, "pg_hba.conf");
   await writeFile(
@@ -84,21 +101,19 @@ export async function startInstallCluster(): Promise<InstallCluster> {
     durable: false,
     settings: [`listen_addresses=127.0.0.1,${node.gateway}`, `hba_file=${hbaFile}`],
   });
-  stops.push(postgres.stop);
+  onStop(postgres.stop);
   const redis = await startRedis({
     dataDir: join(scratch, "redis"),
     durable: false,
     extraBindAddresses: [node.gateway],
   });
-  stops.push(redis.stop);
+  onStop(redis.stop);
   const admin = new pg.Client({ connectionString: postgres.adminUrl });
   await admin.connect();
   await admin.query("create database slipway");
   await admin.end();
   return {
-    cluster,
-    node,
-    registryHost: new URL(node.registryUrl).host,
+    ...base,
     podDatabaseUrl: `postgres://postgres@${node.gateway}:${postgres.port}/slipway`,
     podRedisUrl: `redis://${node.gateway}:${redis.port}`,
     databaseUrl: `postgres://postgres@127.0.0.1:${postgres.port}/slipway`,

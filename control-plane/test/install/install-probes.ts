@@ -37,6 +37,25 @@ export async function readyPodIp(view: ClusterView, namespace: string, selector:
   );
 }
 
+/** The image digests the node's containerd runs for a release's pods (not terminating). */
+export async function runningImageDigests(view: ClusterView, namespace: string, release: string) {
+  const pods = await view.kube.get<{
+    items: {
+      metadata: { deletionTimestamp?: string };
+      status: { containerStatuses?: { imageID: string }[] };
+    }[];
+  }>(
+    `/api/v1/namespaces/${namespace}/pods?labelSelector=${encodeURIComponent(`app.kubernetes.io/instance=${release}`)}`,
+  );
+  const digests = pods.items
+    .filter((pod) => !pod.metadata.deletionTimestamp)
+    // containerd reports `<repository>@<manifest digest>` for an image pulled from a registry.
+    .flatMap((pod) =>
+      (pod.status.containerStatuses ?? []).map((c) => c.imageID.replace(/^.*@/, "")),
+    );
+  return [...new Set(digests)].sort();
+}
+
 /** Polls `check` until it returns a value; fails naming `what` after `boundMs`. */
 export async function waitFor<T>(
   what: string,

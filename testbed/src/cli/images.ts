@@ -1,7 +1,8 @@
 /**
  * `npm run images`: the node:20-slim and node:20 bases (built here once, cached), then every
  * Slipway image built with the project's BuildKit and pushed to a local registry, tagged with
- * the git SHA; the same Dockerfile again on the full node:20 base as the size peer.
+ * the git SHA; the same Dockerfile again on the full node:20 base as the size peer; then the
+ * Debian-based PostgreSQL and Redis of the chart's bundled stores (trials), content-keyed.
  *
  * The registry keeps its data in ~/.cache/slipway/images-registry, so the images outlive the
  * run; SLIPWAY_IMAGES_REGISTRY=host:port pushes to a registry already running instead
@@ -27,6 +28,7 @@ import {
   pulledBytes,
   SLIPWAY_IMAGES,
 } from "../images/slipway-images.js";
+import { loadOrBuildStoreImage, STORE_IMAGES } from "../images/store-images.js";
 import { log, runCli } from "./run-cli.js";
 
 const run = promisify(execFile);
@@ -77,8 +79,12 @@ runCli(async () => {
       tag,
       workDir,
     });
+    const stores = await ensureStoreImages({ registryUrl, registryHost, tag, settings });
     log(`\nimages (tag ${tag}, registry ${registryHost}); peer: the same Dockerfile FROM node:20`);
     log(formatResults(results));
+    log(
+      `\nbundled stores (trials; tagged ${tag} and with their content key):\n${stores.join("\n")}`,
+    );
   } finally {
     await buildkit.stop();
     await registry?.stop();
@@ -121,6 +127,7 @@ async function buildAll(options: BuildAllOptions): Promise<ImageResult[]> {
           registryHost: options.registryHost,
           base,
           tag: `${options.tag}${suffix}`,
+          version: options.tag,
           extraCaFile: process.env.NODE_EXTRA_CA_CERTS,
           localContexts: { buildctl: dirname(options.buildctl) },
         },
@@ -140,6 +147,35 @@ async function buildAll(options: BuildAllOptions): Promise<ImageResult[]> {
     results.push({ name: image.name, slim, full });
   }
   return results;
+}
+
+/**
+ * The bundled stores' images, from their cache or built (debootstrap + apt), pushed under the
+ * run's tag (the chart's `image.tag` finds them beside the others) and their content key.
+ */
+async function ensureStoreImages(options: {
+  registryUrl: string;
+  registryHost: string;
+  tag: string;
+  settings: { cacheDir: string };
+}) {
+  const { registryUrl, registryHost, tag, settings } = options;
+  const lines = ["| image | size | build |", "| --- | --- | --- |"];
+  for (const recipe of STORE_IMAGES) {
+    const image = await loadOrBuildStoreImage(recipe, {
+      repoRoot: REPO_ROOT,
+      cacheDir: settings.cacheDir,
+      log,
+    });
+    const ref = `${registryHost}/slipway/${recipe.name}:${tag}`;
+    await pushImage(registryUrl, ref, image.oci);
+    await pushImage(registryUrl, `${registryHost}/slipway/${recipe.name}:${image.tag}`, image.oci);
+    const bytes = image.oci.config.size + image.oci.layers.reduce((sum, l) => sum + l.size, 0);
+    const how = image.cached ? "from the cache" : `built in ${image.seconds.toFixed(1)} s`;
+    log(`${ref}: ${mb(bytes)}, ${how}`);
+    lines.push(`| ${recipe.name} | ${mb(bytes)} | ${how} |`);
+  }
+  return lines;
 }
 
 function formatResults(results: ImageResult[]): string {

@@ -24,18 +24,25 @@ import {
   pullRegistryImage,
   saveCachedImage,
 } from "./slipway-image-cache.js";
-import { buildSlipwayImage, SLIPWAY_IMAGES } from "./slipway-images.js";
+import { buildSlipwayImage, SLIPWAY_IMAGES, type SlipwayImage } from "./slipway-images.js";
 
 export interface EnsureImagesOptions {
   repoRoot: string;
   settings: Pick<BuilderSettings, "cacheDir" | "binDir">;
   /** host:port of a plain-HTTP registry, also the host part of every image reference. */
   registryHost: string;
+  /**
+   * Releases to make of every image (the SLIPWAY_VERSION build argument each reports), e.g. a
+   * first and a second one to upgrade to: the same sources, different images. One BuildKit
+   * serves them all, so a later version reuses the earlier one's stages.
+   */
+  versions: string[];
   log: (line: string) => void;
 }
 
 export interface EnsuredImage {
   name: string;
+  version: string;
   /** `<registryHost>/slipway/<name>:<tag>`; the tag is the content key. */
   ref: string;
   repository: string;
@@ -46,15 +53,21 @@ export interface EnsuredImage {
   seconds: number;
 }
 
+interface StartedBuildkit {
+  daemon: LocalBuildkit;
+  workDir: string;
+}
+
+/** Every image in every version, in that order (all of the first version, then the next). */
 export async function ensureSlipwayImages(options: EnsureImagesOptions): Promise<EnsuredImage[]> {
-  const { repoRoot, settings, registryHost, log } = options;
-  const registryUrl = `http://${registryHost}`;
+  const { settings, registryHost, log } = options;
   const base = await loadOrBuildNodeBase(NODE_SLIM, { cacheDir: settings.cacheDir, log });
-  await pushImage(registryUrl, NODE_SLIM.image, base);
+  await pushImage(`http://${registryHost}`, NODE_SLIM.image, base);
   const binaries = await ensureBuildkit(settings, log);
   const buildctlDigest = await fileDigest(binaries.buildctl);
-  let buildkit: { daemon: LocalBuildkit; workDir: string } | undefined;
-  const startBuildkit = async () => {
+  let buildkit: StartedBuildkit | undefined;
+  const buildkitOnce = async () => {
+    if (buildkit) return buildkit;
     const workDir = await mkdtemp(join(tmpdir(), "slipway-img-"));
     const daemon = await startBuildkitd({
       binaries,
@@ -67,47 +80,11 @@ export async function ensureSlipwayImages(options: EnsureImagesOptions): Promise
   };
   const results: EnsuredImage[] = [];
   try {
-    for (const image of SLIPWAY_IMAGES) {
-      const started = Date.now();
-      const dockerfile = await readFile(join(repoRoot, image.dockerfileDir, "Dockerfile"), "utf8");
-      const key = imageCacheKey({
-        image,
-        sourcesDigest: await digestRepositoryFiles(repoRoot, imageInputs(image)),
-        baseManifestDigest: base.manifest.digest,
-        buildctlDigest,
-        dockerfile,
-      });
-      const tag = key.slice(image.name.length + 1);
-      const repository = `slipway/${image.name}`;
-      const ref = `${registryHost}/${repository}:${tag}`;
-      const dir = join(settings.cacheDir, "slipway-images", key);
-      let oci = await loadCachedImage(dir);
-      const cached = oci !== undefined;
-      if (oci) {
-        await pushImage(registryUrl, ref, oci);
-      } else {
-        log(`building ${image.name} (inputs changed or first build; kept in ${dir})`);
-        const { daemon, workDir } = buildkit ?? (await startBuildkit());
-        const built = await buildSlipwayImage(
-          {
-            buildctl: binaries.buildctl,
-            addr: daemon.addr,
-            repoRoot,
-            image,
-            registryHost,
-            base: NODE_SLIM.image,
-            tag,
-            extraCaFile: process.env.NODE_EXTRA_CA_CERTS,
-            localContexts: { buildctl: dirname(binaries.buildctl) },
-          },
-          workDir,
-        );
-        oci = await pullRegistryImage(registryUrl, repository, built.digest);
-        await saveCachedImage(dir, oci);
+    for (const version of options.versions) {
+      for (const image of SLIPWAY_IMAGES) {
+        const context = { options, baseManifestDigest: base.manifest.digest, buildctlDigest };
+        results.push(await ensureOne(context, image, version, binaries.buildctl, buildkitOnce));
       }
-      const seconds = (Date.now() - started) / 1000;
-      log(`${ref}: ${cached ? "from the cache" : "built"} in ${seconds.toFixed(1)} s`);
-      results.push({ name: image.name, ref, repository, tag, oci, cached, seconds });
     }
   } finally {
     if (buildkit) {
@@ -116,4 +93,64 @@ export async function ensureSlipwayImages(options: EnsureImagesOptions): Promise
     }
   }
   return results;
+}
+
+interface EnsureContext {
+  options: EnsureImagesOptions;
+  baseManifestDigest: string;
+  buildctlDigest: string;
+}
+
+/** One image in one version: pushed from the content cache, or built, pushed and kept. */
+async function ensureOne(
+  context: EnsureContext,
+  image: SlipwayImage,
+  version: string,
+  buildctl: string,
+  buildkitOnce: () => Promise<StartedBuildkit>,
+): Promise<EnsuredImage> {
+  const { repoRoot, settings, registryHost, log } = context.options;
+  const registryUrl = `http://${registryHost}`;
+  const started = Date.now();
+  const dockerfile = await readFile(join(repoRoot, image.dockerfileDir, "Dockerfile"), "utf8");
+  const key = imageCacheKey({
+    image,
+    sourcesDigest: await digestRepositoryFiles(repoRoot, imageInputs(image)),
+    baseManifestDigest: context.baseManifestDigest,
+    buildctlDigest: context.buildctlDigest,
+    dockerfile,
+    version,
+  });
+  const tag = key.slice(image.name.length + 1);
+  const repository = `slipway/${image.name}`;
+  const ref = `${registryHost}/${repository}:${tag}`;
+  const dir = join(settings.cacheDir, "slipway-images", key);
+  let oci = await loadCachedImage(dir);
+  const cached = oci !== undefined;
+  if (oci) {
+    await pushImage(registryUrl, ref, oci);
+  } else {
+    log(`building ${image.name} ${version} (inputs changed or first build; kept in ${dir})`);
+    const { daemon, workDir } = await buildkitOnce();
+    const built = await buildSlipwayImage(
+      {
+        buildctl,
+        addr: daemon.addr,
+        repoRoot,
+        image,
+        registryHost,
+        base: NODE_SLIM.image,
+        tag,
+        version,
+        extraCaFile: process.env.NODE_EXTRA_CA_CERTS,
+        localContexts: { buildctl: dirname(buildctl) },
+      },
+      workDir,
+    );
+    oci = await pullRegistryImage(registryUrl, repository, built.digest);
+    await saveCachedImage(dir, oci);
+  }
+  const seconds = (Date.now() - started) / 1000;
+  log(`${ref} (${version}): ${cached ? "from the cache" : "built"} in ${seconds.toFixed(1)} s`);
+  return { name: image.name, version, ref, repository, tag, oci, cached, seconds };
 }

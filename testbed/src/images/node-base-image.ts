@@ -5,21 +5,14 @@
  * There is no Docker Hub here; the local registry serves them under their Docker Hub names.
  * Built once per set of inputs and kept under ~/.cache/slipway/node-images.
  */
-import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync } from "node:fs";
 import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
-import { MissingPrerequisiteError } from "@slipway/shared/tool-errors";
+import { chroot, DEBIAN_SUITE, debootstrap, trimRootfs } from "./debian-rootfs.js";
 import { type Blob, makeOciImageFromTars, type OciImage } from "./oci-image.js";
-import { stripRuntimeMounts, tarDirectory } from "./rootfs-tar.js";
-
-const run = promisify(execFile);
-
-export const DEBIAN_SUITE = "bookworm";
-export const DEBIAN_MIRROR = "http://deb.debian.org/debian";
+import { tarDirectory } from "./rootfs-tar.js";
 /** The host's Node (nodesource's build of Node 20) and the npm it ships. */
 export const HOST_NODE = "/usr/bin/node";
 export const HOST_NPM_DIR = "/usr/lib/node_modules/npm";
@@ -94,24 +87,11 @@ async function cacheKey(recipe: NodeBaseRecipe): Promise<string> {
 }
 
 async function buildNodeBase(recipe: NodeBaseRecipe): Promise<OciImage> {
-  if (!existsSync("/usr/sbin/debootstrap")) {
-    throw new MissingPrerequisiteError("debootstrap is missing: apt-get install debootstrap");
-  }
   const work = await mkdtemp(join(tmpdir(), "slipway-node-base-"));
   const rootfs = join(work, "rootfs");
   const nodeLayer = join(work, "node-layer");
   try {
-    await run(
-      "debootstrap",
-      [
-        "--variant=minbase",
-        `--include=${recipe.packages.join(",")}`,
-        DEBIAN_SUITE,
-        rootfs,
-        DEBIAN_MIRROR,
-      ],
-      { maxBuffer: 64 * 1024 * 1024 },
-    );
+    await debootstrap(rootfs, recipe.packages);
     await chroot(rootfs, ["groupadd", "--gid", "1000", "node"]);
     await chroot(rootfs, [
       "useradd",
@@ -135,24 +115,6 @@ async function buildNodeBase(recipe: NodeBaseRecipe): Promise<OciImage> {
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-}
-
-function chroot(rootfs: string, argv: string[]) {
-  return run("chroot", [rootfs, ...argv], {
-    env: { PATH: "/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", HOME: "/root" },
-  });
-}
-
-/** What an image does not need at run time: apt's downloaded lists and archives, docs if slim. */
-async function trimRootfs(rootfs: string, slim: boolean): Promise<void> {
-  const drop = ["var/lib/apt/lists", "var/cache/apt", "var/cache/debconf", "var/log"];
-  if (slim) drop.push("usr/share/doc", "usr/share/man", "usr/share/info", "usr/share/locale");
-  for (const dir of drop) {
-    await rm(join(rootfs, dir), { recursive: true, force: true });
-    await mkdir(join(rootfs, dir), { recursive: true });
-  }
-  await mkdir(join(rootfs, "var/lib/apt/lists/partial"), { recursive: true });
-  await stripRuntimeMounts(rootfs);
 }
 
 /** /usr/local/bin/node, npm and npx, laid out as Node's official images have them. */

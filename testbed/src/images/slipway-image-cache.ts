@@ -13,7 +13,7 @@ import type { Blob, OciImage } from "./oci-image.js";
 import type { SlipwayImage } from "./slipway-images.js";
 
 /** Bump when what goes into a key changes. */
-const KEY_VERSION = 1;
+const KEY_VERSION = 2;
 
 /** Files every Slipway Dockerfile COPYs (package files and the image scripts). */
 export const COMMON_IMAGE_INPUTS = [
@@ -75,6 +75,8 @@ export function imageCacheKey(input: {
   baseManifestDigest: string;
   buildctlDigest: string;
   dockerfile: string;
+  /** The SLIPWAY_VERSION build argument: the same sources as another version are another image. */
+  version: string;
 }): string {
   const digest = createHash("sha256")
     .update(
@@ -85,6 +87,7 @@ export function imageCacheKey(input: {
         base: input.baseManifestDigest,
         buildctl: input.image.contexts?.includes("buildctl") ? input.buildctlDigest : "",
         dockerfile: createHash("sha256").update(input.dockerfile).digest("hex"),
+        version: input.version,
       }),
     )
     .digest("hex");

@@ -55,6 +55,8 @@ export interface ImageBuildRequest {
   /** Docker Hub name of the base in that registry, e.g. docker.io/library/node:20-slim. */
   base: string;
   tag: string;
+  /** What the image reports as its release (the Dockerfiles' SLIPWAY_VERSION build argument). */
+  version: string;
   /** A CA bundle the build's npm trusts (a TLS-intercepting proxy), as the `extra-ca` secret. */
   extraCaFile?: string | undefined;
   /** Directory of each named context, e.g. buildctl: the folder holding the buildctl binary. */
@@ -84,6 +86,7 @@ export function makeImageBuildArgs(request: ImageBuildRequest, metadataFile: str
     ...["--local", `dockerfile=${request.repoRoot}/${request.image.dockerfileDir}`],
     ...["--opt", `context:${DOCKERFILE_BASE}=docker-image://${baseRef}`],
     ...contexts,
+    ...["--opt", `build-arg:SLIPWAY_VERSION=${request.version}`],
     ...["--output", `type=image,name=${ref},push=true`],
     ...["--metadata-file", metadataFile],
     ...(request.extraCaFile ? ["--secret", `id=extra-ca,src=${request.extraCaFile}`] : []),

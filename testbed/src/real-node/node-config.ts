@@ -66,6 +66,8 @@ export function nodePaths(dir: string) {
   };
 }
 
+export const CLUSTER_DOMAIN = "cluster.local";
+
 /** a.b.c.d/n -> { gateway: a.b.c.(d+1), prefix: n }; the subnet must be IPv4 and /16-/28. */
 export function subnetGateway(subnet: string): { gateway: string; prefix: number } {
   const match = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(subnet);
@@ -205,7 +207,9 @@ export function makeKubeletConfig(layout: RealNodeLayout): object {
     containerRuntimeEndpoint: `unix://${p.containerdSocket}`,
     podLogsDir: p.podLogsDir,
     resolvConf: p.resolvConf,
-    clusterDomain: "cluster.local",
+    clusterDomain: CLUSTER_DOMAIN,
+    // The real node's own cluster DNS (cluster-dns-server.ts) on the bridge's gateway.
+    clusterDNS: [gateway],
     registerWithTaints: layout.schedulable
       ? []
       : [{ key: REAL_NODE_LABEL, value: "true", effect: "NoSchedule" }],

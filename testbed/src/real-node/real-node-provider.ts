@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { findFreePorts } from "@slipway/shared/free-ports";
 import { MissingPrerequisiteError } from "@slipway/shared/tool-errors";
 import { waitUntil } from "../cluster/components.js";
@@ -16,6 +17,7 @@ import { makeNodeCertSpec } from "../pki/cert-plan.js";
 import { makeLeaf } from "../pki/make-pki.js";
 import { requireRoot } from "../prerequisites.js";
 import {
+  CLUSTER_DOMAIN,
   CNI_BIN_DIR,
   MIRRORED_REGISTRIES,
   makeCniConflist,
@@ -39,6 +41,8 @@ export const DEFAULT_REAL_NODE_SUBNET = "10.245.0.0/24";
 export const DEFAULT_REAL_NODE_BRIDGE = "slipway0";
 export const REGISTRY_BINARY = "/usr/bin/docker-registry";
 const CONTAINERD_BINARY = "/usr/bin/containerd";
+/** The cluster DNS the kubelet hands pods (cluster-dns-server.ts), run by node with tsx. */
+const CLUSTER_DNS_SERVER = fileURLToPath(new URL("./cluster-dns-server.ts", import.meta.url));
 
 export interface RealNodeOptions {
   /** Default 10.245.0.0/24, apart from kwok's 10.244.0.0/16. */
@@ -149,6 +153,12 @@ export class RealNodeProvider implements NodeProvider {
       wait("containerd's socket", async () => existsSync(paths.containerdSocket)),
       this.grantKubeletApiAccess(context),
     ]);
+    // Before the kubelet: every pod's resolv.conf names it (a Service's name resolves).
+    const clusterDns = context.start("cluster-dns", process.execPath, [
+      ...["--import", "tsx", CLUSTER_DNS_SERVER],
+      ...[this.gateway, paths.kubeProxyKubeconfig, CLUSTER_DOMAIN],
+    ]);
+    await this.recordComponent(clusterDns);
     const kubelet = context.start(
       "kubelet",
       join(context.binDir, "kubelet"),

@@ -18,6 +18,7 @@ export interface ImageConfig {
     Env?: string[];
     WorkingDir?: string;
     Healthcheck?: unknown;
+    Labels?: Record<string, string>;
   };
 }
 

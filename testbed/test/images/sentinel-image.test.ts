@@ -43,6 +43,7 @@ beforeAll(async () => {
       registryHost: stack.registry.host,
       base: NODE_SLIM.image,
       tag: "test",
+      version: "test-1",
       extraCaFile: process.env.NODE_EXTRA_CA_CERTS,
     },
     work,
@@ -64,6 +65,9 @@ describe("Sentinel's image", () => {
     expect(config.Cmd).toEqual(["node", "--enable-source-maps", "sentinel/bundle/bin/main.mjs"]);
     expect(config.WorkingDir).toBe("/app");
     expect(config.Env).toContain("NODE_ENV=production");
+    // The release it was built as, for the process to report and for registries to show.
+    expect(config.Env).toContain("SLIPWAY_VERSION=test-1");
+    expect(config.Labels?.["org.opencontainers.image.version"]).toBe("test-1");
     expect(config.Healthcheck).toBeUndefined();
   });
 

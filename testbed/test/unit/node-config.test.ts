@@ -111,6 +111,13 @@ describe("kubelet", () => {
     });
   });
 
+  it("hands pods the node's cluster DNS on the bridge address, for cluster.local", () => {
+    expect(makeKubeletConfig(layout)).toMatchObject({
+      clusterDNS: ["10.245.0.1"],
+      clusterDomain: "cluster.local",
+    });
+  });
+
   it("a schedulable node (npm start's) registers without the taint, so apps' pods land on it", () => {
     const config = makeKubeletConfig({ ...layout, schedulable: true }) as {
       registerWithTaints: unknown[];

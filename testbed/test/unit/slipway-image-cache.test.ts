@@ -41,12 +41,13 @@ describe("what an image is keyed by", () => {
     expect(await digestRepositoryFiles(repo, inputs)).not.toBe(edited);
   });
 
-  it("keys on the base image and buildctl too, the latter only where the Dockerfile copies it", () => {
+  it("keys on the base image, the version and buildctl too, the last only where the Dockerfile copies it", () => {
     const input = {
       sourcesDigest: "s",
       baseManifestDigest: "sha256:base",
       buildctlDigest: "b1",
       dockerfile: "FROM node:20-slim",
+      version: "1",
     };
     const key = (name: string, over: Partial<typeof input> = {}) =>
       imageCacheKey({ ...input, ...over, image: image(name) });
@@ -55,5 +56,7 @@ describe("what an image is keyed by", () => {
     expect(key("control-plane", { buildctlDigest: "b2" })).not.toBe(key("control-plane"));
     expect(key("sentinel", { baseManifestDigest: "sha256:other" })).not.toBe(key("sentinel"));
     expect(key("sentinel", { dockerfile: "FROM node:20" })).not.toBe(key("sentinel"));
+    // Another release of the same sources is another image (an upgrade needs one to go to).
+    expect(key("sentinel", { version: "2" })).not.toBe(key("sentinel"));
   });
 });

@@ -13,6 +13,7 @@ const request = {
   registryHost: "127.0.0.1:5000",
   base: "docker.io/library/node:20",
   tag: "abc123-node20full",
+  version: "abc123",
 };
 
 describe("makeImageBuildArgs", () => {
@@ -24,6 +25,12 @@ describe("makeImageBuildArgs", () => {
     );
     expect(args).toContain("context=/repo");
     expect(args).toContain("dockerfile=/repo/sentinel");
+  });
+
+  it("passes the release the image reports as the Dockerfiles' SLIPWAY_VERSION argument", () => {
+    const args = makeImageBuildArgs({ ...request, version: "1.2.3" }, "/tmp/m.json");
+    expect(args).toContain("build-arg:SLIPWAY_VERSION=1.2.3");
+    expect(args[args.indexOf("build-arg:SLIPWAY_VERSION=1.2.3") - 1]).toBe("--opt");
   });
 
   it("hands the npm proxy's CA bundle over as a build secret only when there is one", () => {
