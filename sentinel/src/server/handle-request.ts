@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import { TLSSocket } from "node:tls";
+import type { LoggingPolicy } from "@slipway/shared/policy";
 import { Cancellation } from "../forward/cancellation.js";
 import {
   ConnectFailed,
@@ -9,13 +10,17 @@ import {
   UpstreamTimeout,
 } from "../forward/upstream.js";
 import { BodyCapture } from "../logs/body-capture.js";
-import { buildLogRecord } from "../logs/build-log-record.js";
+import {
+  buildLogRecord,
+  type CapturableHeaders,
+  type RequestFacts,
+} from "../logs/build-log-record.js";
 import { requestIdHeader, responseHeaders } from "../request/forward-headers.js";
+import { distinctHeaders } from "../request/raw-headers.js";
 import { denyResponse } from "../respond/deny-response.js";
 import type { GatewayErrorCode } from "../respond/gateway-errors.js";
 import type { Instance } from "../routing/instances.js";
 import { type Prepared, prepareRequest } from "./prepare-request.js";
-import { distinctHeaders } from "./raw-headers.js";
 import type { SentinelDeps } from "./sentinel-deps.js";
 
 type Request = IncomingMessage | Http2ServerRequest;
@@ -29,41 +34,75 @@ function hasBody(req: Request, headers: Record<string, string[]>): boolean {
   return length !== undefined && Number(length) > 0;
 }
 
-/** The HTTP handler: the chain, then one forwarding attempt per candidate while connects fail. */
-export function createRequestHandler(deps: SentinelDeps) {
+/** What the handler knows of a request before its chain runs. */
+interface Begun {
+  started: number;
+  time: number;
+  requestId: string;
+  headers: Record<string, string[]>;
+  cancel: Cancellation;
+}
+
+/**
+ * The HTTP handler: the chain, then one forwarding attempt per candidate while connects fail.
+ * `onClosed` is told when a response is closed (the server's in-flight count): the one close
+ * listener a request gets.
+ */
+export function createRequestHandler(deps: SentinelDeps, onClosed?: () => void) {
   let turn = 0;
   return (req: Request, res: Response): void => {
-    void handle(deps, req, res, turn++).catch((error: unknown) => {
+    const begun: Begun = {
+      started: deps.monotonic(),
+      time: deps.clock(),
+      requestId: deps.newRequestId(),
+      headers: distinctHeaders(req.rawHeaders),
+      cancel: new Cancellation(),
+    };
+    res.on("close", () => {
+      if (!res.writableFinished) begun.cancel.cancel(new Error("client went away"));
+      onClosed?.();
+    });
+    const failed = (error: unknown) => {
       deps.onError?.(error, { stage: "handler" });
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
-    });
+    };
+    let prepared: Prepared | Promise<Prepared>;
+    try {
+      prepared = prepareRequest(
+        deps,
+        {
+          method: req.method ?? "GET",
+          url: req.url ?? "/",
+          headers: begun.headers,
+          peerIp: req.socket.remoteAddress ?? "",
+          tls: req.socket instanceof TLSSocket,
+          upgrade: false,
+          requestId: begun.requestId,
+          cancel: begun.cancel,
+        },
+        turn++,
+      );
+    } catch (error) {
+      failed(error);
+      return;
+    }
+    // Most requests are prepared without waiting: no promise between the request and its
+    // forwarding then.
+    if (prepared instanceof Promise) {
+      prepared.then((ready) => respond(deps, req, res, begun, ready)).catch(failed);
+    } else respond(deps, req, res, begun, prepared).catch(failed);
   };
 }
 
-async function handle(deps: SentinelDeps, req: Request, res: Response, turn: number) {
-  const started = deps.monotonic();
-  const time = deps.clock();
-  const requestId = deps.newRequestId();
-  const headers = distinctHeaders(req.rawHeaders);
-  const cancel = new Cancellation();
-  res.once("close", () => {
-    if (!res.writableFinished) cancel.cancel(new Error("client went away"));
-  });
-  const prepared = await prepareRequest(
-    deps,
-    {
-      method: req.method ?? "GET",
-      url: req.url ?? "/",
-      headers,
-      peerIp: req.socket.remoteAddress ?? "",
-      tls: req.socket instanceof TLSSocket,
-      upgrade: false,
-      requestId,
-      cancel,
-    },
-    turn,
-  );
+async function respond(
+  deps: SentinelDeps,
+  req: Request,
+  res: Response,
+  begun: Begun,
+  prepared: Prepared,
+): Promise<void> {
+  const { headers, requestId, cancel } = begun;
   const { result } = prepared;
   const logging = prepared.outcome?.logging;
   const requestCapture = logging?.requestBody ? new BodyCapture() : undefined;
@@ -94,7 +133,9 @@ async function handle(deps: SentinelDeps, req: Request, res: Response, turn: num
     const upstreamStart = deps.monotonic();
     let response: UpstreamResponse | undefined;
     let lastError: unknown;
-    for (const candidate of result.candidates.slice(0, deps.settings.maxAttempts)) {
+    const attempts = Math.min(result.candidates.length, deps.settings.maxAttempts);
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      const candidate = result.candidates[attempt]!;
       instance = candidate;
       try {
         response = await deps.forwarders[prepared.route!.config.upstreamProtocol].send({
@@ -145,9 +186,9 @@ async function handle(deps: SentinelDeps, req: Request, res: Response, turn: num
     }
   }
   log(deps, prepared, {
-    time,
+    time: begun.time,
     requestId,
-    started,
+    started: begun.started,
     status,
     upstreamMs,
     instance,
@@ -171,14 +212,27 @@ interface Finished {
   method: string;
   requestHeaders: Record<string, string[]>;
   /** The upstream's flat list, or the headers of Sentinel's own answer. */
-  responseHeaders: readonly string[] | Record<string, string | string[] | number | undefined>;
+  responseHeaders: CapturableHeaders;
   requestCapture: BodyCapture | undefined;
   responseCapture: BodyCapture | undefined;
 }
 
-const isFlat = (headers: Finished["responseHeaders"]): headers is readonly string[] =>
-  Array.isArray(headers);
+const noLogging: LoggingPolicy = {
+  requestHeaders: false,
+  responseHeaders: false,
+  requestBody: false,
+  responseBody: false,
+  query: false,
+};
+const defaultRedact = { headers: new Set(["authorization"]), queryParams: new Set<string>() };
 
+/**
+ * Counts the request and queues its log record. The record is built when its batch is written,
+ * off the request path, from a flat set of facts: values and the header lists the request
+ * already has, and those only when the logging policy asks for them. Nothing else of the
+ * request (its prepared plan, its closures) is kept while the record waits for its batch: what
+ * waits lives through young-generation collections and is copied each time.
+ */
 export function log(deps: SentinelDeps, prepared: Prepared, finished: Finished): void {
   const { route, outcome } = prepared;
   const denial = prepared.result.kind === "reject" ? prepared.result.denial : undefined;
@@ -187,43 +241,31 @@ export function log(deps: SentinelDeps, prepared: Prepared, finished: Finished):
     finished.outcome,
     finished.instance ? finished.upstreamMs : undefined,
   );
-  const totalLatencyMs = deps.monotonic() - finished.started;
-  deps.logs.push(() =>
-    buildLogRecord({
-      time: finished.time,
-      requestId: finished.requestId,
-      host: prepared.host,
-      method: finished.method,
-      path: prepared.path,
-      rawQuery: prepared.query,
-      status: finished.status,
-      totalLatencyMs,
-      upstreamLatencyMs: finished.upstreamMs,
-      region: deps.settings.region.own,
-      ...(finished.instance ? { instance: finished.instance.id } : {}),
-      ...(route
-        ? { deploymentId: route.config.deploymentId, environmentId: route.config.environmentId }
-        : {}),
-      outcome: finished.outcome,
-      ...(denial ? { policy: { id: denial.policy.id, name: denial.policy.name } } : {}),
-      clientIp: prepared.clientIp,
-      ...(finished.requestHeaders["user-agent"]?.[0]
-        ? { userAgent: finished.requestHeaders["user-agent"][0] }
-        : {}),
-      logging: outcome?.logging ?? {
-        requestHeaders: false,
-        responseHeaders: false,
-        requestBody: false,
-        responseBody: false,
-        query: false,
-      },
-      redact: route?.redact ?? { headers: new Set(["authorization"]), queryParams: new Set() },
-      requestHeaders: finished.requestHeaders,
-      responseHeaders: isFlat(finished.responseHeaders)
-        ? distinctHeaders(finished.responseHeaders)
-        : finished.responseHeaders,
-      ...(finished.requestCapture ? { requestBody: finished.requestCapture } : {}),
-      ...(finished.responseCapture ? { responseBody: finished.responseCapture } : {}),
-    }),
-  );
+  const logging = outcome?.logging ?? noLogging;
+  const facts: RequestFacts = {
+    time: finished.time,
+    requestId: finished.requestId,
+    host: prepared.host,
+    method: finished.method,
+    path: prepared.path,
+    rawQuery: prepared.query,
+    status: finished.status,
+    totalLatencyMs: deps.monotonic() - finished.started,
+    upstreamLatencyMs: finished.upstreamMs,
+    region: deps.settings.region.own,
+    instance: finished.instance?.id,
+    deploymentId: route?.config.deploymentId,
+    environmentId: route?.config.environmentId,
+    outcome: finished.outcome,
+    policy: denial?.policy,
+    clientIp: prepared.clientIp,
+    userAgent: finished.requestHeaders["user-agent"]?.[0],
+    logging,
+    redact: route?.redact ?? defaultRedact,
+    requestHeaders: logging.requestHeaders ? finished.requestHeaders : undefined,
+    responseHeaders: logging.responseHeaders ? finished.responseHeaders : undefined,
+    requestBody: finished.requestCapture,
+    responseBody: finished.responseCapture,
+  };
+  deps.logs.push(() => buildLogRecord(facts));
 }
