@@ -16,8 +16,8 @@
 // Env: PR_WARMUP (20000), PR_REQUESTS (5000), PR_CONCURRENCY (8), PR_ONLY=floor,sentinel,
 // PR_ENTRIES="name=path/to/bundle.mjs,..." (more targets, e.g. an older bundle to compare),
 // PR_NODE_FLAGS="--trace-deopt ..." (for the targets' node), PR_KEEP=1 (keep the scratch directory with the callgrind and strace outputs).
-import { execFileSync, spawn } from "node:child_process";
-import { appendFileSync, chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { appendFileSync, chmodSync, cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -50,6 +50,7 @@ const concurrency = Number(process.env.PR_CONCURRENCY ?? 8);
 const only = process.env.PR_ONLY?.split(",");
 const sentinelDir = fileURLToPath(new URL("..", import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), "slipway-per-request-"));
+const bundleCopy = join(sentinelDir, "bundle", `per-request-${process.pid}`);
 chmodSync(scratch, 0o755);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const running: Running[] = [];
@@ -308,9 +309,30 @@ async function allocationsPerRequest(target: Target, context: Context) {
   };
 }
 
+/** Fails loudly, naming the Debian packages, when a tool a chosen measurement needs is missing. */
+function checkTools() {
+  const needed: Array<[boolean, string, string]> = [
+    [measureInstructions, "valgrind", "valgrind"],
+    [measureSyscalls, "strace", "strace"],
+    [profile, "perf", "linux-perf"],
+    [true, "/usr/sbin/nginx", "nginx-light"],
+  ];
+  const missing = needed.filter(
+    ([wanted, tool]) =>
+      wanted && spawnSync("sh", ["-c", `command -v ${tool} || test -x ${tool}`]).status !== 0,
+  );
+  if (missing.length > 0) {
+    throw new Error(
+      `bench:sentinel:per-request needs ${missing.map(([, tool]) => tool).join(", ")}: ` +
+        `apt-get install -y ${missing.map(([, , pkg]) => pkg).join(" ")}`,
+    );
+  }
+}
+
 const k = (n: number) => `${(n / 1000).toFixed(0)} k`;
 
 try {
+  checkTools();
   execFileSync(
     process.execPath,
     [
@@ -321,6 +343,9 @@ try {
     ],
     { stdio: "inherit" },
   );
+  // This run's own copy (beside the bundle, so its npm imports resolve the same way): a rebuild
+  // while the targets run one after another must not change what the later ones measure.
+  cpSync(join(sentinelDir, "bundle/bin"), bundleCopy, { recursive: true });
   const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
   const dirty = execFileSync("git", ["status", "--porcelain"], { encoding: "utf8" }).trim();
   console.log(
@@ -355,8 +380,8 @@ try {
     },
   };
   const targets: Target[] = [
-    { name: "floor", script: join(sentinelDir, "bundle/bin/node-floor.mjs") },
-    { name: "sentinel", script: join(sentinelDir, "bundle/bin/bench-sentinel.mjs") },
+    { name: "floor", script: join(bundleCopy, "node-floor.mjs") },
+    { name: "sentinel", script: join(bundleCopy, "bench-sentinel.mjs") },
     ...(process.env.PR_ENTRIES ?? "")
       .split(",")
       .filter(Boolean)
@@ -458,6 +483,7 @@ try {
   for (const stopService of stops.reverse()) await stopService().catch(() => undefined);
   await sleep(1000);
   for (const peer of running) if (!peer.exit) signalGroup(peer.pid, "SIGKILL");
+  rmSync(bundleCopy, { recursive: true, force: true });
   if (process.env.PR_KEEP) console.log(scratch);
   else rmSync(scratch, { recursive: true, force: true });
 }

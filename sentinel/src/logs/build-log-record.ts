@@ -1,6 +1,6 @@
 import type { RequestLogRecord } from "@slipway/shared/gateway";
 import type { LoggingPolicy } from "@slipway/shared/policy";
-import { distinctHeaders } from "../request/raw-headers.js";
+import { distinctHeaders, lowerCaseName } from "../request/raw-headers.js";
 import type { BodyCapture } from "./body-capture.js";
 import { captureLimitBytes } from "./body-capture.js";
 
@@ -56,7 +56,7 @@ export function captureHeaders(
   for (const name in headers) {
     const raw = headers[name];
     if (raw === undefined || name.charCodeAt(0) === 58 /* ":" */) continue;
-    const lower = name.toLowerCase();
+    const lower = lowerCaseName(name);
     let values: string[];
     if (redactNames.has(lower)) {
       values = Array.isArray(raw) ? raw.map(() => redacted) : [redacted];

@@ -1,19 +1,29 @@
 import type { BlockList } from "node:net";
 import { canonicalIp, clientIp, forwardedForEntries, isTrusted } from "./client-ip.js";
+import { lowerCaseName } from "./raw-headers.js";
 
-/** RFC 9110 §7.6.1 connection-specific fields, plus the non-standard ones proxies also drop. */
-const hopByHop = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-connection",
-  "proxy-authenticate",
-  "proxy-authorization",
-  "te",
-  "trailer",
-  "transfer-encoding",
-  "upgrade",
-  "http2-settings",
-]);
+/**
+ * RFC 9110 §7.6.1 connection-specific fields, plus the non-standard ones proxies also drop.
+ * A switch rather than a Set: every field of every request and response is checked, and a
+ * Set hashes each (new) name string first.
+ */
+function isHopByHop(name: string): boolean {
+  switch (name) {
+    case "connection":
+    case "keep-alive":
+    case "proxy-connection":
+    case "proxy-authenticate":
+    case "proxy-authorization":
+    case "te":
+    case "trailer":
+    case "transfer-encoding":
+    case "upgrade":
+    case "http2-settings":
+      return true;
+    default:
+      return false;
+  }
+}
 
 export const hopCountHeader = "x-slipway-hops";
 export const principalHeader = "x-unkey-principal";
@@ -26,10 +36,11 @@ function connectionListed(lines: readonly string[] | undefined): ReadonlySet<str
   if (!lines) return noNames;
   let listed: Set<string> | undefined;
   for (const line of lines) {
-    for (const token of line.split(",")) {
-      const name = token.trim().toLowerCase();
+    const tokens = line.includes(",") ? line.split(",") : [line];
+    for (const token of tokens) {
+      const name = lowerCaseName(token.trim());
       // `keep-alive`, what most clients send, names a field that is dropped anyway.
-      if (!name || hopByHop.has(name)) continue;
+      if (!name || isHopByHop(name)) continue;
       listed ??= new Set();
       listed.add(name);
     }
@@ -94,7 +105,7 @@ export function forwardHeaders(
   const forwardedFor = forwardedForEntries(incoming["x-forwarded-for"]);
   headers["x-forwarded-for"] =
     forwardedFor.length > 0 ? `${forwardedFor.join(", ")}, ${peer}` : peer;
-  const host = (incoming.host?.[0] ?? incoming[":authority"]?.[0] ?? "").toLowerCase();
+  const host = lowerCaseName(incoming.host?.[0] ?? incoming[":authority"]?.[0] ?? "");
   if (!headers.host && host) headers.host = host;
   if (!(peerTrusted && headers["x-forwarded-host"])) headers["x-forwarded-host"] = host;
   const proto = headers["x-forwarded-proto"];
@@ -115,7 +126,7 @@ export function forwardHeaders(
 /** Whether a client's field passes to the upstream (before the `Connection`-listed check). */
 function forwarded(name: string, peerTrusted: boolean): boolean {
   if (name.charCodeAt(0) === 58 /* ":" */) return false; // HTTP/2 pseudo-headers
-  if (hopByHop.has(name)) return false;
+  if (isHopByHop(name)) return false;
   // Node answers `Expect: 100-continue` itself; the upstream gets the body without asking.
   if (name === "expect") return false;
   if (name.startsWith("x-")) {
@@ -152,7 +163,7 @@ export function responseHeaders(upstream: readonly string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i + 1 < upstream.length; i += 2) {
     const name = upstream[i]!;
-    if (name.charCodeAt(0) === 58 /* ":" */ || hopByHop.has(name) || listed?.has(name)) continue;
+    if (name.charCodeAt(0) === 58 /* ":" */ || isHopByHop(name) || listed?.has(name)) continue;
     out.push(name, upstream[i + 1]!);
   }
   return out;

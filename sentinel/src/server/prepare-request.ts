@@ -4,6 +4,7 @@ import {
   type Denial,
   evaluatePolicies,
   type PolicyOutcome,
+  type PolicyServices,
 } from "../policies/evaluate-policies.js";
 import {
   type ForwardHeaders,
@@ -184,14 +185,15 @@ export function prepareRequest(
   };
   const decide = (outcome: PolicyOutcome) =>
     afterPolicies(deps, incoming, turn, { base, route, plan, normalized, outcome });
+  const services: PolicyServices = {
+    keyVerifier: deps.keyVerifier,
+    rateLimiter: deps.rateLimiter,
+    now: deps.clock,
+  };
+  if (route.config.workspaceId) services.workspaceId = route.config.workspaceId;
   let outcome: PolicyOutcome | Promise<PolicyOutcome>;
   try {
-    outcome = evaluatePolicies(route.policies, view, {
-      keyVerifier: deps.keyVerifier,
-      rateLimiter: deps.rateLimiter,
-      now: deps.clock,
-      ...(route.config.workspaceId ? { workspaceId: route.config.workspaceId } : {}),
-    });
+    outcome = evaluatePolicies(route.policies, view, services);
   } catch (error) {
     return policiesFailed(error);
   }
