@@ -55,6 +55,9 @@ chmodSync(scratch, 0o755);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const running: Running[] = [];
 const stops: Array<() => Promise<void>> = [];
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
+}
 
 /**
  * Drives one target over one keep-alive pool for its whole life (warm-up and measurement on the
@@ -479,8 +482,14 @@ try {
     }
   }
 } finally {
+  await cleanUp();
+}
+
+/** Stops everything this run started (also on Ctrl-C: every service runs in its own group). */
+async function cleanUp() {
   for (const peer of running) stopPeer(peer);
   for (const stopService of stops.reverse()) await stopService().catch(() => undefined);
+  stops.length = 0;
   await sleep(1000);
   for (const peer of running) if (!peer.exit) signalGroup(peer.pid, "SIGKILL");
   rmSync(bundleCopy, { recursive: true, force: true });
