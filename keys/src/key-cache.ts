@@ -57,6 +57,26 @@ export function createKeyCache(options: KeyCacheOptions = {}) {
     return loading;
   }
 
+  /**
+   * `get` without a promise on a hit: the cached key itself, or the (shared) load when the hash
+   * must be read. For callers on a request path, where a promise per lookup shows.
+   */
+  function current(
+    hash: string,
+    load: (hash: string) => Promise<LoadedKey | undefined>,
+  ): LoadedKey | undefined | Promise<LoadedKey | undefined> {
+    const entry = entries.get(hash);
+    if (entry) {
+      const age = now() - entry.storedAt;
+      if (age < ttlMs) {
+        // A failed refresh leaves the entry to expire; the caller after that loads (and fails).
+        if (age >= refreshAfterMs && !loads.has(hash)) loadAndStore(hash, load).catch(() => {});
+        return entry.key;
+      }
+    }
+    return loads.get(hash) ?? loadAndStore(hash, load);
+  }
+
   return {
     get size() {
       return entries.size;
@@ -67,17 +87,10 @@ export function createKeyCache(options: KeyCacheOptions = {}) {
       hash: string,
       load: (hash: string) => Promise<LoadedKey | undefined>,
     ): Promise<LoadedKey | undefined> {
-      const entry = entries.get(hash);
-      if (entry) {
-        const age = now() - entry.storedAt;
-        if (age < ttlMs) {
-          // A failed refresh leaves the entry to expire; the caller after that loads (and fails).
-          if (age >= refreshAfterMs && !loads.has(hash)) loadAndStore(hash, load).catch(() => {});
-          return entry.key;
-        }
-      }
-      return await (loads.get(hash) ?? loadAndStore(hash, load));
+      return await current(hash, load);
     },
+
+    current,
 
     /** Synchronous hit path for callers that want to skip the promise (the benchmark's peer). */
     peek(hash: string): LoadedKey | undefined | null {

@@ -47,6 +47,8 @@ export function planRatelimits(
   key: LoadedKey,
   requested: readonly RequestedRatelimit[] = [],
 ): PlannedRatelimit[] {
+  // Most verifies apply none: nothing named and nothing auto-applied.
+  if (requested.length === 0 && !hasAutoApplied(key)) return [];
   const byName = new Map<string, PlannedRatelimit>();
   const owned = (name: string): Omit<PlannedRatelimit, "cost"> | undefined => {
     const own = key.ratelimits.find((limit) => limit.name === name);
@@ -96,6 +98,12 @@ export function planRatelimits(
   return [...byName.values()];
 }
 
+function hasAutoApplied(key: LoadedKey): boolean {
+  for (const config of key.ratelimits) if (config.autoApply) return true;
+  for (const config of key.identity?.ratelimits ?? []) if (config.autoApply) return true;
+  return false;
+}
+
 export function identityData(key: LoadedKey): IdentityData | undefined {
   if (!key.identity) return undefined;
   return {
@@ -106,24 +114,22 @@ export function identityData(key: LoadedKey): IdentityData | undefined {
   };
 }
 
-/** The fields every answer about a found key carries. */
+/** The fields every answer about a found key carries (in this order; optional ones when set). */
 export function keyResponse(
   key: LoadedKey,
   code: VerifyCode,
-  extra: Partial<VerifyKeyResponseData> = {},
+  extra?: Partial<VerifyKeyResponseData>,
 ): VerifyKeyResponseData {
+  // Assigned field by field rather than spread: this runs on every verify of a found key.
+  const response: VerifyKeyResponseData = { valid: code === "VALID", code, keyId: key.id };
+  if (key.name !== undefined) response.name = key.name;
+  if (key.meta) response.meta = key.meta;
+  if (key.expires !== undefined) response.expires = key.expires;
+  response.enabled = key.enabled;
   const identity = identityData(key);
-  return {
-    valid: code === "VALID",
-    code,
-    keyId: key.id,
-    ...(key.name !== undefined && { name: key.name }),
-    ...(key.meta && { meta: key.meta }),
-    ...(key.expires !== undefined && { expires: key.expires }),
-    enabled: key.enabled,
-    ...(identity && { identity }),
-    ...extra,
-  };
+  if (identity) response.identity = identity;
+  if (extra) Object.assign(response, extra);
+  return response;
 }
 
 export function notFound(): VerifyKeyResponseData {

@@ -260,14 +260,22 @@ try {
   await measure(sentinelPort, sentinel, script); // warm-up at this concurrency
   const direct = await measure(upstreamPort, running[0]!, script);
   const through = await measure(sentinelPort, sentinel, script);
+  // The same paced load through the floor: what any Node proxy in this place adds on this
+  // machine (a second process hop, two cores shared with wrk and the upstream).
+  await measure(floorPort, running[4]!, script);
+  const floorPaced = await measure(floorPort, running[4]!, script);
   console.log(
     `\nat half Sentinel's peak (target ${halfRate.toFixed(0)} req/s: ${pacedConnections} connections, each waiting ${delayMs} ms between requests):`,
   );
   console.log(row("  upstream (direct)", direct));
   console.log(row("  sentinel", through));
+  console.log(row("  node http+undici (floor)", floorPaced));
   const addedP50 = through.p50Ms - direct.p50Ms;
   const addedP99 = through.p99Ms - direct.p99Ms;
   console.log(`  added by Sentinel: p50 ${fmt(addedP50)}, p99 ${fmt(addedP99)} (goal p99 ≤ 1 ms)`);
+  console.log(
+    `  added by the floor: p50 ${fmt(floorPaced.p50Ms - direct.p50Ms)}, p99 ${fmt(floorPaced.p99Ms - direct.p99Ms)}`,
+  );
 
   if (process.env.BENCH_METRICS_OVERHEAD !== "0") {
     await stopSentinel(sentinel);

@@ -116,7 +116,7 @@ export class H2cForwarder implements Forwarder {
         resolve({
           status: Number(status),
           headers: flatten(responseHeaders),
-          relay: (destination, onChunk) => relayBody(stream, destination, onChunk),
+          relay: (destination, capture) => relayBody(stream, destination, capture),
           onTrailers: (listener) => {
             if (Object.keys(trailersOnly).length > 0) listener(trailersOnly);
             else {

@@ -1,13 +1,15 @@
 import { type Dispatcher, errors, util } from "undici";
 import type { Instance } from "../routing/instances.js";
 import type { Cancellation } from "./cancellation.js";
-import type { BodyDestination } from "./relay-body.js";
+import type { BodyDestination, ChunkSink } from "./relay-body.js";
 import {
   ConnectFailed,
   isConnectError,
   type UpstreamResponse,
   UpstreamTimeout,
 } from "./upstream.js";
+
+const noHeaders: string[] = [];
 
 /** Body bytes held while the response head travels to the caller (then it relays them). */
 const heldBytesMax = 64 * 1024;
@@ -30,12 +32,14 @@ export function flatHeaders(raw: readonly Buffer[]): string[] {
  * built; on a small proxied response that was most of a request's cost above the parse and
  * the writes.
  */
-export class Http1Exchange implements Dispatcher.DispatchHandler {
+export class Http1Exchange implements Dispatcher.DispatchHandler, UpstreamResponse {
+  status = 0;
+  headers: string[] = noHeaders;
   private abortUpstream: ((reason?: Error) => void) | undefined;
   private resumeUpstream: (() => void) | undefined;
   private headed = false;
   private destination: BodyDestination | undefined;
-  private onChunk: ((chunk: Buffer) => void) | undefined;
+  private capture: ChunkSink | undefined;
   private held: Buffer[] | undefined;
   private heldBytes = 0;
   private complete = false;
@@ -70,13 +74,11 @@ export class Http1Exchange implements Dispatcher.DispatchHandler {
     if (statusCode < 200) return true; // 1xx: undici reads on to the final response
     this.headed = true;
     this.resumeUpstream = resume;
-    this.head.resolve({
-      status: statusCode,
-      headers: flatHeaders(rawHeaders),
-      relay: (destination, onChunk) => this.relay(destination, onChunk),
-      // undici hands HTTP/1.1 trailers over only with the end of the body; few apps send any.
-      onTrailers: () => undefined,
-    });
+    // The exchange is the response (no onTrailers: undici hands HTTP/1.1 trailers over only
+    // with the end of the body; few apps send any).
+    this.status = statusCode;
+    this.headers = flatHeaders(rawHeaders);
+    this.head.resolve(this);
     return true;
   }
 
@@ -89,7 +91,7 @@ export class Http1Exchange implements Dispatcher.DispatchHandler {
       this.heldBytes += chunk.length;
       return this.heldBytes < heldBytesMax;
     }
-    this.onChunk?.(chunk);
+    this.capture?.push(chunk);
     if (destination.write(chunk)) return true;
     destination.once("drain", this.resumeUpstream!);
     return false;
@@ -114,7 +116,7 @@ export class Http1Exchange implements Dispatcher.DispatchHandler {
     this.fail(error);
   }
 
-  private relay(destination: BodyDestination, onChunk?: (chunk: Buffer) => void): Promise<void> {
+  relay(destination: BodyDestination, capture?: ChunkSink): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.settle = { resolve, reject };
       this.destination = destination;
@@ -122,7 +124,7 @@ export class Http1Exchange implements Dispatcher.DispatchHandler {
         this.fail(this.failure);
         return;
       }
-      this.onChunk = onChunk;
+      this.capture = capture;
       const held = this.held;
       this.held = undefined;
       let writable = true;

@@ -1,5 +1,6 @@
 import type { Readable } from "node:stream";
 import { Agent, type Dispatcher } from "undici";
+import type { Instance } from "../routing/instances.js";
 import { Http1Exchange } from "./http1-exchange.js";
 import type { Forwarder, UpstreamRequest, UpstreamResponse } from "./upstream.js";
 
@@ -14,6 +15,20 @@ export interface Http1ForwarderOptions {
   /** Longest silence between two body chunks (long-lived SSE streams send keep-alives). */
   bodyTimeoutMs: number;
   connectionsPerInstance: number;
+}
+
+// Instances live until their EndpointSlice changes: the origin string (the pool's key) is
+// built once per instance, not per request.
+const origins = new WeakMap<Instance, string>();
+
+function originOf(instance: Instance): string {
+  let origin = origins.get(instance);
+  if (origin === undefined) {
+    const host = instance.address.includes(":") ? `[${instance.address}]` : instance.address;
+    origin = `http://${host}:${instance.port}`;
+    origins.set(instance, origin);
+  }
+  return origin;
 }
 
 /** HTTP/1.1 with undici keep-alive pools, one per instance origin (see Http1Exchange). */
@@ -34,11 +49,10 @@ export class Http1Forwarder implements Forwarder {
 
   send(request: UpstreamRequest): Promise<UpstreamResponse> {
     const { instance } = request;
-    const host = instance.address.includes(":") ? `[${instance.address}]` : instance.address;
     return new Promise<UpstreamResponse>((resolve, reject) => {
       this.agent.dispatch(
         {
-          origin: `http://${host}:${instance.port}`,
+          origin: originOf(instance),
           method: request.method as Dispatcher.HttpMethod,
           path: request.target,
           headers: request.headers,

@@ -1,5 +1,10 @@
 import type { Readable } from "node:stream";
 
+/** Sees each body chunk as it passes (the logging policy's BodyCapture). */
+export interface ChunkSink {
+  push(chunk: Buffer): void;
+}
+
 /** What the HTTP/1.1 and HTTP/2 compat responses both offer. */
 export interface BodyDestination {
   write(chunk: Buffer): boolean;
@@ -20,7 +25,7 @@ export interface BodyDestination {
 export function relayBody(
   source: Readable,
   destination: BodyDestination,
-  onChunk?: (chunk: Buffer) => void,
+  capture?: ChunkSink,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -32,7 +37,7 @@ export function relayBody(
       reject(error ?? new Error("the body ended early"));
     };
     source.on("data", (chunk: Buffer) => {
-      onChunk?.(chunk);
+      capture?.push(chunk);
       if (!destination.write(chunk)) source.pause();
     });
     destination.on("drain", () => source.resume());

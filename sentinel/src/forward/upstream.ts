@@ -2,7 +2,7 @@ import type { Readable } from "node:stream";
 import type { ForwardHeaders } from "../request/forward-headers.js";
 import type { Instance } from "../routing/instances.js";
 import type { Cancellation } from "./cancellation.js";
-import type { BodyDestination } from "./relay-body.js";
+import type { BodyDestination, ChunkSink } from "./relay-body.js";
 
 export interface UpstreamRequest {
   instance: Instance;
@@ -24,11 +24,14 @@ export interface UpstreamResponse {
   /**
    * Streams the body into `destination` with backpressure and ends it. Resolves when the client
    * has been handed all of it; rejects when either side fails or goes away early, after
-   * stopping both. `onChunk` sees every chunk as it passes (the logging policy's capture).
+   * stopping both. `capture` sees every chunk as it passes (the logging policy's).
    */
-  relay(destination: BodyDestination, onChunk?: (chunk: Buffer) => void): Promise<void>;
-  /** Trailers (gRPC's `grpc-status`), delivered before the body ends; may never fire. */
-  onTrailers(listener: (trailers: Record<string, string | string[]>) => void): void;
+  relay(destination: BodyDestination, capture?: ChunkSink): Promise<void>;
+  /**
+   * Trailers (gRPC's `grpc-status`), delivered before the body ends; may never fire. Absent
+   * where the protocol's client never hands trailers over (HTTP/1.1 through undici).
+   */
+  onTrailers?(listener: (trailers: Record<string, string | string[]>) => void): void;
 }
 
 /**
@@ -81,14 +84,14 @@ export function isConnectError(error: unknown): boolean {
  */
 export function lazyBody(
   source: Readable,
-  onChunk?: (chunk: Buffer) => void,
+  capture?: ChunkSink,
 ): { body: AsyncIterable<Buffer>; started: () => boolean } {
   let started = false;
   const body = {
     async *[Symbol.asyncIterator]() {
       started = true;
       for await (const chunk of source.iterator({ destroyOnReturn: false })) {
-        onChunk?.(chunk as Buffer);
+        capture?.push(chunk as Buffer);
         yield chunk as Buffer;
       }
     },

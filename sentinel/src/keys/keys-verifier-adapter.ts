@@ -12,7 +12,8 @@ import type {
 } from "@slipway/shared/gateway";
 
 type VerifyAnswer = Awaited<ReturnType<KeysPackageVerifier["verify"]>>;
-type VerifyRequest = Parameters<KeysPackageVerifier["verifyWithKey"]>[0];
+type VerifyRequest = Parameters<KeysPackageVerifier["verifyWithKeyNow"]>[0];
+type KeyVerdict = Awaited<ReturnType<KeysPackageVerifier["verifyWithKeyNow"]>>;
 
 /** The counter a keyauth policy's `X-RateLimit-*` headers show: the one that refused, else the tightest. */
 export function ratelimitStateOf(answer: VerifyAnswer): RateLimitState | undefined {
@@ -64,8 +65,24 @@ export function keysVerifierAdapter(verifier: KeysPackageVerifier): KeyVerifier 
     return principal;
   };
 
+  const decide = (verdict: KeyVerdict): KeyVerification => {
+    const { response, key } = verdict;
+    const ratelimit = ratelimitStateOf(response);
+    if (response.code !== "VALID" || !key) {
+      const code = response.code === "VALID" ? "NOT_FOUND" : response.code;
+      return ratelimit ? { valid: false, code, ratelimit } : { valid: false, code };
+    }
+    const principal = principalFor(key);
+    return ratelimit ? { valid: true, principal, ratelimit } : { valid: true, principal };
+  };
+  // The policy names a ratelimit this key has not got: the key may not be used here.
+  const refused = (error: unknown): KeyVerification => {
+    if (error instanceof UnknownRatelimitError) return { valid: false, code: "FORBIDDEN" };
+    throw error;
+  };
+
   return {
-    async verify(request: KeyVerificationRequest): Promise<KeyVerification> {
+    verify(request: KeyVerificationRequest): KeyVerification | Promise<KeyVerification> {
       // A route without a workspace (a hand-written config file) accepts no key at all.
       if (!request.workspaceId) return { valid: false, code: "NOT_FOUND" };
       const verifyRequest: VerifyRequest = {
@@ -76,22 +93,14 @@ export function keysVerifierAdapter(verifier: KeysPackageVerifier): KeyVerifier 
       };
       if (request.permissionQuery) verifyRequest.permissionQuery = request.permissionQuery;
       if (request.ratelimits) verifyRequest.ratelimits = request.ratelimits;
-      let verdict: Awaited<ReturnType<KeysPackageVerifier["verifyWithKey"]>>;
+      // A cached key without ratelimits or credits is answered without a promise.
+      let verdict: ReturnType<KeysPackageVerifier["verifyWithKeyNow"]>;
       try {
-        verdict = await verifier.verifyWithKey(verifyRequest);
+        verdict = verifier.verifyWithKeyNow(verifyRequest);
       } catch (error) {
-        // The policy names a ratelimit this key has not got: the key may not be used here.
-        if (error instanceof UnknownRatelimitError) return { valid: false, code: "FORBIDDEN" };
-        throw error;
+        return refused(error);
       }
-      const { response, key } = verdict;
-      const ratelimit = ratelimitStateOf(response);
-      if (response.code !== "VALID" || !key) {
-        const code = response.code === "VALID" ? "NOT_FOUND" : response.code;
-        return ratelimit ? { valid: false, code, ratelimit } : { valid: false, code };
-      }
-      const principal = principalFor(key);
-      return ratelimit ? { valid: true, principal, ratelimit } : { valid: true, principal };
+      return verdict instanceof Promise ? verdict.then(decide, refused) : decide(verdict);
     },
   };
 }

@@ -24,6 +24,8 @@ export class BodyCapture {
   }
 
   text(): string {
+    // Most captured bodies arrive in one chunk: no concatenated copy then.
+    if (this.chunks.length === 1) return this.chunks[0]!.toString("utf8");
     return Buffer.concat(this.chunks).toString("utf8");
   }
 }

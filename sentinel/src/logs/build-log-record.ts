@@ -1,5 +1,6 @@
 import type { RequestLogRecord } from "@slipway/shared/gateway";
 import type { LoggingPolicy } from "@slipway/shared/policy";
+import { distinctHeaders, lowerCaseName } from "../request/raw-headers.js";
 import type { BodyCapture } from "./body-capture.js";
 import { captureLimitBytes } from "./body-capture.js";
 
@@ -16,36 +17,55 @@ export interface RequestFacts {
   totalLatencyMs: number;
   upstreamLatencyMs: number;
   region: string;
-  instance?: string;
-  deploymentId?: string;
-  environmentId?: string;
+  instance?: string | undefined;
+  deploymentId?: string | undefined;
+  environmentId?: string | undefined;
   outcome: RequestLogRecord["outcome"];
-  policy?: { id: string; name: string };
+  policy?: { id: string; name: string } | undefined;
   clientIp: string;
-  userAgent?: string;
+  userAgent?: string | undefined;
   logging: LoggingPolicy;
   /** Lower-case header names and query names that carry keys. */
   redact: { headers: ReadonlySet<string>; queryParams: ReadonlySet<string> };
-  requestHeaders: Readonly<Record<string, readonly string[] | undefined>>;
-  responseHeaders: Readonly<Record<string, string | string[] | number | undefined>>;
-  requestBody?: BodyCapture;
-  responseBody?: BodyCapture;
+  /** Read only when the logging policy asks for them (undefined otherwise). */
+  requestHeaders?: CapturableHeaders | undefined;
+  responseHeaders?: CapturableHeaders | undefined;
+  requestBody?: BodyCapture | undefined;
+  responseBody?: BodyCapture | undefined;
 }
+
+/**
+ * Headers as a request has them: by name (any case), or the flat `[name, value, …]` list a
+ * socket delivers (`rawHeaders`, the upstream's response), which is kept as is until the record
+ * is built.
+ */
+export type CapturableHeaders =
+  | Readonly<Record<string, string | number | readonly string[] | undefined>>
+  | readonly string[];
+
+const responseRedactNames: ReadonlySet<string> = new Set(["set-cookie"]);
 
 /** Headers as stored: key locations redacted, at most 64 KiB of names and values in all. */
 export function captureHeaders(
-  headers: Readonly<Record<string, string | number | readonly string[] | undefined>>,
+  captured: CapturableHeaders,
   redactNames: ReadonlySet<string>,
 ): Record<string, string[]> {
+  const headers = isFlat(captured) ? distinctHeaders(captured) : captured;
   const out: Record<string, string[]> = {};
   let size = 0;
-  for (const [name, raw] of Object.entries(headers)) {
-    if (raw === undefined || name.startsWith(":")) continue;
-    const lower = name.toLowerCase();
-    const values = (Array.isArray(raw) ? raw : [String(raw)]).map((value) =>
-      redactNames.has(lower) ? redacted : value,
-    );
-    size += lower.length + values.reduce((sum, value) => sum + value.length, 0);
+  for (const name in headers) {
+    const raw = headers[name];
+    if (raw === undefined || name.charCodeAt(0) === 58 /* ":" */) continue;
+    const lower = lowerCaseName(name);
+    let values: string[];
+    if (redactNames.has(lower)) {
+      values = Array.isArray(raw) ? raw.map(() => redacted) : [redacted];
+    } else {
+      // The request's own lists are kept as they are: nothing changes them after the request.
+      values = Array.isArray(raw) ? (raw as string[]) : [String(raw)];
+    }
+    size += lower.length;
+    for (const value of values) size += value.length;
     if (size > captureLimitBytes) break;
     out[lower] = values;
   }
@@ -100,11 +120,11 @@ export function buildLogRecord(facts: RequestFacts): RequestLogRecord {
   if (logging.query && facts.rawQuery) {
     record.query = redactQuery(facts.rawQuery, facts.redact.queryParams);
   }
-  if (logging.requestHeaders) {
+  if (logging.requestHeaders && facts.requestHeaders) {
     record.requestHeaders = captureHeaders(facts.requestHeaders, facts.redact.headers);
   }
-  if (logging.responseHeaders) {
-    record.responseHeaders = captureHeaders(facts.responseHeaders, new Set(["set-cookie"]));
+  if (logging.responseHeaders && facts.responseHeaders) {
+    record.responseHeaders = captureHeaders(facts.responseHeaders, responseRedactNames);
   }
   if (logging.requestBody && facts.requestBody) {
     record.requestBody = facts.requestBody.text();
@@ -116,5 +136,7 @@ export function buildLogRecord(facts: RequestFacts): RequestLogRecord {
   }
   return record;
 }
+
+const isFlat = (headers: CapturableHeaders): headers is readonly string[] => Array.isArray(headers);
 
 const round = (ms: number) => Math.round(ms * 1000) / 1000;

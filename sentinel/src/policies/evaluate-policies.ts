@@ -1,5 +1,7 @@
 import type {
   KeyRejection,
+  KeyVerification,
+  KeyVerificationRequest,
   KeyVerifier,
   Principal,
   RateLimiter,
@@ -27,7 +29,7 @@ export interface PolicyOutcome {
   /** Every matching enabled logging policy, combined. */
   logging: LoggingPolicy;
   /** `X-RateLimit-*` of the last limit that counted this request. */
-  rateLimitHeaders: Record<string, string>;
+  rateLimitHeaders: Readonly<Record<string, string>>;
 }
 
 export interface PolicyServices {
@@ -61,25 +63,31 @@ function rateLimitHeaders(state: RateLimitState, now: number, denied: boolean) {
   return headers;
 }
 
-const noLogging: LoggingPolicy = {
-  requestHeaders: false,
-  responseHeaders: false,
-  requestBody: false,
-  responseBody: false,
-  query: false,
-};
+/** Shared by every outcome that no limit counted (read-only: a limit replaces it). */
+const noRateLimitHeaders: Readonly<Record<string, string>> = Object.freeze({});
 
 /**
  * Policies top to bottom: disabled ones and those whose `match` fails are skipped, the first
  * rejection stops the chain. Logging policies never reject; all matching ones are combined,
  * wherever they sit in the list, so a denied request is logged as asked too.
+ * The outcome comes without a promise when no policy had to wait (firewall rules, a cached key
+ * without ratelimits or credits): this runs for every request.
  */
-export async function evaluatePolicies(
+export function evaluatePolicies(
   policies: readonly CompiledPolicy[],
   request: RequestView,
   services: PolicyServices,
-): Promise<PolicyOutcome> {
-  const outcome: PolicyOutcome = { logging: { ...noLogging }, rateLimitHeaders: {} };
+): PolicyOutcome | Promise<PolicyOutcome> {
+  const outcome: PolicyOutcome = {
+    logging: {
+      requestHeaders: false,
+      responseHeaders: false,
+      requestBody: false,
+      responseBody: false,
+      query: false,
+    },
+    rateLimitHeaders: noRateLimitHeaders,
+  };
   // One pass to match (the logging of every matching policy applies, even past a denial),
   // then the chain; no arrays built when every policy is a plain rule.
   let active: CompiledPolicy[] | undefined;
@@ -100,8 +108,26 @@ export async function evaluatePolicies(
     else active = [policy];
   }
   if (!active) return outcome;
-  for (const policy of active) {
-    const denial = await evaluateOne(policy, request, services, outcome);
+  return runChain(active, 0, request, services, outcome);
+}
+
+/** The active policies from `from` on, synchronously until one has to wait. */
+function runChain(
+  active: readonly CompiledPolicy[],
+  from: number,
+  request: RequestView,
+  services: PolicyServices,
+  outcome: PolicyOutcome,
+): PolicyOutcome | Promise<PolicyOutcome> {
+  for (let i = from; i < active.length; i++) {
+    const denial = evaluateOne(active[i]!, request, services, outcome);
+    if (denial instanceof Promise) {
+      return denial.then((settled) => {
+        if (!settled) return runChain(active, i + 1, request, services, outcome);
+        outcome.denial = settled;
+        return outcome;
+      });
+    }
     if (denial) {
       outcome.denial = denial;
       break;
@@ -110,12 +136,14 @@ export async function evaluatePolicies(
   return outcome;
 }
 
-async function evaluateOne(
+type Evaluated = Denial | undefined | Promise<Denial | undefined>;
+
+function evaluateOne(
   policy: CompiledPolicy,
   request: RequestView,
   services: PolicyServices,
   outcome: PolicyOutcome,
-): Promise<Denial | undefined> {
+): Evaluated {
   switch (policy.kind) {
     case "firewall":
       return {
@@ -124,63 +152,82 @@ async function evaluateOne(
         policy,
         headers: {},
       };
-    case "keyauth": {
-      const keyauth = policy.policy.keyauth!;
-      const found = extractKey(keyauth.locations, request);
-      if (!found) {
-        return {
-          code: "unauthorized",
-          detail: "An API key is required.",
-          policy,
-          headers: { "www-authenticate": "Bearer" },
-        };
-      }
-      const verification = await services.keyVerifier.verify({
-        key: found.key,
-        ...(services.workspaceId ? { workspaceId: services.workspaceId } : {}),
-        keyspaces: keyauth.keyspaces,
-        ...(keyauth.permissionQuery ? { permissionQuery: keyauth.permissionQuery } : {}),
-        ...(keyauth.ratelimits ? { ratelimits: keyauth.ratelimits } : {}),
-        credits: keyauth.credits ?? defaultKeyCredits,
-      });
-      const now = services.now();
-      if (verification.ratelimit) {
-        outcome.rateLimitHeaders = rateLimitHeaders(
-          verification.ratelimit,
-          now,
-          !verification.valid,
-        );
-      }
-      if (!verification.valid) {
-        const { code, detail } = keyRejection[verification.code];
-        return { code, detail, policy, headers: { ...outcome.rateLimitHeaders } };
-      }
-      outcome.principal = verification.principal;
-      outcome.credential = found;
-      return undefined;
-    }
-    case "ratelimit": {
-      const ratelimit = policy.policy.ratelimit!;
-      const result = await services.rateLimiter.limit({
-        namespace: policy.rateLimitNamespace!,
-        identifier: ratelimitIdentifier(ratelimit.identifiers, request, outcome.principal),
-        limit: ratelimit.limit,
-        windowMs: ratelimit.windowMs,
-        cost: 1,
-      });
-      outcome.rateLimitHeaders = rateLimitHeaders(result, services.now(), !result.success);
-      if (result.success) return undefined;
-      return {
-        code: "too_many_requests",
-        detail: `Rate limit "${policy.name}" exceeded.`,
-        policy,
-        headers: { ...outcome.rateLimitHeaders },
-      };
-    }
+    case "keyauth":
+      return evaluateKeyauth(policy, request, services, outcome);
+    case "ratelimit":
+      return evaluateRatelimit(policy, request, services, outcome);
     case "openapi":
       // No OpenAPI spec can be uploaded yet: the SDK documents this as a pass-through.
       return undefined;
     case "logging":
       return undefined;
   }
+}
+
+function evaluateKeyauth(
+  policy: CompiledPolicy,
+  request: RequestView,
+  services: PolicyServices,
+  outcome: PolicyOutcome,
+): Evaluated {
+  const keyauth = policy.policy.keyauth!;
+  const found = extractKey(keyauth.locations, request);
+  if (!found) {
+    return {
+      code: "unauthorized",
+      detail: "An API key is required.",
+      policy,
+      headers: { "www-authenticate": "Bearer" },
+    };
+  }
+  const verifyRequest: KeyVerificationRequest = {
+    key: found.key,
+    keyspaces: keyauth.keyspaces,
+    credits: keyauth.credits ?? defaultKeyCredits,
+  };
+  if (services.workspaceId) verifyRequest.workspaceId = services.workspaceId;
+  if (keyauth.permissionQuery) verifyRequest.permissionQuery = keyauth.permissionQuery;
+  if (keyauth.ratelimits) verifyRequest.ratelimits = keyauth.ratelimits;
+  const decide = (verification: KeyVerification): Denial | undefined => {
+    if (verification.ratelimit) {
+      outcome.rateLimitHeaders = rateLimitHeaders(
+        verification.ratelimit,
+        services.now(),
+        !verification.valid,
+      );
+    }
+    if (!verification.valid) {
+      const { code, detail } = keyRejection[verification.code];
+      return { code, detail, policy, headers: { ...outcome.rateLimitHeaders } };
+    }
+    outcome.principal = verification.principal;
+    outcome.credential = found;
+    return undefined;
+  };
+  const verification = services.keyVerifier.verify(verifyRequest);
+  return verification instanceof Promise ? verification.then(decide) : decide(verification);
+}
+
+async function evaluateRatelimit(
+  policy: CompiledPolicy,
+  request: RequestView,
+  services: PolicyServices,
+  outcome: PolicyOutcome,
+): Promise<Denial | undefined> {
+  const ratelimit = policy.policy.ratelimit!;
+  const result = await services.rateLimiter.limit({
+    namespace: policy.rateLimitNamespace!,
+    identifier: ratelimitIdentifier(ratelimit.identifiers, request, outcome.principal),
+    limit: ratelimit.limit,
+    windowMs: ratelimit.windowMs,
+    cost: 1,
+  });
+  outcome.rateLimitHeaders = rateLimitHeaders(result, services.now(), !result.success);
+  if (result.success) return undefined;
+  return {
+    code: "too_many_requests",
+    detail: `Rate limit "${policy.name}" exceeded.`,
+    policy,
+    headers: { ...outcome.rateLimitHeaders },
+  };
 }

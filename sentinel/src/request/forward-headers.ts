@@ -1,34 +1,51 @@
 import type { BlockList } from "node:net";
 import { canonicalIp, clientIp, forwardedForEntries, isTrusted } from "./client-ip.js";
+import { lowerCaseName } from "./raw-headers.js";
 
-/** RFC 9110 §7.6.1 connection-specific fields, plus the non-standard ones proxies also drop. */
-const hopByHop = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-connection",
-  "proxy-authenticate",
-  "proxy-authorization",
-  "te",
-  "trailer",
-  "transfer-encoding",
-  "upgrade",
-  "http2-settings",
-]);
+/**
+ * RFC 9110 §7.6.1 connection-specific fields, plus the non-standard ones proxies also drop.
+ * A switch rather than a Set: every field of every request and response is checked, and a
+ * Set hashes each (new) name string first.
+ */
+function isHopByHop(name: string): boolean {
+  switch (name) {
+    case "connection":
+    case "keep-alive":
+    case "proxy-connection":
+    case "proxy-authenticate":
+    case "proxy-authorization":
+    case "te":
+    case "trailer":
+    case "transfer-encoding":
+    case "upgrade":
+    case "http2-settings":
+      return true;
+    default:
+      return false;
+  }
+}
 
 export const hopCountHeader = "x-slipway-hops";
 export const principalHeader = "x-unkey-principal";
 export const requestIdHeader = "x-request-id";
 
+const noNames: ReadonlySet<string> = new Set();
+
 /** Names listed in `Connection` are hop-by-hop too. */
-function connectionListed(headers: Readonly<Record<string, readonly string[] | undefined>>) {
-  const listed = new Set<string>();
-  for (const line of headers.connection ?? []) {
-    for (const token of line.split(",")) {
-      const name = token.trim().toLowerCase();
-      if (name) listed.add(name);
+function connectionListed(lines: readonly string[] | undefined): ReadonlySet<string> {
+  if (!lines) return noNames;
+  let listed: Set<string> | undefined;
+  for (const line of lines) {
+    const tokens = line.includes(",") ? line.split(",") : [line];
+    for (const token of tokens) {
+      const name = lowerCaseName(token.trim());
+      // `keep-alive`, what most clients send, names a field that is dropped anyway.
+      if (!name || isHopByHop(name)) continue;
+      listed ??= new Set();
+      listed.add(name);
     }
   }
-  return listed;
+  return listed ?? noNames;
 }
 
 export interface ForwardContext {
@@ -42,7 +59,8 @@ export interface ForwardContext {
   upgrade?: boolean;
 }
 
-export type ForwardHeaders = Record<string, string | string[]>;
+/** A field set to `undefined` was removed after planning (a stripped credential): not sent. */
+export type ForwardHeaders = Record<string, string | string[] | undefined>;
 
 export interface ForwardPlan {
   headers: ForwardHeaders;
@@ -58,18 +76,17 @@ export function forwardHeaders(
   incoming: Readonly<Record<string, readonly string[] | undefined>>,
   context: ForwardContext,
 ): ForwardPlan | "loop" {
-  const listed = connectionListed(incoming);
-  const peerTrusted = isTrusted(context.trustedProxies, canonicalIp(context.peerIp));
+  const hops = Number.parseInt(incoming[hopCountHeader]?.[0] ?? "0", 10);
+  const hopCount = Number.isInteger(hops) && hops > 0 ? hops : 0;
+  if (hopCount >= context.maxHops) return "loop";
+  const listed = connectionListed(incoming.connection);
+  const peer = canonicalIp(context.peerIp);
+  const peerTrusted = isTrusted(context.trustedProxies, peer);
   const headers: ForwardHeaders = {};
-  for (const [name, values] of Object.entries(incoming)) {
-    if (!values || values.length === 0) continue;
-    if (name.startsWith(":")) continue; // HTTP/2 pseudo-headers
-    if (hopByHop.has(name) || listed.has(name)) continue;
-    // Node answers `Expect: 100-continue` itself; the upstream gets the body without asking.
-    if (name === "expect") continue;
-    if (name.startsWith("x-unkey-") || name.startsWith("x-slipway-")) continue;
-    if (name === "x-forwarded-for" || name === requestIdHeader) continue;
-    if (name.startsWith("x-forwarded-") && !peerTrusted) continue;
+  for (const name in incoming) {
+    const values = incoming[name];
+    if (!values || values.length === 0 || !forwarded(name, peerTrusted)) continue;
+    if (listed.has(name)) continue;
     headers[name] = values.length === 1 ? values[0]! : [...values];
   }
   if (context.upgrade) {
@@ -80,19 +97,15 @@ export function forwardHeaders(
     }
   }
   // gRPC needs `TE: trailers` to reach the upstream; no other TE value is forwarded.
-  if ((incoming.te ?? []).some((line) => /(^|,)\s*trailers\s*(;|,|$)/i.test(line))) {
+  if (incoming.te?.some((line) => /(^|,)\s*trailers\s*(;|,|$)/i.test(line))) {
     headers.te = "trailers";
   }
-
-  const hops = Number.parseInt(incoming[hopCountHeader]?.[0] ?? "0", 10);
-  const hopCount = Number.isInteger(hops) && hops > 0 ? hops : 0;
-  if (hopCount >= context.maxHops) return "loop";
   headers[hopCountHeader] = String(hopCount + 1);
 
   const forwardedFor = forwardedForEntries(incoming["x-forwarded-for"]);
-  const peer = canonicalIp(context.peerIp);
-  headers["x-forwarded-for"] = [...forwardedFor, peer].join(", ");
-  const host = (incoming.host?.[0] ?? incoming[":authority"]?.[0] ?? "").toLowerCase();
+  headers["x-forwarded-for"] =
+    forwardedFor.length > 0 ? `${forwardedFor.join(", ")}, ${peer}` : peer;
+  const host = lowerCaseName(incoming.host?.[0] ?? incoming[":authority"]?.[0] ?? "");
   if (!headers.host && host) headers.host = host;
   if (!(peerTrusted && headers["x-forwarded-host"])) headers["x-forwarded-host"] = host;
   const proto = headers["x-forwarded-proto"];
@@ -102,9 +115,26 @@ export function forwardHeaders(
   headers[requestIdHeader] = context.requestId;
   return {
     headers,
-    clientIp: clientIp(context.peerIp, forwardedFor, context.trustedProxies),
+    clientIp:
+      forwardedFor.length > 0
+        ? clientIp(context.peerIp, forwardedFor, context.trustedProxies)
+        : peer,
     host: stripPort(host),
   };
+}
+
+/** Whether a client's field passes to the upstream (before the `Connection`-listed check). */
+function forwarded(name: string, peerTrusted: boolean): boolean {
+  if (name.charCodeAt(0) === 58 /* ":" */) return false; // HTTP/2 pseudo-headers
+  if (isHopByHop(name)) return false;
+  // Node answers `Expect: 100-continue` itself; the upstream gets the body without asking.
+  if (name === "expect") return false;
+  if (name.startsWith("x-")) {
+    if (name.startsWith("x-unkey-") || name.startsWith("x-slipway-")) return false;
+    if (name === "x-forwarded-for" || name === requestIdHeader) return false;
+    if (name.startsWith("x-forwarded-") && !peerTrusted) return false;
+  }
+  return true;
 }
 
 /** `example.com:8080` → `example.com`; `[::1]:80` → `[::1]`. */
@@ -128,12 +158,12 @@ export function responseHeaders(upstream: readonly string[]): string[] {
   for (let i = 0; i + 1 < upstream.length; i += 2) {
     if (upstream[i] !== "connection") continue;
     listed ??= new Set();
-    for (const name of connectionListed({ connection: [upstream[i + 1]!] })) listed.add(name);
+    for (const name of connectionListed([upstream[i + 1]!])) listed.add(name);
   }
   const out: string[] = [];
   for (let i = 0; i + 1 < upstream.length; i += 2) {
     const name = upstream[i]!;
-    if (name.charCodeAt(0) === 58 /* ":" */ || hopByHop.has(name) || listed?.has(name)) continue;
+    if (name.charCodeAt(0) === 58 /* ":" */ || isHopByHop(name) || listed?.has(name)) continue;
     out.push(name, upstream[i + 1]!);
   }
   return out;

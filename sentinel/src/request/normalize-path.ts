@@ -41,6 +41,10 @@ export function normalizeTarget(target: string): NormalizedTarget | TargetProble
   const rawPath = questionMark >= 0 ? pathAndQuery.slice(0, questionMark) : pathAndQuery;
   const query = questionMark >= 0 ? pathAndQuery.slice(questionMark + 1) : "";
   if (controlCharacter.test(pathAndQuery)) return "control_character";
+  // Most paths have nothing to decode and no empty or dot segment: already normal.
+  if (!rawPath.includes("%") && !rawPath.includes("//") && !rawPath.includes("/.")) {
+    return { decoded: rawPath, forwarded: rawPath, query };
+  }
 
   const forwardedEncoded = decodeUnreserved(rawPath);
   if (forwardedEncoded === undefined) return "invalid_encoding";

@@ -8,6 +8,9 @@ import {
 } from "./endpoint-slices.js";
 import type { Instance, InstanceSource, InstancesByRegion } from "./instances.js";
 
+const labelsMax = 10_000;
+const noInstances: InstancesByRegion = new Map();
+
 interface WatchEvent {
   type: "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
   object: EndpointSlice & { code?: number; message?: string };
@@ -32,6 +35,7 @@ export interface EndpointSliceSourceOptions {
 export class EndpointSliceInstanceSource implements InstanceSource {
   private readonly slices = new Map<string, { deployment: string; instances: Instance[] }>();
   private byDeployment = new Map<string, Map<string, Instance[]>>();
+  private readonly labels = new Map<string, string>();
   private readonly abort = new AbortController();
   private loop: Promise<void> | undefined;
   private synced!: () => void;
@@ -55,7 +59,14 @@ export class EndpointSliceInstanceSource implements InstanceSource {
   }
 
   instances(deploymentId: string): InstancesByRegion {
-    return this.byDeployment.get(deploymentLabelValue(deploymentId)) ?? new Map();
+    // Asked on every request: the label value (a replace and a lower-casing) is remembered.
+    let label = this.labels.get(deploymentId);
+    if (label === undefined) {
+      if (this.labels.size >= labelsMax) this.labels.clear();
+      label = deploymentLabelValue(deploymentId);
+      this.labels.set(deploymentId, label);
+    }
+    return this.byDeployment.get(label) ?? noInstances;
   }
 
   async close(): Promise<void> {

@@ -22,22 +22,35 @@ export interface InstanceSource {
 }
 
 export class StaticInstanceSource implements InstanceSource {
+  // By region, built once per change (as the EndpointSlice source keeps it), not per request.
+  private readonly byRegion = new Map<string, InstancesByRegion>();
+
   constructor(private byDeployment: Map<string, Instance[]> = new Map()) {}
 
   set(deploymentId: string, instances: Instance[]): void {
     this.byDeployment.set(deploymentId, instances);
+    this.byRegion.delete(deploymentId);
   }
 
   instances(deploymentId: string): InstancesByRegion {
-    const byRegion = new Map<string, Instance[]>();
-    for (const instance of this.byDeployment.get(deploymentId) ?? []) {
-      const list = byRegion.get(instance.region);
-      if (list) list.push(instance);
-      else byRegion.set(instance.region, [instance]);
+    let byRegion = this.byRegion.get(deploymentId);
+    if (!byRegion) {
+      byRegion = groupByRegion(this.byDeployment.get(deploymentId) ?? []);
+      this.byRegion.set(deploymentId, byRegion);
     }
     return byRegion;
   }
 
   async ready(): Promise<void> {}
   async close(): Promise<void> {}
+}
+
+function groupByRegion(instances: readonly Instance[]): InstancesByRegion {
+  const byRegion = new Map<string, Instance[]>();
+  for (const instance of instances) {
+    const list = byRegion.get(instance.region);
+    if (list) list.push(instance);
+    else byRegion.set(instance.region, [instance]);
+  }
+  return byRegion;
 }

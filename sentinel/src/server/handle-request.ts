@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import { TLSSocket } from "node:tls";
+import type { LoggingPolicy } from "@slipway/shared/policy";
 import { Cancellation } from "../forward/cancellation.js";
 import {
   ConnectFailed,
@@ -9,13 +10,17 @@ import {
   UpstreamTimeout,
 } from "../forward/upstream.js";
 import { BodyCapture } from "../logs/body-capture.js";
-import { buildLogRecord } from "../logs/build-log-record.js";
+import {
+  buildLogRecord,
+  type CapturableHeaders,
+  type RequestFacts,
+} from "../logs/build-log-record.js";
 import { requestIdHeader, responseHeaders } from "../request/forward-headers.js";
+import { distinctHeaders } from "../request/raw-headers.js";
 import { denyResponse } from "../respond/deny-response.js";
 import type { GatewayErrorCode } from "../respond/gateway-errors.js";
 import type { Instance } from "../routing/instances.js";
-import { type Prepared, prepareRequest } from "./prepare-request.js";
-import { distinctHeaders } from "./raw-headers.js";
+import { type Forwardable, type Prepared, prepareRequest } from "./prepare-request.js";
 import type { SentinelDeps } from "./sentinel-deps.js";
 
 type Request = IncomingMessage | Http2ServerRequest;
@@ -29,135 +34,193 @@ function hasBody(req: Request, headers: Record<string, string[]>): boolean {
   return length !== undefined && Number(length) > 0;
 }
 
-/** The HTTP handler: the chain, then one forwarding attempt per candidate while connects fail. */
-export function createRequestHandler(deps: SentinelDeps) {
+/** What the handler knows of a request before its chain runs. */
+interface Begun {
+  started: number;
+  time: number;
+  requestId: string;
+  headers: Record<string, string[]>;
+  cancel: Cancellation;
+}
+
+/**
+ * The HTTP handler: the chain, then one forwarding attempt per candidate while connects fail.
+ * `onClosed` is told when a response is closed (the server's in-flight count): the one close
+ * listener a request gets.
+ */
+export function createRequestHandler(deps: SentinelDeps, onClosed?: () => void) {
   let turn = 0;
   return (req: Request, res: Response): void => {
-    void handle(deps, req, res, turn++).catch((error: unknown) => {
+    const begun: Begun = {
+      started: deps.monotonic(),
+      time: deps.clock(),
+      requestId: deps.newRequestId(),
+      headers: distinctHeaders(req.rawHeaders),
+      cancel: new Cancellation(),
+    };
+    res.on("close", () => {
+      if (!res.writableFinished) begun.cancel.cancel(new Error("client went away"));
+      onClosed?.();
+    });
+    const failed = (error: unknown) => {
       deps.onError?.(error, { stage: "handler" });
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
-    });
+    };
+    let prepared: Prepared | Promise<Prepared>;
+    try {
+      prepared = prepareRequest(
+        deps,
+        {
+          method: req.method ?? "GET",
+          url: req.url ?? "/",
+          headers: begun.headers,
+          peerIp: req.socket.remoteAddress ?? "",
+          tls: req.socket instanceof TLSSocket,
+          upgrade: false,
+          requestId: begun.requestId,
+          cancel: begun.cancel,
+        },
+        turn++,
+      );
+    } catch (error) {
+      failed(error);
+      return;
+    }
+    // Most requests are prepared without waiting: no promise between the request and its
+    // forwarding then.
+    if (prepared instanceof Promise) {
+      prepared.then((ready) => respond(deps, req, res, begun, ready)).catch(failed);
+      return;
+    }
+    try {
+      respond(deps, req, res, begun, prepared)?.catch(failed);
+    } catch (error) {
+      failed(error);
+    }
   };
 }
 
-async function handle(deps: SentinelDeps, req: Request, res: Response, turn: number) {
-  const started = deps.monotonic();
-  const time = deps.clock();
-  const requestId = deps.newRequestId();
-  const headers = distinctHeaders(req.rawHeaders);
-  const cancel = new Cancellation();
-  res.once("close", () => {
-    if (!res.writableFinished) cancel.cancel(new Error("client went away"));
-  });
-  const prepared = await prepareRequest(
-    deps,
-    {
-      method: req.method ?? "GET",
-      url: req.url ?? "/",
-      headers,
-      peerIp: req.socket.remoteAddress ?? "",
-      tls: req.socket instanceof TLSSocket,
-      upgrade: false,
-      requestId,
-      cancel,
-    },
-    turn,
-  );
+/**
+ * The rest of a prepared request: its answer (forwarded or Sentinel's own), then its log.
+ * A promise only while forwarding.
+ */
+function respond(
+  deps: SentinelDeps,
+  req: Request,
+  res: Response,
+  begun: Begun,
+  prepared: Prepared,
+): Promise<void> | undefined {
   const { result } = prepared;
   const logging = prepared.outcome?.logging;
-  const requestCapture = logging?.requestBody ? new BodyCapture() : undefined;
-  let status = 0;
-  let instance: Instance | undefined;
-  let upstreamMs = 0;
-  let responseCapture: BodyCapture | undefined;
-  let upstreamHeaders: Finished["responseHeaders"] = {};
-  let outcome: "allowed" | "denied" | "error" = "allowed";
-
-  const fail = (code: GatewayErrorCode, detail: string, extra: Record<string, string> = {}) => {
-    const response = denyResponse(code, detail, requestId, headers.accept?.[0], extra);
-    status = response.status;
-    upstreamHeaders = response.headers;
-    if (!res.headersSent) res.writeHead(response.status, response.headers).end(response.body);
-    else res.destroy();
+  const finished: Finished = {
+    time: begun.time,
+    requestId: begun.requestId,
+    started: begun.started,
+    status: 0,
+    upstreamMs: 0,
+    instance: undefined,
+    outcome: "allowed",
+    method: req.method ?? "GET",
+    requestHeaders: begun.headers,
+    responseHeaders: noHeaders,
+    requestCapture: logging?.requestBody ? new BodyCapture() : undefined,
+    responseCapture: undefined,
   };
+  if (result.kind === "forward") return forward(deps, req, res, begun, prepared, result, finished);
+  finished.outcome = result.denial ? "denied" : "error";
+  // Nobody is left to answer when the client went away (during a wake).
+  if (result.code === "client_closed_request") finished.status = 499;
+  else answer(res, finished, result.code, result.detail, result.headers);
+  log(deps, prepared, finished);
+  return undefined;
+}
 
-  if (result.kind === "reject") {
-    outcome = result.denial ? "denied" : "error";
-    // Nobody is left to answer when the client went away (during a wake).
-    if (result.code === "client_closed_request") status = 499;
-    else fail(result.code, result.detail, result.headers);
-  } else {
-    const body = hasBody(req, headers)
-      ? lazyBody(req, requestCapture ? (chunk) => requestCapture.push(chunk) : undefined)
-      : undefined;
-    const upstreamStart = deps.monotonic();
-    let response: UpstreamResponse | undefined;
-    let lastError: unknown;
-    for (const candidate of result.candidates.slice(0, deps.settings.maxAttempts)) {
-      instance = candidate;
-      try {
-        response = await deps.forwarders[prepared.route!.config.upstreamProtocol].send({
-          instance: candidate,
-          method: req.method ?? "GET",
-          target: result.target,
-          headers: result.headers,
-          body: body?.body,
-          cancel,
-        });
-        break;
-      } catch (error) {
-        lastError = error;
-        // Only a failed connect with none of the body read may go to another instance.
-        if (!(error instanceof ConnectFailed) || body?.started()) break;
-      }
-    }
-    if (!response) {
-      upstreamMs = deps.monotonic() - upstreamStart;
-      outcome = "error";
-      if (cancel.cancelled) status = 499;
-      else if (lastError instanceof UpstreamTimeout)
-        fail("gateway_timeout", "The app did not answer in time.");
-      else {
-        deps.onError?.(lastError, { stage: "forward", instance: instance?.id });
-        fail("bad_gateway", "The app could not be reached.");
-      }
-    } else {
-      status = response.status;
-      upstreamHeaders = response.headers;
-      const outgoing = responseHeaders(response.headers);
-      const limits = prepared.outcome?.rateLimitHeaders;
-      if (limits) for (const name in limits) outgoing.push(name, limits[name]!);
-      outgoing.push(requestIdHeader, requestId);
-      res.writeHead(response.status, outgoing as unknown as Record<string, string>);
-      response.onTrailers((trailers) => {
-        if ("addTrailers" in res) res.addTrailers(trailers as Record<string, string>);
+/** Sentinel's own answer (a denial, a gateway error); the client may already have a head. */
+function answer(
+  res: Response,
+  finished: Finished,
+  code: GatewayErrorCode,
+  detail: string,
+  extra: Record<string, string> = {},
+): void {
+  const accept = finished.requestHeaders.accept?.[0];
+  const response = denyResponse(code, detail, finished.requestId, accept, extra);
+  finished.status = response.status;
+  finished.responseHeaders = response.headers;
+  if (!res.headersSent) res.writeHead(response.status, response.headers).end(response.body);
+  else res.destroy();
+}
+
+/** One attempt per candidate while connects fail, then the upstream's answer relayed; logged. */
+async function forward(
+  deps: SentinelDeps,
+  req: Request,
+  res: Response,
+  begun: Begun,
+  prepared: Prepared,
+  result: Forwardable,
+  finished: Finished,
+): Promise<void> {
+  const { cancel } = begun;
+  const body = hasBody(req, begun.headers) ? lazyBody(req, finished.requestCapture) : undefined;
+  const forwarder = deps.forwarders[prepared.route!.config.upstreamProtocol];
+  const upstreamStart = deps.monotonic();
+  let response: UpstreamResponse | undefined;
+  let lastError: unknown;
+  const attempts = Math.min(result.candidates.length, deps.settings.maxAttempts);
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const candidate = result.candidates[attempt]!;
+    finished.instance = candidate;
+    try {
+      response = await forwarder.send({
+        instance: candidate,
+        method: finished.method,
+        target: result.target,
+        headers: result.headers,
+        body: body?.body,
+        cancel,
       });
-      responseCapture = logging?.responseBody ? new BodyCapture() : undefined;
-      const capture = responseCapture;
-      try {
-        await response.relay(res, capture ? (chunk) => capture.push(chunk) : undefined);
-      } catch {
-        // The client or the upstream went away mid-body; both sides are destroyed.
-        if (cancel.cancelled) status = 499;
-      }
-      upstreamMs = deps.monotonic() - upstreamStart;
+      break;
+    } catch (error) {
+      lastError = error;
+      // Only a failed connect with none of the body read may go to another instance.
+      if (!(error instanceof ConnectFailed) || body?.started()) break;
     }
   }
-  log(deps, prepared, {
-    time,
-    requestId,
-    started,
-    status,
-    upstreamMs,
-    instance,
-    outcome,
-    method: req.method ?? "GET",
-    requestHeaders: headers,
-    responseHeaders: upstreamHeaders,
-    requestCapture,
-    responseCapture,
+  if (!response) {
+    finished.upstreamMs = deps.monotonic() - upstreamStart;
+    finished.outcome = "error";
+    if (cancel.cancelled) finished.status = 499;
+    else if (lastError instanceof UpstreamTimeout) {
+      answer(res, finished, "gateway_timeout", "The app did not answer in time.");
+    } else {
+      deps.onError?.(lastError, { stage: "forward", instance: finished.instance?.id });
+      answer(res, finished, "bad_gateway", "The app could not be reached.");
+    }
+    log(deps, prepared, finished);
+    return;
+  }
+  finished.status = response.status;
+  finished.responseHeaders = response.headers;
+  const outgoing = responseHeaders(response.headers);
+  const limits = prepared.outcome?.rateLimitHeaders;
+  if (limits) for (const name in limits) outgoing.push(name, limits[name]!);
+  outgoing.push(requestIdHeader, finished.requestId);
+  res.writeHead(response.status, outgoing as unknown as Record<string, string>);
+  response.onTrailers?.((trailers) => {
+    if ("addTrailers" in res) res.addTrailers(trailers as Record<string, string>);
   });
+  if (prepared.outcome?.logging.responseBody) finished.responseCapture = new BodyCapture();
+  try {
+    await response.relay(res, finished.responseCapture);
+  } catch {
+    // The client or the upstream went away mid-body; both sides are destroyed.
+    if (cancel.cancelled) finished.status = 499;
+  }
+  finished.upstreamMs = deps.monotonic() - upstreamStart;
+  log(deps, prepared, finished);
 }
 
 interface Finished {
@@ -171,14 +234,29 @@ interface Finished {
   method: string;
   requestHeaders: Record<string, string[]>;
   /** The upstream's flat list, or the headers of Sentinel's own answer. */
-  responseHeaders: readonly string[] | Record<string, string | string[] | number | undefined>;
+  responseHeaders: CapturableHeaders;
   requestCapture: BodyCapture | undefined;
   responseCapture: BodyCapture | undefined;
 }
 
-const isFlat = (headers: Finished["responseHeaders"]): headers is readonly string[] =>
-  Array.isArray(headers);
+const noHeaders: readonly string[] = [];
 
+const noLogging: LoggingPolicy = {
+  requestHeaders: false,
+  responseHeaders: false,
+  requestBody: false,
+  responseBody: false,
+  query: false,
+};
+const defaultRedact = { headers: new Set(["authorization"]), queryParams: new Set<string>() };
+
+/**
+ * Counts the request and queues its log record, once the client has its response (so no
+ * request waits for it). The record is built here, a few microseconds each, rather than 500
+ * at a time when the batch is written, which stalled every request in flight for a millisecond
+ * or more. Only the record waits for its batch, not the request's plan or closures: what waits
+ * lives through young-generation collections and is copied each time.
+ */
 export function log(deps: SentinelDeps, prepared: Prepared, finished: Finished): void {
   const { route, outcome } = prepared;
   const denial = prepared.result.kind === "reject" ? prepared.result.denial : undefined;
@@ -187,43 +265,31 @@ export function log(deps: SentinelDeps, prepared: Prepared, finished: Finished):
     finished.outcome,
     finished.instance ? finished.upstreamMs : undefined,
   );
-  const totalLatencyMs = deps.monotonic() - finished.started;
-  deps.logs.push(() =>
-    buildLogRecord({
-      time: finished.time,
-      requestId: finished.requestId,
-      host: prepared.host,
-      method: finished.method,
-      path: prepared.path,
-      rawQuery: prepared.query,
-      status: finished.status,
-      totalLatencyMs,
-      upstreamLatencyMs: finished.upstreamMs,
-      region: deps.settings.region.own,
-      ...(finished.instance ? { instance: finished.instance.id } : {}),
-      ...(route
-        ? { deploymentId: route.config.deploymentId, environmentId: route.config.environmentId }
-        : {}),
-      outcome: finished.outcome,
-      ...(denial ? { policy: { id: denial.policy.id, name: denial.policy.name } } : {}),
-      clientIp: prepared.clientIp,
-      ...(finished.requestHeaders["user-agent"]?.[0]
-        ? { userAgent: finished.requestHeaders["user-agent"][0] }
-        : {}),
-      logging: outcome?.logging ?? {
-        requestHeaders: false,
-        responseHeaders: false,
-        requestBody: false,
-        responseBody: false,
-        query: false,
-      },
-      redact: route?.redact ?? { headers: new Set(["authorization"]), queryParams: new Set() },
-      requestHeaders: finished.requestHeaders,
-      responseHeaders: isFlat(finished.responseHeaders)
-        ? distinctHeaders(finished.responseHeaders)
-        : finished.responseHeaders,
-      ...(finished.requestCapture ? { requestBody: finished.requestCapture } : {}),
-      ...(finished.responseCapture ? { responseBody: finished.responseCapture } : {}),
-    }),
-  );
+  const logging = outcome?.logging ?? noLogging;
+  const facts: RequestFacts = {
+    time: finished.time,
+    requestId: finished.requestId,
+    host: prepared.host,
+    method: finished.method,
+    path: prepared.path,
+    rawQuery: prepared.query,
+    status: finished.status,
+    totalLatencyMs: deps.monotonic() - finished.started,
+    upstreamLatencyMs: finished.upstreamMs,
+    region: deps.settings.region.own,
+    instance: finished.instance?.id,
+    deploymentId: route?.config.deploymentId,
+    environmentId: route?.config.environmentId,
+    outcome: finished.outcome,
+    policy: denial?.policy,
+    clientIp: prepared.clientIp,
+    userAgent: finished.requestHeaders["user-agent"]?.[0],
+    logging,
+    redact: route?.redact ?? defaultRedact,
+    requestHeaders: logging.requestHeaders ? finished.requestHeaders : undefined,
+    responseHeaders: logging.responseHeaders ? finished.responseHeaders : undefined,
+    requestBody: finished.requestCapture,
+    responseBody: finished.responseCapture,
+  };
+  deps.logs.push(buildLogRecord(facts));
 }

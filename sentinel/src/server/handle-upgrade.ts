@@ -2,11 +2,11 @@ import type { IncomingMessage } from "node:http";
 import { connect, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { TLSSocket } from "node:tls";
+import { distinctHeaders } from "../request/raw-headers.js";
 import { denyResponse } from "../respond/deny-response.js";
 import type { Instance } from "../routing/instances.js";
 import { log } from "./handle-request.js";
 import { prepareRequest } from "./prepare-request.js";
-import { distinctHeaders } from "./raw-headers.js";
 import type { SentinelDeps } from "./sentinel-deps.js";
 
 function connectTo(instance: Instance, timeoutMs: number): Promise<Socket> {
@@ -109,7 +109,9 @@ async function upgrade(
       continue; // nothing was sent: the next instance may take it
     }
     const lines = Object.entries(result.headers).flatMap(([name, value]) =>
-      (Array.isArray(value) ? value : [value]).map((v) => `${name}: ${v}\r\n`),
+      value === undefined
+        ? [] // removed after planning (a stripped credential)
+        : (Array.isArray(value) ? value : [value]).map((v) => `${name}: ${v}\r\n`),
     );
     upstream.write(`${req.method} ${result.target} HTTP/1.1\r\n${lines.join("")}\r\n`);
     if (head.length > 0) upstream.write(head);

@@ -34,16 +34,16 @@ export class SentinelServer {
   private idle: (() => void) | undefined;
 
   constructor(deps: SentinelDeps, timeouts: ServerTimeouts) {
-    const handler = createRequestHandler(deps);
+    // The handler's one close listener per request also keeps the in-flight count.
+    const handler = createRequestHandler(deps, () => {
+      this.inFlight -= 1;
+      if (this.inFlight === 0) this.idle?.();
+    });
     const counted = (
       req: http.IncomingMessage | http2.Http2ServerRequest,
       res: http.ServerResponse | http2.Http2ServerResponse,
     ) => {
       this.inFlight += 1;
-      res.once("close", () => {
-        this.inFlight -= 1;
-        if (this.inFlight === 0) this.idle?.();
-      });
       if (this.draining && res instanceof http.ServerResponse) res.shouldKeepAlive = false;
       handler(req, res);
     };

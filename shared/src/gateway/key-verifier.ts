@@ -42,7 +42,11 @@ export type KeyVerification =
   | { valid: false; code: KeyRejection; ratelimit?: RateLimitState };
 
 export interface KeyVerifier {
-  verify(request: KeyVerificationRequest): Promise<KeyVerification>;
+  /**
+   * The answer, or a promise of it: an implementation answers at once what it can answer from
+   * memory (Sentinel calls this for every request; a promise per call shows there).
+   */
+  verify(request: KeyVerificationRequest): KeyVerification | Promise<KeyVerification>;
 }
 
 /** The state of one rate-limit counter after a request, for `X-RateLimit-*` headers. */
