@@ -73,11 +73,7 @@ async function firstReadable<T>(
 
 const pageNumber = (cursor: string | undefined) => (cursor ? Number(cursor) : 1);
 
-function toPage<T, U>(
-  page: RepositoryPage<T>,
-  current: number,
-  view: (item: T) => U,
-): Page<U> {
+function toPage<T, U>(page: RepositoryPage<T>, current: number, view: (item: T) => U): Page<U> {
   return page.hasMore
     ? { items: page.items.map(view), hasMore: true, cursor: String(current + 1) }
     : { items: page.items.map(view), hasMore: false };

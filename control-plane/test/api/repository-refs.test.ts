@@ -15,11 +15,16 @@ beforeAll(async () => {
   ({ pipeline, workspace } = await startTestPipelineWithApp("shop"));
   const contents = pipeline.github.repositories;
   contents.setCommit(exampleRepository, sha("a1"), {}, { branch: "master", message: "First" });
-  contents.setCommit(exampleRepository, sha("b2"), {}, {
-    branch: "master",
-    message: "Second\n\nwith a body",
-    author: "octocat",
-  });
+  contents.setCommit(
+    exampleRepository,
+    sha("b2"),
+    {},
+    {
+      branch: "master",
+      message: "Second\n\nwith a body",
+      author: "octocat",
+    },
+  );
   for (const branch of ["feature/login", "release-1.2"]) {
     contents.setCommit(exampleRepository, sha("c3"), {}, { branch });
   }
@@ -69,13 +74,18 @@ describe("apps.listRepositoryBranches and apps.listRepositoryCommits", () => {
     expect(missing.status).toBe(404);
     expect((await missing.json()).error.detail).toContain("Branch 'nope'");
 
-    for (const branch of ["../etc", "a b", "-rf", "x\u0000y", "refs/heads/x.lock", "a..b", "x@{1}"]) {
+    for (const branch of [
+      "../etc",
+      "a b",
+      "-rf",
+      "x\u0000y",
+      "refs/heads/x.lock",
+      "a..b",
+      "x@{1}",
+    ]) {
       for (const [operation, body] of [
         ["apps.listRepositoryCommits", { ...web, branch }],
-        [
-          "deployments.createDeployment",
-          { ...web, environment: "production", git: { branch } },
-        ],
+        ["deployments.createDeployment", { ...web, environment: "production", git: { branch } }],
       ] as const) {
         const response = await post(operation, body);
         expect(response.status, `${operation} ${JSON.stringify(branch)}`).toBe(400);
