@@ -1,9 +1,8 @@
 import { AppError, notFound } from "@slipway/shared";
-import { eq } from "drizzle-orm";
 import type { Page } from "../api-schemas/common.js";
-import { githubInstallations } from "../db/schema/index.js";
 import type { RepositoryPage } from "../github/github-source.js";
 import type { ServiceContext } from "./context.js";
+import { workspaceInstallationIds } from "./github-installations.js";
 import { resolveApp } from "./resolve.js";
 
 type AppRefs = { project: string; app: string; limit: number; cursor?: string | undefined };
@@ -27,20 +26,10 @@ async function readableRepository(ctx: ServiceContext, refs: AppRefs) {
       "The GitHub App is not configured on this Slipway (GITHUB_APP_ID, GITHUB_PRIVATE_KEY).",
     );
   }
-  const installations = await ctx.db
-    .select({ id: githubInstallations.installationId })
-    .from(githubInstallations)
-    .where(eq(githubInstallations.workspaceId, ctx.workspaceId));
-  if (installations.length === 0) {
-    throw new AppError(
-      "precondition_failed",
-      "No GitHub App installation is linked to this workspace: install it (github.installApp) first.",
-    );
-  }
   return {
     source: ctx.githubSource,
     repository: app.gitRepository,
-    installationIds: installations.map((row) => row.id),
+    installationIds: await workspaceInstallationIds(ctx),
   };
 }
 
