@@ -1,6 +1,6 @@
 import { App } from "@octokit/app";
 import { Octokit } from "@octokit/core";
-import { GitHubApiError } from "./github-api.js";
+import { fetchWithTimeout, GitHubApiError } from "./github-api.js";
 
 /** Where the builder downloads a commit's source, with the header that authorizes it. */
 export interface SourceArchive {
@@ -68,7 +68,7 @@ export function createGitHubSource(config: {
   const app = new App({
     appId: config.appId,
     privateKey: config.privateKey,
-    Octokit: Octokit.defaults({ baseUrl: config.baseUrl }),
+    Octokit: Octokit.defaults({ baseUrl: config.baseUrl, request: { fetch: fetchWithTimeout } }),
   });
   const split = (repository: string) => {
     const [owner, repo] = repository.split("/");
@@ -93,7 +93,10 @@ export function createGitHubSource(config: {
       throw new GitHubApiError(`could not get a token to read ${repository}`, { cause: error });
     }
   };
-  const ScopedOctokit = Octokit.defaults({ baseUrl: config.baseUrl });
+  const ScopedOctokit = Octokit.defaults({
+    baseUrl: config.baseUrl,
+    request: { fetch: fetchWithTimeout },
+  });
   const repositoryOctokit = async (installationId: string, repository: string) =>
     new ScopedOctokit({ auth: await repositoryToken(installationId, repository) });
 
