@@ -80,6 +80,12 @@ const envVarsRoute = createRoute({
   component: lazyRouteComponent(() => import("./pages/EnvVarsPage"), "EnvVarsPage"),
 });
 
+const settingsRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/projects/$project/apps/$app/settings/$environment",
+  component: lazyRouteComponent(() => import("./pages/SettingsPage"), "SettingsPage"),
+});
+
 const keysRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/keys",
@@ -108,6 +114,7 @@ const routeTree = rootRoute.addChildren([
     projectRoute,
     appDeploymentsRoute,
     envVarsRoute,
+    settingsRoute,
     keysRoute,
     requestLogsRoute,
     auditLogRoute,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import {
+  branchNameSchema,
   cursorSchema,
   identifierSchema,
   limitSchema,
@@ -11,13 +12,6 @@ import {
 const repositorySchema = z
   .string()
   .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must be a GitHub repository as owner/name");
-const branchSchema = z
-  .string()
-  .min(1)
-  .max(255)
-  .refine((value) => !/[\s~^:?*[\\]|\.\.|@\{|\/\/|^\/|\/$|\.lock$|^-/.test(value), {
-    message: "must be a valid git branch name",
-  });
 
 export const appSchema = z.object({
   id: z.string(),
@@ -36,7 +30,7 @@ export const createAppBody = z.strictObject({
   name: nameSchema,
   slug: slugSchema,
   git: z
-    .strictObject({ repository: repositorySchema, defaultBranch: branchSchema.optional() })
+    .strictObject({ repository: repositorySchema, defaultBranch: branchNameSchema.optional() })
     .optional(),
 });
 export const appRefBody = z.strictObject({ project: identifierSchema, app: identifierSchema });
@@ -54,7 +48,7 @@ export const updateAppBody = z.strictObject({
   git: z
     .strictObject({
       repository: repositorySchema.optional(),
-      defaultBranch: branchSchema.optional(),
+      defaultBranch: branchNameSchema.optional(),
     })
     .nullable()
     .optional(),

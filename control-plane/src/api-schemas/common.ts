@@ -28,6 +28,21 @@ export const nameSchema = z
   .min(1, "must not be empty")
   .max(255, "must be at most 255 characters");
 
+/**
+ * A git branch name as `git check-ref-format --branch` accepts it: no whitespace or control
+ * characters, none of `~^:?*[\`, no `..`, `@{`, `//`, no leading `-` or `/`, no trailing `/`,
+ * `.` or `.lock`.
+ */
+export const branchNameSchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .refine(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
+    (value) => !/[\s\x00-\x1f\x7f~^:?*[\\]|\.\.|@\{|\/\/|^\/|\/$|\.lock$|^-|\.$|^@$/.test(value),
+    { message: "must be a valid git branch name" },
+  );
+
 export const limitSchema = z.number().int().min(1).max(100).default(100);
 export const cursorSchema = z.string().min(1).max(255).optional();
 export const searchSchema = z.string().max(255).optional();

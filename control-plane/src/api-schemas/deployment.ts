@@ -1,6 +1,6 @@
 import { apiDeploymentStatuses, deploymentActions, deploymentErrorCodes } from "@slipway/shared";
 import { z } from "zod";
-import { cursorSchema, identifierSchema } from "./common.js";
+import { branchNameSchema, cursorSchema, identifierSchema } from "./common.js";
 import { runtimeResponseSchema } from "./environment.js";
 
 export const deploymentSchema = z.object({
@@ -12,7 +12,16 @@ export const deploymentSchema = z.object({
   environment: z.string(),
   app: z.string(),
   project: z.string(),
-  git: z.object({ commitSha: z.string(), branch: z.string().optional() }).optional(),
+  git: z
+    .object({
+      commitSha: z.string(),
+      branch: z.string().optional(),
+      /** Slipway: the commit's author (GitHub login, else the git author name), as the SDK's `V2DeployGitCommit.authorHandle`. */
+      authorHandle: z.string().optional(),
+      /** Slipway: the commit message's first line, as `V2DeployGitCommit.commitMessage`. */
+      commitMessage: z.string().optional(),
+    })
+    .optional(),
   docker: z.object({ image: z.string() }).optional(),
   availableActions: z.array(z.enum(deploymentActions)),
   regions: z.array(z.string()),
@@ -70,7 +79,7 @@ export const createDeploymentBody = z.strictObject({
   environment: identifierSchema,
   git: z
     .strictObject({
-      branch: z.string().min(1).max(255).optional(),
+      branch: branchNameSchema.optional(),
       commitSha: z.string().min(1).max(64).optional(),
       repository: z.string().min(3).max(255).optional(),
     })

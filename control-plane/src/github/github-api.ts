@@ -16,7 +16,8 @@ export type {
 
 const requestTimeoutMs = 30_000;
 
-const fetchWithTimeout: typeof fetch = (input, init) =>
+/** Every call to GitHub gives up after 30 s, so a hung connection never holds a request or job. */
+export const fetchWithTimeout: typeof fetch = (input, init) =>
   fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(requestTimeoutMs) });
 
 /**

@@ -8,8 +8,15 @@ import {
   updateAppBody,
 } from "../api-schemas/app.js";
 import { emptyResponseSchema } from "../api-schemas/common.js";
+import {
+  listRepositoryBranchesBody,
+  listRepositoryCommitsBody,
+  repositoryBranchSchema,
+  repositoryCommitSchema,
+} from "../api-schemas/repository.js";
 import { type ContextFactory, defineListRoute, defineRoute } from "../http/define-route.js";
 import { createApp, deleteApp, getApp, listApps, updateApp } from "../services/apps.js";
+import { listRepositoryBranches, listRepositoryCommits } from "../services/repository-refs.js";
 
 export function appRoutes(app: FastifyInstance, makeContext: ContextFactory) {
   defineRoute(app, makeContext, {
@@ -55,5 +62,21 @@ export function appRoutes(app: FastifyInstance, makeContext: ContextFactory) {
       await deleteApp(ctx, body);
       return {};
     },
+  });
+  defineListRoute(app, makeContext, {
+    operation: "apps.listRepositoryBranches",
+    summary: "Slipway: the connected repository's branches, read by the GitHub App",
+    permission: { resource: "app", action: "read_app", scope: "object" },
+    body: listRepositoryBranchesBody,
+    data: repositoryBranchSchema,
+    handler: (ctx, body) => listRepositoryBranches(ctx, body),
+  });
+  defineListRoute(app, makeContext, {
+    operation: "apps.listRepositoryCommits",
+    summary: "Slipway: a branch's commits in the connected repository, newest first",
+    permission: { resource: "app", action: "read_app", scope: "object" },
+    body: listRepositoryCommitsBody,
+    data: repositoryCommitSchema,
+    handler: (ctx, body) => listRepositoryCommits(ctx, body),
   });
 }

@@ -77,6 +77,8 @@ function deploymentView(ctx: ServiceContext, row: DeploymentJoin, verifiedDomain
           git: {
             commitSha: deployment.gitCommitSha,
             ...(deployment.gitBranch ? { branch: deployment.gitBranch } : {}),
+            ...(deployment.gitAuthor ? { authorHandle: deployment.gitAuthor } : {}),
+            ...(deployment.gitCommitMessage ? { commitMessage: deployment.gitCommitMessage } : {}),
           },
         }
       : {}),

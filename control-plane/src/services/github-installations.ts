@@ -10,6 +10,7 @@ import {
   signInstallState,
   verifyInstallState,
 } from "../github/install-state.js";
+import type { ServiceContext } from "./context.js";
 
 export interface InstallationDependencies {
   db: Database;
@@ -176,4 +177,24 @@ export async function completeInstallation(
     account: installation.accountLogin,
     workspaceId: state.workspaceId,
   };
+}
+
+/**
+ * The workspace's own GitHub App installations, the only ones its calls may read through;
+ * a 412 that says what to do when it has none.
+ */
+export async function workspaceInstallationIds(
+  ctx: Pick<ServiceContext, "db" | "workspaceId">,
+): Promise<string[]> {
+  const installations = await ctx.db
+    .select({ id: githubInstallations.installationId })
+    .from(githubInstallations)
+    .where(eq(githubInstallations.workspaceId, ctx.workspaceId));
+  if (installations.length === 0) {
+    throw new AppError(
+      "precondition_failed",
+      "No GitHub App installation is linked to this workspace: install it (github.installApp) first.",
+    );
+  }
+  return installations.map((row) => row.id);
 }

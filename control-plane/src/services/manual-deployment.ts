@@ -1,14 +1,10 @@
 import { AppError, newId, notFound } from "@slipway/shared";
 import { and, eq } from "drizzle-orm";
-import {
-  type AppRow,
-  type DeploymentRow,
-  deployments,
-  githubInstallations,
-} from "../db/schema/index.js";
+import { type AppRow, type DeploymentRow, deployments } from "../db/schema/index.js";
 import { createDeployment } from "../deployments/create-deployment.js";
 import { enqueueFollowUps } from "../deployments/enqueue-follow-ups.js";
 import type { ServiceContext } from "./context.js";
+import { workspaceInstallationIds } from "./github-installations.js";
 import { resolveEnvironment } from "./resolve.js";
 
 export interface CreateDeploymentInput {
@@ -215,22 +211,13 @@ async function resolveGitSource(
       "The GitHub App is not configured on this Slipway (GITHUB_APP_ID, GITHUB_PRIVATE_KEY).",
     );
   }
-  const installations = await ctx.db
-    .select({ id: githubInstallations.installationId })
-    .from(githubInstallations)
-    .where(eq(githubInstallations.workspaceId, ctx.workspaceId));
-  if (installations.length === 0) {
-    throw new AppError(
-      "precondition_failed",
-      "No GitHub App installation is linked to this workspace: install it (github.installApp) first.",
-    );
-  }
+  const installationIds = await workspaceInstallationIds(ctx);
   // The workspace may have several installations (organisations); the one that can read the
   // repository resolves the ref.
-  for (const installation of installations) {
+  for (const installationId of installationIds) {
     const commit = await ctx.githubSource
       .resolveCommit({
-        installationId: installation.id,
+        installationId,
         repository: source.repository,
         ref: source.ref,
       })
@@ -243,7 +230,7 @@ async function resolveGitSource(
         gitCommitMessage: commit.message.split("\n")[0] ?? null,
         gitAuthor: commit.author ?? null,
         forkRepository: source.fork ?? null,
-        githubInstallationId: installation.id,
+        githubInstallationId: installationId,
       };
     }
   }

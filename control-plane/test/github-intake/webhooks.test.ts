@@ -96,6 +96,18 @@ describe("from a push to a deployment", () => {
       status: "pending",
       git: { commitSha: payload.after, branch: "master" },
     });
+    // Slipway's extension fields: who pushed the head commit and its message, from the payload.
+    const raw = await (
+      await pipeline.api.post(
+        "/v2/deployments.getDeployment",
+        { deploymentId: fromThisPush[0]!.id },
+        workspace.rootKey,
+      )
+    ).json();
+    expect(raw.data.git).toMatchObject({
+      authorHandle: payload.head_commit.author.username ?? payload.pusher.name,
+      commitMessage: String(payload.head_commit.message).split("\n")[0],
+    });
     const audit = await (
       await pipeline.api.post(
         "/v2/auditLogs.listAuditLogs",

@@ -11,17 +11,24 @@ interface FakeCommit {
   sha: string;
   message: string;
   files: Record<string, string>;
+  /** The author's GitHub login; null when GitHub cannot match the email to an account. */
+  author: string | null;
+  authorName: string;
+  date: string;
 }
 
 /**
  * The code of the fake GitHub's repositories: commits with their files, branches pointing at
- * them, `GET /repos/{o}/{r}/commits/{ref}`, and the tarball download, which like GitHub's
+ * them, `GET /repos/{o}/{r}/commits/{ref}`, the branch and commit lists (paged with a `Link`
+ * header, as GitHub's are), and the tarball download, which like GitHub's
  * answers 302 to a codeload URL holding a short-lived token and serves a `.tar.gz` whose one top
  * directory is `<owner>-<repo>-<sha7>`.
  */
 export class FakeRepositoryContents {
   private readonly commits = new Map<string, FakeCommit>();
   private readonly branches = new Map<string, string>();
+  /** Each branch's commits, newest first (the fake keeps no parents: a branch is its pushes). */
+  private readonly histories = new Map<string, string[]>();
   private readonly downloads = new Map<string, string>();
   /** Every tarball request: which repository and ref, and the authorization it carried. */
   readonly tarballRequests: Array<{ repository: string; ref: string; authorization?: string }> = [];
@@ -30,14 +37,21 @@ export class FakeRepositoryContents {
     repository: string,
     sha: string,
     files: Record<string, string>,
-    options: { branch?: string; message?: string } = {},
+    options: { branch?: string; message?: string; author?: string | null; date?: Date } = {},
   ): void {
     this.commits.set(`${repository}:${sha}`, {
       sha,
       message: options.message ?? "Update",
       files,
+      author: options.author === undefined ? "Codertocat" : options.author,
+      authorName: options.author ?? "Codertocat",
+      date: (options.date ?? new Date()).toISOString(),
     });
-    if (options.branch) this.branches.set(`${repository}:${options.branch}`, sha);
+    if (options.branch) {
+      const key = `${repository}:${options.branch}`;
+      this.branches.set(key, sha);
+      this.histories.set(key, [sha, ...(this.histories.get(key) ?? [])]);
+    }
   }
 
   private find(repository: string, ref: string): FakeCommit | undefined {
@@ -105,28 +119,72 @@ export class FakeRepositoryContents {
         send(response, 422, { message: `No commit found for SHA: ${match[2]}` });
         return true;
       }
-      const body: Pick<Schemas["commit"], "sha"> & {
-        commit: Pick<Schemas["commit"]["commit"], "message"> & {
-          author: { name: string; email: string; date: string };
-        };
-        author: { login: string } | null;
-      } = {
-        sha: commit.sha,
-        commit: {
-          message: commit.message,
-          author: {
-            name: "Codertocat",
-            email: "codertocat@example.com",
-            date: new Date().toISOString(),
-          },
-        },
-        author: { login: "Codertocat" },
-      };
-      send(response, 200, body);
+      send(response, 200, commitShape(commit));
+      return true;
+    }
+    match = /^\/repos\/([^/]+\/[^/]+)\/branches$/.exec(url.pathname);
+    if (request.method === "GET" && match) {
+      const prefix = `${match[1]}:`;
+      const branches: Array<Pick<Schemas["short-branch"], "name" | "commit" | "protected">> = [
+        ...this.branches,
+      ]
+        .filter(([key]) => key.startsWith(prefix))
+        .map(([key, sha]) => ({
+          name: key.slice(prefix.length),
+          commit: { sha, url: `https://api.github.com/repos/${match![1]}/commits/${sha}` },
+          protected: false,
+        }))
+        .sort((a, b) => a.name.localeCompare(b.name));
+      sendPage(response, url, branches);
+      return true;
+    }
+    match = /^\/repos\/([^/]+\/[^/]+)\/commits$/.exec(url.pathname);
+    if (request.method === "GET" && match) {
+      const ref = url.searchParams.get("sha") ?? "";
+      const history = this.histories.get(`${match[1]}:${ref}`);
+      if (!history) {
+        send(response, 404, { message: `No commit found for SHA: ${ref}` });
+        return true;
+      }
+      const commits = history.map((sha) => commitShape(this.commits.get(`${match![1]}:${sha}`)!));
+      sendPage(response, url, commits);
       return true;
     }
     return false;
   }
+}
+
+/** A commit as GitHub's commit endpoints answer it (the fields Slipway reads). */
+function commitShape(commit: FakeCommit) {
+  const body: Pick<Schemas["commit"], "sha"> & {
+    commit: Pick<Schemas["commit"]["commit"], "message"> & {
+      author: { name: string; email: string; date: string };
+    };
+    author: { login: string } | null;
+  } = {
+    sha: commit.sha,
+    commit: {
+      message: commit.message,
+      author: { name: commit.authorName, email: "author@example.com", date: commit.date },
+    },
+    author: commit.author ? { login: commit.author } : null,
+  };
+  return body;
+}
+
+/** A `?per_page=&page=` slice with GitHub's `Link` header naming the next page. */
+function sendPage(response: ServerResponse, url: URL, items: unknown[]): void {
+  const perPage = Math.min(Number(url.searchParams.get("per_page") ?? 30), 100);
+  const page = Number(url.searchParams.get("page") ?? 1);
+  const slice = items.slice((page - 1) * perPage, page * perPage);
+  const headers: Record<string, string> = { "content-type": "application/json; charset=utf-8" };
+  if (page * perPage < items.length) {
+    const next = new URL(url);
+    next.searchParams.set("page", String(page + 1));
+    headers.link = `<https://api.github.com${next.pathname}${next.search}>; rel="next"`;
+  }
+  response.writeHead(200, headers);
+  response.end(JSON.stringify(slice));
 }
 
 function tarball(repository: string, commit: FakeCommit): Buffer {

@@ -58,6 +58,8 @@ export interface FakeGitHub {
   userAuth: ReturnType<typeof fakeUserAuthorizationApi>;
   /** Installation tokens minted so far, so tests can prove none leaked. */
   issuedTokens: string[];
+  /** The repositories a token was restricted to when minted (`repositories` in the request). */
+  tokenRepositories: Map<string, string[]>;
   checkRuns: Map<number, FakeCheckRun>;
   deployments: Map<number, FakeDeployment>;
   issueComments: Map<number, FakeIssueComment>;
@@ -119,6 +121,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
   const comparisons = new Map<string, string[]>();
   const permissions = new Map<string, string>();
   const issuedTokens: string[] = [];
+  const tokenRepositories = new Map<string, string[]>();
   const calls: RecordedCall[] = [];
   const checkRuns = new Map<number, FakeCheckRun>();
   const installations = new Map<number, string>();
@@ -168,7 +171,10 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
       }
       const token = `ghs_${randomBytes(18).toString("base64url")}`;
       issuedTokens.push(token);
-      const body: Schemas["installation-token"] = {
+      if (Array.isArray(body?.repositories)) {
+        tokenRepositories.set(token, (body.repositories as unknown[]).map(String));
+      }
+      const minted: Schemas["installation-token"] = {
         token,
         expires_at: new Date(Date.now() + 3600_000).toISOString(),
         permissions: {
@@ -177,9 +183,9 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
           deployments: "write",
           pull_requests: "write",
         },
-        repository_selection: "all",
+        repository_selection: Array.isArray(body?.repositories) ? "selected" : "all",
       };
-      return send(response, 201, body);
+      return send(response, 201, minted);
     }
     if (repositories.handleCodeload(request, response, url)) return;
     if (request.method === "GET" && path === "/login/oauth/authorize") {
@@ -196,6 +202,13 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     if (userAnswer) return send(response, ...userAnswer);
     if (!bearer || !issuedTokens.includes(bearer)) {
       return send(response, 401, { message: "Bad credentials" });
+    }
+
+    // A token minted for some repositories reads only those, as GitHub's do (404 elsewhere).
+    const scope = tokenRepositories.get(bearer);
+    const repositoryName = /^\/repos\/[^/]+\/([^/]+)/.exec(path)?.[1];
+    if (scope && repositoryName && !scope.includes(repositoryName)) {
+      return send(response, 404, { message: "Not Found" });
     }
 
     const refused = [...forbidden].some(
@@ -342,6 +355,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     privateKey,
     calls,
     issuedTokens,
+    tokenRepositories,
     checkRuns,
     deployments: deploymentsApi.deployments,
     issueComments: commentsApi.issueComments,

@@ -171,6 +171,8 @@ export const isolationCases: Array<[string, (ids: IsolationIds) => Record<string
   ["apps.listApps", (ids) => ({ project: ids.project })],
   ["apps.updateApp", (ids) => ({ project: ids.project, app: ids.app, name: "pwned" })],
   ["apps.deleteApp", (ids) => ({ project: ids.project, app: ids.app })],
+  ["apps.listRepositoryBranches", (ids) => ({ project: ids.project, app: ids.app })],
+  ["apps.listRepositoryCommits", () => ({ project: "secret", app: "vault", branch: "main" })],
   ["environments.getEnvironment", byId],
   ["environments.getEnvironment", () => bySlug],
   ["environments.listEnvironments", (ids) => ({ project: ids.project, app: ids.app })],

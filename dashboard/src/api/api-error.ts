@@ -1,9 +1,17 @@
+/** One field's problem in a 400, as the API names it (`body.memoryMib`, `body.regions.0.name`). */
+export interface FieldError {
+  location: string;
+  message: string;
+  fix?: string;
+}
+
 /** An API answer in the public error envelope, or a network failure, as one error type. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
     readonly requestId?: string,
+    readonly fieldErrors: FieldError[] = [],
   ) {
     super(message);
     this.name = "ApiError";
@@ -12,7 +20,7 @@ export class ApiError extends Error {
 
 interface ErrorEnvelope {
   meta?: { requestId?: string };
-  error?: { title?: string; detail?: string; status?: number };
+  error?: { title?: string; detail?: string; status?: number; errors?: FieldError[] };
 }
 
 /** Reads `{ meta, error }` from a failed response; a body that is not the envelope still yields a message. */
@@ -28,6 +36,7 @@ export async function apiErrorFrom(response: Response): Promise<ApiError> {
     response.status,
     detail || `request failed with ${response.status}`,
     envelope.meta?.requestId ?? response.headers.get("x-request-id") ?? undefined,
+    fieldErrorsOf(envelope.error?.errors),
   );
 }
 
@@ -40,4 +49,13 @@ export function describeError(error: unknown): string {
     return String((error as { message: unknown }).message);
   }
   return "Something went wrong";
+}
+
+/** The envelope's `errors`, kept only when it has the documented shape. */
+export function fieldErrorsOf(errors: unknown): FieldError[] {
+  if (!Array.isArray(errors)) return [];
+  return errors.filter(
+    (error): error is FieldError =>
+      typeof error?.location === "string" && typeof error?.message === "string",
+  );
 }

@@ -1,6 +1,6 @@
 import { UnkeyCore } from "@unkey/api/core.js";
 import { HTTPClient } from "@unkey/api/lib/http.js";
-import { ApiError } from "./api-error";
+import { ApiError, fieldErrorsOf } from "./api-error";
 import { sessionFetch } from "./http";
 
 /**
@@ -32,7 +32,7 @@ function toApiError(error: unknown): ApiError {
   const candidate = error as {
     statusCode?: number;
     message?: string;
-    data$?: { error?: { detail?: string }; meta?: { requestId?: string } };
+    data$?: { error?: { detail?: string; errors?: unknown }; meta?: { requestId?: string } };
     body?: string;
   };
   const detail = candidate.data$?.error?.detail ?? parseDetail(candidate.body) ?? candidate.message;
@@ -40,12 +40,21 @@ function toApiError(error: unknown): ApiError {
     candidate.statusCode ?? 0,
     detail ?? "request failed",
     candidate.data$?.meta?.requestId ?? parseRequestId(candidate.body),
+    fieldErrorsOf(candidate.data$?.error?.errors ?? parseFieldErrors(candidate.body)),
   );
 }
 
 function parseDetail(body: string | undefined): string | undefined {
   try {
     return body ? (JSON.parse(body) as { error?: { detail?: string } }).error?.detail : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function parseFieldErrors(body: string | undefined): unknown {
+  try {
+    return body ? (JSON.parse(body) as { error?: { errors?: unknown } }).error?.errors : undefined;
   } catch {
     return undefined;
   }

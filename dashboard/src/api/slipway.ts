@@ -12,7 +12,8 @@ export interface Deployment {
   environment: string;
   app: string;
   project: string;
-  git?: { commitSha: string; branch?: string };
+  /** `authorHandle` and `commitMessage` are Slipway's extension fields of the SDK's DeploymentGit. */
+  git?: { commitSha: string; branch?: string; authorHandle?: string; commitMessage?: string };
   docker?: { image: string };
   availableActions: Array<"promote" | "rollback" | "stop" | "start">;
   regions: string[];

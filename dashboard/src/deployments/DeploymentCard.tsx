@@ -80,7 +80,16 @@ export function DeploymentCard(props: {
             <dt>Branch</dt>
             <dd className="mono">{deployment.git.branch ?? "—"}</dd>
             <dt>Commit</dt>
-            <dd className="mono">{deployment.git.commitSha.slice(0, 12)}</dd>
+            <dd>
+              <span className="mono">{deployment.git.commitSha.slice(0, 12)}</span>
+              {deployment.git.commitMessage && <> {deployment.git.commitMessage}</>}
+            </dd>
+            {deployment.git.authorHandle && (
+              <>
+                <dt>Author</dt>
+                <dd>{deployment.git.authorHandle}</dd>
+              </>
+            )}
           </>
         )}
         {deployment.docker && (
@@ -117,14 +126,22 @@ export function DeploymentCard(props: {
       {deployment.error && help && (
         <p className="error">
           {help.hint} {deployment.error.message}{" "}
-          {props.environmentSlug && (
-            <Link
-              to="/projects/$project/apps/$app/env/$environment"
-              params={{ project, app, environment: props.environmentSlug }}
-            >
-              Open the environment's settings
-            </Link>
-          )}
+          {props.environmentSlug &&
+            (help.setting === "env" ? (
+              <Link
+                to="/projects/$project/apps/$app/env/$environment"
+                params={{ project, app, environment: props.environmentSlug }}
+              >
+                Open the environment's variables
+              </Link>
+            ) : (
+              <Link
+                to="/projects/$project/apps/$app/settings/$environment"
+                params={{ project, app, environment: props.environmentSlug }}
+              >
+                Open the environment's {help.setting} settings
+              </Link>
+            ))}
         </p>
       )}
       <div className="actions">

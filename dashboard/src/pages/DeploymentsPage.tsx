@@ -1,16 +1,27 @@
-import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useParams } from "@tanstack/react-router";
 import { environmentsListEnvironments } from "@unkey/api/funcs/environmentsListEnvironments.js";
+import { lazy, Suspense, useState } from "react";
 import { sdk, unwrap } from "../api/sdk";
 import { slipway } from "../api/slipway";
 import { DeploymentCard } from "../deployments/DeploymentCard";
 import { isInFlight } from "../deployments/deployment-view";
+
+// Loaded when opened: the first load of the page stays as it was.
+const ManualDeployDialog = lazy(() =>
+  import("../deployments/ManualDeployDialog").then((module) => ({
+    default: module.ManualDeployDialog,
+  })),
+);
+
 import { ErrorNote } from "../ui/ErrorNote";
 import { Skeleton } from "../ui/Skeleton";
 
 /** An app's environments and its deployments as cards, refreshed while any is in flight. */
 export function DeploymentsPage() {
   const { project, app } = useParams({ from: "/app/projects/$project/apps/$app" });
+  const queryClient = useQueryClient();
+  const [deployOpen, setDeployOpen] = useState(false);
   const environments = useQuery({
     queryKey: ["environments", project, app],
     queryFn: () => unwrap(environmentsListEnvironments(sdk, { project, app })),
@@ -60,12 +71,42 @@ export function DeploymentsPage() {
                 params={{ project, app, environment: environment.slug }}
               >
                 Environment variables
+              </Link>{" "}
+              ·{" "}
+              <Link
+                to="/projects/$project/apps/$app/settings/$environment"
+                params={{ project, app, environment: environment.slug }}
+              >
+                Settings
               </Link>
             </li>
           ))}
         </ul>
       )}
-      <h2>Deployments</h2>
+      <div className="toolbar">
+        <h2>Deployments</h2>
+        <button
+          type="button"
+          disabled={environmentList.length === 0}
+          onClick={() => setDeployOpen(true)}
+        >
+          Deploy…
+        </button>
+      </div>
+      {deployOpen && (
+        <Suspense fallback={null}>
+          <ManualDeployDialog
+            project={project}
+            app={app}
+            environments={environmentList}
+            onClose={() => setDeployOpen(false)}
+            onCreated={() => {
+              setDeployOpen(false);
+              void queryClient.invalidateQueries({ queryKey: ["deployments", project, app] });
+            }}
+          />
+        </Suspense>
+      )}
       {deployments.isPending ? (
         <Skeleton lines={6} label="Loading deployments" />
       ) : rows.length === 0 ? (

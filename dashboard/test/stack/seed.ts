@@ -43,6 +43,7 @@ export async function seedWorkspace(db: Database, workspaceId: string): Promise<
     status: "ready",
     createdAt: at(60),
     updatedAt: at(57),
+    hostnames: ["storefront-production.slipway.test"],
     ...git("main", "b2c3d4e"),
   });
   await db.update(apps).set({ currentDeploymentId: current }).where(eq(apps.id, scope.appId));

@@ -3,16 +3,19 @@ import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { and, eq } from "drizzle-orm";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { buildApp } from "../../../control-plane/src/app.js";
 import { loadConfig } from "../../../control-plane/src/config.js";
 import { connectDatabase } from "../../../control-plane/src/db/client.js";
 import { runMigrations } from "../../../control-plane/src/db/migrate.js";
+import { apps } from "../../../control-plane/src/db/schema/index.js";
 import { startPostgres } from "../../../control-plane/src/local/postgres.js";
 import { startRedis } from "../../../control-plane/src/local/redis.js";
 import { makePlatformClients } from "../../../control-plane/src/platform-clients.js";
 import { createWorkspaceWithRootKey } from "../../../control-plane/src/services/workspaces.js";
+import { connectRepository, stackDns, startOutsideWorld } from "./outside-world.js";
 import { seedWorkspace } from "./seed.js";
 import { makeSessionShim } from "./session-shim.js";
 import { startStaticServer } from "./static-server.js";
@@ -46,8 +49,11 @@ async function main() {
   const database = connectDatabase(databaseUrl.toString());
   stops.push(() => database.close());
   await runMigrations(database.db);
+  const outside = await startOutsideWorld();
+  stops.push(() => outside.github.close());
 
   const config = loadConfig({
+    ...outside.env,
     DATABASE_URL: databaseUrl.toString(),
     REDIS_URL: redis.url,
     SLIPWAY_ENCRYPTION_KEYS: `v1:${randomBytes(32).toString("base64")}`,
@@ -61,6 +67,7 @@ async function main() {
     clients: makePlatformClients(config),
     db: database.db,
     redis: redisClient,
+    dns: stackDns(database.db),
   });
   const apiUrl = await app.listen({ host: "127.0.0.1", port: 0 });
   stops.push(() => app.close());
@@ -68,6 +75,11 @@ async function main() {
   const owner = await createWorkspaceWithRootKey(database.db, { name: "Acme" });
   const other = await createWorkspaceWithRootKey(database.db, { name: "Other" });
   const seeded = await seedWorkspace(database.db, owner.workspaceId);
+  const [storefront] = await database.db
+    .select({ id: apps.id })
+    .from(apps)
+    .where(and(eq(apps.workspaceId, owner.workspaceId), eq(apps.slug, "storefront")));
+  await connectRepository(database.db, owner.workspaceId, storefront!.id);
   const workspaces = new Map([
     [owner.rootKey, owner.workspaceId],
     [other.rootKey, other.workspaceId],
