@@ -88,6 +88,27 @@ const keysRoute = createRoute({
   component: lazyRouteComponent(() => import("./pages/KeysPage"), "KeysPage"),
 });
 
+const identitiesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/keys/identities",
+  component: lazyRouteComponent(() => import("./pages/IdentitiesPage"), "IdentitiesPage"),
+});
+
+const rolesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/keys/roles",
+  component: lazyRouteComponent(() => import("./pages/RolesPage"), "RolesPage"),
+});
+
+const overridesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/keys/overrides",
+  component: lazyRouteComponent(
+    () => import("./pages/RatelimitOverridesPage"),
+    "RatelimitOverridesPage",
+  ),
+});
+
 const requestLogsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/request-logs",
@@ -109,6 +130,9 @@ const routeTree = rootRoute.addChildren([
     appDeploymentsRoute,
     envVarsRoute,
     keysRoute,
+    identitiesRoute,
+    rolesRoute,
+    overridesRoute,
     requestLogsRoute,
     auditLogRoute,
   ]),
