@@ -1,4 +1,4 @@
-import { type FormEvent, useState } from "react";
+import { type FormEvent, useEffect, useRef, useState } from "react";
 import { ErrorNote } from "../ui/ErrorNote";
 import {
   metaText,
@@ -44,6 +44,12 @@ export function IdentityForm(props: {
     ratelimitDrafts(initial?.ratelimits ?? []),
   );
   const [problem, setProblem] = useState<string | null>(null);
+  // Editing opens the form away from the row's Edit button: the first field takes focus.
+  const metaField = useRef<HTMLTextAreaElement>(null);
+  const editing = initial !== undefined;
+  useEffect(() => {
+    if (editing) metaField.current?.focus();
+  }, [editing]);
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -77,6 +83,7 @@ export function IdentityForm(props: {
         Identity meta (JSON object)
         <textarea
           id={`${idPrefix}-meta`}
+          ref={metaField}
           rows={2}
           value={meta}
           onChange={(event) => setMeta(event.target.value)}

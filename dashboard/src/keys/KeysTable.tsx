@@ -41,7 +41,7 @@ export function KeysTable(props: {
           sortValue: (key) => key.name,
         },
         { header: "Key id", cell: (key) => <span className="mono">{key.keyId}</span> },
-        { header: "Starts with", cell: (key) => <span className="mono">{key.start}</span> },
+        { header: "Start", cell: (key) => <span className="mono">{key.start}</span> },
         {
           header: "Identity",
           cell: (key) => key.identity?.externalId ?? "—",
@@ -70,7 +70,7 @@ export function KeysTable(props: {
         },
         {
           header: "Created",
-          cell: (key) => when(key.createdAt, "—"),
+          cell: (key) => new Date(key.createdAt).toLocaleDateString(),
           sortValue: (key) => key.createdAt,
         },
         {

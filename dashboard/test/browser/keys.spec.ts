@@ -8,6 +8,7 @@ const serviceSdk = (apiUrl: string, rootKey: string) =>
 test("keyspaces are listed; a key is created, sorted, edited, disabled (verify fails), rerolled and deleted", async ({
   page,
   stack,
+  apiRequests,
 }) => {
   const unkey = serviceSdk(stack.apiUrl, stack.owner.rootKey);
   // Made elsewhere: the page lists it without being told its id.
@@ -69,6 +70,10 @@ test("keyspaces are listed; a key is created, sorted, edited, disabled (verify f
     ratelimits: [expect.objectContaining({ name: "requests", limit: 10, duration: 60_000 })],
   });
   await checkPage(page, "keys");
+  // Last used, credits, identity and grants come from the list response: no request per row.
+  expect(apiRequests.filter((request) => /keys\.getKey|keys\.whoami/.test(request.url))).toEqual(
+    [],
+  );
 
   // Disabled in the table: verification fails at once.
   const backend = keys.getByRole("row", { name: /backend/ });
