@@ -5,6 +5,14 @@ import { DataTable } from "../ui/DataTable";
 import type { SortState } from "../ui/sort-rows";
 import { keyStatus } from "./key-status";
 
+interface RowActions {
+  pending: boolean;
+  onEdit: (key: KeyResponseData) => void;
+  onSetEnabled: (key: KeyResponseData, enabled: boolean) => void;
+  onReroll: (key: KeyResponseData) => void;
+  onDelete: (key: KeyResponseData) => void;
+}
+
 const when = (epochMs: number | undefined, otherwise: string) =>
   epochMs ? new Date(epochMs).toLocaleString() : otherwise;
 
@@ -13,15 +21,12 @@ const when = (epochMs: number | undefined, otherwise: string) =>
  * the table scrolls), driven by the keyboard (arrows, Home/End; Enter opens the editor). Last
  * used comes from the list response: no request per row.
  */
-export function KeysTable(props: {
-  rows: KeyResponseData[];
-  onNearEnd?: (() => void) | undefined;
-  pending: boolean;
-  onEdit: (key: KeyResponseData) => void;
-  onSetEnabled: (key: KeyResponseData, enabled: boolean) => void;
-  onReroll: (key: KeyResponseData) => void;
-  onDelete: (key: KeyResponseData) => void;
-}) {
+export function KeysTable(
+  props: {
+    rows: KeyResponseData[];
+    onNearEnd?: (() => void) | undefined;
+  } & RowActions,
+) {
   const [sort, setSort] = useState<SortState | null>(null);
   const now = Date.now();
   return (
@@ -73,39 +78,41 @@ export function KeysTable(props: {
           cell: (key) => new Date(key.createdAt).toLocaleDateString(),
           sortValue: (key) => key.createdAt,
         },
-        {
-          header: "Actions",
-          cell: (key) => (
-            <span className="row-actions">
-              <button type="button" className="secondary" onClick={() => props.onEdit(key)}>
-                Edit
-              </button>
-              <button
-                type="button"
-                className="secondary"
-                disabled={props.pending}
-                onClick={() => props.onSetEnabled(key, !key.enabled)}
-              >
-                {key.enabled ? "Disable" : "Enable"}
-              </button>
-              <button
-                type="button"
-                className="secondary"
-                disabled={props.pending}
-                onClick={() => props.onReroll(key)}
-              >
-                Reroll
-              </button>
-              <ConfirmButton
-                label="Delete"
-                confirmLabel="Delete key"
-                disabled={props.pending}
-                onConfirm={() => props.onDelete(key)}
-              />
-            </span>
-          ),
-        },
+        { header: "Actions", cell: (key) => <KeyRowActions apiKey={key} {...props} /> },
       ]}
     />
+  );
+}
+
+function KeyRowActions(props: RowActions & { apiKey: KeyResponseData }) {
+  const { apiKey: key, pending } = props;
+  return (
+    <span className="row-actions">
+      <button type="button" className="secondary" onClick={() => props.onEdit(key)}>
+        Edit
+      </button>
+      <button
+        type="button"
+        className="secondary"
+        disabled={pending}
+        onClick={() => props.onSetEnabled(key, !key.enabled)}
+      >
+        {key.enabled ? "Disable" : "Enable"}
+      </button>
+      <button
+        type="button"
+        className="secondary"
+        disabled={pending}
+        onClick={() => props.onReroll(key)}
+      >
+        Reroll
+      </button>
+      <ConfirmButton
+        label="Delete"
+        confirmLabel="Delete key"
+        disabled={pending}
+        onConfirm={() => props.onDelete(key)}
+      />
+    </span>
   );
 }

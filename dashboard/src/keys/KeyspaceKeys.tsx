@@ -1,9 +1,10 @@
-import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { apisGetApi } from "@unkey/api/funcs/apisGetApi.js";
 import { apisListKeys } from "@unkey/api/funcs/apisListKeys.js";
 import type { KeyResponseData } from "@unkey/api/models/components";
 import { useState } from "react";
 import { sdk, unwrap, unwrapPage } from "../api/sdk";
+import { pageAfter, usePagedList } from "../api/use-paged-list";
 import { ErrorNote } from "../ui/ErrorNote";
 import { Skeleton } from "../ui/Skeleton";
 import { KeyEditor } from "./KeyEditor";
@@ -20,20 +21,14 @@ export function KeyspaceKeys({ apiId }: { apiId: string }) {
     queryKey: ["keyspace", apiId],
     queryFn: () => unwrap(apisGetApi(sdk, { apiId })),
   });
-  const keys = useInfiniteQuery({
-    queryKey: keysQueryKey(apiId),
-    queryFn: ({ pageParam }) =>
-      unwrapPage(
-        apisListKeys(sdk, { apiId, limit: 100, ...(pageParam ? { cursor: pageParam } : {}) }),
-      ),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (page) => (page.pagination?.hasMore ? page.pagination.cursor : undefined),
-  });
+  const keys = usePagedList(keysQueryKey(apiId), (cursor) =>
+    unwrapPage(apisListKeys(sdk, { apiId, ...pageAfter(cursor) })),
+  );
   const actions = useKeyActions(apiId, setSecret);
-  const rows: KeyResponseData[] = keys.data?.pages.flatMap((page) => page.data) ?? [];
+  const rows: KeyResponseData[] = keys.rows;
   const editing = rows.find((key) => key.keyId === editingId);
   const rowError =
-    actions.reroll.error ?? actions.setEnabled.error ?? actions.remove.error ?? keys.error;
+    actions.reroll.error ?? actions.setEnabled.error ?? actions.remove.error ?? keys.query.error;
 
   return (
     <section aria-label="Keys of the keyspace">
@@ -60,12 +55,12 @@ export function KeyspaceKeys({ apiId }: { apiId: string }) {
         <OneTimeSecret label={secret.label} secret={secret.value} onDone={() => setSecret(null)} />
       )}
       <ErrorNote error={rowError} />
-      {keys.isPending ? (
+      {keys.query.isPending ? (
         <Skeleton lines={5} label="Loading keys" />
       ) : (
         <KeysTable
           rows={rows}
-          onNearEnd={keys.hasNextPage ? () => void keys.fetchNextPage() : undefined}
+          onNearEnd={keys.onNearEnd}
           pending={actions.reroll.isPending || actions.setEnabled.isPending}
           onEdit={(key) => setEditingId(key.keyId)}
           onSetEnabled={(key, enabled) => actions.setEnabled.mutate({ keyId: key.keyId, enabled })}

@@ -1,9 +1,10 @@
-import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useNavigate } from "@tanstack/react-router";
 import { apisCreateApi } from "@unkey/api/funcs/apisCreateApi.js";
 import { type FormEvent, useState } from "react";
 import { sdk, unwrap } from "../api/sdk";
 import { slipway } from "../api/slipway";
+import { usePagedList } from "../api/use-paged-list";
 import { DataTable } from "../ui/DataTable";
 import { ErrorNote } from "../ui/ErrorNote";
 import { Skeleton } from "../ui/Skeleton";
@@ -15,12 +16,7 @@ export function KeyspaceList({ current }: { current?: string | undefined }) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [name, setName] = useState("");
-  const keyspaces = useInfiniteQuery({
-    queryKey: keyspacesKey,
-    queryFn: ({ pageParam }) => slipway.listApis(pageParam),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (page) => (page.pagination?.hasMore ? page.pagination.cursor : undefined),
-  });
+  const keyspaces = usePagedList(keyspacesKey, (cursor) => slipway.listApis(cursor));
   const open = (apiId: string) => void navigate({ to: "/keys", search: { api: apiId } });
   const create = useMutation({
     mutationFn: () => unwrap(apisCreateApi(sdk, { name: name.trim() })),
@@ -34,7 +30,6 @@ export function KeyspaceList({ current }: { current?: string | undefined }) {
     event.preventDefault();
     create.mutate();
   }
-  const rows = keyspaces.data?.pages.flatMap((page) => page.data) ?? [];
 
   return (
     <section aria-labelledby="keyspaces-title">
@@ -49,17 +44,17 @@ export function KeyspaceList({ current }: { current?: string | undefined }) {
         </button>
         <ErrorNote error={create.error} />
       </form>
-      <ErrorNote error={keyspaces.error} />
-      {keyspaces.isPending ? (
+      <ErrorNote error={keyspaces.query.error} />
+      {keyspaces.query.isPending ? (
         <Skeleton lines={3} label="Loading keyspaces" />
       ) : (
         <DataTable
           caption="Keyspaces"
-          rows={rows}
+          rows={keyspaces.rows}
           rowKey={(keyspace) => keyspace.id}
           onActivate={(keyspace) => open(keyspace.id)}
           rowClassName={(keyspace) => (keyspace.id === current ? "row-selected" : undefined)}
-          onNearEnd={keyspaces.hasNextPage ? () => void keyspaces.fetchNextPage() : undefined}
+          onNearEnd={keyspaces.onNearEnd}
           empty="No keyspaces yet: create one to issue keys."
           columns={[
             {

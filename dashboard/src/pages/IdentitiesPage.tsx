@@ -1,4 +1,4 @@
-import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { identitiesCreateIdentity } from "@unkey/api/funcs/identitiesCreateIdentity.js";
 import { identitiesDeleteIdentity } from "@unkey/api/funcs/identitiesDeleteIdentity.js";
 import { identitiesListIdentities } from "@unkey/api/funcs/identitiesListIdentities.js";
@@ -6,6 +6,7 @@ import { identitiesUpdateIdentity } from "@unkey/api/funcs/identitiesUpdateIdent
 import type { Identity } from "@unkey/api/models/components";
 import { useState } from "react";
 import { sdk, unwrap, unwrapPage } from "../api/sdk";
+import { pageAfter, usePagedList } from "../api/use-paged-list";
 import { type IdentityFields, IdentityForm } from "../keys/IdentityForm";
 import { KeysSections } from "../keys/KeysSections";
 import { ConfirmButton } from "../ui/ConfirmButton";
@@ -26,15 +27,9 @@ export function IdentitiesPage() {
   const [editing, setEditing] = useState<Identity | null>(null);
   const [formKey, setFormKey] = useState(0);
   const refresh = () => queryClient.invalidateQueries({ queryKey: identitiesKey });
-  const identities = useInfiniteQuery({
-    queryKey: identitiesKey,
-    queryFn: ({ pageParam }) =>
-      unwrapPage(
-        identitiesListIdentities(sdk, { limit: 100, ...(pageParam ? { cursor: pageParam } : {}) }),
-      ),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (page) => (page.pagination?.hasMore ? page.pagination.cursor : undefined),
-  });
+  const identities = usePagedList(identitiesKey, (cursor) =>
+    unwrapPage(identitiesListIdentities(sdk, pageAfter(cursor))),
+  );
   const create = useMutation({
     mutationFn: (fields: IdentityFields) => unwrap(identitiesCreateIdentity(sdk, fields)),
     onSuccess: () => setFormKey((value) => value + 1),
@@ -56,7 +51,6 @@ export function IdentitiesPage() {
     mutationFn: (identity: string) => unwrap(identitiesDeleteIdentity(sdk, { identity })),
     onSettled: refresh,
   });
-  const rows = identities.data?.pages.flatMap((page) => page.data) ?? [];
 
   return (
     <div className="page">
@@ -91,49 +85,67 @@ export function IdentitiesPage() {
         </section>
       )}
       <h2>All identities</h2>
-      <ErrorNote error={identities.error ?? remove.error} />
-      {identities.isPending ? (
+      <ErrorNote error={identities.query.error ?? remove.error} />
+      {identities.query.isPending ? (
         <Skeleton lines={4} label="Loading identities" />
       ) : (
-        <DataTable
-          caption="Identities"
-          rows={rows}
-          rowKey={(identity) => identity.id}
-          onActivate={setEditing}
-          onNearEnd={identities.hasNextPage ? () => void identities.fetchNextPage() : undefined}
-          empty="No identities yet."
-          columns={[
-            { header: "External id", cell: (identity) => identity.externalId },
-            {
-              header: "Identity id",
-              cell: (identity) => <span className="mono">{identity.id}</span>,
-            },
-            { header: "Ratelimits", cell: describeLimits },
-            {
-              header: "Meta",
-              cell: (identity) => (
-                <span className="mono">{identity.meta ? JSON.stringify(identity.meta) : "—"}</span>
-              ),
-            },
-            {
-              header: "Actions",
-              cell: (identity) => (
-                <span className="row-actions">
-                  <button type="button" className="secondary" onClick={() => setEditing(identity)}>
-                    Edit
-                  </button>
-                  <ConfirmButton
-                    label="Delete"
-                    confirmLabel="Delete identity"
-                    disabled={remove.isPending}
-                    onConfirm={() => remove.mutate(identity.id)}
-                  />
-                </span>
-              ),
-            },
-          ]}
+        <IdentitiesTable
+          rows={identities.rows}
+          onNearEnd={identities.onNearEnd}
+          deleting={remove.isPending}
+          onEdit={setEditing}
+          onDelete={(identity) => remove.mutate(identity.id)}
         />
       )}
     </div>
+  );
+}
+
+function IdentitiesTable(props: {
+  rows: Identity[];
+  onNearEnd: (() => void) | undefined;
+  deleting: boolean;
+  onEdit: (identity: Identity) => void;
+  onDelete: (identity: Identity) => void;
+}) {
+  return (
+    <DataTable
+      caption="Identities"
+      rows={props.rows}
+      rowKey={(identity) => identity.id}
+      onActivate={props.onEdit}
+      onNearEnd={props.onNearEnd}
+      empty="No identities yet."
+      columns={[
+        { header: "External id", cell: (identity) => identity.externalId },
+        {
+          header: "Identity id",
+          cell: (identity) => <span className="mono">{identity.id}</span>,
+        },
+        { header: "Ratelimits", cell: describeLimits },
+        {
+          header: "Meta",
+          cell: (identity) => (
+            <span className="mono">{identity.meta ? JSON.stringify(identity.meta) : "—"}</span>
+          ),
+        },
+        {
+          header: "Actions",
+          cell: (identity) => (
+            <span className="row-actions">
+              <button type="button" className="secondary" onClick={() => props.onEdit(identity)}>
+                Edit
+              </button>
+              <ConfirmButton
+                label="Delete"
+                confirmLabel="Delete identity"
+                disabled={props.deleting}
+                onConfirm={() => props.onDelete(identity)}
+              />
+            </span>
+          ),
+        },
+      ]}
+    />
   );
 }

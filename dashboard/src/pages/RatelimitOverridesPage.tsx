@@ -1,9 +1,10 @@
-import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { ratelimitDeleteOverride } from "@unkey/api/funcs/ratelimitDeleteOverride.js";
 import { ratelimitListOverrides } from "@unkey/api/funcs/ratelimitListOverrides.js";
 import { ratelimitSetOverride } from "@unkey/api/funcs/ratelimitSetOverride.js";
 import { type FormEvent, useState } from "react";
 import { sdk, unwrap, unwrapPage } from "../api/sdk";
+import { pageAfter, usePagedList } from "../api/use-paged-list";
 import { KeysSections } from "../keys/KeysSections";
 import { ConfirmButton } from "../ui/ConfirmButton";
 import { DataTable } from "../ui/DataTable";
@@ -50,38 +51,27 @@ function NamespaceOverrides({ namespace }: { namespace: string }) {
   const queryClient = useQueryClient();
   const queryKey = ["ratelimit-overrides", namespace];
   const refresh = () => queryClient.invalidateQueries({ queryKey });
-  const overrides = useInfiniteQuery({
-    queryKey,
-    queryFn: ({ pageParam }) =>
-      unwrapPage(
-        ratelimitListOverrides(sdk, {
-          namespace,
-          limit: 100,
-          ...(pageParam ? { cursor: pageParam } : {}),
-        }),
-      ),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (page) => (page.pagination?.hasMore ? page.pagination.cursor : undefined),
-  });
+  const overrides = usePagedList(queryKey, (cursor) =>
+    unwrapPage(ratelimitListOverrides(sdk, { namespace, ...pageAfter(cursor) })),
+  );
   const remove = useMutation({
     mutationFn: (identifier: string) =>
       unwrap(ratelimitDeleteOverride(sdk, { namespace, identifier })),
     onSettled: refresh,
   });
-  const rows = overrides.data?.pages.flatMap((page) => page.data) ?? [];
   return (
     <section aria-labelledby="overrides-title">
       <h2 id="overrides-title">Overrides of {namespace}</h2>
       <SetOverride namespace={namespace} onSet={refresh} />
-      <ErrorNote error={overrides.error ?? remove.error} />
-      {overrides.isPending ? (
+      <ErrorNote error={overrides.query.error ?? remove.error} />
+      {overrides.query.isPending ? (
         <Skeleton lines={3} label="Loading overrides" />
       ) : (
         <DataTable
           caption="Overrides"
-          rows={rows}
+          rows={overrides.rows}
           rowKey={(override) => override.overrideId}
-          onNearEnd={overrides.hasNextPage ? () => void overrides.fetchNextPage() : undefined}
+          onNearEnd={overrides.onNearEnd}
           empty="No overrides in this namespace."
           columns={[
             {

@@ -1,138 +1,138 @@
-import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { permissionsCreatePermission } from "@unkey/api/funcs/permissionsCreatePermission.js";
 import { permissionsCreateRole } from "@unkey/api/funcs/permissionsCreateRole.js";
 import { permissionsDeletePermission } from "@unkey/api/funcs/permissionsDeletePermission.js";
 import { permissionsDeleteRole } from "@unkey/api/funcs/permissionsDeleteRole.js";
 import { permissionsListPermissions } from "@unkey/api/funcs/permissionsListPermissions.js";
 import { permissionsListRoles } from "@unkey/api/funcs/permissionsListRoles.js";
+import type { Permission } from "@unkey/api/models/components";
 import { type FormEvent, useState } from "react";
 import { sdk, unwrap, unwrapPage } from "../api/sdk";
+import { pageAfter, usePagedList } from "../api/use-paged-list";
 import { KeysSections } from "../keys/KeysSections";
 import { ConfirmButton } from "../ui/ConfirmButton";
 import { DataTable } from "../ui/DataTable";
 import { ErrorNote } from "../ui/ErrorNote";
 import { Skeleton } from "../ui/Skeleton";
 
-function usePagedList<T>(
-  queryKey: readonly string[],
-  list: (
-    cursor?: string,
-  ) => Promise<{ data: T[]; pagination?: { cursor?: string; hasMore: boolean } }>,
-) {
-  const query = useInfiniteQuery({
-    queryKey,
-    queryFn: ({ pageParam }) => list(pageParam),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (page) => (page.pagination?.hasMore ? page.pagination.cursor : undefined),
-  });
-  return {
-    query,
-    rows: query.data?.pages.flatMap((page) => page.data) ?? [],
-    onNearEnd: query.hasNextPage ? () => void query.fetchNextPage() : undefined,
-  };
-}
-
-const page = (cursor?: string) => ({ limit: 100, ...(cursor ? { cursor } : {}) });
-
 /** Roles and permissions of the workspace: create, list, delete; keys get them in the key editor. */
 export function RolesPage() {
   const queryClient = useQueryClient();
+  // A role lists its permissions: a change to either refreshes both (and the key editor's choices).
   const refresh = () =>
     Promise.all([
       queryClient.invalidateQueries({ queryKey: ["roles"] }),
       queryClient.invalidateQueries({ queryKey: ["permissions"] }),
     ]);
   const permissions = usePagedList(["permissions"], (cursor) =>
-    unwrapPage(permissionsListPermissions(sdk, page(cursor))),
+    unwrapPage(permissionsListPermissions(sdk, pageAfter(cursor))),
   );
-  const roles = usePagedList(["roles"], (cursor) =>
-    unwrapPage(permissionsListRoles(sdk, page(cursor))),
-  );
-  const removePermission = useMutation({
-    mutationFn: (permission: string) => unwrap(permissionsDeletePermission(sdk, { permission })),
-    onSettled: refresh,
-  });
-  const removeRole = useMutation({
-    mutationFn: (role: string) => unwrap(permissionsDeleteRole(sdk, { role })),
-    onSettled: refresh,
-  });
-
   return (
     <div className="page">
       <h1>Roles and permissions</h1>
       <KeysSections />
-      <section aria-labelledby="permissions-title">
-        <h2 id="permissions-title">Permissions</h2>
-        <CreatePermission onCreated={refresh} />
-        <ErrorNote error={permissions.query.error ?? removePermission.error} />
-        {permissions.query.isPending ? (
-          <Skeleton lines={3} label="Loading permissions" />
-        ) : (
-          <DataTable
-            caption="Permissions"
-            rows={permissions.rows}
-            rowKey={(permission) => permission.id}
-            onNearEnd={permissions.onNearEnd}
-            empty="No permissions yet."
-            columns={[
-              {
-                header: "Slug",
-                cell: (permission) => <span className="mono">{permission.slug}</span>,
-              },
-              { header: "Name", cell: (permission) => permission.name },
-              { header: "Description", cell: (permission) => permission.description ?? "—" },
-              {
-                header: "Actions",
-                cell: (permission) => (
-                  <ConfirmButton
-                    label="Delete"
-                    confirmLabel={`Delete ${permission.slug}`}
-                    disabled={removePermission.isPending}
-                    onConfirm={() => removePermission.mutate(permission.id)}
-                  />
-                ),
-              },
-            ]}
-          />
-        )}
-      </section>
-      <section aria-labelledby="roles-title">
-        <h2 id="roles-title">Roles</h2>
-        <CreateRole permissionSlugs={permissions.rows.map((p) => p.slug)} onCreated={refresh} />
-        <ErrorNote error={roles.query.error ?? removeRole.error} />
-        {roles.query.isPending ? (
-          <Skeleton lines={3} label="Loading roles" />
-        ) : (
-          <DataTable
-            caption="Roles"
-            rows={roles.rows}
-            rowKey={(role) => role.id}
-            onNearEnd={roles.onNearEnd}
-            empty="No roles yet."
-            columns={[
-              { header: "Role", cell: (role) => role.name },
-              {
-                header: "Permissions",
-                cell: (role) =>
-                  (role.permissions ?? []).map((permission) => permission.slug).join(", ") || "—",
-              },
-              { header: "Description", cell: (role) => role.description ?? "—" },
-              {
-                header: "Actions",
-                cell: (role) => (
-                  <ConfirmButton
-                    label="Delete"
-                    confirmLabel={`Delete ${role.name}`}
-                    disabled={removeRole.isPending}
-                    onConfirm={() => removeRole.mutate(role.id)}
-                  />
-                ),
-              },
-            ]}
-          />
-        )}
-      </section>
+      <PermissionsSection permissions={permissions} onChanged={refresh} />
+      <RolesSection
+        permissionSlugs={permissions.rows.map((permission) => permission.slug)}
+        onChanged={refresh}
+      />
     </div>
+  );
+}
+
+function PermissionsSection(props: {
+  permissions: ReturnType<typeof usePagedList<Permission>>;
+  onChanged: () => void;
+}) {
+  const { permissions, onChanged } = props;
+  const removePermission = useMutation({
+    mutationFn: (permission: string) => unwrap(permissionsDeletePermission(sdk, { permission })),
+    onSettled: onChanged,
+  });
+  return (
+    <section aria-labelledby="permissions-title">
+      <h2 id="permissions-title">Permissions</h2>
+      <CreatePermission onCreated={onChanged} />
+      <ErrorNote error={permissions.query.error ?? removePermission.error} />
+      {permissions.query.isPending ? (
+        <Skeleton lines={3} label="Loading permissions" />
+      ) : (
+        <DataTable
+          caption="Permissions"
+          rows={permissions.rows}
+          rowKey={(permission) => permission.id}
+          onNearEnd={permissions.onNearEnd}
+          empty="No permissions yet."
+          columns={[
+            {
+              header: "Slug",
+              cell: (permission) => <span className="mono">{permission.slug}</span>,
+            },
+            { header: "Name", cell: (permission) => permission.name },
+            { header: "Description", cell: (permission) => permission.description ?? "—" },
+            {
+              header: "Actions",
+              cell: (permission) => (
+                <ConfirmButton
+                  label="Delete"
+                  confirmLabel={`Delete ${permission.slug}`}
+                  disabled={removePermission.isPending}
+                  onConfirm={() => removePermission.mutate(permission.id)}
+                />
+              ),
+            },
+          ]}
+        />
+      )}
+    </section>
+  );
+}
+
+function RolesSection(props: { permissionSlugs: string[]; onChanged: () => void }) {
+  const roles = usePagedList(["roles"], (cursor) =>
+    unwrapPage(permissionsListRoles(sdk, pageAfter(cursor))),
+  );
+  const removeRole = useMutation({
+    mutationFn: (role: string) => unwrap(permissionsDeleteRole(sdk, { role })),
+    onSettled: props.onChanged,
+  });
+  return (
+    <section aria-labelledby="roles-title">
+      <h2 id="roles-title">Roles</h2>
+      <CreateRole permissionSlugs={props.permissionSlugs} onCreated={props.onChanged} />
+      <ErrorNote error={roles.query.error ?? removeRole.error} />
+      {roles.query.isPending ? (
+        <Skeleton lines={3} label="Loading roles" />
+      ) : (
+        <DataTable
+          caption="Roles"
+          rows={roles.rows}
+          rowKey={(role) => role.id}
+          onNearEnd={roles.onNearEnd}
+          empty="No roles yet."
+          columns={[
+            { header: "Role", cell: (role) => role.name },
+            {
+              header: "Permissions",
+              cell: (role) =>
+                (role.permissions ?? []).map((permission) => permission.slug).join(", ") || "—",
+            },
+            { header: "Description", cell: (role) => role.description ?? "—" },
+            {
+              header: "Actions",
+              cell: (role) => (
+                <ConfirmButton
+                  label="Delete"
+                  confirmLabel={`Delete ${role.name}`}
+                  disabled={removeRole.isPending}
+                  onConfirm={() => removeRole.mutate(role.id)}
+                />
+              ),
+            },
+          ]}
+        />
+      )}
+    </section>
   );
 }
 

@@ -99,33 +99,14 @@ export function DataTable<T>(props: DataTableProps<T>) {
         <caption className="visually-hidden">{caption}</caption>
         <thead>
           <tr aria-rowindex={1}>
-            {columns.map((column) => {
-              const sortable = Boolean(column.sortValue && onSortChange);
-              const direction = sort?.column === column.header ? sort.direction : undefined;
-              return (
-                <th
-                  key={column.header}
-                  scope="col"
-                  className={column.className}
-                  aria-sort={sortable ? (direction ?? "none") : undefined}
-                >
-                  {sortable ? (
-                    <button
-                      type="button"
-                      className="sort-header"
-                      onClick={() => onSortChange?.(nextSort(sort ?? null, column.header))}
-                    >
-                      {column.header}
-                      <span aria-hidden="true">
-                        {direction === "ascending" ? " ▲" : direction === "descending" ? " ▼" : ""}
-                      </span>
-                    </button>
-                  ) : (
-                    column.header
-                  )}
-                </th>
-              );
-            })}
+            {columns.map((column) => (
+              <HeaderCell
+                key={column.header}
+                column={column}
+                sort={sort ?? null}
+                onSortChange={onSortChange}
+              />
+            ))}
           </tr>
         </thead>
         <tbody onKeyDown={onKeyDown}>
@@ -176,5 +157,36 @@ export function DataTable<T>(props: DataTableProps<T>) {
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** A column header; a sortable one is a button that says its order (`aria-sort`). */
+function HeaderCell<T>(props: {
+  column: Column<T>;
+  sort: SortState | null;
+  onSortChange: ((sort: SortState) => void) | undefined;
+}) {
+  const { column, sort, onSortChange } = props;
+  if (!column.sortValue || !onSortChange) {
+    return (
+      <th scope="col" className={column.className}>
+        {column.header}
+      </th>
+    );
+  }
+  const direction = sort?.column === column.header ? sort.direction : undefined;
+  return (
+    <th scope="col" className={column.className} aria-sort={direction ?? "none"}>
+      <button
+        type="button"
+        className="sort-header"
+        onClick={() => onSortChange(nextSort(sort, column.header))}
+      >
+        {column.header}
+        <span aria-hidden="true">
+          {direction === "ascending" ? " ▲" : direction === "descending" ? " ▼" : ""}
+        </span>
+      </button>
+    </th>
   );
 }
