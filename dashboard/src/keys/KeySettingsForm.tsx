@@ -14,7 +14,9 @@ import { RatelimitFields } from "./RatelimitFields";
  */
 export function KeySettingsForm(props: { apiKey: KeyResponseData; onSaved: () => void }) {
   const { apiKey, onSaved } = props;
-  const [draft, setDraft] = useState<KeyDraft>(() => draftFromKey(apiKey));
+  // The key as the editor opened it: only what differs from it is sent.
+  const [initial] = useState<KeyDraft>(() => draftFromKey(apiKey));
+  const [draft, setDraft] = useState<KeyDraft>(initial);
   const [problem, setProblem] = useState<string | null>(null);
   const firstField = useRef<HTMLInputElement>(null);
   useEffect(() => firstField.current?.focus(), []);
@@ -26,9 +28,12 @@ export function KeySettingsForm(props: { apiKey: KeyResponseData; onSaved: () =>
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    const update = keyUpdateFromDraft(apiKey.keyId, draft);
+    const update = keyUpdateFromDraft(apiKey.keyId, initial, draft);
     setProblem(update.ok ? null : update.error);
-    if (update.ok) save.mutate(update.value);
+    if (!update.ok) return;
+    // Nothing changed: nothing to send (and no audit row for it).
+    if (Object.keys(update.value).length === 1) onSaved();
+    else save.mutate(update.value);
   }
 
   return (

@@ -6,7 +6,7 @@ const key = {
   keyId: "key_1",
   name: "mobile app",
   meta: { plan: "pro" },
-  expires: new Date(2031, 4, 6, 7, 8).getTime(),
+  expires: new Date(2031, 4, 6, 7, 8, 9).getTime(),
   enabled: true,
   credits: { remaining: 50 },
   ratelimits: [{ name: "requests", limit: 10, duration: 60_000, autoApply: true }],
@@ -14,34 +14,45 @@ const key = {
 };
 
 describe("key drafts", () => {
-  it("round-trips a key through the editor unchanged", () => {
-    const draft = draftFromKey(key);
-    expect(draft.expires).toBe("2031-05-06T07:08");
-    const update = keyUpdateFromDraft("key_1", draft);
+  it("sends nothing but the key id when nothing changed (no stale credits, no rounded expiry)", () => {
+    const initial = draftFromKey(key);
+    expect(initial.expires).toBe("2031-05-06T07:08");
+    expect(keyUpdateFromDraft("key_1", initial, { ...initial })).toEqual({
+      ok: true,
+      value: { keyId: "key_1" },
+    });
+  });
+
+  it("sends exactly the changed fields", () => {
+    const initial = draftFromKey(key);
+    const update = keyUpdateFromDraft("key_1", initial, {
+      ...initial,
+      name: "mobile app v2",
+      credits: "5",
+      enabled: false,
+      ratelimits: [{ name: "requests", limit: "20", duration: "60000", autoApply: true }],
+    });
     expect(update).toEqual({
       ok: true,
       value: {
         keyId: "key_1",
-        name: "mobile app",
-        externalId: "customer_1",
-        meta: { plan: "pro" },
-        expires: key.expires,
-        credits: { remaining: 50 },
-        ratelimits: key.ratelimits,
-        enabled: true,
+        name: "mobile app v2",
+        credits: { remaining: 5 },
+        enabled: false,
+        ratelimits: [{ name: "requests", limit: 20, duration: 60_000, autoApply: true }],
       },
     });
   });
 
   it("clears what is emptied: name, identity, meta, expiry, credit limit, ratelimits", () => {
-    const cleared = keyUpdateFromDraft("key_1", {
+    const cleared = keyUpdateFromDraft("key_1", draftFromKey(key), {
       name: " ",
       externalId: "",
       meta: "",
       expires: "",
       credits: "",
       ratelimits: [],
-      enabled: false,
+      enabled: true,
     });
     expect(cleared).toEqual({
       ok: true,
@@ -53,22 +64,23 @@ describe("key drafts", () => {
         expires: null,
         credits: { remaining: null },
         ratelimits: [],
-        enabled: false,
       },
     });
   });
 
   it("names the field a person must fix", () => {
     const draft = draftFromKey(key);
-    expect(keyUpdateFromDraft("k", { ...draft, credits: "1.5" })).toMatchObject({
+    expect(keyUpdateFromDraft("k", draft, { ...draft, credits: "1.5" })).toMatchObject({
       ok: false,
       error: expect.stringMatching(/Credits/),
     });
-    expect(keyUpdateFromDraft("k", { ...draft, meta: "[1]" })).toMatchObject({
+    expect(keyUpdateFromDraft("k", draft, { ...draft, meta: "[1]" })).toMatchObject({
       ok: false,
       error: expect.stringMatching(/JSON object/),
     });
-    expect(keyUpdateFromDraft("k", { ...draft, expires: "soon" })).toMatchObject({ ok: false });
+    expect(keyUpdateFromDraft("k", draft, { ...draft, expires: "soon" })).toMatchObject({
+      ok: false,
+    });
   });
 });
 

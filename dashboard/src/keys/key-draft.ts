@@ -33,16 +33,20 @@ export interface KeyDraft {
   enabled: boolean;
 }
 
-/** The SDK's `V2KeysUpdateKeyRequestBody` as the editor sends it: every field, so it replaces. */
+/**
+ * The SDK's `V2KeysUpdateKeyRequestBody` as the editor sends it: only the fields a person
+ * changed (absent stays, `null` clears), so saving a new name never writes back a credit balance
+ * that verifications have spent since the table loaded, nor an expiry rounded to the minute.
+ */
 export interface KeyUpdate {
   keyId: string;
-  name: string | null;
-  externalId: string | null;
-  meta: Record<string, unknown> | null;
-  expires: number | null;
-  credits: { remaining: number | null };
-  ratelimits: RatelimitValue[];
-  enabled: boolean;
+  name?: string | null;
+  externalId?: string | null;
+  meta?: Record<string, unknown> | null;
+  expires?: number | null;
+  credits?: { remaining: number | null };
+  ratelimits?: RatelimitValue[];
+  enabled?: boolean;
 }
 
 const pad = (value: number) => String(value).padStart(2, "0");
@@ -68,8 +72,15 @@ export function draftFromKey(key: KeyFields): KeyDraft {
   };
 }
 
-/** Pure: the update request for a draft, or the first problem a person has to fix. */
-export function keyUpdateFromDraft(keyId: string, draft: KeyDraft): Parsed<KeyUpdate> {
+/**
+ * Pure: the update request for what changed between `initial` (the key as loaded) and `draft`,
+ * or the first problem a person has to fix.
+ */
+export function keyUpdateFromDraft(
+  keyId: string,
+  initial: KeyDraft,
+  draft: KeyDraft,
+): Parsed<KeyUpdate> {
   const meta = parseMeta(draft.meta);
   if (!meta.ok) return meta;
   const ratelimits = parseRatelimits(draft.ratelimits);
@@ -83,17 +94,21 @@ export function keyUpdateFromDraft(keyId: string, draft: KeyDraft): Parsed<KeyUp
   if (creditsText && !/^\d{1,15}$/.test(creditsText)) {
     return { ok: false, error: "Credits must be a whole number, or empty for unlimited." };
   }
+  const changed = (field: keyof KeyDraft) =>
+    JSON.stringify(initial[field]) !== JSON.stringify(draft[field]);
   return {
     ok: true,
     value: {
       keyId,
-      name: draft.name.trim() || null,
-      externalId: draft.externalId.trim() || null,
-      meta: meta.value,
-      expires,
-      credits: { remaining: creditsText ? Number(creditsText) : null },
-      ratelimits: ratelimits.value,
-      enabled: draft.enabled,
+      ...(changed("name") && { name: draft.name.trim() || null }),
+      ...(changed("externalId") && { externalId: draft.externalId.trim() || null }),
+      ...(changed("meta") && { meta: meta.value }),
+      ...(changed("expires") && { expires }),
+      ...(changed("credits") && {
+        credits: { remaining: creditsText ? Number(creditsText) : null },
+      }),
+      ...(changed("ratelimits") && { ratelimits: ratelimits.value }),
+      ...(changed("enabled") && { enabled: draft.enabled }),
     },
   };
 }
