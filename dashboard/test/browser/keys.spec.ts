@@ -102,6 +102,12 @@ test("keyspaces are listed; a key is created, sorted, edited, disabled (verify f
   await expect
     .poll(async () => (await unkey.keys.verifyKey({ key: backendKey })).data.code)
     .toBe("NOT_FOUND");
+
+  // Another workspace's session lists none of these keyspaces.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await signIn(page, stack.other.rootKey);
+  await page.goto("/keys");
+  await expect(page.getByText("No keyspaces yet: create one to issue keys.")).toBeVisible();
 });
 
 test("identities, roles and permissions attach to a key; a rate-limit override takes effect", async ({
