@@ -94,6 +94,27 @@ const keysRoute = createRoute({
   component: lazyRouteComponent(() => import("./pages/KeysPage"), "KeysPage"),
 });
 
+const identitiesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/keys/identities",
+  component: lazyRouteComponent(() => import("./pages/IdentitiesPage"), "IdentitiesPage"),
+});
+
+const rolesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/keys/roles",
+  component: lazyRouteComponent(() => import("./pages/RolesPage"), "RolesPage"),
+});
+
+const overridesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/keys/overrides",
+  component: lazyRouteComponent(
+    () => import("./pages/RatelimitOverridesPage"),
+    "RatelimitOverridesPage",
+  ),
+});
+
 const requestLogsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/request-logs",
@@ -116,6 +137,9 @@ const routeTree = rootRoute.addChildren([
     envVarsRoute,
     settingsRoute,
     keysRoute,
+    identitiesRoute,
+    rolesRoute,
+    overridesRoute,
     requestLogsRoute,
     auditLogRoute,
   ]),

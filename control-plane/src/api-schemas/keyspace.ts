@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { cursorSchema, limitSchema } from "./common.js";
 
 /** Text that reaches PostgreSQL: no control characters (NUL above all). */
 export const plainText = (min: number, max: number) =>
@@ -24,6 +25,12 @@ export const createApiData = z.object({ apiId: z.string() });
 export const apiRefBody = z.strictObject({ apiId: apiIdSchema });
 /** `V2ApisGetApiResponseData`. */
 export const apiSchema = z.object({ id: z.string(), name: z.string() });
+
+/**
+ * Slipway's `apis.listApis`, in the style of the SDK's other list calls (`apis.listKeys`,
+ * `identities.listIdentities`): `limit` a page, `cursor` from the previous page's pagination.
+ */
+export const listApisBody = z.strictObject({ limit: limitSchema, cursor: cursorSchema });
 
 /** The key as a root key presents it; never longer than this. */
 export const keyStringSchema = plainText(1, 1024);

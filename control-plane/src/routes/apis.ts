@@ -1,10 +1,21 @@
 import type { FastifyInstance } from "fastify";
 import { keyResponseSchema, listKeysBody } from "../api-schemas/api-key.js";
 import { emptyResponseSchema } from "../api-schemas/common.js";
-import { apiRefBody, apiSchema, createApiBody, createApiData } from "../api-schemas/keyspace.js";
+import {
+  apiRefBody,
+  apiSchema,
+  createApiBody,
+  createApiData,
+  listApisBody,
+} from "../api-schemas/keyspace.js";
 import { type ContextFactory, defineListRoute, defineRoute } from "../http/define-route.js";
 import { listKeys } from "../services/key-reads.js";
-import { createKeyspace, deleteKeyspace, getKeyspace } from "../services/keyspaces.js";
+import {
+  createKeyspace,
+  deleteKeyspace,
+  getKeyspace,
+  listKeyspaces,
+} from "../services/keyspaces.js";
 
 /** `apis.*`: keyspaces, what Unkey's SDK calls APIs. */
 export function apiRoutes(app: FastifyInstance, makeContext: ContextFactory) {
@@ -23,6 +34,14 @@ export function apiRoutes(app: FastifyInstance, makeContext: ContextFactory) {
     body: apiRefBody,
     data: apiSchema,
     handler: (ctx, body) => getKeyspace(ctx, body.apiId),
+  });
+  defineListRoute(app, makeContext, {
+    operation: "apis.listApis",
+    summary: "List the workspace's APIs (keyspaces) the root key may read; a Slipway extension",
+    permission: { resource: "api", action: "read_api", scope: "object" },
+    body: listApisBody,
+    data: apiSchema,
+    handler: (ctx, body) => listKeyspaces(ctx, body),
   });
   defineRoute(app, makeContext, {
     operation: "apis.deleteApi",

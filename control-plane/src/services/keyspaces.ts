@@ -1,6 +1,7 @@
 import { publishKeyChange } from "@slipway/keys";
-import { AppError, newId, notFound } from "@slipway/shared";
-import { and, eq, isNotNull } from "drizzle-orm";
+import { AppError, isId, newId, notFound } from "@slipway/shared";
+import { and, asc, eq, gt, inArray, isNotNull } from "drizzle-orm";
+import { type Page, toPage } from "../api-schemas/common.js";
 import { apiKeys, type KeyspaceRow, keyspaces } from "../db/schema/index.js";
 import { recordAudit } from "./audit.js";
 import type { ServiceContext } from "./context.js";
@@ -48,6 +49,37 @@ export async function createKeyspace(
 export async function getKeyspace(ctx: ServiceContext, apiId: string) {
   const row = await resolveKeyspace(ctx, apiId);
   return { id: row.id, name: row.name };
+}
+
+/**
+ * listApis: the workspace's keyspaces in id (creation) order, only those the grant may read
+ * (`api.*.read_api` lists all, `api.<id>.read_api` that one). The cursor is the last id seen;
+ * anything else is a 400, never a silent empty page.
+ */
+export async function listKeyspaces(
+  ctx: ServiceContext,
+  input: { limit: number; cursor?: string | undefined },
+): Promise<Page<{ id: string; name: string }>> {
+  if (input.cursor !== undefined && !isId("keyspace", input.cursor)) {
+    throw new AppError("bad_request", "The cursor is not one this endpoint returned.", {
+      errors: [{ location: "body.cursor", message: "unknown cursor" }],
+    });
+  }
+  const readable = ctx.access.grantedIds();
+  if (readable !== "all" && readable.length === 0) return { items: [], hasMore: false };
+  const rows = await ctx.db
+    .select({ id: keyspaces.id, name: keyspaces.name })
+    .from(keyspaces)
+    .where(
+      and(
+        eq(keyspaces.workspaceId, ctx.workspaceId),
+        readable === "all" ? undefined : inArray(keyspaces.id, readable),
+        input.cursor ? gt(keyspaces.id, input.cursor) : undefined,
+      ),
+    )
+    .orderBy(asc(keyspaces.id))
+    .limit(input.limit + 1);
+  return toPage(rows, input.limit);
 }
 
 /** Balances dropped concurrently when an API goes: bounded, however many keys it had. */

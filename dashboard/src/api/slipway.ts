@@ -71,7 +71,18 @@ export interface AuditLogEntry {
   createdAt: number;
 }
 
+/** A keyspace (the SDK's "API"), as `apis.listApis` lists it. */
+export interface Keyspace {
+  id: string;
+  name: string;
+}
+
 export const slipway = {
+  listApis: (cursor?: string) =>
+    callOperationEnvelope<ListPage<Keyspace>>("apis.listApis", {
+      limit: 100,
+      ...(cursor ? { cursor } : {}),
+    }),
   listDeployments: (body: {
     project?: string;
     app?: string;

@@ -1,11 +1,14 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { type KeyboardEvent, type ReactNode, useEffect, useRef, useState } from "react";
+import { type KeyboardEvent, type ReactNode, useEffect, useMemo, useRef, useState } from "react";
 import { nextRowIndex } from "./row-navigation";
+import { nextSort, type SortState, type SortValue, sortRows } from "./sort-rows";
 
 export interface Column<T> {
   header: string;
   cell: (row: T) => ReactNode;
   className?: string;
+  /** Makes the column sortable (with `onSortChange`): the value rows are ordered by. */
+  sortValue?: (row: T) => SortValue;
 }
 
 interface DataTableProps<T> {
@@ -19,6 +22,9 @@ interface DataTableProps<T> {
   empty?: ReactNode;
   /** Called when the last rows scroll into view, to fetch the next page. */
   onNearEnd?: () => void;
+  /** The column (by header) the rows are ordered by; the rows as given when null. */
+  sort?: SortState | null;
+  onSortChange?: (sort: SortState) => void;
 }
 
 const rowHeight = 37;
@@ -29,7 +35,18 @@ const rowHeight = 37;
  * Page Up/Down, Home and End move between rows, Enter activates.
  */
 export function DataTable<T>(props: DataTableProps<T>) {
-  const { caption, columns, rows, rowKey, onActivate, rowClassName, empty, onNearEnd } = props;
+  const { caption, columns, rowKey, onActivate, rowClassName, empty, onNearEnd } = props;
+  const { sort, onSortChange } = props;
+  // Columns are usually declared inline (new functions each render); sorting follows the rows
+  // and the sort state only, not every re-render a scroll causes.
+  const columnsRef = useRef(columns);
+  columnsRef.current = columns;
+  const rows = useMemo(() => {
+    const sortValue = columnsRef.current.find(
+      (column) => column.header === sort?.column,
+    )?.sortValue;
+    return sort && sortValue ? sortRows(props.rows, sortValue, sort.direction) : props.rows;
+  }, [props.rows, sort]);
   const scrollRef = useRef<HTMLDivElement>(null);
   const [activeIndex, setActiveIndex] = useState(0);
   const focusPending = useRef(false);
@@ -83,9 +100,12 @@ export function DataTable<T>(props: DataTableProps<T>) {
         <thead>
           <tr aria-rowindex={1}>
             {columns.map((column) => (
-              <th key={column.header} scope="col" className={column.className}>
-                {column.header}
-              </th>
+              <HeaderCell
+                key={column.header}
+                column={column}
+                sort={sort ?? null}
+                onSortChange={onSortChange}
+              />
             ))}
           </tr>
         </thead>
@@ -137,5 +157,36 @@ export function DataTable<T>(props: DataTableProps<T>) {
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** A column header; a sortable one is a button that says its order (`aria-sort`). */
+function HeaderCell<T>(props: {
+  column: Column<T>;
+  sort: SortState | null;
+  onSortChange: ((sort: SortState) => void) | undefined;
+}) {
+  const { column, sort, onSortChange } = props;
+  if (!column.sortValue || !onSortChange) {
+    return (
+      <th scope="col" className={column.className}>
+        {column.header}
+      </th>
+    );
+  }
+  const direction = sort?.column === column.header ? sort.direction : undefined;
+  return (
+    <th scope="col" className={column.className} aria-sort={direction ?? "none"}>
+      <button
+        type="button"
+        className="sort-header"
+        onClick={() => onSortChange(nextSort(sort, column.header))}
+      >
+        {column.header}
+        <span aria-hidden="true">
+          {direction === "ascending" ? " ▲" : direction === "descending" ? " ▼" : ""}
+        </span>
+      </button>
+    </th>
   );
 }
