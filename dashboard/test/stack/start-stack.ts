@@ -13,13 +13,16 @@ import { startPostgres } from "../../../control-plane/src/local/postgres.js";
 import { startRedis } from "../../../control-plane/src/local/redis.js";
 import { makePlatformClients } from "../../../control-plane/src/platform-clients.js";
 import { createWorkspaceWithRootKey } from "../../../control-plane/src/services/workspaces.js";
+import { startFakeGitHub } from "../../../control-plane/test/harness/fake-github.js";
 import { seedWorkspace } from "./seed.js";
+import { bindInstallation, seedBulkRequestLogs, seedOtherWorkspace } from "./seed-isolation.js";
 import { makeSessionShim } from "./session-shim.js";
 import { startStaticServer } from "./static-server.js";
 
 /**
  * The browser tests' world, in one child process: a throwaway PostgreSQL and Redis, the real
- * control-plane API on a free port, two seeded workspaces, and dist/ served at `/` in front of
+ * control-plane API on a free port, the fake GitHub (App installation bound to the owner's
+ * workspace), three seeded workspaces (owner, other, bulk), and dist/ served at `/` in front of
  * the API. Prints one `STACK {json}` line when ready; stops everything on SIGTERM or when its
  * parent closes stdin.
  */
@@ -47,11 +50,23 @@ async function main() {
   stops.push(() => database.close());
   await runMigrations(database.db);
 
+  // The fake GitHub: its authorize page is a form the browser tests fill in and submit.
+  const github = await startFakeGitHub();
+  stops.push(() => github.close());
+  github.userAuth.showSignInForm();
   const config = loadConfig({
     DATABASE_URL: databaseUrl.toString(),
     REDIS_URL: redis.url,
     SLIPWAY_ENCRYPTION_KEYS: `v1:${randomBytes(32).toString("base64")}`,
     LOG_LEVEL: process.env.DASHBOARD_API_LOG_LEVEL ?? "warn",
+    GITHUB_WEBHOOK_SECRET: randomBytes(16).toString("hex"),
+    GITHUB_APP_ID: github.appId,
+    GITHUB_PRIVATE_KEY: github.privateKey,
+    GITHUB_API_URL: github.url,
+    GITHUB_APP_SLUG: "slipway-dashboard-test",
+    GITHUB_WEB_URL: github.url,
+    GITHUB_CLIENT_ID: github.userAuth.clientId,
+    GITHUB_CLIENT_SECRET: github.userAuth.clientSecret,
   });
   // The keys endpoints need Redis (verifier cache, invalidation), as in control-plane's harness.
   const redisClient = new Redis(redis.url, { maxRetriesPerRequest: 1 });
@@ -67,10 +82,20 @@ async function main() {
 
   const owner = await createWorkspaceWithRootKey(database.db, { name: "Acme" });
   const other = await createWorkspaceWithRootKey(database.db, { name: "Other" });
+  const bulk = await createWorkspaceWithRootKey(database.db, { name: "Bulk" });
   const seeded = await seedWorkspace(database.db, owner.workspaceId);
+  const otherObjects = await seedOtherWorkspace(apiUrl, other.rootKey);
+  const bulkRequestLogs = await seedBulkRequestLogs(database.db, bulk.workspaceId, 10_000);
+  // Installation 701 of the App is owned by `acme-org` and bound to the owner's workspace;
+  // `acme-dev` is a member of that account, `mallory` of none.
+  const installationId = 701;
+  github.addInstallation(installationId, "acme-org");
+  github.userAuth.share(installationId, "acme-dev");
+  await bindInstallation(database.db, owner.workspaceId, installationId, "acme-org");
   const workspaces = new Map([
     [owner.rootKey, owner.workspaceId],
     [other.rootKey, other.workspaceId],
+    [bulk.rootKey, bulk.workspaceId],
   ]);
   const shim =
     process.env.DASHBOARD_SESSION_SHIM === "1"
@@ -85,7 +110,9 @@ async function main() {
     apiUrl,
     databaseUrl: databaseUrl.toString(),
     owner: { workspaceId: owner.workspaceId, rootKey: owner.rootKey },
-    other: { workspaceId: other.workspaceId, rootKey: other.rootKey },
+    other: { workspaceId: other.workspaceId, rootKey: other.rootKey, ...otherObjects },
+    bulk: { workspaceId: bulk.workspaceId, rootKey: bulk.rootKey, requestLogs: bulkRequestLogs },
+    github: { url: github.url, memberLogin: "acme-dev", outsiderLogin: "mallory" },
     seeded,
   };
   process.stdout.write(`STACK ${JSON.stringify(info)}\n`);
