@@ -58,8 +58,8 @@ test("the audit log records what the dashboard did, sorted either way, filtered 
   await page.getByLabel("Order").selectOption("oldest");
   await expect(rows.first()).toContainText(stack.seeded.projectId);
 
-  // By target: its type and id.
-  await page.getByLabel("Action").fill("");
+  // By action and target (its type and id): other specs may cancel the same deployment.
+  await page.getByLabel("Action").fill("deployment.create");
   await page.getByLabel("Target type").fill("deployment");
   await page.getByLabel("Target id").fill(stack.seeded.building);
   await page.getByRole("button", { name: "Apply filters" }).click();

@@ -50,14 +50,12 @@ export async function bindInstallation(
   installationId: number,
   accountLogin: string,
 ) {
-  await db
-    .insert(githubInstallations)
-    .values({
-      installationId: String(installationId),
-      workspaceId,
-      accountLogin,
-      createdAt: new Date(),
-    });
+  await db.insert(githubInstallations).values({
+    installationId: String(installationId),
+    workspaceId,
+    accountLogin,
+    createdAt: new Date(),
+  });
 }
 
 /**
