@@ -33,10 +33,15 @@ const rootRoute = createRootRouteWithContext<RouterContext>()({});
 const signInRoute = createRoute({
   getParentRoute: () => rootRoute,
   path: "/sign-in",
-  validateSearch: (search: Record<string, unknown>): { next?: string } =>
-    typeof search.next === "string" && search.next.startsWith("/") && !search.next.startsWith("//")
+  validateSearch: (search: Record<string, unknown>): { next?: string; github?: string } => ({
+    ...(typeof search.next === "string" &&
+    search.next.startsWith("/") &&
+    !search.next.startsWith("//")
       ? { next: search.next }
-      : {},
+      : {}),
+    // Why a GitHub sign-in was refused (the API's /auth/github/callback sends the browser here).
+    ...(typeof search.github === "string" ? { github: search.github } : {}),
+  }),
   component: lazyRouteComponent(() => import("./pages/SignInPage"), "SignInPage"),
 });
 

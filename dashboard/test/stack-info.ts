@@ -8,8 +8,24 @@ export interface StackInfo {
   apiUrl: string;
   databaseUrl: string;
   owner: { workspaceId: string; rootKey: string };
-  other: { workspaceId: string; rootKey: string };
+  other: {
+    workspaceId: string;
+    rootKey: string;
+    projectId: string;
+    projectSlug: string;
+    apiId: string;
+    keyId: string;
+  };
+  /** A workspace holding only 10 000 request-log rows, oldest path `/bulk/0`. */
+  bulk: {
+    workspaceId: string;
+    rootKey: string;
+    requestLogs: { count: number; oldestPath: string; newestPath: string };
+  };
+  /** The fake GitHub; `memberLogin` belongs to the account whose installation is bound to owner. */
+  github: { url: string; memberLogin: string; outsiderLogin: string };
   seeded: {
+    projectId: string;
     building: string;
     awaitingApproval: string;
     failed: string;

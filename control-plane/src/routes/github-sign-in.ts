@@ -10,6 +10,10 @@ import {
   startGitHubSignIn,
 } from "../services/github-sign-in.js";
 import { sessionCookie } from "../sessions/session-cookie.js";
+import { signInFailureReason } from "../sessions/sign-in-failure.js";
+
+/** A top-level navigation asks for HTML; fetch() and curl ask for anything. */
+const acceptsHtml = (accept: string | undefined) => /\btext\/html\b/i.test(accept ?? "");
 
 /**
  * Sign-in with GitHub (issue 17), the App's user authorization: `/auth/github/start` sends the
@@ -56,20 +60,30 @@ export function githubSignInRoutes(
       // The flow is over whatever happens: the browser forgets it.
       reply.header("set-cookie", flowCookie("", 0, secure));
       reply.header("cache-control", "no-store").header("referrer-policy", "no-referrer");
-      if (!code) {
-        throw new AppError(
-          "forbidden",
-          `GitHub did not authorize the sign-in${error ? ` (${error.replace(/[^\w-]/g, "")})` : ""}; start again at /auth/github/start.`,
+      try {
+        if (!code) {
+          throw new AppError(
+            "forbidden",
+            `GitHub did not authorize the sign-in${error ? ` (${error.replace(/[^\w-]/g, "")})` : ""}; start again at /auth/github/start.`,
+          );
+        }
+        const { token } = await finishGitHubSignIn(
+          deps,
+          { state, code, browserNonce: cookieOf(request, SIGN_IN_COOKIE) },
+          request.id,
         );
+        // Fastify appends Set-Cookie headers: the flow's clearing one above stays.
+        reply.header("set-cookie", sessionCookie(token, deps.ttlSeconds, secure));
+        return reply.redirect("/", 302);
+      } catch (failure) {
+        // A person's browser goes back to the sign-in page, which says why in words; any
+        // other client (and every server fault) gets the API's error answer.
+        const reason = acceptsHtml(request.headers.accept)
+          ? signInFailureReason(failure, !code)
+          : undefined;
+        if (!reason) throw failure;
+        return reply.redirect(`/sign-in?github=${reason}`, 302);
       }
-      const { token } = await finishGitHubSignIn(
-        deps,
-        { state, code, browserNonce: cookieOf(request, SIGN_IN_COOKIE) },
-        request.id,
-      );
-      // Fastify appends Set-Cookie headers: the flow's clearing one above stays.
-      reply.header("set-cookie", sessionCookie(token, deps.ttlSeconds, secure));
-      return reply.redirect("/", 302);
     },
   );
 }

@@ -64,6 +64,44 @@ describe("audit log", () => {
     ]);
   });
 
+  it("sorts by time either way, pages in that order, and filters by target type", async () => {
+    const listed = async (body: Record<string, unknown>) => {
+      const response = await api.post("/v2/auditLogs.listAuditLogs", body, workspace.rootKey);
+      expect(response.status, await response.clone().text()).toBe(200);
+      return (await response.json()) as {
+        data: Array<{ id: string; action: string; createdAt: number; target: { type: string } }>;
+        pagination: { cursor?: string; hasMore: boolean };
+      };
+    };
+    const newest = (await listed({})).data;
+    const oldest = (await listed({ order: "oldest" })).data;
+    expect(oldest.map((entry) => entry.id)).toEqual(newest.map((entry) => entry.id).reverse());
+    expect(oldest[0]!.action).toBe("project.create");
+    const times = oldest.map((entry) => entry.createdAt);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+
+    // Two at a time, oldest first: the pages join up to the whole list, in order, with no repeats.
+    const paged: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listed({ order: "oldest", limit: 2, ...(cursor ? { cursor } : {}) });
+      paged.push(...page.data.map((entry) => entry.id));
+      cursor = page.pagination.hasMore ? page.pagination.cursor : undefined;
+    } while (cursor);
+    expect(paged).toEqual(oldest.map((entry) => entry.id));
+
+    const apps = (await listed({ targetType: "app" })).data;
+    expect(apps.map((entry) => entry.action)).toEqual(["app.create"]);
+
+    const bad = await api.post(
+      "/v2/auditLogs.listAuditLogs",
+      { order: "sideways" },
+      workspace.rootKey,
+    );
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.errors[0].location).toContain("order");
+  });
+
   it("records nothing for a rejected mutation", async () => {
     const before = (
       await (await api.post("/v2/auditLogs.listAuditLogs", {}, workspace.rootKey)).json()

@@ -27,7 +27,7 @@ beforeAll(async () => {
 });
 
 /** A browser signing in: Slipway's start, GitHub's authorize page, back to the callback. */
-async function signInWithGitHub(login: string | undefined) {
+async function signInWithGitHub(login: string | undefined, accept = "*/*") {
   const api = pipeline.api;
   pipeline.github.userAuth.signInAs(login);
   const start = await fetch(`${api.url}/auth/github/start`, { redirect: "manual" });
@@ -37,7 +37,10 @@ async function signInWithGitHub(login: string | undefined) {
   const atGitHub = await fetch(authorize, { redirect: "manual" });
   expect(atGitHub.status).toBe(302);
   const callback = new URL(atGitHub.headers.get("location")!);
-  const response = await fetch(callback, { redirect: "manual", headers: { cookie: flowCookie } });
+  const response = await fetch(callback, {
+    redirect: "manual",
+    headers: { cookie: flowCookie, accept },
+  });
   return { start, authorize, flowCookie, callback, response };
 }
 
@@ -130,6 +133,22 @@ describe("signing in with GitHub", () => {
         .where(eq(sessions.githubLogin, login));
       expect(stored).toEqual([]);
     }
+  });
+
+  it("sends a person's browser back to the sign-in page with the reason, and no session", async () => {
+    const page = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+    pipeline.github.userAuth.share(603, "browser-outsider");
+    const refused = await signInWithGitHub("browser-outsider", page);
+    expect(refused.response.status).toBe(302);
+    expect(refused.response.headers.get("location")).toBe("/sign-in?github=not_member");
+    expect(refused.response.headers.getSetCookie().join()).not.toContain("slipway_session=");
+    const declined = await signInWithGitHub(undefined, page);
+    expect(declined.response.headers.get("location")).toBe("/sign-in?github=declined");
+    const again = await fetch(declined.callback, {
+      redirect: "manual",
+      headers: { cookie: declined.flowCookie, accept: page },
+    });
+    expect(again.headers.get("location")).toBe("/sign-in?github=declined");
   });
 
   it("refuses a declined authorization, a replayed state, another browser's state and a forged one", async () => {

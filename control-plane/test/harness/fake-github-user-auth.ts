@@ -28,6 +28,7 @@ export function fakeUserAuthorizationApi(ownerOf: (installationId: number) => st
     return userIds.get(login)!;
   };
   let browserLogin: string | undefined;
+  let signInForm = false;
 
   const accessibleTo = (login: string) =>
     [...installationIds].filter(
@@ -55,16 +56,29 @@ export function fakeUserAuthorizationApi(ownerOf: (installationId: number) => st
      * GitHub's authorize page (`/login/oauth/authorize`): where it sends the browser, or why it
      * refuses (unknown client, nobody signed in).
      */
-    authorizePage(url: URL): { location: string } | FakeAnswer {
+    authorizePage(url: URL): { location: string } | { html: string } | FakeAnswer {
       if (url.searchParams.get("client_id") !== clientId) return [404, { message: "Not Found" }];
       const redirect = url.searchParams.get("redirect_uri");
       if (!redirect) return [400, { message: "redirect_uri is required here" }];
       const back = new URL(redirect);
       const state = url.searchParams.get("state");
       if (state) back.searchParams.set("state", state);
-      if (!browserLogin) back.searchParams.set("error", "access_denied");
-      else back.searchParams.set("code", this.authorize(browserLogin));
+      // With the sign-in form on, a real browser signs in and authorizes on the page itself.
+      const typedLogin = url.searchParams.get("login");
+      if (signInForm && typedLogin === null && url.searchParams.get("cancel") === null) {
+        return { html: authorizeFormHtml(url, clientId) };
+      }
+      const login = signInForm ? typedLogin || undefined : browserLogin;
+      if (!login) back.searchParams.set("error", "access_denied");
+      else back.searchParams.set("code", this.authorize(login));
       return { location: back.toString() };
+    },
+    /**
+     * Makes the authorize page a form (login, Authorize, Cancel), as GitHub shows a person who
+     * is not signed in; for browser tests, where the page is driven by clicks.
+     */
+    showSignInForm() {
+      signInForm = true;
     },
     /** Lets `login` (say an organisation member) access an installation they don't own. */
     share(installationId: number, login: string) {
@@ -116,4 +130,27 @@ export function fakeUserAuthorizationApi(ownerOf: (installationId: number) => st
       return undefined;
     },
   };
+}
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+
+/** The authorize page as a form that sends the same query back with `login` (or `cancel`). */
+function authorizeFormHtml(url: URL, clientId: string): string {
+  const hidden = ["client_id", "redirect_uri", "state"]
+    .map((name) => {
+      const value = url.searchParams.get(name);
+      return value === null
+        ? ""
+        : `<input type="hidden" name="${name}" value="${escapeHtml(value)}">`;
+    })
+    .join("");
+  return `<!doctype html><html lang="en"><head><title>Authorize application · GitHub</title></head>
+<body><main><h1>Sign in to GitHub to continue to Slipway</h1>
+<p>Client ${escapeHtml(clientId)} wants to know who you are and which installations you can access.</p>
+<form method="get" action="/login/oauth/authorize">${hidden}
+<label>Username or email address <input name="login" autocomplete="username" required></label>
+<button type="submit">Authorize</button></form>
+<form method="get" action="/login/oauth/authorize">${hidden}
+<button type="submit" name="cancel" value="1">Cancel</button></form></main></body></html>`;
 }

@@ -191,6 +191,10 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     if (request.method === "GET" && path === "/login/oauth/authorize") {
       const page = userAuth.authorizePage(url);
       if (Array.isArray(page)) return send(response, ...page);
+      if ("html" in page) {
+        response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+        return response.end(page.html);
+      }
       response.writeHead(302, { location: page.location });
       return response.end();
     }

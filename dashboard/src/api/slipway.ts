@@ -108,7 +108,13 @@ export const slipway = {
       limit: 100,
       ...(cursor ? { cursor } : {}),
     }),
-  listAuditLogs: (body: { action?: string; targetId?: string; cursor?: string }) =>
+  listAuditLogs: (body: {
+    action?: string;
+    targetType?: string;
+    targetId?: string;
+    order?: "newest" | "oldest";
+    cursor?: string;
+  }) =>
     callOperationEnvelope<ListPage<AuditLogEntry>>("auditLogs.listAuditLogs", {
       limit: 100,
       ...body,

@@ -5,11 +5,24 @@ import { DataTable } from "../ui/DataTable";
 import { ErrorNote } from "../ui/ErrorNote";
 import { Skeleton } from "../ui/Skeleton";
 
-/** Who changed what, newest first, filtered by action and target; pages load as you scroll. */
+type AuditLogOrder = "newest" | "oldest";
+
+interface AuditLogQuery {
+  action?: string;
+  targetType?: string;
+  targetId?: string;
+  order: AuditLogOrder;
+}
+
+/**
+ * Who changed what, sorted by time either way on the server, filtered by action and target;
+ * pages load as you scroll, and the table is driven by the keyboard (DataTable).
+ */
 export function AuditLogPage() {
   const [action, setAction] = useState("");
+  const [targetType, setTargetType] = useState("");
   const [target, setTarget] = useState("");
-  const [applied, setApplied] = useState<{ action?: string; targetId?: string }>({});
+  const [applied, setApplied] = useState<AuditLogQuery>({ order: "newest" });
   const entries = useInfiniteQuery({
     queryKey: ["audit-log", applied],
     queryFn: ({ pageParam }) =>
@@ -22,7 +35,9 @@ export function AuditLogPage() {
   function apply(event: FormEvent) {
     event.preventDefault();
     setApplied({
+      order: applied.order,
       ...(action.trim() ? { action: action.trim() } : {}),
+      ...(targetType.trim() ? { targetType: targetType.trim() } : {}),
       ...(target.trim() ? { targetId: target.trim() } : {}),
     });
   }
@@ -40,10 +55,30 @@ export function AuditLogPage() {
           />
         </label>
         <label>
+          Target type
+          <input
+            value={targetType}
+            onChange={(event) => setTargetType(event.target.value)}
+            placeholder="project"
+          />
+        </label>
+        <label>
           Target id
           <input value={target} onChange={(event) => setTarget(event.target.value)} />
         </label>
         <button type="submit">Apply filters</button>
+        <label>
+          Order
+          <select
+            value={applied.order}
+            onChange={(event) =>
+              setApplied({ ...applied, order: event.target.value as AuditLogOrder })
+            }
+          >
+            <option value="newest">Newest first</option>
+            <option value="oldest">Oldest first</option>
+          </select>
+        </label>
       </form>
       <ErrorNote error={entries.error} />
       {entries.isPending ? (
@@ -60,7 +95,10 @@ export function AuditLogPage() {
           }
           empty="Nothing recorded for these filters."
           columns={[
-            { header: "Time", cell: (entry) => new Date(entry.createdAt).toLocaleString() },
+            {
+              header: applied.order === "newest" ? "Time (newest first)" : "Time (oldest first)",
+              cell: (entry) => new Date(entry.createdAt).toLocaleString(),
+            },
             { header: "Action", cell: (entry) => <span className="mono">{entry.action}</span> },
             {
               header: "Target",

@@ -3,13 +3,23 @@ import { type FormEvent, useState } from "react";
 import { signInWithRootKey } from "../api/sessions";
 import { ErrorNote } from "../ui/ErrorNote";
 
+/** What the sign-in page says when the API sends a browser back from GitHub without a session. */
+const githubRefusals: Record<string, string> = {
+  not_member:
+    "Your GitHub account cannot access any installation of the GitHub App that a Slipway workspace uses. Ask a workspace's owner to install the App on an account you belong to, or sign in with a root key.",
+  declined: "GitHub did not authorize the sign-in. Try again, or sign in with a root key.",
+  start_again: "That GitHub sign-in expired or was already used. Sign in with GitHub again.",
+  not_configured: "This Slipway has no GitHub App for sign-in. Sign in with a root key.",
+};
+
 /**
  * Sign-in with a root key (exchanged once for a session cookie; the key is kept in no storage
  * and the field is cleared) or with GitHub (the server answers 404 when no App is configured).
  */
 export function SignInPage() {
   const navigate = useNavigate();
-  const { next } = useSearch({ from: "/sign-in" });
+  const { next, github } = useSearch({ from: "/sign-in" });
+  const githubRefusal = github ? githubRefusals[github] : undefined;
   const [rootKey, setRootKey] = useState("");
   const [error, setError] = useState<unknown>(null);
   const [pending, setPending] = useState(false);
@@ -33,6 +43,11 @@ export function SignInPage() {
     <main className="sign-in">
       <div className="card sign-in-card">
         <h1>Sign in to Slipway</h1>
+        {githubRefusal && (
+          <p className="error" role="alert">
+            {githubRefusal}
+          </p>
+        )}
         <form onSubmit={onSubmit} className="sign-in-form">
           <label>
             Root key

@@ -1,3 +1,4 @@
+import type { Request } from "@playwright/test";
 import { checkPage, expect, signIn, test } from "./fixtures.js";
 
 test("sign in with a root key, stay signed in across a reload, sign out for good", async ({
@@ -55,11 +56,43 @@ test("sign in with a root key, stay signed in across a reload, sign out for good
   }
 });
 
-test("one workspace's session never sees another's projects", async ({ page, stack }) => {
-  await signIn(page, stack.other.rootKey);
-  await expect(page.getByText("No projects yet")).toBeVisible();
-  await page.goto("/projects/shop");
-  await expect(page.getByRole("alert")).toBeVisible();
-  await page.goto("/request-logs");
-  await expect(page.getByText("No requests match")).toBeVisible();
+test("one workspace's session never sees another's objects, even at their URLs, and its cookie does not work from another site", async ({
+  page,
+  stack,
+}) => {
+  await signIn(page, stack.owner.rootKey);
+  await expect(page.getByRole("row", { name: /Shop/ })).toBeVisible();
+  await expect(page.getByRole("row", { name: /B site/ })).toHaveCount(0);
+  // The other workspace's project and keyspace, opened by their ids: not found, nothing shown.
+  await page.goto(`/projects/${stack.other.projectId}`);
+  await expect(page.getByRole("alert")).toContainText("does not exist");
+  await page.goto(`/keys?api=${stack.other.apiId}`);
+  await expect(page.getByRole("alert")).toContainText("does not exist");
+  await expect(page.getByText("b-secret-key")).toHaveCount(0);
+
+  // A page on another site, in this signed-in browser, links to the dashboard and posts to the
+  // API: the SameSite=Strict cookie goes with neither (Lax would go with the link), so the API
+  // sees no session at all.
+  const target = `${stack.url}/v2/projects.listProjects`;
+  await page.route("http://attacker.test/**", (route) =>
+    route.fulfill({
+      contentType: "text/html",
+      body: `<!doctype html><html lang="en"><title>Elsewhere</title><a href="${stack.url}/projects">Open</a><form method="post" action="${target}" enctype="text/plain"><input name="{}" value=""><button>Go</button></form></html>`,
+    }),
+  );
+  const cookieSentWith = async (request: Request) =>
+    ((await request.allHeaders()).cookie ?? "").includes("slipway_session");
+  await page.goto("http://attacker.test/");
+  const followed = page.waitForRequest(`${stack.url}/projects`);
+  await page.getByRole("link", { name: "Open" }).click();
+  expect(await cookieSentWith(await followed)).toBe(false);
+
+  await page.goto("http://attacker.test/");
+  const posted = page.waitForRequest(target);
+  await page.getByRole("button", { name: "Go" }).click();
+  const request = await posted;
+  expect(await cookieSentWith(request)).toBe(false);
+  const answer = await request.response();
+  expect(answer?.status()).toBe(401);
+  expect(await answer?.text()).not.toContain("shop");
 });

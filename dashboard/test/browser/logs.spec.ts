@@ -27,7 +27,7 @@ test("request logs filter by status code, class and method", async ({ page, stac
   await expect(page.getByRole("alert")).toContainText('status "999"');
 });
 
-test("the audit log records what the dashboard did, filtered by action", async ({
+test("the audit log records what the dashboard did, sorted either way, filtered by action and target", async ({
   page,
   stack,
 }) => {
@@ -44,5 +44,26 @@ test("the audit log records what the dashboard did, filtered by action", async (
   await page.getByRole("button", { name: "Apply filters" }).click();
   await expect(rows.first()).toContainText("project.create");
   for (const text of await rows.allInnerTexts()) expect(text).toContain("project.create");
+
+  // Newest first by default: End (from the keyboard) reaches the oldest row, the seeded
+  // project's creation two hours ago; Home comes back to the top.
+  await expect(rows.first()).not.toContainText(stack.seeded.projectId);
+  await rows.first().focus();
+  await page.keyboard.press("End");
+  const focused = page.locator("tbody tr:focus");
+  await expect(focused).toContainText(stack.seeded.projectId);
+  await page.keyboard.press("Home");
+  await expect(rows.first()).toBeFocused();
+  // Sorted by the server the other way: the oldest first.
+  await page.getByLabel("Order").selectOption("oldest");
+  await expect(rows.first()).toContainText(stack.seeded.projectId);
+
+  // By action and target (its type and id): other specs may cancel the same deployment.
+  await page.getByLabel("Action").fill("deployment.create");
+  await page.getByLabel("Target type").fill("deployment");
+  await page.getByLabel("Target id").fill(stack.seeded.building);
+  await page.getByRole("button", { name: "Apply filters" }).click();
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText("deployment.create");
   await checkPage(page, "audit-log");
 });

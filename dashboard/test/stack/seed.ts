@@ -1,6 +1,7 @@
 import { maintainRequestLogPartitions, PgRequestLogSink } from "@slipway/request-logs";
 import { eq } from "drizzle-orm";
 import type { Database } from "../../../control-plane/src/db/client.js";
+import { insertAuditLog } from "../../../control-plane/src/db/repositories/audit-log-repository.js";
 import { apps, deploymentLogs } from "../../../control-plane/src/db/schema/index.js";
 import {
   insertDeployment,
@@ -9,6 +10,8 @@ import {
 } from "../../../control-plane/test/harness/deployment-rows.js";
 
 export interface Seeded {
+  /** The seeded project's id (slug `shop`); its audit trail starts with project.create. */
+  projectId: string;
   building: string;
   awaitingApproval: string;
   failed: string;
@@ -100,6 +103,23 @@ export async function seedWorkspace(db: Database, workspaceId: string): Promise<
       line,
     })),
   );
+  const audit = (minutesAgo: number, action: string, targetType: string, targetId: string) =>
+    insertAuditLog(db, {
+      workspaceId,
+      actor: { type: "root_key", id: "key_seededowner" },
+      requestId: `req_audit_${minutesAgo}`,
+      at: at(minutesAgo),
+      action,
+      targetType,
+      targetId,
+    });
+  await audit(121, "project.create", "project", scope.projectId);
+  await audit(120, "app.create", "app", scope.appId);
+  await audit(100, "environment.update_settings", "environment", scope.environmentId);
+  await audit(45, "environment.set_variables", "environment", scope.environmentId);
+  await audit(30, "deployment.create", "deployment", awaitingApproval);
+  await audit(2, "deployment.create", "deployment", building);
+
   await maintainRequestLogPartitions(db.$client, now, { retentionDays: 7, daysAhead: 1 });
   const request = (minutesAgo: number, method: string, path: string, status: number) => ({
     time: now - minutesAgo * 60_000,
@@ -124,5 +144,13 @@ export async function seedWorkspace(db: Database, workspaceId: string): Promise<
     request(4, "GET", "/missing-page", 404),
     request(5, "DELETE", "/api/admin", 403),
   ]);
-  return { building, awaitingApproval, failed, skipped, current, previous };
+  return {
+    projectId: scope.projectId,
+    building,
+    awaitingApproval,
+    failed,
+    skipped,
+    current,
+    previous,
+  };
 }

@@ -17,12 +17,14 @@ import { makePlatformClients } from "../../../control-plane/src/platform-clients
 import { createWorkspaceWithRootKey } from "../../../control-plane/src/services/workspaces.js";
 import { connectRepository, stackDns, startOutsideWorld } from "./outside-world.js";
 import { seedWorkspace } from "./seed.js";
+import { bindInstallation, seedBulkRequestLogs, seedOtherWorkspace } from "./seed-isolation.js";
 import { makeSessionShim } from "./session-shim.js";
 import { startStaticServer } from "./static-server.js";
 
 /**
  * The browser tests' world, in one child process: a throwaway PostgreSQL and Redis, the real
- * control-plane API on a free port, two seeded workspaces, and dist/ served at `/` in front of
+ * control-plane API on a free port, the fake GitHub (App installation bound to the owner's
+ * workspace), three seeded workspaces (owner, other, bulk), and dist/ served at `/` in front of
  * the API. Prints one `STACK {json}` line when ready; stops everything on SIGTERM or when its
  * parent closes stdin.
  */
@@ -52,12 +54,23 @@ async function main() {
   const outside = await startOutsideWorld();
   stops.push(() => outside.github.close());
 
+  // The fake GitHub: its authorize page is a form the browser tests fill in and submit.
+  const github = outside.github;
+  github.userAuth.showSignInForm();
   const config = loadConfig({
     ...outside.env,
     DATABASE_URL: databaseUrl.toString(),
     REDIS_URL: redis.url,
     SLIPWAY_ENCRYPTION_KEYS: `v1:${randomBytes(32).toString("base64")}`,
     LOG_LEVEL: process.env.DASHBOARD_API_LOG_LEVEL ?? "warn",
+    GITHUB_WEBHOOK_SECRET: randomBytes(16).toString("hex"),
+    GITHUB_APP_ID: github.appId,
+    GITHUB_PRIVATE_KEY: github.privateKey,
+    GITHUB_API_URL: github.url,
+    GITHUB_APP_SLUG: "slipway-dashboard-test",
+    GITHUB_WEB_URL: github.url,
+    GITHUB_CLIENT_ID: github.userAuth.clientId,
+    GITHUB_CLIENT_SECRET: github.userAuth.clientSecret,
   });
   // The keys endpoints need Redis (verifier cache, invalidation), as in control-plane's harness.
   const redisClient = new Redis(redis.url, { maxRetriesPerRequest: 1 });
@@ -74,15 +87,25 @@ async function main() {
 
   const owner = await createWorkspaceWithRootKey(database.db, { name: "Acme" });
   const other = await createWorkspaceWithRootKey(database.db, { name: "Other" });
+  const bulk = await createWorkspaceWithRootKey(database.db, { name: "Bulk" });
   const seeded = await seedWorkspace(database.db, owner.workspaceId);
   const [storefront] = await database.db
     .select({ id: apps.id })
     .from(apps)
     .where(and(eq(apps.workspaceId, owner.workspaceId), eq(apps.slug, "storefront")));
   await connectRepository(database.db, owner.workspaceId, storefront!.id);
+  const otherObjects = await seedOtherWorkspace(apiUrl, other.rootKey);
+  const bulkRequestLogs = await seedBulkRequestLogs(database.db, bulk.workspaceId, 10_000);
+  // Installation 701 of the App is owned by `acme-org` and bound to the owner's workspace;
+  // `acme-dev` is a member of that account, `mallory` of none.
+  const installationId = 701;
+  github.addInstallation(installationId, "acme-org");
+  github.userAuth.share(installationId, "acme-dev");
+  await bindInstallation(database.db, owner.workspaceId, installationId, "acme-org");
   const workspaces = new Map([
     [owner.rootKey, owner.workspaceId],
     [other.rootKey, other.workspaceId],
+    [bulk.rootKey, bulk.workspaceId],
   ]);
   const shim =
     process.env.DASHBOARD_SESSION_SHIM === "1"
@@ -97,7 +120,9 @@ async function main() {
     apiUrl,
     databaseUrl: databaseUrl.toString(),
     owner: { workspaceId: owner.workspaceId, rootKey: owner.rootKey },
-    other: { workspaceId: other.workspaceId, rootKey: other.rootKey },
+    other: { workspaceId: other.workspaceId, rootKey: other.rootKey, ...otherObjects },
+    bulk: { workspaceId: bulk.workspaceId, rootKey: bulk.rootKey, requestLogs: bulkRequestLogs },
+    github: { url: github.url, memberLogin: "acme-dev", outsiderLogin: "mallory" },
     seeded,
   };
   process.stdout.write(`STACK ${JSON.stringify(info)}\n`);
