@@ -80,6 +80,12 @@ const envVarsRoute = createRoute({
   component: lazyRouteComponent(() => import("./pages/EnvVarsPage"), "EnvVarsPage"),
 });
 
+const policiesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/projects/$project/apps/$app/policies/$environment",
+  component: lazyRouteComponent(() => import("./pages/PoliciesPage"), "PoliciesPage"),
+});
+
 const keysRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/keys",
@@ -108,6 +114,7 @@ const routeTree = rootRoute.addChildren([
     projectRoute,
     appDeploymentsRoute,
     envVarsRoute,
+    policiesRoute,
     keysRoute,
     requestLogsRoute,
     auditLogRoute,

@@ -9,6 +9,8 @@ export interface StackInfo {
   databaseUrl: string;
   owner: { workspaceId: string; rootKey: string };
   other: { workspaceId: string; rootKey: string };
+  /** Sentinel on this stack's data; `host` is the seeded app's verified domain. */
+  sentinel: { url: string; host: string };
   seeded: {
     building: string;
     awaitingApproval: string;

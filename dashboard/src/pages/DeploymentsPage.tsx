@@ -60,6 +60,13 @@ export function DeploymentsPage() {
                 params={{ project, app, environment: environment.slug }}
               >
                 Environment variables
+              </Link>{" "}
+              ·{" "}
+              <Link
+                to="/projects/$project/apps/$app/policies/$environment"
+                params={{ project, app, environment: environment.slug }}
+              >
+                Sentinel policies
               </Link>
             </li>
           ))}

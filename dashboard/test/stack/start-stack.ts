@@ -13,7 +13,8 @@ import { startPostgres } from "../../../control-plane/src/local/postgres.js";
 import { startRedis } from "../../../control-plane/src/local/redis.js";
 import { makePlatformClients } from "../../../control-plane/src/platform-clients.js";
 import { createWorkspaceWithRootKey } from "../../../control-plane/src/services/workspaces.js";
-import { seedWorkspace } from "./seed.js";
+import { seedWorkspace, sentinelHost } from "./seed.js";
+import { startSentinel, startTinyUpstream } from "./sentinel.js";
 import { makeSessionShim } from "./session-shim.js";
 import { startStaticServer } from "./static-server.js";
 
@@ -68,6 +69,18 @@ async function main() {
   const owner = await createWorkspaceWithRootKey(database.db, { name: "Acme" });
   const other = await createWorkspaceWithRootKey(database.db, { name: "Other" });
   const seeded = await seedWorkspace(database.db, owner.workspaceId);
+  // A real Sentinel on this stack's data, in front of one tiny app: the policies page's changes
+  // reach it by NOTIFY, as in production.
+  const upstream = await startTinyUpstream();
+  stops.push(upstream.close);
+  const sentinel = await startSentinel({
+    DATABASE_URL: databaseUrl.toString(),
+    REDIS_URL: redis.url,
+    SENTINEL_INSTANCES: JSON.stringify({
+      [seeded.current]: [{ id: "local", address: "127.0.0.1", port: upstream.port, region: "eu-1" }],
+    }),
+  });
+  stops.push(sentinel.stop);
   const workspaces = new Map([
     [owner.rootKey, owner.workspaceId],
     [other.rootKey, other.workspaceId],
@@ -87,6 +100,7 @@ async function main() {
     owner: { workspaceId: owner.workspaceId, rootKey: owner.rootKey },
     other: { workspaceId: other.workspaceId, rootKey: other.rootKey },
     seeded,
+    sentinel: { url: `http://127.0.0.1:${sentinel.port}`, host: sentinelHost },
   };
   process.stdout.write(`STACK ${JSON.stringify(info)}\n`);
 }
