@@ -1,15 +1,15 @@
+import type { PolicyInput, StoredPolicy } from "@slipway/shared/policy";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useParams } from "@tanstack/react-router";
 import { gatewayListPolicies } from "@unkey/api/funcs/gatewayListPolicies.js";
 import { gatewaySetPolicies } from "@unkey/api/funcs/gatewaySetPolicies.js";
 import { gatewayUpdatePolicy } from "@unkey/api/funcs/gatewayUpdatePolicy.js";
 import type { Policy } from "@unkey/api/models/components";
-import type { PolicyInput, StoredPolicy } from "@slipway/shared/policy";
 import { lazy, Suspense, useState } from "react";
 import { sdk, unwrap } from "../api/sdk";
+import { PolicyList } from "../policies/PolicyList";
 import { draftFromPolicy, emptyDraft } from "../policies/policy-draft";
 import { moveItem } from "../policies/policy-order";
-import { PolicyList } from "../policies/PolicyList";
 import { ErrorNote } from "../ui/ErrorNote";
 import { Skeleton } from "../ui/Skeleton";
 

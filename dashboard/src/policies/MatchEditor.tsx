@@ -22,8 +22,8 @@ export function MatchEditor({ match, onChange, patternProblem }: MatchEditorProp
     <fieldset className="policy-fieldset">
       <legend>Match (every expression must match; none: every request)</legend>
       {match.map((row, index) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity but their position
         <MatchRow
+          // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity but their position
           key={index}
           index={index}
           row={row}

@@ -103,13 +103,14 @@ export function PolicyList(props: PolicyListProps) {
               <input
                 type="checkbox"
                 role="switch"
+                // The visible word plus the policy's name: every row's switch is told apart.
+                aria-label={`Enabled: ${policy.name}`}
                 checked={policy.enabled}
+                aria-checked={policy.enabled}
                 disabled={!props.idsSettled}
                 onChange={(event) => props.onToggle(policy, event.target.checked)}
               />
-              <span>
-                Enabled<span className="visually-hidden">: {policy.name}</span>
-              </span>
+              <span aria-hidden="true">Enabled</span>
             </label>
             <button
               type="button"

@@ -1,7 +1,7 @@
 import {
-  matchMethods as schemaMethods,
-  policyKinds as schemaKinds,
   policySchema,
+  policyKinds as schemaKinds,
+  matchMethods as schemaMethods,
 } from "@slipway/shared/policy";
 import { describe, expect, it } from "vitest";
 import { draftFromPolicy, emptyDraft, matchMethods, policyFromDraft } from "./policy-draft";

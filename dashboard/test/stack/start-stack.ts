@@ -77,7 +77,9 @@ async function main() {
     DATABASE_URL: databaseUrl.toString(),
     REDIS_URL: redis.url,
     SENTINEL_INSTANCES: JSON.stringify({
-      [seeded.current]: [{ id: "local", address: "127.0.0.1", port: upstream.port, region: "eu-1" }],
+      [seeded.current]: [
+        { id: "local", address: "127.0.0.1", port: upstream.port, region: "eu-1" },
+      ],
     }),
   });
   stops.push(sentinel.stop);
