@@ -1,28 +1,5 @@
-import http from "node:http";
 import { checkPage, expect, signIn, test } from "./fixtures.js";
-
-/** One request through the stack's real Sentinel to the seeded app's verified domain. */
-function throughSentinel(
-  sentinel: { url: string; host: string },
-  path: string,
-): Promise<{ status: number; body: string }> {
-  const url = new URL(sentinel.url);
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      { host: url.hostname, port: url.port, path, headers: { host: sentinel.host }, agent: false },
-      (response) => {
-        let body = "";
-        response.setEncoding("utf8");
-        response.on("data", (chunk: string) => {
-          body += chunk;
-        });
-        response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
-      },
-    );
-    request.on("error", reject);
-    request.end();
-  });
-}
+import { callApi, throughSentinel } from "./sentinel-request.js";
 
 test("policies: create with validated regexes, reorder by keyboard and drag, disable, edit, delete; Sentinel enforces each change", async ({
   page,
@@ -36,12 +13,9 @@ test("policies: create with validated regexes, reorder by keyboard and drag, dis
   const poll = (path: string) => expect.poll(() => answerOf(path), { timeout: 20_000 });
   expect(await answerOf("/admin")).toBe("200 upstream says hello");
   // A key-auth policy names a keyspace (an API) of the workspace.
-  const created = await fetch(`${stack.apiUrl}/v2/apis.createApi`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${stack.owner.rootKey}`, "content-type": "application/json" },
-    body: JSON.stringify({ name: `policies-${Date.now().toString(36)}` }),
-  });
-  const keyspace = ((await created.json()) as { data: { apiId: string } }).data.apiId;
+  const { apiId: keyspace } = (await callApi(stack, "apis.createApi", {
+    name: `policies-${Date.now().toString(36)}`,
+  })) as { apiId: string };
 
   await signIn(page, stack.owner.rootKey);
   await page.goto("/projects/shop/apps/storefront");
