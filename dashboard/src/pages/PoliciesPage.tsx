@@ -46,30 +46,46 @@ export function PoliciesPage() {
   });
   const list = policies.data ?? [];
 
-  const optimistic = async (next: StoredPolicy[]) => {
-    await queryClient.cancelQueries({ queryKey });
+  // Shown at once, before the change reaches the server: a queued change (the scope runs them
+  // one at a time) would otherwise leave a controlled checkbox or the order unchanged meanwhile.
+  const changeLocally = (next: StoredPolicy[]) => {
     const before = queryClient.getQueryData<StoredPolicy[]>(queryKey);
+    void queryClient.cancelQueries({ queryKey }, { revert: false });
     queryClient.setQueryData(queryKey, next);
-    return { before };
+    return before;
   };
   const settle = {
-    onError: (_error: unknown, _input: unknown, context?: { before?: StoredPolicy[] }) =>
-      queryClient.setQueryData(queryKey, context?.before),
-    onSettled: () => queryClient.invalidateQueries({ queryKey }),
+    onError: (_error: unknown, change: { before: StoredPolicy[] | undefined }) =>
+      queryClient.setQueryData(queryKey, change.before),
+    // The last queued change refetches: earlier refetches would undo the later local changes.
+    onSettled: () =>
+      queryClient.isMutating({ mutationKey: queryKey }) <= 1
+        ? queryClient.invalidateQueries({ queryKey })
+        : undefined,
   };
 
   const replaceAll = useMutation({
+    mutationKey: queryKey,
     scope: mutationScope,
-    mutationFn: (next: StoredPolicy[]) =>
+    mutationFn: ({ next }: { next: StoredPolicy[]; before: StoredPolicy[] | undefined }) =>
       unwrap(gatewaySetPolicies(sdk, { ...scope, policies: next.map(withoutId) })),
-    onMutate: optimistic,
     ...settle,
     onSuccess: () => setEditing(null),
   });
+  const replace = (next: StoredPolicy[]) =>
+    replaceAll.mutate({ next, before: changeLocally(next) });
 
   const update = useMutation({
+    mutationKey: queryKey,
     scope: mutationScope,
-    mutationFn: ({ policy, change }: { policy: StoredPolicy; change: Partial<PolicyInput> }) =>
+    mutationFn: ({
+      policy,
+      change,
+    }: {
+      policy: StoredPolicy;
+      change: Partial<PolicyInput>;
+      before: StoredPolicy[] | undefined;
+    }) =>
       unwrap(
         gatewayUpdatePolicy(sdk, {
           ...scope,
@@ -77,15 +93,17 @@ export function PoliciesPage() {
           ...(change as object),
         } as Parameters<typeof gatewayUpdatePolicy>[1]),
       ),
-    onMutate: ({ policy, change }) =>
-      optimistic(
-        list.map((other) =>
-          other.id === policy.id ? ({ ...other, ...change } as StoredPolicy) : other,
-        ),
-      ),
     ...settle,
     onSuccess: () => setEditing(null),
   });
+  const updateOne = (
+    policy: StoredPolicy,
+    change: Partial<PolicyInput>,
+    shown: StoredPolicy = { ...policy, ...change } as StoredPolicy,
+  ) => {
+    const next = list.map((other) => (other.id === policy.id ? shown : other));
+    update.mutate({ policy, change, before: changeLocally(next) });
+  };
 
   function move(from: number, to: number) {
     const next = moveItem(list, from, to);
@@ -94,18 +112,19 @@ export function PoliciesPage() {
     setAnnouncement(
       `Moved ${moved.name} to position ${next.indexOf(moved) + 1} of ${next.length}.`,
     );
-    replaceAll.mutate(next);
+    replace(next);
   }
 
   function save(policy: PolicyInput) {
     if (editing?.mode === "edit") {
       // Every field, so the stored policy becomes exactly what the editor shows; no match: null.
-      update.mutate({
-        policy: editing.policy,
-        change: { ...policy, match: policy.match ?? null } as Partial<PolicyInput>,
-      });
+      updateOne(
+        editing.policy,
+        { ...policy, match: policy.match ?? null } as Partial<PolicyInput>,
+        { ...(policy as StoredPolicy), id: editing.policy.id },
+      );
     } else {
-      replaceAll.mutate([...list, { ...(policy as StoredPolicy), id: "pending" }]);
+      replace([...list, { ...(policy as StoredPolicy), id: "pending" }]);
     }
   }
 
@@ -150,9 +169,9 @@ export function PoliciesPage() {
           policies={list}
           idsSettled={idsSettled}
           onMove={move}
-          onToggle={(policy, enabled) => update.mutate({ policy, change: { enabled } })}
+          onToggle={(policy, enabled) => updateOne(policy, { enabled })}
           onEdit={(policy) => setEditing({ mode: "edit", policy })}
-          onDelete={(policy) => replaceAll.mutate(list.filter((other) => other !== policy))}
+          onDelete={(policy) => replace(list.filter((other) => other !== policy))}
         />
       )}
       {editing && (
