@@ -1,5 +1,5 @@
+import { maxStatusEntries, statusRangeEntries } from "@slipway/shared/status-range";
 import type { RequestLogFilters } from "../api/slipway";
-import { maxStatusEntries, statusRangeEntries } from "./status-range";
 
 /** What the filter form holds: text as typed. */
 export interface RequestLogFilterForm {
