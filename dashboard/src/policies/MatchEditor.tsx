@@ -88,62 +88,15 @@ function MatchRow(props: {
         </label>
       )}
       {row.target === "method" ? (
-        <fieldset className="methods">
-          <legend>{label} methods</legend>
-          {matchMethods.map((method) => (
-            <label key={method} className="checkbox">
-              <input
-                type="checkbox"
-                checked={row.methods.includes(method)}
-                onChange={(event) =>
-                  update({
-                    methods: event.target.checked
-                      ? [...row.methods, method]
-                      : row.methods.filter((other) => other !== method),
-                  })
-                }
-              />
-              <span>{method}</span>
-            </label>
-          ))}
-        </fieldset>
+        <MethodChecks label={label} methods={row.methods} update={update} />
       ) : (
-        <>
-          <label>
-            {label} comparison
-            <select
-              value={row.mode}
-              onChange={(event) => update({ mode: event.target.value as MatchDraft["mode"] })}
-            >
-              {isField && <option value="present">is present</option>}
-              <option value="exact">equals</option>
-              <option value="prefix">starts with</option>
-              <option value="regex">matches regex (RE2)</option>
-            </select>
-          </label>
-          {row.mode !== "present" && (
-            <label>
-              {label} value
-              <input
-                className="mono"
-                value={row.value}
-                aria-invalid={problem !== undefined}
-                aria-describedby={problem ? problemId : undefined}
-                onChange={(event) => update({ value: event.target.value })}
-              />
-            </label>
-          )}
-          {row.mode !== "present" && (
-            <label className="checkbox">
-              <input
-                type="checkbox"
-                checked={row.ignoreCase}
-                onChange={(event) => update({ ignoreCase: event.target.checked })}
-              />
-              <span>{label} ignore case</span>
-            </label>
-          )}
-        </>
+        <StringMatchFields
+          label={label}
+          row={row}
+          isField={isField}
+          problemId={problem ? problemId : undefined}
+          update={update}
+        />
       )}
       <button
         type="button"
@@ -159,5 +112,82 @@ function MatchRow(props: {
         </span>
       )}
     </div>
+  );
+}
+
+type Update = (change: Partial<MatchDraft>) => void;
+
+function MethodChecks(props: { label: string; methods: MatchDraft["methods"]; update: Update }) {
+  const { methods, update } = props;
+  return (
+    <fieldset className="methods">
+      <legend>{props.label} methods</legend>
+      {matchMethods.map((method) => (
+        <label key={method} className="checkbox">
+          <input
+            type="checkbox"
+            checked={methods.includes(method)}
+            onChange={(event) =>
+              update({
+                methods: event.target.checked
+                  ? [...methods, method]
+                  : methods.filter((other) => other !== method),
+              })
+            }
+          />
+          <span>{method}</span>
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+/** Comparison, value and case for a path, header or query parameter. */
+function StringMatchFields(props: {
+  label: string;
+  row: MatchDraft;
+  isField: boolean;
+  /** The id of the regex problem's message, when there is one. */
+  problemId: string | undefined;
+  update: Update;
+}) {
+  const { label, row, update } = props;
+  return (
+    <>
+      <label>
+        {label} comparison
+        <select
+          value={row.mode}
+          onChange={(event) => update({ mode: event.target.value as MatchDraft["mode"] })}
+        >
+          {props.isField && <option value="present">is present</option>}
+          <option value="exact">equals</option>
+          <option value="prefix">starts with</option>
+          <option value="regex">matches regex (RE2)</option>
+        </select>
+      </label>
+      {row.mode !== "present" && (
+        <label>
+          {label} value
+          <input
+            className="mono"
+            value={row.value}
+            aria-invalid={props.problemId !== undefined}
+            aria-describedby={props.problemId}
+            onChange={(event) => update({ value: event.target.value })}
+          />
+        </label>
+      )}
+      {row.mode !== "present" && (
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={row.ignoreCase}
+            onChange={(event) => update({ ignoreCase: event.target.checked })}
+          />
+          <span>{label} ignore case</span>
+        </label>
+      )}
+    </>
   );
 }

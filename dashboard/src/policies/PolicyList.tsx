@@ -6,8 +6,6 @@ import { describePolicyMatch, kindLabels, kindOf } from "./policy-summary";
 
 interface PolicyListProps {
   policies: StoredPolicy[];
-  /** False while a list replacement is in flight: ids are about to change. */
-  idsSettled: boolean;
   onMove: (from: number, to: number) => void;
   onToggle: (policy: StoredPolicy, enabled: boolean) => void;
   onEdit: (policy: StoredPolicy) => void;
@@ -107,7 +105,6 @@ export function PolicyList(props: PolicyListProps) {
                 aria-label={`Enabled: ${policy.name}`}
                 checked={policy.enabled}
                 aria-checked={policy.enabled}
-                disabled={!props.idsSettled}
                 onChange={(event) => props.onToggle(policy, event.target.checked)}
               />
               <span aria-hidden="true">Enabled</span>
@@ -115,7 +112,6 @@ export function PolicyList(props: PolicyListProps) {
             <button
               type="button"
               className="secondary"
-              disabled={!props.idsSettled}
               aria-label={`Edit ${policy.name}`}
               onClick={() => props.onEdit(policy)}
             >
@@ -124,7 +120,6 @@ export function PolicyList(props: PolicyListProps) {
             <ConfirmButton
               label={`Delete`}
               confirmLabel={`Delete ${policy.name}`}
-              disabled={!props.idsSettled}
               onConfirm={() => props.onDelete(policy)}
             />
           </li>
