@@ -71,6 +71,7 @@ export interface RequestFilterOptions {
   host?: string[];
   path?: string;
   deployment?: string;
+  requestId?: string[];
   since?: string;
 }
 
@@ -82,6 +83,7 @@ export function requestLogFilter(options: RequestFilterOptions, now: number) {
     ...(options.host ? { hosts: options.host } : {}),
     ...(options.path ? { pathPrefix: options.path } : {}),
     ...(options.deployment ? { deploymentId: options.deployment } : {}),
+    ...(options.requestId ? { requestIds: options.requestId } : {}),
     ...(options.since ? { since: parseSince(options.since, now) } : {}),
   };
 }
