@@ -97,18 +97,11 @@ export function PolicyList(props: PolicyListProps) {
               <br />
               <span className="mono muted">{describePolicyMatch(policy)}</span>
             </span>
-            <label className="checkbox">
-              <input
-                type="checkbox"
-                role="switch"
-                // The visible word plus the policy's name: every row's switch is told apart.
-                aria-label={`Enabled: ${policy.name}`}
-                checked={policy.enabled}
-                aria-checked={policy.enabled}
-                onChange={(event) => props.onToggle(policy, event.target.checked)}
-              />
-              <span aria-hidden="true">Enabled</span>
-            </label>
+            <EnabledSwitch
+              name={policy.name}
+              enabled={policy.enabled}
+              onToggle={(enabled) => props.onToggle(policy, enabled)}
+            />
             <button
               type="button"
               className="secondary"
@@ -126,5 +119,35 @@ export function PolicyList(props: PolicyListProps) {
         ))}
       </ol>
     </>
+  );
+}
+
+/**
+ * Holds its own state for the moment between the click and the cache update: TanStack Query
+ * notifies after the event handler, and a controlled checkbox would flick back meanwhile.
+ */
+function EnabledSwitch(props: {
+  name: string;
+  enabled: boolean;
+  onToggle: (enabled: boolean) => void;
+}) {
+  const [checked, setChecked] = useState(props.enabled);
+  useEffect(() => setChecked(props.enabled), [props.enabled]);
+  return (
+    <label className="checkbox">
+      <input
+        type="checkbox"
+        role="switch"
+        // The visible word plus the policy's name: every row's switch is told apart.
+        aria-label={`Enabled: ${props.name}`}
+        checked={checked}
+        aria-checked={checked}
+        onChange={(event) => {
+          setChecked(event.target.checked);
+          props.onToggle(event.target.checked);
+        }}
+      />
+      <span aria-hidden="true">Enabled</span>
+    </label>
   );
 }
