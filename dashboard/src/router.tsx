@@ -91,6 +91,12 @@ const settingsRoute = createRoute({
   component: lazyRouteComponent(() => import("./pages/SettingsPage"), "SettingsPage"),
 });
 
+const policiesRoute = createRoute({
+  getParentRoute: () => appRoute,
+  path: "/projects/$project/apps/$app/policies/$environment",
+  component: lazyRouteComponent(() => import("./pages/PoliciesPage"), "PoliciesPage"),
+});
+
 const keysRoute = createRoute({
   getParentRoute: () => appRoute,
   path: "/keys",
@@ -141,6 +147,7 @@ const routeTree = rootRoute.addChildren([
     appDeploymentsRoute,
     envVarsRoute,
     settingsRoute,
+    policiesRoute,
     keysRoute,
     identitiesRoute,
     rolesRoute,

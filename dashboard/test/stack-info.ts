@@ -24,6 +24,8 @@ export interface StackInfo {
   };
   /** The fake GitHub; `memberLogin` belongs to the account whose installation is bound to owner. */
   github: { url: string; memberLogin: string; outsiderLogin: string };
+  /** Sentinel on this stack's data; `host` is the seeded app's verified domain. */
+  sentinel: { url: string; host: string };
   seeded: {
     projectId: string;
     building: string;

@@ -20,6 +20,8 @@ export interface RequestLogFilter {
   instances?: readonly string[];
   deploymentId?: string;
   environmentId?: string;
+  /** Sentinel's request ids (`X-Request-Id` of the response). */
+  requestIds?: readonly string[];
   outcomes?: ReadonlyArray<RequestLogRecord["outcome"]>;
 }
 
@@ -98,6 +100,7 @@ export function whereClause(filter: RequestLogFilter): { sql: string; values: un
   anyOf("region", filter.regions, "text");
   anyOf("instance", filter.instances, "text");
   anyOf("outcome", filter.outcomes, "text");
+  anyOf("request_id", filter.requestIds, "text");
   if (filter.deploymentId) conditions.push(`deployment_id = ${param(filter.deploymentId, "text")}`);
   if (filter.environmentId)
     conditions.push(`environment_id = ${param(filter.environmentId, "text")}`);

@@ -26,6 +26,7 @@ interface RequestsOptions {
   host?: string[];
   path?: string;
   deployment?: string;
+  requestId?: string[];
   since?: string;
   limit: number;
   cursor?: string;
@@ -42,6 +43,7 @@ export function requestsCommand(program: Command, io: CliIo) {
     .option("--host <host...>", "only these hosts")
     .option("--path <prefix>", "only paths starting with this")
     .option("--deployment <id>", "only this deployment's")
+    .option("--request-id <id...>", "only these requests (the X-Request-Id a response carried)")
     .option("--since <when>", "from this long ago (15m, 2h, 1d) or this ISO date; default 24h")
     .addOption(
       new Option("--limit <n>", "at most this many (1-100)")

@@ -37,5 +37,8 @@ describe("requestLogFilter", () => {
       pathPrefix: "/api",
     });
     expect(requestLogFilter({}, 0)).toEqual({});
+    expect(requestLogFilter({ requestId: ["req_1", "req_2"] }, 0)).toEqual({
+      requestIds: ["req_1", "req_2"],
+    });
   });
 });

@@ -1,14 +1,20 @@
+import {
+  maxStatusEntries,
+  type StatusClassFilter,
+  type StatusFilter,
+  statusRangeEntries,
+} from "@slipway/shared/status-range";
+
 /**
  * Pure: `slipway requests` flags → the body of `requestLogs.listRequestLogs`. The API takes
  * single codes and classes (`5xx`); a range such as `200-299` becomes its classes when it covers
- * them whole, otherwise its codes (at most the API's 20 entries).
+ * them whole, otherwise its codes (at most the API's 20 entries; `@slipway/shared/status-range`).
  */
 const statusClass = /^([1-5])xx$/i;
 const statusCode = /^([1-5]\d\d)$/;
 const statusRange = /^([1-5]\d\d)-([1-5]\d\d)$/;
-const maxStatusEntries = 20;
 
-export type StatusFilter = number | `${1 | 2 | 3 | 4 | 5}xx`;
+export type { StatusFilter };
 
 export class FilterError extends Error {}
 
@@ -19,7 +25,7 @@ export function parseStatusFilters(values: readonly string[]): StatusFilter[] {
     const cls = statusClass.exec(value);
     const code = statusCode.exec(value);
     const range = statusRange.exec(value);
-    if (cls) entries.add(`${cls[1]}xx` as StatusFilter);
+    if (cls) entries.add(`${cls[1]}xx` as StatusClassFilter);
     else if (code) entries.add(Number(code[1]));
     else if (range)
       for (const entry of rangeEntries(Number(range[1]), Number(range[2]))) entries.add(entry);
@@ -37,22 +43,12 @@ export function parseStatusFilters(values: readonly string[]): StatusFilter[] {
 }
 
 function rangeEntries(from: number, to: number): StatusFilter[] {
-  if (from > to) throw new FilterError(`--status ${from}-${to}: the range runs backwards.`);
-  const entries: StatusFilter[] = [];
-  for (let code = from; code <= to; ) {
-    const classStart = code - (code % 100);
-    if (code === classStart && classStart + 99 <= to) {
-      entries.push(`${classStart / 100}xx` as StatusFilter);
-      code += 100;
-    } else {
-      entries.push(code);
-      code += 1;
-    }
-    if (entries.length > maxStatusEntries) {
-      throw new FilterError(
-        `--status ${from}-${to} covers more than ${maxStatusEntries} single codes; use whole classes (e.g. 200-299) or 4xx.`,
-      );
-    }
+  const entries = statusRangeEntries(from, to);
+  if (!entries) throw new FilterError(`--status ${from}-${to}: the range runs backwards.`);
+  if (entries.length > maxStatusEntries) {
+    throw new FilterError(
+      `--status ${from}-${to} covers more than ${maxStatusEntries} single codes; use whole classes (e.g. 200-299) or 4xx.`,
+    );
   }
   return entries;
 }
@@ -75,6 +71,7 @@ export interface RequestFilterOptions {
   host?: string[];
   path?: string;
   deployment?: string;
+  requestId?: string[];
   since?: string;
 }
 
@@ -86,6 +83,7 @@ export function requestLogFilter(options: RequestFilterOptions, now: number) {
     ...(options.host ? { hosts: options.host } : {}),
     ...(options.path ? { pathPrefix: options.path } : {}),
     ...(options.deployment ? { deploymentId: options.deployment } : {}),
+    ...(options.requestId ? { requestIds: options.requestId } : {}),
     ...(options.since ? { since: parseSince(options.since, now) } : {}),
   };
 }

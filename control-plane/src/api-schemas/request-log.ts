@@ -43,6 +43,8 @@ const filterFields = {
   instances: nameListSchema.optional(),
   deploymentId: z.string().min(1).max(255).optional(),
   environmentId: z.string().min(1).max(255).optional(),
+  /** Sentinel's request ids (the `X-Request-Id` a response carried), any of them. */
+  requestIds: z.array(z.string().min(1).max(128)).min(1).max(20).optional(),
   outcomes: z
     .array(z.enum(["allowed", "denied", "error"]))
     .min(1)

@@ -227,6 +227,11 @@ describe("request logs from Sentinel to the API", () => {
     expect(await paths({ deploymentId: "dep_other" })).toEqual([]);
     expect(await paths({ environmentId: scope.environmentId })).toHaveLength(6);
     expect(await paths({ outcomes: ["denied"] })).toEqual(["/private/data", "/admin/users"]);
+    expect(await paths({ requestIds: [all.data[1]!.requestId, all.data[3]!.requestId] })).toEqual([
+      "/admin/users",
+      "/big",
+    ]);
+    expect(await paths({ requestIds: ["req_unknown"] })).toEqual([]);
     expect(await paths({ since: started - 3_600_000, until: started })).toEqual([]);
     expect(await paths({ since: started, until: Date.now() + 1000 })).toHaveLength(6);
 

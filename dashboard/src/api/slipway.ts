@@ -44,9 +44,38 @@ export interface RequestLog {
   query?: string;
   status: number;
   totalLatencyMs: number;
+  upstreamLatencyMs?: number;
+  sentinelLatencyMs?: number;
   region?: string;
   instance?: string;
   outcome?: string;
+  policyId?: string;
+  policyName?: string;
+  clientIp?: string;
+  userAgent?: string;
+  /** Only with `includePayloads`, and only what a logging policy captured (redacted). */
+  requestHeaders?: Record<string, string[]>;
+  responseHeaders?: Record<string, string[]>;
+  requestBody?: string;
+  requestBodyTruncated?: boolean;
+  responseBody?: string;
+  responseBodyTruncated?: boolean;
+}
+
+export type StatusClass = "1xx" | "2xx" | "3xx" | "4xx" | "5xx";
+
+export interface RequestLogStats {
+  since: number;
+  until: number;
+  bucketMs: number;
+  /** Only buckets and classes that saw requests. */
+  buckets: Array<{
+    start: number;
+    statusClass: StatusClass;
+    count: number;
+    p50LatencyMs: number;
+    p99LatencyMs: number;
+  }>;
 }
 
 export interface RequestLogFilters {
@@ -57,6 +86,7 @@ export interface RequestLogFilters {
   regions?: string[];
   instances?: string[];
   deploymentId?: string;
+  requestIds?: string[];
   since?: number;
   until?: number;
 }
@@ -108,6 +138,22 @@ export const slipway = {
       limit: 100,
       ...(cursor ? { cursor } : {}),
     }),
+  /**
+   * One request with its captured headers and bodies: looked up by its request id inside the
+   * millisecond it was logged (the window keeps the read on one partition's index).
+   */
+  getRequestLogDetail: async (log: RequestLog) => {
+    const page = await callOperationEnvelope<ListPage<RequestLog>>("requestLogs.listRequestLogs", {
+      requestIds: [log.requestId],
+      since: log.time,
+      until: log.time + 1,
+      includePayloads: true,
+      limit: 10,
+    });
+    return page.data.find((other) => other.id === log.id) ?? null;
+  },
+  getRequestLogStats: (filters: RequestLogFilters) =>
+    callOperation<RequestLogStats>("requestLogs.getRequestLogStats", filters),
   listAuditLogs: (body: {
     action?: string;
     targetType?: string;

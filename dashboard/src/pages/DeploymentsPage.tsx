@@ -78,6 +78,13 @@ export function DeploymentsPage() {
                 params={{ project, app, environment: environment.slug }}
               >
                 Settings
+              </Link>{" "}
+              ·{" "}
+              <Link
+                to="/projects/$project/apps/$app/policies/$environment"
+                params={{ project, app, environment: environment.slug }}
+              >
+                Sentinel policies
               </Link>
             </li>
           ))}

@@ -1,6 +1,8 @@
-import { useInfiniteQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { type RequestLog, type RequestLogFilters, slipway } from "../api/slipway";
+import { RequestChart } from "../request-logs/RequestChart";
+import { RequestLogDrawer } from "../request-logs/RequestLogDrawer";
 import {
   emptyFilterForm,
   type RequestLogFilterForm,
@@ -11,18 +13,22 @@ import { ErrorNote } from "../ui/ErrorNote";
 import { Skeleton } from "../ui/Skeleton";
 
 const fields: Array<{ name: keyof RequestLogFilterForm; label: string; type?: string }> = [
-  { name: "status", label: "Status (404, 5xx)" },
+  { name: "status", label: "Status (404, 500-503, 5xx)" },
   { name: "method", label: "Method" },
   { name: "host", label: "Host" },
   { name: "path", label: "Path prefix" },
   { name: "region", label: "Region" },
   { name: "instance", label: "Instance" },
   { name: "deployment", label: "Deployment id" },
+  { name: "requestId", label: "Request id" },
   { name: "since", label: "Since", type: "datetime-local" },
   { name: "until", label: "Until", type: "datetime-local" },
 ];
 
-/** The requests Sentinel served or refused, newest first, filtered; the table is virtualised. */
+/**
+ * The requests Sentinel served or refused, newest first, filtered: a chart of the window, the
+ * virtualised table, and a drawer with one request's headers and bodies (a click or Enter).
+ */
 export function RequestLogsPage() {
   const [form, setForm] = useState<RequestLogFilterForm>(emptyFilterForm);
   const [applied, setApplied] = useState<RequestLogFilters>({});
@@ -34,6 +40,12 @@ export function RequestLogsPage() {
     getNextPageParam: (page) => (page.pagination?.hasMore ? page.pagination.cursor : undefined),
   });
   const rows = logs.data?.pages.flatMap((page) => page.data) ?? [];
+  // Fetched alongside the first page (no waterfall): both depend only on the filters.
+  const stats = useQuery({
+    queryKey: ["request-log-stats", applied],
+    queryFn: () => slipway.getRequestLogStats(applied),
+  });
+  const [opened, setOpened] = useState<RequestLog | null>(null);
 
   function apply(event: FormEvent) {
     event.preventDefault();
@@ -76,7 +88,12 @@ export function RequestLogsPage() {
           ))}
         </ul>
       )}
-      <ErrorNote error={logs.error} />
+      <ErrorNote error={logs.error ?? stats.error} />
+      {stats.isPending ? (
+        <Skeleton lines={4} label="Loading the request chart" />
+      ) : stats.data ? (
+        <RequestChart stats={stats.data} />
+      ) : null}
       {logs.isPending ? (
         <Skeleton lines={8} label="Loading request logs" />
       ) : (
@@ -84,6 +101,7 @@ export function RequestLogsPage() {
           caption="Request logs"
           rows={rows}
           rowKey={(log) => log.id}
+          onActivate={setOpened}
           onNearEnd={
             logs.hasNextPage && !logs.isFetchingNextPage
               ? () => void logs.fetchNextPage()
@@ -102,6 +120,7 @@ export function RequestLogsPage() {
           ]}
         />
       )}
+      {opened && <RequestLogDrawer log={opened} onClose={() => setOpened(null)} />}
     </div>
   );
 }

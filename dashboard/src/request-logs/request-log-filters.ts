@@ -1,3 +1,4 @@
+import { maxStatusEntries, statusRangeEntries } from "@slipway/shared/status-range";
 import type { RequestLogFilters } from "../api/slipway";
 
 /** What the filter form holds: text as typed. */
@@ -9,6 +10,7 @@ export interface RequestLogFilterForm {
   region: string;
   instance: string;
   deployment: string;
+  requestId: string;
   since: string;
   until: string;
 }
@@ -21,6 +23,7 @@ export const emptyFilterForm: RequestLogFilterForm = {
   region: "",
   instance: "",
   deployment: "",
+  requestId: "",
   since: "",
   until: "",
 };
@@ -34,20 +37,29 @@ const list = (text: string) =>
     .filter(Boolean);
 
 /**
- * Pure: the form's text to the API's filters, or what is wrong with it. Status takes single codes
- * and classes ("404, 5xx"), lists are comma-separated, times are the form's local date-times.
+ * Pure: the form's text to the API's filters, or what is wrong with it. Status takes single codes,
+ * ranges and classes ("404, 500-503, 2xx"), lists are comma-separated, times are the form's
+ * local date-times.
  */
 export function requestLogFilters(form: RequestLogFilterForm): FilterResult {
   const errors: string[] = [];
   const filters: RequestLogFilters = {};
   const statuses: Array<number | string> = [];
   for (const part of list(form.status)) {
+    const range = /^(\d{3})\s*-\s*(\d{3})$/.exec(part);
+    const rangeEntries = range ? statusRangeEntries(Number(range[1]), Number(range[2])) : undefined;
     if (/^[1-5]xx$/i.test(part)) statuses.push(part.toLowerCase());
     else if (/^\d{3}$/.test(part) && Number(part) >= 100 && Number(part) <= 599)
       statuses.push(Number(part));
-    else errors.push(`status "${part}" is not a code (404) or a class (5xx)`);
+    else if (rangeEntries) statuses.push(...rangeEntries);
+    else errors.push(`status "${part}" is not a code (404), a range (500-503) or a class (5xx)`);
   }
-  if (statuses.length > 0) filters.status = statuses;
+  const uniqueStatuses = [...new Set(statuses)];
+  if (uniqueStatuses.length > maxStatusEntries) {
+    errors.push(
+      `status: at most ${maxStatusEntries} codes and classes; a range that spans a whole class counts as one (400-499)`,
+    );
+  } else if (uniqueStatuses.length > 0) filters.status = uniqueStatuses;
   const methods = list(form.method).map((method) => method.toUpperCase());
   for (const method of methods) {
     if (!/^[A-Z]{1,16}$/.test(method)) errors.push(`method "${method}" is not an HTTP method`);
@@ -61,6 +73,7 @@ export function requestLogFilters(form: RequestLogFilterForm): FilterResult {
   if (list(form.region).length > 0) filters.regions = list(form.region);
   if (list(form.instance).length > 0) filters.instances = list(form.instance);
   if (form.deployment.trim()) filters.deploymentId = form.deployment.trim();
+  if (list(form.requestId).length > 0) filters.requestIds = list(form.requestId);
   for (const [field, text] of [
     ["since", form.since],
     ["until", form.until],

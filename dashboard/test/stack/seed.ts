@@ -1,13 +1,17 @@
 import { maintainRequestLogPartitions, PgRequestLogSink } from "@slipway/request-logs";
+import { newId } from "@slipway/shared";
 import { eq } from "drizzle-orm";
 import type { Database } from "../../../control-plane/src/db/client.js";
 import { insertAuditLog } from "../../../control-plane/src/db/repositories/audit-log-repository.js";
-import { apps, deploymentLogs } from "../../../control-plane/src/db/schema/index.js";
+import { apps, deploymentLogs, domains } from "../../../control-plane/src/db/schema/index.js";
 import {
   insertDeployment,
   insertDeploymentScope,
   insertPreviewEnvironment,
 } from "../../../control-plane/test/harness/deployment-rows.js";
+
+/** The verified domain of the seeded production environment: Sentinel routes it to `current`. */
+export const sentinelHost = "storefront.acme.test";
 
 export interface Seeded {
   /** The seeded project's id (slug `shop`); its audit trail starts with project.create. */
@@ -50,6 +54,22 @@ export async function seedWorkspace(db: Database, workspaceId: string): Promise<
     ...git("main", "b2c3d4e"),
   });
   await db.update(apps).set({ currentDeploymentId: current }).where(eq(apps.id, scope.appId));
+  // Verification needs DNS; what Sentinel reads is the verified row.
+  await db.insert(domains).values({
+    id: newId("domain"),
+    workspaceId,
+    projectId: scope.projectId,
+    appId: scope.appId,
+    environmentId: scope.environmentId,
+    domain: sentinelHost,
+    isApex: false,
+    status: "verified",
+    verificationToken: "seeded",
+    verificationStartedAt: at(120),
+    routingVerified: true,
+    ownershipVerified: true,
+    createdAt: at(120),
+  });
   const failed = await insertDeployment(db, scope, {
     status: "failed",
     createdAt: at(50),

@@ -16,8 +16,9 @@ import { startRedis } from "../../../control-plane/src/local/redis.js";
 import { makePlatformClients } from "../../../control-plane/src/platform-clients.js";
 import { createWorkspaceWithRootKey } from "../../../control-plane/src/services/workspaces.js";
 import { connectRepository, stackDns, startOutsideWorld } from "./outside-world.js";
-import { seedWorkspace } from "./seed.js";
+import { seedWorkspace, sentinelHost } from "./seed.js";
 import { bindInstallation, seedBulkRequestLogs, seedOtherWorkspace } from "./seed-isolation.js";
+import { startSentinel, startTinyUpstream } from "./sentinel.js";
 import { makeSessionShim } from "./session-shim.js";
 import { startStaticServer } from "./static-server.js";
 
@@ -102,6 +103,20 @@ async function main() {
   github.addInstallation(installationId, "acme-org");
   github.userAuth.share(installationId, "acme-dev");
   await bindInstallation(database.db, owner.workspaceId, installationId, "acme-org");
+  // A real Sentinel on this stack's data, in front of one tiny app: the policies page's changes
+  // reach it by NOTIFY, as in production.
+  const upstream = await startTinyUpstream();
+  stops.push(upstream.close);
+  const sentinel = await startSentinel({
+    DATABASE_URL: databaseUrl.toString(),
+    REDIS_URL: redis.url,
+    SENTINEL_INSTANCES: JSON.stringify({
+      [seeded.current]: [
+        { id: "local", address: "127.0.0.1", port: upstream.port, region: "eu-1" },
+      ],
+    }),
+  });
+  stops.push(sentinel.stop);
   const workspaces = new Map([
     [owner.rootKey, owner.workspaceId],
     [other.rootKey, other.workspaceId],
@@ -124,6 +139,7 @@ async function main() {
     bulk: { workspaceId: bulk.workspaceId, rootKey: bulk.rootKey, requestLogs: bulkRequestLogs },
     github: { url: github.url, memberLogin: "acme-dev", outsiderLogin: "mallory" },
     seeded,
+    sentinel: { url: `http://127.0.0.1:${sentinel.port}`, host: sentinelHost },
   };
   process.stdout.write(`STACK ${JSON.stringify(info)}\n`);
 }
