@@ -30,10 +30,19 @@ export function KeyspaceKeys({ apiId }: { apiId: string }) {
   const rowError =
     actions.reroll.error ?? actions.setEnabled.error ?? actions.remove.error ?? keys.query.error;
 
+  if (keyspace.error) {
+    // A keyspace that is not there (or not this workspace's) has no keys to list or create:
+    // one message, not the same refusal again from the keys query.
+    return (
+      <section aria-label="Keys of the keyspace">
+        <h2>{apiId}</h2>
+        <ErrorNote error={keyspace.error} />
+      </section>
+    );
+  }
   return (
     <section aria-label="Keys of the keyspace">
       <h2>{keyspace.data?.data.name ?? apiId}</h2>
-      <ErrorNote error={keyspace.error} />
       <form
         className="toolbar"
         aria-label="Create a key"

@@ -103,11 +103,13 @@ test("keyspaces are listed; a key is created, sorted, edited, disabled (verify f
     .poll(async () => (await unkey.keys.verifyKey({ key: backendKey })).data.code)
     .toBe("NOT_FOUND");
 
-  // Another workspace's session lists none of these keyspaces.
+  // Another workspace's session lists its own keyspace and none of these.
   await page.getByRole("button", { name: "Sign out" }).click();
   await signIn(page, stack.other.rootKey);
   await page.goto("/keys");
-  await expect(page.getByText("No keyspaces yet: create one to issue keys.")).toBeVisible();
+  await expect(page.getByRole("button", { name: "b-keys" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "billing-keys" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "storefront-customers" })).toHaveCount(0);
 });
 
 test("identities, roles and permissions attach to a key; a rate-limit override takes effect", async ({

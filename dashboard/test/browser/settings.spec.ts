@@ -72,6 +72,7 @@ test("settings: build and runtime saved through the API, its validation beside t
   await expect(domain("shop.example.com")).toContainText("Pending");
   // Custom domains first, then the one Slipway gives the environment.
   await expect(page.locator(".domain-list > li")).toHaveText([
+    /storefront\.acme\.test.*Verified/,
     /shop\.example\.com/,
     /www\.ready\.example\.com/,
     /storefront-production\.slipway\.test.*Slipway domain/,
