@@ -4,6 +4,7 @@ import type { Environment } from "@unkey/api/models/components";
 import { useEffect, useRef, useState } from "react";
 import { repository } from "../api/repository";
 import { sdk, unwrap } from "../api/sdk";
+import { Drawer } from "../ui/Drawer";
 import { ErrorNote } from "../ui/ErrorNote";
 
 /** The branch head: deploy whatever the branch points at when the build starts resolving it. */
@@ -63,93 +64,76 @@ export function ManualDeployDialog(props: {
   });
 
   return (
-    <>
-      <div className="drawer-backdrop" aria-hidden="true" onClick={props.onClose} />
-      <div
-        className="drawer"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="manual-deploy-title"
-        onKeyDown={(event) => {
-          if (event.key === "Escape") props.onClose();
+    <Drawer titleId="manual-deploy-title" title={<>Deploy {app} by hand</>} onClose={props.onClose}>
+      <form
+        className="sign-in-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          deploy.mutate();
         }}
       >
-        <header>
-          <h2 id="manual-deploy-title">Deploy {app} by hand</h2>
-          <button type="button" className="secondary" onClick={props.onClose}>
-            Close
-          </button>
-        </header>
-        <form
-          className="sign-in-form"
-          onSubmit={(event) => {
-            event.preventDefault();
-            deploy.mutate();
+        <label htmlFor="deploy-environment">Environment</label>
+        <select
+          id="deploy-environment"
+          ref={firstField}
+          value={environment}
+          onChange={(event) => setEnvironment(event.target.value)}
+        >
+          {props.environments.map((candidate) => (
+            <option key={candidate.id} value={candidate.slug}>
+              {candidate.slug} ({candidate.kind})
+            </option>
+          ))}
+        </select>
+        <ErrorNote error={branches.error} />
+        <label htmlFor="deploy-branch">Branch</label>
+        <select
+          id="deploy-branch"
+          value={chosenBranch ?? ""}
+          disabled={branches.isPending}
+          onChange={(event) => {
+            setBranch(event.target.value);
+            setCommitSha(branchHead);
           }}
         >
-          <label htmlFor="deploy-environment">Environment</label>
-          <select
-            id="deploy-environment"
-            ref={firstField}
-            value={environment}
-            onChange={(event) => setEnvironment(event.target.value)}
+          {branches.isPending && <option value="">Loading branches…</option>}
+          {branchList.map((candidate) => (
+            <option key={candidate.name} value={candidate.name}>
+              {candidate.name}
+            </option>
+          ))}
+        </select>
+        {branches.hasNextPage && (
+          <button
+            type="button"
+            className="secondary"
+            disabled={branches.isFetchingNextPage}
+            onClick={() => void branches.fetchNextPage()}
           >
-            {props.environments.map((candidate) => (
-              <option key={candidate.id} value={candidate.slug}>
-                {candidate.slug} ({candidate.kind})
-              </option>
-            ))}
-          </select>
-          <ErrorNote error={branches.error} />
-          <label htmlFor="deploy-branch">Branch</label>
-          <select
-            id="deploy-branch"
-            value={chosenBranch ?? ""}
-            disabled={branches.isPending}
-            onChange={(event) => {
-              setBranch(event.target.value);
-              setCommitSha(branchHead);
-            }}
-          >
-            {branches.isPending && <option value="">Loading branches…</option>}
-            {branchList.map((candidate) => (
-              <option key={candidate.name} value={candidate.name}>
-                {candidate.name}
-              </option>
-            ))}
-          </select>
-          {branches.hasNextPage && (
-            <button
-              type="button"
-              className="secondary"
-              disabled={branches.isFetchingNextPage}
-              onClick={() => void branches.fetchNextPage()}
-            >
-              Load more branches
-            </button>
-          )}
-          <ErrorNote error={commits.error} />
-          <label htmlFor="deploy-commit">Commit</label>
-          <select
-            id="deploy-commit"
-            value={commitSha}
-            disabled={!commits.data}
-            onChange={(event) => setCommitSha(event.target.value)}
-          >
-            <option value={branchHead}>Latest commit on {chosenBranch ?? "the branch"}</option>
-            {(commits.data?.data ?? []).map((commit) => (
-              <option key={commit.commitSha} value={commit.commitSha}>
-                {commit.commitSha.slice(0, 7)} · {commit.commitMessage.slice(0, 60)}
-                {commit.authorHandle ? ` · ${commit.authorHandle}` : ""}
-              </option>
-            ))}
-          </select>
-          <button type="submit" disabled={deploy.isPending || !chosenBranch || !environment}>
-            {deploy.isPending ? "Deploying…" : `Deploy to ${environment}`}
+            Load more branches
           </button>
-          <ErrorNote error={deploy.error} />
-        </form>
-      </div>
-    </>
+        )}
+        <ErrorNote error={commits.error} />
+        <label htmlFor="deploy-commit">Commit</label>
+        <select
+          id="deploy-commit"
+          value={commitSha}
+          disabled={!commits.data}
+          onChange={(event) => setCommitSha(event.target.value)}
+        >
+          <option value={branchHead}>Latest commit on {chosenBranch ?? "the branch"}</option>
+          {(commits.data?.data ?? []).map((commit) => (
+            <option key={commit.commitSha} value={commit.commitSha}>
+              {commit.commitSha.slice(0, 7)} · {commit.commitMessage.slice(0, 60)}
+              {commit.authorHandle ? ` · ${commit.authorHandle}` : ""}
+            </option>
+          ))}
+        </select>
+        <button type="submit" disabled={deploy.isPending || !chosenBranch || !environment}>
+          {deploy.isPending ? "Deploying…" : `Deploy to ${environment}`}
+        </button>
+        <ErrorNote error={deploy.error} />
+      </form>
+    </Drawer>
   );
 }

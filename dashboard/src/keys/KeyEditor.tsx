@@ -1,4 +1,5 @@
 import type { KeyResponseData } from "@unkey/api/models/components";
+import { Drawer } from "../ui/Drawer";
 import { KeyGrants } from "./KeyGrants";
 import { KeySettingsForm } from "./KeySettingsForm";
 
@@ -13,32 +14,19 @@ export function KeyEditor(props: {
 }) {
   const { apiKey, onClose, onChanged } = props;
   return (
-    <>
-      <div className="drawer-backdrop" aria-hidden="true" onClick={onClose} />
-      <div
-        className="drawer"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="key-editor-title"
-        onKeyDown={(event) => {
-          if (event.key === "Escape") onClose();
+    <Drawer
+      titleId="key-editor-title"
+      title={<>Edit key {apiKey.name ?? apiKey.keyId}</>}
+      onClose={onClose}
+    >
+      <KeySettingsForm
+        apiKey={apiKey}
+        onSaved={() => {
+          onChanged();
+          onClose();
         }}
-      >
-        <header>
-          <h2 id="key-editor-title">Edit key {apiKey.name ?? apiKey.keyId}</h2>
-          <button type="button" className="secondary" onClick={onClose}>
-            Close
-          </button>
-        </header>
-        <KeySettingsForm
-          apiKey={apiKey}
-          onSaved={() => {
-            onChanged();
-            onClose();
-          }}
-        />
-        <KeyGrants apiKey={apiKey} onChanged={onChanged} />
-      </div>
-    </>
+      />
+      <KeyGrants apiKey={apiKey} onChanged={onChanged} />
+    </Drawer>
   );
 }

@@ -4,6 +4,7 @@ import { environmentsListEnvironments } from "@unkey/api/funcs/environmentsListE
 import { lazy, Suspense, useState } from "react";
 import { sdk, unwrap } from "../api/sdk";
 import { slipway } from "../api/slipway";
+import { AppSource } from "../apps/AppSource";
 import { DeploymentCard } from "../deployments/DeploymentCard";
 import { isInFlight } from "../deployments/deployment-view";
 
@@ -90,6 +91,7 @@ export function DeploymentsPage() {
           ))}
         </ul>
       )}
+      <AppSource project={project} app={app} />
       <div className="toolbar">
         <h2>Deployments</h2>
         <button

@@ -1,5 +1,5 @@
 import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
-import { Link, useParams } from "@tanstack/react-router";
+import { useParams } from "@tanstack/react-router";
 import { environmentsListEnvironmentVariables } from "@unkey/api/funcs/environmentsListEnvironmentVariables.js";
 import { environmentsRemoveEnvironmentVariables } from "@unkey/api/funcs/environmentsRemoveEnvironmentVariables.js";
 import { environmentsSetEnvironmentVariables } from "@unkey/api/funcs/environmentsSetEnvironmentVariables.js";
@@ -10,6 +10,7 @@ import { EnvEditor } from "../env/EnvEditor";
 import { useEnvDraft } from "../env/use-env-draft";
 import { ConfirmButton } from "../ui/ConfirmButton";
 import { DataTable } from "../ui/DataTable";
+import { EnvironmentBreadcrumbs } from "../ui/EnvironmentBreadcrumbs";
 import { ErrorNote } from "../ui/ErrorNote";
 import { Skeleton } from "../ui/Skeleton";
 
@@ -95,17 +96,7 @@ export function EnvVarsPage() {
 
   return (
     <div className="page">
-      <p className="breadcrumbs">
-        <Link to="/projects">Projects</Link> /{" "}
-        <Link to="/projects/$project" params={{ project }}>
-          {project}
-        </Link>{" "}
-        /{" "}
-        <Link to="/projects/$project/apps/$app" params={{ project, app }}>
-          {app}
-        </Link>{" "}
-        / {environment}
-      </p>
+      <EnvironmentBreadcrumbs project={project} app={app} environment={environment} />
       <h1>Environment variables · {environment}</h1>
       <div className="toolbar">
         <label>

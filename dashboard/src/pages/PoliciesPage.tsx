@@ -1,10 +1,11 @@
 import type { PolicyInput, StoredPolicy } from "@slipway/shared/policy";
-import { Link, useParams } from "@tanstack/react-router";
+import { useParams } from "@tanstack/react-router";
 import { lazy, Suspense, useState } from "react";
 import { PolicyList } from "../policies/PolicyList";
 import { draftFromPolicy, emptyDraft } from "../policies/policy-draft";
 import { moveItem } from "../policies/policy-order";
 import { usePolicies } from "../policies/use-policies";
+import { EnvironmentBreadcrumbs } from "../ui/EnvironmentBreadcrumbs";
 import { ErrorNote } from "../ui/ErrorNote";
 import { Skeleton } from "../ui/Skeleton";
 
@@ -56,17 +57,7 @@ export function PoliciesPage() {
 
   return (
     <div className="page">
-      <p className="breadcrumbs">
-        <Link to="/projects">Projects</Link> /{" "}
-        <Link to="/projects/$project" params={{ project }}>
-          {project}
-        </Link>{" "}
-        /{" "}
-        <Link to="/projects/$project/apps/$app" params={{ project, app }}>
-          {app}
-        </Link>{" "}
-        / {environment}
-      </p>
+      <EnvironmentBreadcrumbs project={project} app={app} environment={environment} />
       <h1>Sentinel policies · {environment}</h1>
       <p className="muted">
         Sentinel runs the enabled policies top to bottom on every request to this environment; the

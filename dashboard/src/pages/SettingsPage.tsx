@@ -5,6 +5,7 @@ import { sdk, unwrap } from "../api/sdk";
 import { slipway } from "../api/slipway";
 import { DomainsSection } from "../settings/DomainsSection";
 import { SettingsForm } from "../settings/SettingsForm";
+import { EnvironmentBreadcrumbs } from "../ui/EnvironmentBreadcrumbs";
 import { ErrorNote } from "../ui/ErrorNote";
 import { Skeleton } from "../ui/Skeleton";
 
@@ -29,17 +30,7 @@ export function SettingsPage() {
 
   return (
     <div className="page">
-      <p className="breadcrumbs">
-        <Link to="/projects">Projects</Link> /{" "}
-        <Link to="/projects/$project" params={{ project }}>
-          {project}
-        </Link>{" "}
-        /{" "}
-        <Link to="/projects/$project/apps/$app" params={{ project, app }}>
-          {app}
-        </Link>{" "}
-        / {environment}
-      </p>
+      <EnvironmentBreadcrumbs project={project} app={app} environment={environment} />
       <h1>Settings · {environment}</h1>
       <p>
         <Link to="/projects/$project/apps/$app/env/$environment" params={scope}>

@@ -1,5 +1,6 @@
 import type { PolicyInput, PolicyKind } from "@slipway/shared/policy";
 import { type ReactNode, useEffect, useMemo, useRef, useState } from "react";
+import { Drawer } from "../ui/Drawer";
 import { MatchEditor } from "./MatchEditor";
 import { type PolicyDraft, policyFromDraft } from "./policy-draft";
 import { kindLabels, policyKinds } from "./policy-summary";
@@ -28,82 +29,65 @@ export function PolicyEditor(props: PolicyEditorProps) {
   useEffect(() => firstField.current?.focus(), []);
 
   return (
-    <>
-      <div className="drawer-backdrop" aria-hidden="true" onClick={props.onClose} />
-      <div
-        className="drawer"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="policy-editor-title"
-        onKeyDown={(event) => {
-          if (event.key === "Escape") props.onClose();
+    <Drawer titleId="policy-editor-title" title={props.title} onClose={props.onClose}>
+      <form
+        className="policy-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (problems?.length === 0) props.onSave(policy);
         }}
       >
-        <header>
-          <h2 id="policy-editor-title">{props.title}</h2>
-          <button type="button" className="secondary" onClick={props.onClose}>
-            Close
-          </button>
-        </header>
-        <form
-          className="policy-form"
-          onSubmit={(event) => {
-            event.preventDefault();
-            if (problems?.length === 0) props.onSave(policy);
-          }}
-        >
-          <div className="toolbar">
-            <label>
-              Policy name
-              <input
-                ref={firstField}
-                value={draft.name}
-                onChange={(event) => setDraft({ ...draft, name: event.target.value })}
-              />
-            </label>
-            <label>
-              Rule
-              <select
-                value={draft.kind}
-                onChange={(event) => setDraft({ ...draft, kind: event.target.value as PolicyKind })}
-              >
-                {policyKinds.map((kind) => (
-                  <option key={kind} value={kind}>
-                    {kindLabels[kind]}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label className="checkbox">
-              <input
-                type="checkbox"
-                checked={draft.enabled}
-                onChange={(event) => setDraft({ ...draft, enabled: event.target.checked })}
-              />
-              <span>Enabled</span>
-            </label>
-          </div>
-          <MatchEditor
-            match={draft.match}
-            onChange={(match) => setDraft({ ...draft, match })}
-            patternProblem={validator?.patternProblem}
-          />
-          <RuleFields draft={draft} onChange={setDraft} />
-          {problems && problems.length > 0 && (
-            <ul className="error" aria-label="What to fix before saving">
-              {problems.map((problem) => (
-                <li key={problem}>{problem}</li>
+        <div className="toolbar">
+          <label>
+            Policy name
+            <input
+              ref={firstField}
+              value={draft.name}
+              onChange={(event) => setDraft({ ...draft, name: event.target.value })}
+            />
+          </label>
+          <label>
+            Rule
+            <select
+              value={draft.kind}
+              onChange={(event) => setDraft({ ...draft, kind: event.target.value as PolicyKind })}
+            >
+              {policyKinds.map((kind) => (
+                <option key={kind} value={kind}>
+                  {kindLabels[kind]}
+                </option>
               ))}
-            </ul>
-          )}
-          <div>
-            <button type="submit" disabled={problems?.length !== 0 || props.saving}>
-              {props.saving ? "Saving…" : problems ? "Save policy" : "Checking…"}
-            </button>
-          </div>
-          {props.saveError}
-        </form>
-      </div>
-    </>
+            </select>
+          </label>
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={draft.enabled}
+              onChange={(event) => setDraft({ ...draft, enabled: event.target.checked })}
+            />
+            <span>Enabled</span>
+          </label>
+        </div>
+        <MatchEditor
+          match={draft.match}
+          onChange={(match) => setDraft({ ...draft, match })}
+          patternProblem={validator?.patternProblem}
+        />
+        <RuleFields draft={draft} onChange={setDraft} />
+        {problems && problems.length > 0 && (
+          <ul className="error" aria-label="What to fix before saving">
+            {problems.map((problem) => (
+              <li key={problem}>{problem}</li>
+            ))}
+          </ul>
+        )}
+        <div>
+          <button type="submit" disabled={problems?.length !== 0 || props.saving}>
+            {props.saving ? "Saving…" : problems ? "Save policy" : "Checking…"}
+          </button>
+        </div>
+        {props.saveError}
+      </form>
+    </Drawer>
   );
 }

@@ -1,6 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import { type RequestLog, slipway } from "../api/slipway";
+import { Drawer } from "../ui/Drawer";
 import { ErrorNote } from "../ui/ErrorNote";
 import { Skeleton } from "../ui/Skeleton";
 
@@ -43,66 +44,57 @@ export function RequestLogDrawer({ log, onClose }: RequestLogDrawerProps) {
     ["User agent", full.userAgent],
   ];
   return (
-    <>
-      <div className="drawer-backdrop" aria-hidden="true" onClick={onClose} />
-      <div
-        className="drawer"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="request-log-title"
-        onKeyDown={(event) => {
-          if (event.key === "Escape") onClose();
-        }}
-      >
-        <header>
-          <h2 id="request-log-title" className="mono">
-            {full.method} {full.path}
-            {full.query ? `?${full.query}` : ""}
-          </h2>
-          <button ref={closeButton} type="button" className="secondary" onClick={onClose}>
-            Close
-          </button>
-        </header>
-        <dl className="facts">
-          {facts
-            .filter(([, value]) => value !== undefined && value !== "")
-            .map(([name, value]) => (
-              <div key={name}>
-                <dt>{name}</dt>
-                <dd className={name === "Request id" ? "mono" : undefined}>{value}</dd>
-              </div>
-            ))}
-        </dl>
-        <ErrorNote error={detail.error} />
-        {detail.isPending ? (
-          <Skeleton lines={6} label="Loading headers and bodies" />
-        ) : (
-          <>
-            <Headers title="Request headers" headers={full.requestHeaders} />
-            <Body
-              title="Request body"
-              body={full.requestBody}
-              truncated={full.requestBodyTruncated}
-            />
-            <Headers title="Response headers" headers={full.responseHeaders} />
-            <Body
-              title="Response body"
-              body={full.responseBody}
-              truncated={full.responseBodyTruncated}
-            />
-            {!full.requestHeaders &&
-              !full.responseHeaders &&
-              full.requestBody === undefined &&
-              full.responseBody === undefined && (
-                <p className="muted">
-                  No headers or bodies were captured: add a logging policy to this environment's
-                  Sentinel policies to keep them.
-                </p>
-              )}
-          </>
-        )}
-      </div>
-    </>
+    <Drawer
+      titleId="request-log-title"
+      title={
+        <>
+          {" "}
+          {full.method} {full.path} {full.query ? `?${full.query}` : ""}{" "}
+        </>
+      }
+      onClose={onClose}
+      titleClassName="mono"
+      closeButtonRef={closeButton}
+    >
+      <dl className="facts">
+        {facts
+          .filter(([, value]) => value !== undefined && value !== "")
+          .map(([name, value]) => (
+            <div key={name}>
+              <dt>{name}</dt>
+              <dd className={name === "Request id" ? "mono" : undefined}>{value}</dd>
+            </div>
+          ))}
+      </dl>
+      <ErrorNote error={detail.error} />
+      {detail.isPending ? (
+        <Skeleton lines={6} label="Loading headers and bodies" />
+      ) : (
+        <>
+          <Headers title="Request headers" headers={full.requestHeaders} />
+          <Body
+            title="Request body"
+            body={full.requestBody}
+            truncated={full.requestBodyTruncated}
+          />
+          <Headers title="Response headers" headers={full.responseHeaders} />
+          <Body
+            title="Response body"
+            body={full.responseBody}
+            truncated={full.responseBodyTruncated}
+          />
+          {!full.requestHeaders &&
+            !full.responseHeaders &&
+            full.requestBody === undefined &&
+            full.responseBody === undefined && (
+              <p className="muted">
+                No headers or bodies were captured: add a logging policy to this environment's
+                Sentinel policies to keep them.
+              </p>
+            )}
+        </>
+      )}
+    </Drawer>
   );
 }
 

@@ -1,6 +1,6 @@
 import { checkPage, expect, signIn, test } from "./fixtures.js";
 
-test("create a project and an app, move through the table by keyboard, delete both", async ({
+test("create a project and an app, switch its repository, protect it from deletion, delete both", async ({
   page,
   stack,
 }) => {
@@ -36,6 +36,35 @@ test("create a project and an app, move through the table by keyboard, delete bo
   await page.getByRole("button", { name: "Create app" }).click();
   await expect(page.getByRole("alert")).toContainText("owner/name");
 
+  // The breadcrumb trail's second link is the project (by slug).
+  const backToProject = () => page.locator(".breadcrumbs").getByRole("link").nth(1).click();
+  // On the app's page: switch the repository and its branch, then protect the app from deletion.
+  await appRow.getByRole("link", { name: "Invoices API" }).click();
+  const source = page.getByRole("region", { name: "Source" });
+  await expect(source.getByLabel(/GitHub repository/)).toHaveValue("acme/invoices");
+  await source.getByLabel(/GitHub repository/).fill("acme/invoices-v2");
+  await source.getByLabel("Production branch").fill("release");
+  await source.getByRole("button", { name: "Save repository" }).click();
+  await source.getByLabel(/Delete protection/).check();
+  await expect(source.getByLabel(/Delete protection/)).toBeChecked();
+  await page.reload();
+  await expect(source.getByLabel(/GitHub repository/)).toHaveValue("acme/invoices-v2");
+  await expect(source.getByLabel("Production branch")).toHaveValue("release");
+  await expect(source.getByLabel(/Delete protection/)).toBeChecked();
+  await checkPage(page, "app");
+
+  // The protection is honoured: the delete is refused with the API's reason, the app stays.
+  await backToProject();
+  await expect(appRow).toContainText("acme/invoices-v2");
+  await appRow.getByRole("button", { name: "Delete" }).click();
+  await appRow.getByRole("button", { name: "Delete Invoices API" }).click();
+  await expect(page.getByRole("alert")).toContainText("delete protection on");
+  await expect(appRow).toBeVisible();
+
+  await appRow.getByRole("link", { name: "Invoices API" }).click();
+  await source.getByLabel(/Delete protection/).uncheck();
+  await expect(source.getByLabel(/Delete protection/)).not.toBeChecked();
+  await backToProject();
   await appRow.getByRole("button", { name: "Delete" }).click();
   await appRow.getByRole("button", { name: "Delete Invoices API" }).click();
   await expect(page.getByRole("row", { name: /Invoices API/ })).toHaveCount(0);
