@@ -21,6 +21,7 @@ export function AppSource(props: { project: string; app: string }) {
   const { project, app } = props;
   const queryClient = useQueryClient();
   const appKey = ["app", project, app];
+  const [askedProtection, setAskedProtection] = useState<boolean | undefined>(undefined);
   const details = useQuery({
     queryKey: appKey,
     queryFn: () => unwrap(appsGetApp(sdk, { project, app })),
@@ -32,9 +33,10 @@ export function AppSource(props: { project: string; app: string }) {
   });
   if (details.isPending) return <Skeleton lines={2} label="Loading the app" />;
   const current = details.data?.data;
-  // Optimistic: while a protection change is in flight the box shows what was asked for.
-  const asked = update.isPending ? update.variables?.deleteProtection : undefined;
-  const protection = asked ?? current?.deleteProtection ?? false;
+  // Optimistic: while a protection change is in flight the box shows what was asked for. Set in
+  // the change handler itself (the mutation's own state arrives a tick later, after React has
+  // put a controlled checkbox back); cleared when the answer is in the cache or refused.
+  const protection = askedProtection ?? current?.deleteProtection ?? false;
   return (
     <section aria-label="Source">
       <h2>Source</h2>
@@ -52,7 +54,14 @@ export function AppSource(props: { project: string; app: string }) {
           <input
             type="checkbox"
             checked={protection}
-            onChange={(event) => update.mutate({ deleteProtection: event.target.checked })}
+            onChange={(event) => {
+              const deleteProtection = event.target.checked;
+              setAskedProtection(deleteProtection);
+              update.mutate(
+                { deleteProtection },
+                { onSettled: () => setAskedProtection(undefined) },
+              );
+            }}
           />
           Delete protection (the app cannot be deleted while it is on)
         </label>
