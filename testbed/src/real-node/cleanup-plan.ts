@@ -21,6 +21,8 @@ export const SYSCTLS_THE_NODE_CHANGES = [
 /** Host paths outside the node's directory that containerd, libcni or kubelet create. */
 export const HOST_PATHS_THE_NODE_CREATES = [
   "/run/containerd",
+  // kubelet's device plugin manager uses /var/lib/kubelet/device-plugins whatever --root-dir says.
+  "/var/lib/kubelet",
   "/var/lib/cni",
   "/var/log/containers",
   "/var/log/pods",

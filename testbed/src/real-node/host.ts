@@ -142,12 +142,47 @@ export async function pidsWithArgument(needle: string): Promise<number[]> {
   return pids;
 }
 
-export function killPids(pids: number[]): void {
+function killPids(pids: number[]): void {
   for (const pid of pids) {
     try {
       process.kill(pid, "SIGKILL");
     } catch {
       // Already gone.
+    }
+  }
+}
+
+/** True while the pid exists and is not a zombie waiting for its parent to reap it. */
+async function isPidRunning(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+  // The state follows the command, which sits in parentheses and may itself hold spaces.
+  return stat !== "" && stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+}
+
+/**
+ * SIGKILLs what `find` returns until it returns nothing that runs, then waits (bounded) until
+ * the killed pids are gone from /proc. A sweep repeats because a process can start between
+ * the scan and the kill: a shim that containerd was starting when it was killed appears late.
+ */
+export async function killUntilGone(
+  find: () => Promise<number[]>,
+  { timeoutMs = 10_000 } = {},
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const killed = new Set<number>();
+  for (;;) {
+    const running: number[] = [];
+    for (const pid of await find()) if (await isPidRunning(pid)) running.push(pid);
+    if (running.length === 0) break;
+    killPids(running);
+    for (const pid of running) killed.add(pid);
+    if (Date.now() > deadline) throw new Error(`pids ${running.join(", ")} survive SIGKILL`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  // Reaped by their parent (the shims' is PID 1): until then ps still lists them.
+  for (const pid of killed) {
+    while (existsSync(`/proc/${pid}`) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
     }
   }
 }

@@ -22,7 +22,7 @@ import {
   deleteBridge,
   IPTABLES,
   iptablesSave,
-  killPids,
+  killUntilGone,
   linkExists,
   pidsInCgroupTree,
   pidsWithArgument,
@@ -140,9 +140,14 @@ export async function cleanupNodeHost(dir: string): Promise<boolean> {
   const hierarchies = await cgroupHierarchies();
   await step(async () => {
     // containerd's shims and the containers outlive containerd: kill them by what they are.
-    killPids(record?.components.filter(isComponentAlive).map((c) => c.pid) ?? []);
-    killPids(await pidsWithArgument(paths.containerdSocket));
-    for (const h of hierarchies) killPids(await pidsInCgroupTree(join(h, KUBEPODS_CGROUP)));
+    const components = record?.components.filter(isComponentAlive).map((c) => c.pid) ?? [];
+    await killUntilGone(async () => [
+      ...components,
+      ...(await pidsWithArgument(paths.containerdSocket)),
+      ...(
+        await Promise.all(hierarchies.map((h) => pidsInCgroupTree(join(h, KUBEPODS_CGROUP))))
+      ).flat(),
+    ]);
   });
   await step(async () => {
     for (let round = 0; round < 5; round++) {

@@ -35,12 +35,23 @@ function run(command: string, args: string[]): string {
   }
 }
 
-/** Chains and rules without packet counters, which change by themselves. */
+const BUILT_IN_CHAIN = /^:(PREROUTING|INPUT|FORWARD|OUTPUT|POSTROUTING) ACCEPT $/;
+
+/**
+ * Chains and rules without packet counters, which change by themselves. A table holding only
+ * its built-in chains, empty and accepting, counts as no table: iptables-nft creates a table
+ * on first use and has no command to delete one, and such a table lets every packet through.
+ */
 function rules(save: string): string[] {
-  return save
-    .split("\n")
-    .filter((line) => line.startsWith("*") || line.startsWith(":") || line.startsWith("-A"))
-    .map((line) => line.replace(/\[\d+:\d+\]/, ""))
+  const tables = save.split(/^(?=\*)/m).map((table) =>
+    table
+      .split("\n")
+      .filter((line) => line.startsWith("*") || line.startsWith(":") || line.startsWith("-A"))
+      .map((line) => line.replace(/\[\d+:\d+\]/, "")),
+  );
+  return tables
+    .filter((lines) => !lines.every((line) => line.startsWith("*") || BUILT_IN_CHAIN.test(line)))
+    .flat()
     .sort();
 }
 
@@ -79,7 +90,6 @@ export function snapshotHost(): HostSnapshot {
     sysctls[name] = run("sysctl", ["-n", name]).trim();
   }
   const extraPaths = [
-    "/var/lib/kubelet",
     "/var/lib/containerd",
     "/etc/cni",
     "/opt/cni",
