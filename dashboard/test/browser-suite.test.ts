@@ -8,8 +8,8 @@ const distDir = fileURLToPath(new URL("../dist", import.meta.url));
 
 /**
  * `npm test` builds dist (so a clean clone tests what it serves), checks the first-load budget
- * and runs the Playwright suite (Debian's Chromium, the real API, PostgreSQL and Redis) as a
- * child; its own report is printed above the result.
+ * and runs the Playwright suites (Debian's Chromium, the real API, PostgreSQL and Redis; then
+ * the deploy flows on `npm start`'s platform) as children; their reports print above the result.
  */
 describe("dashboard in a real browser", () => {
   it("builds dist with Vite", () => {
@@ -40,6 +40,23 @@ describe("dashboard in a real browser", () => {
     process.stdout.write(run.stdout);
     process.stderr.write(run.stderr);
     expect(run.stdout).toMatch(/\d+ passed/);
+    expect(run.status, "playwright failed: see its report above").toBe(0);
+  }, 1_520_000);
+
+  it("passes the deploy flows on the one-machine platform (npm start, the real node)", () => {
+    const run = spawnSync(
+      "npx",
+      ["playwright", "test", "--config", "playwright.platform.config.ts", "--reporter=list"],
+      {
+        cwd: dashboardDir,
+        encoding: "utf8",
+        env: { ...process.env, FORCE_COLOR: "0" },
+        timeout: 1_500_000,
+      },
+    );
+    process.stdout.write(run.stdout);
+    process.stderr.write(run.stderr);
+    expect(run.stdout).toMatch(/3 passed/);
     expect(run.status, "playwright failed: see its report above").toBe(0);
   }, 1_520_000);
 });
