@@ -1,7 +1,9 @@
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { promisify } from "node:util";
 import { ensureBuildkit, readBuilderSettings, startRegistry } from "@slipway/builder";
 import {
   BUILDKITD_IMAGE_NAME,
@@ -44,6 +46,8 @@ let env: InstallCluster;
 let helm: HelmRelease;
 let images: EnsuredImage[];
 let buildkitd: BuildkitdImage;
+/** The host's pinned buildctl: reads what the in-cluster buildkitd holds after the build. */
+let buildctl: string;
 let view: ClusterView;
 const seconds = (from: number) => ((Date.now() - from) / 1000).toFixed(1);
 const imageOf = (name: string) => images.find((image) => image.name === name)!;
@@ -118,6 +122,7 @@ beforeAll(async () => {
     await rm(scratch, { recursive: true, force: true });
   }
   const binaries = await ensureBuildkit(settings, log);
+  buildctl = binaries.buildctl;
   buildkitd = await loadOrBuildBuildkitdImage({ ...binaries, cacheDir: settings.cacheDir, log });
   log(
     `images ready in ${seconds(buildStarted)} s (${BUILDKITD_IMAGE_NAME} ${buildkitd.cached ? "cached" : "built"})`,
@@ -223,6 +228,21 @@ describe("builds inside a helm install of charts/slipway on the real node", () =
       pods.items.map((pod) => [pod.spec.nodeName, pod.status.phase, pod.spec.containers[0]!.image]),
     ).toEqual([[env.node.nodeName, "Running", image]]);
     expect(pods.items[0]!.status.containerStatuses![0]!.imageID).toMatch(new RegExp(`@${digest}$`));
+
+    // The installed buildkitd did the build: its own cache holds node:20-slim, pulled through
+    // its docker.io mirror, and the Dockerfile's RUN step. (This host routes the pod subnet;
+    // the chart's NetworkPolicy, not enforced by the testbed's bridge CNI, admits only the
+    // builder workers in a real cluster.)
+    const buildkitdIp = await readyPodIp(
+      view,
+      NAMESPACE,
+      "app.kubernetes.io/name=slipway-buildkitd",
+    );
+    const { stdout: cache } = await promisify(execFile)(buildctl, [
+      ...["--addr", `tcp://${buildkitdIp}:1234`, "du", "--verbose"],
+    ]);
+    expect(cache).toMatch(/pulled from docker\.io\/library\/node:20-slim@sha256:/);
+    expect(cache).toContain("node record-build-secret.js");
 
     // Through the installed Sentinel: the app's answer, with what its build saw of the secret.
     const host = new URL(result.urls[0]!).hostname;
