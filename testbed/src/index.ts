@@ -19,6 +19,11 @@ export {
 export * from "./errors.js";
 export { ensureBinaries, readCompleteBuild } from "./go-binaries/build-binaries.js";
 export {
+  BUILDKITD_IMAGE_NAME,
+  type BuildkitdImage,
+  loadOrBuildBuildkitdImage,
+} from "./images/buildkitd-image.js";
+export {
   type EnsuredImage,
   ensureSlipwayImages,
 } from "./images/ensure-slipway-images.js";

@@ -72,7 +72,7 @@ function releaseValues(version: string) {
       env: { SLIPWAY_REGIONS: "eu-1" },
       api: { replicas: 1 },
     },
-    // Builds need buildkitd in the cluster (privileged); this test deploys a prebuilt image.
+    // This test deploys a prebuilt image; helm-install-builds.test.ts installs the builder.
     builder: { enabled: false },
     // The chart's Sentinel for eu-1, the real node's region (pods pinned to it).
     sentinel: { image: image("sentinel"), replicas: 1, workers: 1 },

@@ -2,7 +2,8 @@
  * `npm run images`: the node:20-slim and node:20 bases (built here once, cached), then every
  * Slipway image built with the project's BuildKit and pushed to a local registry, tagged with
  * the git SHA; the same Dockerfile again on the full node:20 base as the size peer; then the
- * Debian-based PostgreSQL and Redis of the chart's bundled stores (trials), content-keyed.
+ * Debian-based PostgreSQL and Redis of the chart's bundled stores (trials), content-keyed; then
+ * the chart's buildkitd (Debian, runc and the pinned buildkitd), content-keyed too.
  *
  * The registry keeps its data in ~/.cache/slipway/images-registry, so the images outlive the
  * run; SLIPWAY_IMAGES_REGISTRY=host:port pushes to a registry already running instead
@@ -20,6 +21,7 @@ import {
   startBuildkitd,
   startRegistry,
 } from "@slipway/builder";
+import { BUILDKITD_IMAGE_NAME, loadOrBuildBuildkitdImage } from "../images/buildkitd-image.js";
 import { loadOrBuildNodeBase, NODE_FULL, NODE_SLIM } from "../images/node-base-image.js";
 import { pushImage } from "../images/push-image.js";
 import {
@@ -80,10 +82,27 @@ runCli(async () => {
       workDir,
     });
     const stores = await ensureStoreImages({ registryUrl, registryHost, tag, settings });
+    const buildkitd = await loadOrBuildBuildkitdImage({
+      ...binaries,
+      cacheDir: settings.cacheDir,
+      log,
+    });
+    for (const tagged of [tag, buildkitd.tag]) {
+      await pushImage(
+        registryUrl,
+        `${registryHost}/slipway/${BUILDKITD_IMAGE_NAME}:${tagged}`,
+        buildkitd.oci,
+      );
+    }
     log(`\nimages (tag ${tag}, registry ${registryHost}); peer: the same Dockerfile FROM node:20`);
     log(formatResults(results));
     log(
       `\nbundled stores (trials; tagged ${tag} and with their content key):\n${stores.join("\n")}`,
+    );
+    const buildkitdBytes =
+      buildkitd.oci.config.size + buildkitd.oci.layers.reduce((sum, l) => sum + l.size, 0);
+    log(
+      `\nbuildkitd (buildkit.image.repository=${registryHost}/slipway/${BUILDKITD_IMAGE_NAME}, tag ${tag}): ${mb(buildkitdBytes)}, ${buildkitd.cached ? "from the cache" : `built in ${buildkitd.seconds.toFixed(1)} s`}`,
     );
   } finally {
     await buildkit.stop();

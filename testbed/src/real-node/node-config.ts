@@ -22,7 +22,11 @@ export interface RealNodeLayout {
   bridge: string;
   /** The pods' subnet, e.g. 10.245.0.0/24; the bridge holds its first address. */
   subnet: string;
-  /** host:port of the local registry that mirrors docker.io and registry.k8s.io. */
+  /**
+   * host:port of the local registry that mirrors docker.io and registry.k8s.io: the bridge's
+   * gateway address, so this host, the node's containerd and the pods (an in-cluster buildkitd
+   * pushing what it built) all reach the same registry by the same name.
+   */
   registryHost: string;
   kubeletPort: number;
   /** Where the apiserver's CA lives, for kubelet's client-certificate authentication. */
@@ -283,8 +287,11 @@ export function makeContainerdArgs(layout: RealNodeLayout): string[] {
   return ["--config", nodePaths(layout.dir).containerdConfig, "--log-level", "warn"];
 }
 
-/** Debian's docker-registry (Distribution 2.8) on loopback, storage under the node's dir. */
-export function makeRegistryConfigYaml(storageDir: string, port: number): string {
+/**
+ * Debian's docker-registry (Distribution 2.8) on `listen` (host:port: the bridge's gateway,
+ * which only this host and the node's pods reach), storage under the node's dir.
+ */
+export function makeRegistryConfigYaml(storageDir: string, listen: string): string {
   return [
     "# Rendered by testbed/src/real-node/node-config.ts",
     "version: 0.1",
@@ -294,7 +301,7 @@ export function makeRegistryConfigYaml(storageDir: string, port: number): string
     "  filesystem:",
     `    rootdirectory: ${quote(storageDir)}`,
     "http:",
-    `  addr: 127.0.0.1:${port}`,
+    `  addr: ${listen}`,
     "",
   ].join("\n");
 }

@@ -85,7 +85,7 @@ export class RealNodeProvider implements NodeProvider {
   readonly bridge: string;
   private readonly registryDataDir: string | undefined;
   private readonly schedulable: boolean;
-  /** http://127.0.0.1:<port>, set once start has run. */
+  /** http://<gateway>:<port>, set once start has run. */
   registryUrl = "";
   private record?: NodeRecord;
 
@@ -122,7 +122,8 @@ export class RealNodeProvider implements NodeProvider {
       dir: this.dir,
       bridge: this.bridge,
       subnet: this.subnet,
-      registryHost: `127.0.0.1:${registryPort}`,
+      // On the gateway, not loopback: pods push to it (the chart's buildkitd) and pull from it.
+      registryHost: `${this.gateway}:${registryPort}`,
       kubeletPort: kubeletPort!,
       caCert: join(context.pkiDir, "ca.crt"),
       sandboxImage: PAUSE_IMAGE,
@@ -135,7 +136,7 @@ export class RealNodeProvider implements NodeProvider {
     const paths = nodePaths(this.dir);
     const [pauseBinary] = await Promise.all([
       buildPauseBinary(join(context.workDir, "pause")),
-      this.writeFiles(context, layout, registryPort!),
+      this.writeFiles(context, layout),
     ]);
     const wait = (what: string, check: () => Promise<boolean>, timeoutMs = 30_000) =>
       waitUntil(what, check, { timeoutMs, intervalMs: 100, watch: context.running() });
@@ -212,11 +213,7 @@ export class RealNodeProvider implements NodeProvider {
     await writeNodeRecord(this.record);
   }
 
-  private async writeFiles(
-    context: NodeProviderContext,
-    layout: RealNodeLayout,
-    registryPort: number,
-  ): Promise<void> {
+  private async writeFiles(context: NodeProviderContext, layout: RealNodeLayout): Promise<void> {
     const paths = nodePaths(this.dir);
     const registryData = this.registryDataDir ?? paths.registryData;
     await Promise.all(
@@ -252,7 +249,7 @@ export class RealNodeProvider implements NodeProvider {
       ),
       writeFile(paths.kubeletConfig, JSON.stringify(makeKubeletConfig(layout), null, 2)),
       writeFile(paths.resolvConf, ""),
-      writeFile(paths.registryConfig, makeRegistryConfigYaml(registryData, registryPort)),
+      writeFile(paths.registryConfig, makeRegistryConfigYaml(registryData, layout.registryHost)),
       context.writeKubeconfig(paths.kubeletKubeconfig, certSpec.name, certSpec.commonName),
       writeFile(paths.kubeProxyConfig, JSON.stringify(makeKubeProxyConfig(layout), null, 2)),
       context.writeKubeconfig(
