@@ -31,32 +31,24 @@ describe("dashboard in a real browser", () => {
   });
 
   it("passes the Playwright suite", () => {
-    const run = spawnSync("npx", ["playwright", "test", "--reporter=list"], {
-      cwd: dashboardDir,
-      encoding: "utf8",
-      env: { ...process.env, FORCE_COLOR: "0" },
-      timeout: 1_500_000,
-    });
-    process.stdout.write(run.stdout);
-    process.stderr.write(run.stderr);
-    expect(run.stdout).toMatch(/\d+ passed/);
-    expect(run.status, "playwright failed: see its report above").toBe(0);
+    expect(runPlaywright([]).stdout).toMatch(/\d+ passed/);
   }, 1_520_000);
 
   it("passes the deploy flows on the one-machine platform (npm start, the real node)", () => {
-    const run = spawnSync(
-      "npx",
-      ["playwright", "test", "--config", "playwright.platform.config.ts", "--reporter=list"],
-      {
-        cwd: dashboardDir,
-        encoding: "utf8",
-        env: { ...process.env, FORCE_COLOR: "0" },
-        timeout: 1_500_000,
-      },
-    );
-    process.stdout.write(run.stdout);
-    process.stderr.write(run.stderr);
-    expect(run.stdout).toMatch(/3 passed/);
-    expect(run.status, "playwright failed: see its report above").toBe(0);
+    expect(runPlaywright(["--config", "playwright.platform.config.ts"]).stdout).toMatch(/3 passed/);
   }, 1_520_000);
 });
+
+/** `playwright test` as a child, its report printed above the result; fails if it failed. */
+function runPlaywright(args: string[]) {
+  const run = spawnSync("npx", ["playwright", "test", ...args, "--reporter=list"], {
+    cwd: dashboardDir,
+    encoding: "utf8",
+    env: { ...process.env, FORCE_COLOR: "0" },
+    timeout: 1_500_000,
+  });
+  process.stdout.write(run.stdout);
+  process.stderr.write(run.stderr);
+  expect(run.status, "playwright failed: see its report above").toBe(0);
+  return run;
+}

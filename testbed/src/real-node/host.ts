@@ -166,10 +166,15 @@ async function isPidRunning(pid: number): Promise<boolean> {
  */
 export async function killUntilGone(
   find: () => Promise<number[]>,
-  { timeoutMs = 10_000 } = {},
+  {
+    timeoutMs = 10_000,
+    /** Killed once, not looked up again: a recorded pid may be reused once it is gone. */
+    recorded = [] as number[],
+  } = {},
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  const killed = new Set<number>();
+  killPids(recorded);
+  const killed = new Set<number>(recorded);
   for (;;) {
     const running: number[] = [];
     for (const pid of await find()) if (await isPidRunning(pid)) running.push(pid);

@@ -141,13 +141,15 @@ export async function cleanupNodeHost(dir: string): Promise<boolean> {
   await step(async () => {
     // containerd's shims and the containers outlive containerd: kill them by what they are.
     const components = record?.components.filter(isComponentAlive).map((c) => c.pid) ?? [];
-    await killUntilGone(async () => [
-      ...components,
-      ...(await pidsWithArgument(paths.containerdSocket)),
-      ...(
-        await Promise.all(hierarchies.map((h) => pidsInCgroupTree(join(h, KUBEPODS_CGROUP))))
-      ).flat(),
-    ]);
+    await killUntilGone(
+      async () => [
+        ...(await pidsWithArgument(paths.containerdSocket)),
+        ...(
+          await Promise.all(hierarchies.map((h) => pidsInCgroupTree(join(h, KUBEPODS_CGROUP))))
+        ).flat(),
+      ],
+      { recorded: components },
+    );
   });
   await step(async () => {
     for (let round = 0; round < 5; round++) {
