@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { chown, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { readBuilderSettings, startRegistry } from "@slipway/builder";
+import { readBuilderSettings } from "@slipway/builder";
 import {
   BUNDLED_POSTGRESQL,
   BUNDLED_REDIS,
@@ -17,6 +17,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { type HelmRelease, startHelm } from "./helm-release.js";
 import { type RealNodeCluster, startRealNodeCluster } from "./install-cluster.js";
 import { type ClusterView, readyPodIp, waitFor } from "./install-probes.js";
+import { createReleaseSecret, prebuildSlipwayImages } from "./release-setup.js";
 
 /**
  * The chart's bundled PostgreSQL and Redis (FOR TRIALS), from Slipway's Debian-based images of
@@ -109,14 +110,7 @@ beforeAll(async () => {
   const settings = readBuilderSettings(process.env);
   const imagesFor = (registryHost: string) =>
     ensureSlipwayImages({ repoRoot: REPO_ROOT, settings, registryHost, versions: [VERSION], log });
-  const scratch = await mkdtemp(join(tmpdir(), "slipway-bundled-images-"));
-  const buildRegistry = await startRegistry(scratch);
-  try {
-    images = await imagesFor(buildRegistry.host);
-  } finally {
-    await buildRegistry.stop();
-    await rm(scratch, { recursive: true, force: true });
-  }
+  images = await prebuildSlipwayImages(imagesFor);
   const storeOptions = { repoRoot: REPO_ROOT, cacheDir: settings.cacheDir, log };
   stores = {
     postgresql: await loadOrBuildStoreImage(BUNDLED_POSTGRESQL, storeOptions),
@@ -143,22 +137,8 @@ beforeAll(async () => {
     await chown(dir, STORE_UID, STORE_UID);
     await hostPathVolume(component as "postgresql" | "redis", dir);
   }
-  await env.cluster.client.apply(`/api/v1/namespaces/${NAMESPACE}`, {
-    apiVersion: "v1",
-    kind: "Namespace",
-    metadata: { name: NAMESPACE },
-  });
   // No DATABASE_URL or REDIS_URL: with the bundled stores on, the chart's own Secret has them.
-  await env.cluster.client.apply(`/api/v1/namespaces/${NAMESPACE}/secrets/${SECRET}`, {
-    apiVersion: "v1",
-    kind: "Secret",
-    metadata: { name: SECRET, namespace: NAMESPACE },
-    stringData: {
-      SLIPWAY_ENCRYPTION_KEYS: `v1:${randomBytes(32).toString("base64")}`,
-      SLIPWAY_BOOTSTRAP_ROOT_KEY: rootKey,
-      SLIPWAY_SENTINEL_TOKEN: randomBytes(32).toString("hex"),
-    },
-  });
+  await createReleaseSecret(env.cluster.client, { namespace: NAMESPACE, secret: SECRET, rootKey });
 }, 2_400_000);
 
 /** The API's /readyz body once it answers 200 (both stores reachable). */

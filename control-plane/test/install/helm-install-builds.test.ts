@@ -1,10 +1,8 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { promisify } from "node:util";
-import { ensureBuildkit, readBuilderSettings, startRegistry } from "@slipway/builder";
+import { ensureBuildkit, readBuilderSettings } from "@slipway/builder";
 import {
   BUILDKITD_IMAGE_NAME,
   type BuildkitdImage,
@@ -18,6 +16,7 @@ import { slipwayBin } from "../local/slipway-bin.js";
 import { type HelmRelease, startHelm } from "./helm-release.js";
 import { type InstallCluster, startInstallCluster } from "./install-cluster.js";
 import { type ClusterView, readyPodIp, sendGet, waitFor } from "./install-probes.js";
+import { createReleaseSecret, prebuildSlipwayImages } from "./release-setup.js";
 
 /**
  * Builds inside an installed Slipway: `helm install` of charts/slipway on the testbed's real
@@ -113,14 +112,7 @@ beforeAll(async () => {
     ensureSlipwayImages({ repoRoot: REPO_ROOT, settings, registryHost, versions: [VERSION], log });
   // Built (or taken from the content cache) before the real-node lock, as helm-install does.
   const buildStarted = Date.now();
-  const scratch = await mkdtemp(join(tmpdir(), "slipway-install-images-"));
-  const buildRegistry = await startRegistry(scratch);
-  try {
-    images = await imagesFor(buildRegistry.host);
-  } finally {
-    await buildRegistry.stop();
-    await rm(scratch, { recursive: true, force: true });
-  }
+  images = await prebuildSlipwayImages(imagesFor);
   const binaries = await ensureBuildkit(settings, log);
   buildctl = binaries.buildctl;
   buildkitd = await loadOrBuildBuildkitdImage({ ...binaries, cacheDir: settings.cacheDir, log });
@@ -133,22 +125,11 @@ beforeAll(async () => {
   // Also puts node:20-slim into the node's registry as docker.io/library/node:20-slim.
   images = await imagesFor(env.registryHost);
   await pushImage(`http://${env.registryHost}`, buildkitdRef(), buildkitd.oci);
-  await env.cluster.client.apply(`/api/v1/namespaces/${NAMESPACE}`, {
-    apiVersion: "v1",
-    kind: "Namespace",
-    metadata: { name: NAMESPACE },
-  });
-  await env.cluster.client.apply(`/api/v1/namespaces/${NAMESPACE}/secrets/${SECRET}`, {
-    apiVersion: "v1",
-    kind: "Secret",
-    metadata: { name: SECRET, namespace: NAMESPACE },
-    stringData: {
-      DATABASE_URL: env.podDatabaseUrl,
-      REDIS_URL: env.podRedisUrl,
-      SLIPWAY_ENCRYPTION_KEYS: `v1:${randomBytes(32).toString("base64")}`,
-      SLIPWAY_BOOTSTRAP_ROOT_KEY: rootKey,
-      SLIPWAY_SENTINEL_TOKEN: randomBytes(32).toString("hex"),
-    },
+  await createReleaseSecret(env.cluster.client, {
+    namespace: NAMESPACE,
+    secret: SECRET,
+    rootKey,
+    stores: { databaseUrl: env.podDatabaseUrl, redisUrl: env.podRedisUrl },
   });
 }, 2_400_000);
 
@@ -156,11 +137,17 @@ describe("builds inside a helm install of charts/slipway on the real node", () =
   it("installs the builder workers and Slipway's buildkitd next to the rest, all Ready", async () => {
     const started = Date.now();
     const values = await helm.valuesFile("install", releaseValues());
-    await helm.helm([
+    const installed = await helm.helm([
       ...["install", RELEASE, helm.chartDir, "--namespace", NAMESPACE, "-f", values],
       ...["--wait", "--timeout", "8m"],
     ]);
     log(`helm install with the builder → Ready: ${seconds(started)} s`);
+    // The chart's notes tell the user where the API and each region's Sentinel are.
+    expect(installed).toContain(`kubectl -n ${NAMESPACE} get svc ${RELEASE}-api`);
+    expect(installed).toContain(
+      `Builds run in-cluster (buildkitd) and push to ${env.registryHost}`,
+    );
+    expect(installed).toContain(`${RELEASE}-sentinel-eu-1 (ClusterIP, port 80)`);
     const daemon = await waitFor(
       "buildkitd Ready",
       async () => {

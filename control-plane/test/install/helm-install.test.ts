@@ -1,9 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { readBuilderSettings, startRegistry } from "@slipway/builder";
+import { resolve } from "node:path";
+import { readBuilderSettings } from "@slipway/builder";
 import {
   BUSYBOX,
   type EnsuredImage,
@@ -22,6 +20,7 @@ import {
   sendGet,
   waitFor,
 } from "./install-probes.js";
+import { createReleaseSecret, prebuildSlipwayImages } from "./release-setup.js";
 
 /**
  * Issue 16's "Done when": Slipway's images built (or taken from the content cache), `helm
@@ -135,14 +134,7 @@ beforeAll(async () => {
   // of their own: the lock is then held for the install only, and the node's registry gets
   // the images from the cache.
   const buildStarted = Date.now();
-  const scratch = await mkdtemp(join(tmpdir(), "slipway-install-images-"));
-  const buildRegistry = await startRegistry(scratch);
-  try {
-    images = await imagesFor(buildRegistry.host);
-  } finally {
-    await buildRegistry.stop();
-    await rm(scratch, { recursive: true, force: true });
-  }
+  images = await prebuildSlipwayImages(imagesFor);
   log(`images built or cached in ${seconds(buildStarted)} s: ${summary().join(", ")}`);
   env = await startInstallCluster();
   view = { kube: env.cluster.client };
@@ -156,22 +148,11 @@ beforeAll(async () => {
     APP_IMAGE,
     makeBusyboxHttpdImage(readFileSync(BUSYBOX), APP_PAGE, "65534:65534"),
   );
-  await env.cluster.client.apply(`/api/v1/namespaces/${NAMESPACE}`, {
-    apiVersion: "v1",
-    kind: "Namespace",
-    metadata: { name: NAMESPACE },
-  });
-  await env.cluster.client.apply(`/api/v1/namespaces/${NAMESPACE}/secrets/${SECRET}`, {
-    apiVersion: "v1",
-    kind: "Secret",
-    metadata: { name: SECRET, namespace: NAMESPACE },
-    stringData: {
-      DATABASE_URL: env.podDatabaseUrl,
-      REDIS_URL: env.podRedisUrl,
-      SLIPWAY_ENCRYPTION_KEYS: `v1:${randomBytes(32).toString("base64")}`,
-      SLIPWAY_BOOTSTRAP_ROOT_KEY: rootKey,
-      SLIPWAY_SENTINEL_TOKEN: randomBytes(32).toString("hex"),
-    },
+  await createReleaseSecret(env.cluster.client, {
+    namespace: NAMESPACE,
+    secret: SECRET,
+    rootKey,
+    stores: { databaseUrl: env.podDatabaseUrl, redisUrl: env.podRedisUrl },
   });
 }, 1_800_000);
 
