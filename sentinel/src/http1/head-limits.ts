@@ -1,0 +1,44 @@
+// How big a head may be, and finding where it ends without waiting past that size.
+import { CR, LF } from "./byte-classes.js";
+
+export interface HeadLimits {
+  /** Bytes from the first byte of the buffer through the CRLFCRLF; default 16 KiB (Node's). */
+  maxHeadBytes?: number;
+  /** Header fields; default 100. */
+  maxHeaders?: number;
+}
+
+export const DEFAULT_MAX_HEAD_BYTES = 16 * 1024;
+export const DEFAULT_MAX_HEADERS = 100;
+
+export interface HeadIncomplete {
+  readonly kind: "incomplete";
+}
+
+/** One shared object: "wait for more bytes" allocates nothing. */
+export const HEAD_INCOMPLETE: HeadIncomplete = Object.freeze({ kind: "incomplete" });
+
+// Negative results of locateHeadEnd.
+export const HEAD_NOT_YET = -1;
+export const HEAD_TOO_LARGE = -2;
+export const HEAD_BARE_LF = -3;
+
+const CRLFCRLF = Buffer.from("\r\n\r\n", "latin1");
+
+/**
+ * The offset just past the CRLFCRLF that ends the head starting at `start`, or a negative
+ * HEAD_* result: not there yet, cannot fit in `maxHeadBytes` any more, or a bare LF already
+ * received (no later bytes can make that head valid, so it fails now rather than at the limit).
+ * Native `indexOf` does the scanning: a client that sends its head a byte at a time costs a
+ * memchr over what it sent per call, not a JavaScript loop.
+ */
+export function locateHeadEnd(buffer: Buffer, start: number, maxHeadBytes: number): number {
+  const searched = buffer.length > maxHeadBytes ? buffer.subarray(0, maxHeadBytes) : buffer;
+  const found = searched.indexOf(CRLFCRLF, start);
+  if (found !== -1) return found + 4;
+  if (buffer.length >= maxHeadBytes) return HEAD_TOO_LARGE;
+  for (let lf = buffer.indexOf(LF, start); lf !== -1; lf = buffer.indexOf(LF, lf + 1)) {
+    if (lf === start || buffer[lf - 1] !== CR) return HEAD_BARE_LF;
+  }
+  return HEAD_NOT_YET;
+}
