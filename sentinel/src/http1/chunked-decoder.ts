@@ -3,7 +3,7 @@
 // 1*HEXDIG and nothing else, every chunk's data ends in exactly CRLF, and trailer fields
 // follow the header-line rules, so the engine and the app behind it can never disagree on
 // where a chunked message ends.
-import { CR, FIELD_VALUE_BYTE, HEX_VALUE, LF, TOKEN_BYTE } from "./byte-classes.js";
+import { CR, FIELD_VALUE_BYTE, HEX_VALUE, LF, latin1, TOKEN_BYTE } from "./byte-classes.js";
 import { fieldLinesFailureReason, parseFieldLines } from "./field-lines.js";
 import { readFramingFields, TE_ABSENT } from "./framing-fields.js";
 
@@ -285,7 +285,13 @@ export class ChunkedDecoder {
     const section = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
     this.trailerParts = [];
     const trailers: string[] = [];
-    const end = parseFieldLines(section, 0, trailers, this.maxTrailers);
+    const end = parseFieldLines(
+      section,
+      latin1(section, 0, section.length),
+      0,
+      trailers,
+      this.maxTrailers,
+    );
     if (end < 0) return this.fail(`trailer section: ${fieldLinesFailureReason(end)}`);
     // Framing fields in a trailer mean nothing (RFC 9110 §6.5.1) and would mean something to
     // a recipient that merged trailers into the header section.

@@ -26,17 +26,32 @@ export const HEAD_BARE_LF = -3;
 const CRLFCRLF = Buffer.from("\r\n\r\n", "latin1");
 
 /**
- * The offset just past the CRLFCRLF that ends the head starting at `start`, or a negative
- * HEAD_* result: not there yet, cannot fit in `maxHeadBytes` any more, or a bare LF already
- * received (no later bytes can make that head valid, so it fails now rather than at the limit).
- * Native `indexOf` does the scanning: a client that sends its head a byte at a time costs a
- * memchr over what it sent per call, not a JavaScript loop.
+ * An offset through which a complete head lies, or a negative HEAD_* result: not there yet,
+ * cannot fit in `maxHeadBytes` any more, or a bare LF already received (no later bytes can
+ * make that head valid, so it fails now rather than at the limit).
+ *
+ * The offset is the end of the first CRLFCRLF, or simply the buffer's end when the buffer ends
+ * in CRLFCRLF (the usual case: a request without a body, alone in its packet), which skips a
+ * native search; the field-line parser then finds the empty line itself. Native `indexOf` does
+ * any scanning, so a client sending its head a byte at a time costs a memchr over what it
+ * sent per call, not a JavaScript loop.
  */
 export function locateHeadEnd(buffer: Buffer, start: number, maxHeadBytes: number): number {
-  const searched = buffer.length > maxHeadBytes ? buffer.subarray(0, maxHeadBytes) : buffer;
+  const length = buffer.length;
+  if (
+    length <= maxHeadBytes &&
+    length - start >= 4 &&
+    buffer[length - 1] === LF &&
+    buffer[length - 2] === CR &&
+    buffer[length - 3] === LF &&
+    buffer[length - 4] === CR
+  ) {
+    return length;
+  }
+  const searched = length > maxHeadBytes ? buffer.subarray(0, maxHeadBytes) : buffer;
   const found = searched.indexOf(CRLFCRLF, start);
   if (found !== -1) return found + 4;
-  if (buffer.length >= maxHeadBytes) return HEAD_TOO_LARGE;
+  if (length >= maxHeadBytes) return HEAD_TOO_LARGE;
   for (let lf = buffer.indexOf(LF, start); lf !== -1; lf = buffer.indexOf(LF, lf + 1)) {
     if (lf === start || buffer[lf - 1] !== CR) return HEAD_BARE_LF;
   }

@@ -223,6 +223,12 @@ describe("parseRequestHead: Host", () => {
     ["Host with userinfo", get(["Host: u@a.test"], { host: false }), 400],
     ["Host with a path", get(["Host: a.test/x"], { host: false }), 400],
     ["Host with a backslash", get(["Host: a.test\\x"], { host: false }), 400],
+    ["Host with a letter in the port", get(["Host: a.test:80a"], { host: false }), 400],
+    ["Host with two colons", get(["Host: a:1:2"], { host: false }), 400],
+    ["Host with a port", get(["Host: a.test:8080"], { host: false }), { versionMinor: 1 }],
+    ["Host with an empty port", get(["Host: a.test:"], { host: false }), { versionMinor: 1 }],
+    ["unclosed IPv6 Host", get(["Host: [::1"], { host: false }), 400],
+    ["IPv6 Host then junk", get(["Host: [::1]x"], { host: false }), 400],
     ["IPv6 Host with port", get(["Host: [::1]:8080"], { host: false }), { versionMinor: 1 }],
     ["empty Host (RFC 9110 §7.2)", get(["Host:"], { host: false }), { versionMinor: 1 }],
   ];

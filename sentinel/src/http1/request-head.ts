@@ -80,13 +80,14 @@ export function parseRequestHead(buffer: Buffer, limits?: HeadLimits): RequestHe
   }
   if (start >= buffer.length) return HEAD_INCOMPLETE;
 
-  const headEnd = locateHeadEnd(buffer, start, maxHeadBytes);
-  if (headEnd < 0) return notComplete(buffer, start, headEnd, maxHeadBytes);
+  const completeThrough = locateHeadEnd(buffer, start, maxHeadBytes);
+  if (completeThrough < 0) return notComplete(buffer, start, completeThrough, maxHeadBytes);
 
-  const line = parseRequestLine(buffer, start);
+  const text = latin1(buffer, 0, completeThrough);
+  const line = parseRequestLine(buffer, text, start);
   if (line.kind === "error") return line;
   const rawHeaders: string[] = [];
-  const fieldsEnd = parseFieldLines(buffer, line.next, rawHeaders, maxHeaders);
+  const fieldsEnd = parseFieldLines(buffer, text, line.next, rawHeaders, maxHeaders);
   if (fieldsEnd < 0) {
     return fail(fieldsEnd === FIELDS_TOO_MANY ? 431 : 400, fieldLinesFailureReason(fieldsEnd));
   }
@@ -101,18 +102,18 @@ export function parseRequestHead(buffer: Buffer, limits?: HeadLimits): RequestHe
 function notComplete(
   buffer: Buffer,
   start: number,
-  headEnd: number,
+  completeThrough: number,
   maxHeadBytes: number,
 ): RequestHeadResult {
-  if (headEnd === HEAD_BARE_LF) return fail(400, "LF not preceded by CR");
+  if (completeThrough === HEAD_BARE_LF) return fail(400, "LF not preceded by CR");
   const lineEnd = buffer.indexOf(LF, start);
-  if (headEnd === HEAD_TOO_LARGE) {
+  if (completeThrough === HEAD_TOO_LARGE) {
     return lineEnd === -1 || lineEnd >= maxHeadBytes
       ? fail(414, `request-line longer than ${maxHeadBytes} bytes`)
       : fail(431, `request head larger than ${maxHeadBytes} bytes`);
   }
   if (lineEnd !== -1) {
-    const line = parseRequestLine(buffer, start);
+    const line = parseRequestLine(buffer, latin1(buffer, 0, lineEnd + 1), start);
     return line.kind === "error" ? line : HEAD_INCOMPLETE;
   }
   let pos = start;
@@ -132,8 +133,15 @@ interface RequestLine {
   readonly next: number;
 }
 
-/** `method SP request-target SP HTTP/1.x CRLF`, single spaces, nothing else. */
-function parseRequestLine(buffer: Buffer, start: number): RequestLine | RequestHeadError {
+/**
+ * `method SP request-target SP HTTP/1.x CRLF`, single spaces, nothing else. `text` is `buffer`
+ * as latin1 from offset 0 through at least the line's end.
+ */
+function parseRequestLine(
+  buffer: Buffer,
+  text: string,
+  start: number,
+): RequestLine | RequestHeadError {
   let pos = start;
   let byte = buffer[pos]!;
   while (TOKEN_BYTE[byte] === 1) byte = buffer[++pos]!;
@@ -166,10 +174,10 @@ function parseRequestLine(buffer: Buffer, start: number): RequestLine | RequestH
     return fail(505, "HTTP version not supported");
   }
 
-  const method = methodName(buffer, start, methodEnd);
+  const method = methodName(buffer, text, start, methodEnd);
   // CONNECT (authority-form, then a tunnel) is node:http's business, not this engine's.
   if (method === "CONNECT") return fail(501, "CONNECT not supported");
-  const target = latin1(buffer, targetStart, targetEnd);
+  const target = text.slice(targetStart, targetEnd);
   const form = targetForm(target);
   if (form === TARGET_INVALID) return fail(400, "invalid request-target");
   if (form === TARGET_ASTERISK && method !== "OPTIONS") {
@@ -190,7 +198,7 @@ function isDigit(byte: number | undefined): boolean {
 }
 
 /** Common methods as constant strings (no allocation); others sliced as sent (case-sensitive). */
-function methodName(buffer: Buffer, start: number, end: number): string {
+function methodName(buffer: Buffer, text: string, start: number, end: number): string {
   switch (end - start) {
     case 3:
       if (isAt(buffer, start, "GET")) return "GET";
@@ -211,7 +219,7 @@ function methodName(buffer: Buffer, start: number, end: number): string {
       if (isAt(buffer, start, "CONNECT")) return "CONNECT";
       break;
   }
-  return latin1(buffer, start, end);
+  return text.slice(start, end);
 }
 
 function isAt(buffer: Buffer, start: number, literal: string): boolean {

@@ -1,5 +1,5 @@
 // The request-target's form (RFC 9112 §3.2) and the Host it must agree with.
-import { HOST_BYTE } from "./byte-classes.js";
+import { IP_LITERAL_BYTE, REG_NAME_BYTE } from "./byte-classes.js";
 
 export const TARGET_INVALID = -1;
 /** `/path?query` */
@@ -26,7 +26,7 @@ function authorityStart(target: string): number {
 }
 
 /**
- * An absolute-form target's authority, if it is a valid host[:port] without userinfo. A server
+ * An absolute-form target's authority, if it is a valid host[:port] (no userinfo). A server
  * must route by this authority and ignore Host (RFC 9112 §3.2.2); Sentinel routes by Host, so
  * the request head only passes when both name the same host.
  */
@@ -36,16 +36,31 @@ export function absoluteFormAuthority(target: string): string | undefined {
   while (end < target.length) {
     const code = target.charCodeAt(end);
     if (code === 0x2f /* / */ || code === 0x3f /* ? */) break;
-    if (HOST_BYTE[code] !== 1) return undefined;
     end++;
   }
-  return end === start ? undefined : target.slice(start, end);
+  const authority = target.slice(start, end);
+  return authority.length > 0 && isValidHost(authority) ? authority : undefined;
 }
 
-/** A Host value made only of host[:port] characters (empty is allowed by RFC 9110 §7.2). */
+/**
+ * `uri-host [ ":" port ]` (RFC 9110 §7.2): a reg-name or IPv4 address, or an IP-literal in
+ * brackets, then optionally `:` and digits. Empty is allowed (a target without authority).
+ */
 export function isValidHost(host: string): boolean {
-  for (let i = 0; i < host.length; i++) {
-    if (HOST_BYTE[host.charCodeAt(i)] !== 1) return false;
+  let pos = 0;
+  if (host.charCodeAt(0) === 0x5b /* [ */) {
+    pos = 1;
+    while (pos < host.length && IP_LITERAL_BYTE[host.charCodeAt(pos)] === 1) pos++;
+    if (pos === 1 || host.charCodeAt(pos) !== 0x5d /* ] */) return false;
+    pos++;
+  } else {
+    while (pos < host.length && REG_NAME_BYTE[host.charCodeAt(pos)] === 1) pos++;
+  }
+  if (pos === host.length) return true;
+  if (host.charCodeAt(pos) !== 0x3a /* : */) return false;
+  for (pos++; pos < host.length; pos++) {
+    const code = host.charCodeAt(pos);
+    if (code < 0x30 || code > 0x39) return false;
   }
   return true;
 }

@@ -69,19 +69,22 @@ export function parseResponseHead(
   const maxHeadBytes = limits?.maxHeadBytes ?? DEFAULT_MAX_HEAD_BYTES;
   const maxHeaders = limits?.maxHeaders ?? DEFAULT_MAX_HEADERS;
 
-  const headEnd = locateHeadEnd(buffer, 0, maxHeadBytes);
-  if (headEnd < 0) {
-    if (headEnd === HEAD_BARE_LF) return fail("LF not preceded by CR");
-    if (headEnd === HEAD_TOO_LARGE) return fail(`response head larger than ${maxHeadBytes} bytes`);
-    if (buffer.indexOf(LF) === -1) return HEAD_INCOMPLETE;
-    const line = parseStatusLine(buffer);
+  const completeThrough = locateHeadEnd(buffer, 0, maxHeadBytes);
+  if (completeThrough < 0) {
+    if (completeThrough === HEAD_BARE_LF) return fail("LF not preceded by CR");
+    if (completeThrough === HEAD_TOO_LARGE)
+      return fail(`response head larger than ${maxHeadBytes} bytes`);
+    const lineEnd = buffer.indexOf(LF);
+    if (lineEnd === -1) return HEAD_INCOMPLETE;
+    const line = parseStatusLine(buffer, latin1(buffer, 0, lineEnd + 1));
     return line.kind === "error" ? line : HEAD_INCOMPLETE;
   }
 
-  const line = parseStatusLine(buffer);
+  const text = latin1(buffer, 0, completeThrough);
+  const line = parseStatusLine(buffer, text);
   if (line.kind === "error") return line;
   const rawHeaders: string[] = [];
-  const fieldsEnd = parseFieldLines(buffer, line.next, rawHeaders, maxHeaders);
+  const fieldsEnd = parseFieldLines(buffer, text, line.next, rawHeaders, maxHeaders);
   if (fieldsEnd < 0) return fail(fieldLinesFailureReason(fieldsEnd));
   return interpretResponse(line, rawHeaders, fieldsEnd, requestMethod);
 }
@@ -94,8 +97,11 @@ interface StatusLine {
   readonly next: number;
 }
 
-/** `HTTP/1.x SP 3DIGIT [SP reason-phrase] CRLF`; the reason may be empty, with or without its SP. */
-function parseStatusLine(buffer: Buffer): StatusLine | ResponseHeadError {
+/**
+ * `HTTP/1.x SP 3DIGIT [SP reason-phrase] CRLF`; the reason may be empty, with or without its
+ * SP. `text` is `buffer` as latin1 through at least the line's end.
+ */
+function parseStatusLine(buffer: Buffer, text: string): StatusLine | ResponseHeadError {
   if (
     buffer[0] !== 0x48 /* H */ ||
     buffer[1] !== 0x54 /* T */ ||
@@ -127,7 +133,7 @@ function parseStatusLine(buffer: Buffer): StatusLine | ResponseHeadError {
   return {
     kind: "line",
     status,
-    reason: pos === reasonStart ? "" : latin1(buffer, reasonStart, pos),
+    reason: text.slice(reasonStart, pos),
     versionMinor: buffer[7] === 0x31 ? 1 : 0,
     next: pos + 2,
   };

@@ -184,6 +184,16 @@ describe("request smuggling payloads", () => {
     ]);
   });
 
+  it("refuses Transfer-Encoding: chunked<HTAB> (llhttp reads it as not chunked)", () => {
+    expect(readConnection(post(["Transfer-Encoding: chunked\t"], `0\r\n\r\n${smuggled}`))).toEqual([
+      "400: HTAB after the Transfer-Encoding value",
+    ]);
+    expect(readConnection(post(["X-A: b\t", "Content-Length: 0"], smuggled))).toEqual([
+      "POST /",
+      "GET /admin",
+    ]);
+  });
+
   it("reads Transfer-Encoding:<HTAB>chunked as chunked (OWS may be HTAB)", () => {
     expect(
       readConnection(post(["Transfer-Encoding:\tchunked"], `5\r\nhello\r\n0\r\n\r\n${smuggled}`)),
