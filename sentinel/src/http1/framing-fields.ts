@@ -48,8 +48,9 @@ function isOws(code: number): boolean {
 /**
  * Reads the framing fields of rawHeaders. Returns a reason string when they are malformed in a
  * way no reading can fix: a Content-Length that is not 1*DIGIT (at most 15) or whose copies
- * disagree, and a Connection option naming a framing field (a proxy that drops the fields
- * named in Connection would then drop the framing).
+ * disagree, a Connection option naming a framing field (a proxy that drops the fields named
+ * in Connection would then drop the framing), a `Content_Length` or `Transfer_Encoding` name.
+ * What Transfer-Encoding means for each kind of message is the caller's decision.
  */
 export function readFramingFields(rawHeaders: readonly string[]): FramingFields | string {
   const fields: FramingFields = {

@@ -300,6 +300,9 @@ describe("parseRequestHead: limits and incomplete heads", () => {
     check("\x16\x03\x01\x02\x00", 400);
     check("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 505);
     check("GET /", "incomplete");
+    // A start-line longer than 1 KiB is left to the complete head's check.
+    check(`GET /${"a".repeat(1100)} HTTP/9.9\r\nHost: a\r\n`, "incomplete");
+    check(`GET /${"a".repeat(1100)} HTTP/9.9\r\nHost: a\r\n\r\n`, 505);
   });
 
   it("accepts a head of exactly maxHeadBytes and refuses one byte more with 431", () => {
@@ -333,6 +336,10 @@ describe("parseRequestHead: limits and incomplete heads", () => {
     expect(parseRequestHead(bytes(get(["A: 1"])), { maxHeaders: 1 })).toMatchObject({
       status: 431,
     });
+    // Already too many while incomplete: no point waiting for the end.
+    const unfinished = "GET / HTTP/1.1\r\nHost: a\r\nA: 1\r\nB: 2\r\nC";
+    expect(parseRequestHead(bytes(unfinished), { maxHeaders: 3 })).toEqual({ kind: "incomplete" });
+    expect(parseRequestHead(bytes(unfinished), { maxHeaders: 2 })).toMatchObject({ status: 431 });
   });
 });
 

@@ -16,9 +16,11 @@ import {
 import {
   DEFAULT_MAX_HEAD_BYTES,
   DEFAULT_MAX_HEADERS,
+  EARLY_LINE_CHECK_BYTES,
   HEAD_BARE_LF,
   HEAD_INCOMPLETE,
   HEAD_TOO_LARGE,
+  HEAD_TOO_MANY_FIELDS,
   type HeadIncomplete,
   type HeadLimits,
   locateHeadEnd,
@@ -80,7 +82,7 @@ export function parseRequestHead(buffer: Buffer, limits?: HeadLimits): RequestHe
   }
   if (start >= buffer.length) return HEAD_INCOMPLETE;
 
-  const completeThrough = locateHeadEnd(buffer, start, maxHeadBytes);
+  const completeThrough = locateHeadEnd(buffer, start, maxHeadBytes, maxHeaders);
   if (completeThrough < 0) return notComplete(buffer, start, completeThrough, maxHeadBytes);
 
   const text = latin1(buffer, 0, completeThrough);
@@ -106,6 +108,7 @@ function notComplete(
   maxHeadBytes: number,
 ): RequestHeadResult {
   if (completeThrough === HEAD_BARE_LF) return fail(400, "LF not preceded by CR");
+  if (completeThrough === HEAD_TOO_MANY_FIELDS) return fail(431, "too many header fields");
   const lineEnd = buffer.indexOf(LF, start);
   if (completeThrough === HEAD_TOO_LARGE) {
     return lineEnd === -1 || lineEnd >= maxHeadBytes
@@ -113,6 +116,7 @@ function notComplete(
       : fail(431, `request head larger than ${maxHeadBytes} bytes`);
   }
   if (lineEnd !== -1) {
+    if (lineEnd - start >= EARLY_LINE_CHECK_BYTES) return HEAD_INCOMPLETE;
     const line = parseRequestLine(buffer, latin1(buffer, 0, lineEnd + 1), start);
     return line.kind === "error" ? line : HEAD_INCOMPLETE;
   }

@@ -258,6 +258,11 @@ describe("parseResponseHead: limits, incomplete heads, what follows", () => {
     expect(parseResponseHead(bytes(many), "GET", { maxHeaders: 3 })).toMatchObject({
       kind: "head",
     });
+    // Already too many while incomplete: no point waiting for the end.
+    expect(parseResponseHead(bytes(many.slice(0, -2)), "GET", { maxHeaders: 2 })).toMatchObject({
+      kind: "error",
+      reason: "too many header fields",
+    });
   });
 
   it("reads 100 Continue, then the final response after it", () => {

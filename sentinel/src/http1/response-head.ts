@@ -15,9 +15,11 @@ import {
 import {
   DEFAULT_MAX_HEAD_BYTES,
   DEFAULT_MAX_HEADERS,
+  EARLY_LINE_CHECK_BYTES,
   HEAD_BARE_LF,
   HEAD_INCOMPLETE,
   HEAD_TOO_LARGE,
+  HEAD_TOO_MANY_FIELDS,
   type HeadIncomplete,
   type HeadLimits,
   locateHeadEnd,
@@ -69,13 +71,14 @@ export function parseResponseHead(
   const maxHeadBytes = limits?.maxHeadBytes ?? DEFAULT_MAX_HEAD_BYTES;
   const maxHeaders = limits?.maxHeaders ?? DEFAULT_MAX_HEADERS;
 
-  const completeThrough = locateHeadEnd(buffer, 0, maxHeadBytes);
+  const completeThrough = locateHeadEnd(buffer, 0, maxHeadBytes, maxHeaders);
   if (completeThrough < 0) {
     if (completeThrough === HEAD_BARE_LF) return fail("LF not preceded by CR");
     if (completeThrough === HEAD_TOO_LARGE)
       return fail(`response head larger than ${maxHeadBytes} bytes`);
+    if (completeThrough === HEAD_TOO_MANY_FIELDS) return fail("too many header fields");
     const lineEnd = buffer.indexOf(LF);
-    if (lineEnd === -1) return HEAD_INCOMPLETE;
+    if (lineEnd === -1 || lineEnd >= EARLY_LINE_CHECK_BYTES) return HEAD_INCOMPLETE;
     const line = parseStatusLine(buffer, latin1(buffer, 0, lineEnd + 1));
     return line.kind === "error" ? line : HEAD_INCOMPLETE;
   }
