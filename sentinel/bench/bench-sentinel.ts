@@ -14,7 +14,7 @@ import pg from "pg";
 import { runSentinel } from "../src/cluster/run-sentinel.js";
 import { parseConfigFile } from "../src/config-file.js";
 import { H2cForwarder } from "../src/forward/h2c-forwarder.js";
-import { Http1Forwarder } from "../src/forward/http1-forwarder.js";
+import { RawHttp1Forwarder } from "../src/forward/raw/raw-http1-forwarder.js";
 import { keysVerifierAdapter } from "../src/keys/keys-verifier-adapter.js";
 import { LogBatcher } from "../src/logs/log-batcher.js";
 import { RequestMetrics } from "../src/metrics/request-metrics.js";
@@ -55,7 +55,7 @@ async function startWorker() {
     configLoadedAt: () => routes.loadedAt,
     wakes: () => 0,
   });
-  const http1 = new Http1Forwarder({
+  const http1 = new RawHttp1Forwarder({
     keepAliveTimeoutMs: 4_000,
     connectTimeoutMs: 3_000,
     headersTimeoutMs: 60_000,

@@ -8,7 +8,7 @@ import { KubeClient, loadKubeConnection } from "@slipway/shared/kube";
 import { runSentinel, type SentinelWorker } from "./cluster/run-sentinel.js";
 import { ConfigError, loadConfig, type SentinelEnv, watchesCluster } from "./config.js";
 import { H2cForwarder } from "./forward/h2c-forwarder.js";
-import { Http1Forwarder } from "./forward/http1-forwarder.js";
+import { RawHttp1Forwarder } from "./forward/raw/raw-http1-forwarder.js";
 import { LogBatcher } from "./logs/log-batcher.js";
 import { RequestMetrics } from "./metrics/request-metrics.js";
 import { parseTrustedProxies } from "./request/client-ip.js";
@@ -64,7 +64,7 @@ async function startWorker(config: SentinelEnv): Promise<SentinelWorker> {
       }),
   });
   const forwarders = {
-    http1: new Http1Forwarder({
+    http1: new RawHttp1Forwarder({
       keepAliveTimeoutMs: config.SENTINEL_UPSTREAM_KEEP_ALIVE_MS,
       connectTimeoutMs: config.SENTINEL_UPSTREAM_CONNECT_TIMEOUT_MS,
       headersTimeoutMs: config.SENTINEL_UPSTREAM_HEADERS_TIMEOUT_MS,
@@ -113,6 +113,7 @@ async function startWorker(config: SentinelEnv): Promise<SentinelWorker> {
       keepAliveTimeoutMs: config.SENTINEL_KEEP_ALIVE_TIMEOUT_MS,
       connectTimeoutMs: config.SENTINEL_UPSTREAM_CONNECT_TIMEOUT_MS,
     },
+    config.SENTINEL_HTTP1_ENGINE,
   );
   const address = await server.listen(config.SENTINEL_PORT, config.SENTINEL_HOST);
   log("info", "sentinel listening", {

@@ -11,7 +11,7 @@ import type {
 } from "@slipway/shared/gateway";
 import { type PolicyInput, policySchema } from "@slipway/shared/policy";
 import { H2cForwarder } from "../src/forward/h2c-forwarder.js";
-import { Http1Forwarder } from "../src/forward/http1-forwarder.js";
+import { RawHttp1Forwarder } from "../src/forward/raw/raw-http1-forwarder.js";
 import { LogBatcher } from "../src/logs/log-batcher.js";
 import { MemoryRateLimiter } from "../src/policies/memory-rate-limiter.js";
 import { parseTrustedProxies } from "../src/request/client-ip.js";
@@ -67,6 +67,7 @@ export async function startSentinel(
     proximity?: string[];
     trustedProxies?: string[];
     keepAliveTimeoutMs?: number;
+    headersTimeoutMs?: number;
     upstreamHeadersTimeoutMs?: number;
     upstreamKeepAliveMs?: number;
     /** Defaults to a StaticInstanceSource the test fills. */
@@ -96,7 +97,7 @@ export async function startSentinel(
     keyVerifier: keys,
     rateLimiter: new MemoryRateLimiter(),
     forwarders: {
-      http1: new Http1Forwarder({
+      http1: new RawHttp1Forwarder({
         keepAliveTimeoutMs: options.upstreamKeepAliveMs ?? 4000,
         connectTimeoutMs: 2000,
         headersTimeoutMs: options.upstreamHeadersTimeoutMs ?? 10_000,
@@ -118,7 +119,7 @@ export async function startSentinel(
     onError: () => undefined,
   };
   const server = new SentinelServer(deps, {
-    headersTimeoutMs: 5000,
+    headersTimeoutMs: options.headersTimeoutMs ?? 5000,
     requestTimeoutMs: 60_000,
     keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? 5000,
     connectTimeoutMs: 2000,

@@ -9,6 +9,11 @@ const gatewayOnly = {
   gateway_timeout: { status: 504, title: "Gateway Timeout" },
   loop_detected: { status: 508, title: "Loop Detected" },
   uri_too_long: { status: 414, title: "URI Too Long" },
+  // What Sentinel's HTTP/1.1 parser refuses (src/http1/request-head.ts).
+  request_timeout: { status: 408, title: "Request Timeout" },
+  header_fields_too_large: { status: 431, title: "Request Header Fields Too Large" },
+  not_implemented: { status: 501, title: "Not Implemented" },
+  http_version_not_supported: { status: 505, title: "HTTP Version Not Supported" },
   // nginx's code for a request whose client went away before it was answered; logged, never sent.
   client_closed_request: { status: 499, title: "Client Closed Request" },
 } as const;

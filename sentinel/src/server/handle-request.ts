@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
+import type { Readable } from "node:stream";
 import { TLSSocket } from "node:tls";
 import type { LoggingPolicy } from "@slipway/shared/policy";
 import { Cancellation } from "../forward/cancellation.js";
+import type { BodyDestination } from "../forward/relay-body.js";
 import {
   ConnectFailed,
   lazyBody,
@@ -20,11 +22,26 @@ import { distinctHeaders } from "../request/raw-headers.js";
 import { denyResponse } from "../respond/deny-response.js";
 import type { GatewayErrorCode } from "../respond/gateway-errors.js";
 import type { Instance } from "../routing/instances.js";
+import type { FastRequest } from "./fast-http1/fast-connection.js";
+import type { FastResponse } from "./fast-http1/fast-response.js";
 import { type Forwardable, type Prepared, prepareRequest } from "./prepare-request.js";
 import type { SentinelDeps } from "./sentinel-deps.js";
 
-type Request = IncomingMessage | Http2ServerRequest;
-type Response = ServerResponse | Http2ServerResponse;
+type Request = IncomingMessage | Http2ServerRequest | FastRequest;
+
+type Response = ServerResponse | Http2ServerResponse | FastResponse;
+
+/**
+ * `writeHead` on any of the three responses: each takes a flat `[name, value…]` list or an
+ * object (their overloads differ only in the types TypeScript sees).
+ */
+function writeHead(
+  res: Response,
+  status: number,
+  headers: Record<string, string> | string[],
+): { end(body?: string | Buffer): unknown } {
+  return (res as FastResponse).writeHead(status, headers);
+}
 
 function hasBody(req: Request, headers: Record<string, string[]>): boolean {
   // An HTTP/2 request has a body unless its HEADERS frame ended the stream.
@@ -64,7 +81,7 @@ export function createRequestHandler(deps: SentinelDeps, onClosed?: () => void) 
     });
     const failed = (error: unknown) => {
       deps.onError?.(error, { stage: "handler" });
-      if (!res.headersSent) res.writeHead(500).end();
+      if (!res.headersSent) writeHead(res, 500, {}).end();
       else res.destroy();
     };
     let prepared: Prepared | Promise<Prepared>;
@@ -149,7 +166,7 @@ function answer(
   const response = denyResponse(code, detail, finished.requestId, accept, extra);
   finished.status = response.status;
   finished.responseHeaders = response.headers;
-  if (!res.headersSent) res.writeHead(response.status, response.headers).end(response.body);
+  if (!res.headersSent) writeHead(res, response.status, response.headers).end(response.body);
   else res.destroy();
 }
 
@@ -164,7 +181,10 @@ async function forward(
   finished: Finished,
 ): Promise<void> {
   const { cancel } = begun;
-  const body = hasBody(req, begun.headers) ? lazyBody(req, finished.requestCapture) : undefined;
+  // Sentinel's own engine serves bodiless requests only: a request with a body is a Readable.
+  const body = hasBody(req, begun.headers)
+    ? lazyBody(req as Readable, finished.requestCapture)
+    : undefined;
   const forwarder = deps.forwarders[prepared.route!.config.upstreamProtocol];
   const upstreamStart = deps.monotonic();
   let response: UpstreamResponse | undefined;
@@ -208,13 +228,13 @@ async function forward(
   const limits = prepared.outcome?.rateLimitHeaders;
   if (limits) for (const name in limits) outgoing.push(name, limits[name]!);
   outgoing.push(requestIdHeader, finished.requestId);
-  res.writeHead(response.status, outgoing as unknown as Record<string, string>);
+  writeHead(res, response.status, outgoing);
   response.onTrailers?.((trailers) => {
     if ("addTrailers" in res) res.addTrailers(trailers as Record<string, string>);
   });
   if (prepared.outcome?.logging.responseBody) finished.responseCapture = new BodyCapture();
   try {
-    await response.relay(res, finished.responseCapture);
+    await response.relay(res as BodyDestination, finished.responseCapture);
   } catch {
     // The client or the upstream went away mid-body; both sides are destroyed.
     if (cancel.cancelled) finished.status = 499;

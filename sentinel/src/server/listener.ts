@@ -1,7 +1,12 @@
 import cluster from "node:cluster";
-import http from "node:http";
+import http, { STATUS_CODES } from "node:http";
 import http2, { type Http2Session } from "node:http2";
 import net, { type AddressInfo, type Socket } from "node:net";
+import { serializeResponseHead } from "../http1/serialize-head.js";
+import { denyResponse } from "../respond/deny-response.js";
+import type { GatewayErrorCode } from "../respond/gateway-errors.js";
+import { FastHttp1Engine } from "./fast-http1/fast-http1-engine.js";
+import { FastResponse } from "./fast-http1/fast-response.js";
 import { createRequestHandler } from "./handle-request.js";
 import { createUpgradeHandler } from "./handle-upgrade.js";
 import type { SentinelDeps } from "./sentinel-deps.js";
@@ -17,6 +22,39 @@ export interface ServerTimeouts {
   connectTimeoutMs: number;
 }
 
+/**
+ * Who serves HTTP/1.1 clients: Sentinel's own engine (`src/http1/`, `fast-http1/`), which hands
+ * a connection to Node's server for what it does not serve itself (request bodies, upgrades,
+ * HTTP/1.0), or Node's server for everything.
+ */
+export type Http1Engine = "sentinel" | "node";
+
+const refusalCodes: Record<number, GatewayErrorCode> = {
+  400: "bad_request",
+  408: "request_timeout",
+  414: "uri_too_long",
+  431: "header_fields_too_large",
+  501: "not_implemented",
+  505: "http_version_not_supported",
+};
+
+/** The answer to a request head the parser refused: the API's error envelope, then close. */
+function refusal(status: number, reason: string, requestId: string): string {
+  const answer = denyResponse(
+    refusalCodes[status] ?? "bad_request",
+    `The request is malformed: ${reason}.`,
+    requestId,
+    undefined,
+    { connection: "close" },
+  );
+  const fields: string[] = [];
+  for (const name in answer.headers) fields.push(name, answer.headers[name]!);
+  return `${serializeResponseHead(answer.status, STATUS_CODES[answer.status] ?? "Error", fields)}${answer.body}`;
+}
+
+type HandledRequest = Parameters<ReturnType<typeof createRequestHandler>>[0];
+type HandledResponse = Parameters<ReturnType<typeof createRequestHandler>>[1];
+
 const h2Preface = Buffer.from("PRI * HTTP/2.0\r\n");
 
 /**
@@ -27,24 +65,24 @@ export class SentinelServer {
   private readonly tcp: net.Server;
   private readonly h1: http.Server;
   private readonly h2: http2.Http2Server;
+  private readonly fast: FastHttp1Engine | undefined;
   private readonly sockets = new Set<Socket>();
   private readonly sessions = new Set<Http2Session>();
   private inFlight = 0;
   private draining = false;
   private idle: (() => void) | undefined;
 
-  constructor(deps: SentinelDeps, timeouts: ServerTimeouts) {
+  constructor(deps: SentinelDeps, timeouts: ServerTimeouts, engine: Http1Engine = "sentinel") {
     // The handler's one close listener per request also keeps the in-flight count.
     const handler = createRequestHandler(deps, () => {
       this.inFlight -= 1;
       if (this.inFlight === 0) this.idle?.();
     });
-    const counted = (
-      req: http.IncomingMessage | http2.Http2ServerRequest,
-      res: http.ServerResponse | http2.Http2ServerResponse,
-    ) => {
+    const counted = (req: HandledRequest, res: HandledResponse) => {
       this.inFlight += 1;
-      if (this.draining && res instanceof http.ServerResponse) res.shouldKeepAlive = false;
+      if (this.draining && (res instanceof http.ServerResponse || res instanceof FastResponse)) {
+        res.shouldKeepAlive = false;
+      }
       handler(req, res);
     };
     this.h1 = http.createServer(
@@ -62,6 +100,16 @@ export class SentinelServer {
     // listens itself (the TCP server hands it sockets), so start them here.
     this.h1.emit("listening");
     this.h2 = http2.createServer({}, counted);
+    if (engine === "sentinel") {
+      this.fast = new FastHttp1Engine({
+        handle: counted,
+        handOver: (socket, buffered) => this.toNodeServer(socket, buffered),
+        refusal: (status, reason) => refusal(status, reason, deps.newRequestId()),
+        draining: () => this.draining,
+        headersTimeoutMs: timeouts.headersTimeoutMs,
+        keepAliveTimeoutMs: timeouts.keepAliveTimeoutMs,
+      });
+    }
     this.h2.setTimeout(timeouts.requestTimeoutMs);
     this.h2.on("session", (session) => {
       this.sessions.add(session);
@@ -86,11 +134,17 @@ export class SentinelServer {
     const timer = setTimeout(() => socket.destroy(), sniffTimeoutMs);
     socket.once("data", (first: Buffer) => {
       clearTimeout(timer);
+      const prefix = first.subarray(0, Math.min(first.length, h2Preface.length));
+      const h2 = prefix.length >= 3 && prefix.equals(h2Preface.subarray(0, prefix.length));
+      if (!h2 && this.fast) {
+        // Sentinel's engine reads on from here ('data' events; the socket keeps flowing).
+        this.fast.accept(socket, first);
+        return;
+      }
       socket.pause();
       // Give the bytes back: the chosen server reads them as the start of the connection.
       socket.unshift(first);
-      const prefix = first.subarray(0, Math.min(first.length, h2Preface.length));
-      if (prefix.length >= 3 && prefix.equals(h2Preface.subarray(0, prefix.length))) {
+      if (h2) {
         // The HTTP/2 session reads the buffered bytes itself once its handle is set up.
         this.h2.emit("connection", socket);
       } else {
@@ -99,6 +153,14 @@ export class SentinelServer {
         socket.resume();
       }
     });
+    socket.resume();
+  }
+
+  /** Node's HTTP/1.1 server takes a connection from `buffered` (the bytes not yet served) on. */
+  private toNodeServer(socket: Socket, buffered: Buffer): void {
+    socket.pause();
+    socket.unshift(buffered);
+    this.h1.emit("connection", socket);
     socket.resume();
   }
 
@@ -120,9 +182,13 @@ export class SentinelServer {
     // has exited. So a draining worker keeps its share open and closes new connections
     // unserved (route()); the share goes when the worker exits.
     if (!cluster.isWorker) this.tcp.close();
-    this.h1.closeIdleConnections();
+    const closeIdle = () => {
+      this.h1.closeIdleConnections();
+      this.fast?.closeIdle();
+    };
+    closeIdle();
     for (const session of this.sessions) session.close();
-    const idleTicker = setInterval(() => this.h1.closeIdleConnections(), 100);
+    const idleTicker = setInterval(closeIdle, 100);
     await new Promise<void>((resolve) => {
       const deadline = setTimeout(resolve, timeoutMs);
       this.idle = () => {
@@ -133,6 +199,7 @@ export class SentinelServer {
     });
     clearInterval(idleTicker);
     this.h1.close();
+    this.fast?.close();
     for (const socket of this.sockets) socket.destroy();
   }
 }

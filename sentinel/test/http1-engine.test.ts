@@ -1,0 +1,143 @@
+import { connect, type Socket } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { route, startSentinel, startUpstream, type TestSentinel } from "./harness.js";
+
+/**
+ * Sentinel's own HTTP/1.1 engine as a client meets it on the wire: pipelining, keep-alive,
+ * timeouts, refusals in the API's envelope, and the hand-over to Node's server for requests
+ * the engine does not serve itself (a body, an upgrade).
+ */
+let sentinel: TestSentinel;
+let upstream: Awaited<ReturnType<typeof startUpstream>>;
+
+beforeAll(async () => {
+  sentinel = await startSentinel({ headersTimeoutMs: 400, keepAliveTimeoutMs: 600 });
+  upstream = await startUpstream("app", (req, res, body) => {
+    if (req.url === "/stream") {
+      // No Content-Length: the engine frames it chunked for the client.
+      res.write("part one, ");
+      setTimeout(() => res.end("part two"), 20);
+      return;
+    }
+    res.setHeader("content-type", "text/plain");
+    res.end(`${req.method} ${req.url}${body ? ` body=${body}` : ""}`);
+  });
+  sentinel.setRoutes([route("engine.example", "dep_engine")]);
+  sentinel.instances.set("dep_engine", [upstream.instance("eu-1")]);
+});
+
+afterAll(async () => {
+  await sentinel.close();
+  await upstream.close();
+});
+
+/** A raw connection: what it received, and when the server closed it. */
+function open(): Promise<{ socket: Socket; text: () => string; closed: Promise<number> }> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    const started = Date.now();
+    const socket = connect(sentinel.port, "127.0.0.1");
+    const closed = new Promise<number>((done) =>
+      socket.once("close", () => done(Date.now() - started)),
+    );
+    socket.on("data", (chunk) => {
+      text += chunk.toString("latin1");
+    });
+    socket.once("error", reject);
+    socket.once("connect", () => resolve({ socket, text: () => text, closed }));
+  });
+}
+
+async function until(check: () => boolean, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+const get = (path: string, extra = "") =>
+  `GET ${path} HTTP/1.1\r\nHost: engine.example\r\n${extra}\r\n`;
+
+describe("Sentinel's HTTP/1.1 engine", () => {
+  it("answers pipelined requests on one connection in order", async () => {
+    const connection = await open();
+    connection.socket.write(get("/one") + get("/two") + get("/three"));
+    await until(() => (connection.text().match(/HTTP\/1\.1 200/g) ?? []).length === 3);
+    const bodies = connection.text().match(/GET \/(one|two|three)/g);
+    expect(bodies).toEqual(["GET /one", "GET /two", "GET /three"]);
+    connection.socket.destroy();
+  });
+
+  it("hands a connection to Node's server at a request with a body, and keeps serving it", async () => {
+    const connection = await open();
+    connection.socket.write(get("/before"));
+    await until(() => connection.text().includes("GET /before"));
+    connection.socket.write(
+      "POST /upload HTTP/1.1\r\nHost: engine.example\r\nContent-Length: 5\r\n\r\nhello",
+    );
+    await until(() => connection.text().includes("POST /upload body=hello"));
+    connection.socket.write(get("/after"));
+    await until(() => connection.text().includes("GET /after"));
+    expect(upstream.received.find((r) => r.url === "/upload")?.body).toBe("hello");
+    connection.socket.destroy();
+  });
+
+  it("frames a body of unknown length chunked, and answers HEAD without one", async () => {
+    const connection = await open();
+    connection.socket.write(get("/stream"));
+    await until(() => connection.text().includes("\r\n0\r\n\r\n"));
+    expect(connection.text()).toMatch(/transfer-encoding: chunked/i);
+    expect(connection.text()).toContain("part one, ");
+    expect(connection.text()).toContain("part two");
+    const before = connection.text().length;
+    connection.socket.write("HEAD /head HTTP/1.1\r\nHost: engine.example\r\n\r\n");
+    await until(() => connection.text().length > before && connection.text().endsWith("\r\n\r\n"));
+    const head = connection.text().slice(before);
+    expect(head).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(head).not.toMatch(/transfer-encoding/i);
+    // Nothing followed the HEAD answer's head: the next request's answer is the next bytes.
+    connection.socket.write(get("/after-head"));
+    await until(() => connection.text().includes("GET /after-head"));
+    expect(connection.text().slice(before + head.length)).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    connection.socket.destroy();
+  });
+
+  it("refuses a smuggling-shaped head with 400 in the API's envelope and closes; nothing is forwarded", async () => {
+    const before = upstream.received.length;
+    const connection = await open();
+    connection.socket.write(
+      "POST / HTTP/1.1\r\nHost: engine.example\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+    );
+    await connection.closed;
+    expect(connection.text()).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(connection.text()).toContain('"status":400');
+    expect(connection.text()).toMatch(/"requestId":"req_\w+"/);
+    expect(upstream.received.length).toBe(before);
+  });
+
+  it("answers 408 when a head does not arrive within the headers timeout", async () => {
+    const connection = await open();
+    connection.socket.write("GET /slow HTTP/1.1\r\nHost: engine.ex");
+    const closedAfter = await connection.closed;
+    expect(connection.text()).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+    expect(closedAfter).toBeGreaterThanOrEqual(400);
+    expect(closedAfter).toBeLessThan(2500);
+  });
+
+  it("closes an idle keep-alive connection after the keep-alive timeout, and at once after Connection: close", async () => {
+    const idle = await open();
+    idle.socket.write(get("/idle"));
+    const idleClosedAfter = await idle.closed;
+    expect(idle.text()).toContain("GET /idle");
+    expect(idleClosedAfter).toBeGreaterThanOrEqual(600);
+    expect(idleClosedAfter).toBeLessThan(3000);
+
+    const closing = await open();
+    closing.socket.write(get("/last", "Connection: close\r\n"));
+    const closedAfter = await closing.closed;
+    expect(closing.text()).toMatch(/connection: close/i);
+    expect(closing.text()).toContain("GET /last");
+    expect(closedAfter).toBeLessThan(600);
+  });
+});
