@@ -1,4 +1,3 @@
-import type net from "node:net";
 import { ChunkedDecoder } from "../../http1/chunked-decoder.js";
 import { parseResponseHead, type ResponseFraming } from "../../http1/response-head.js";
 import { serializeRequestHead } from "../../http1/serialize-head.js";
@@ -7,6 +6,7 @@ import type { Instance } from "../../routing/instances.js";
 import type { BodyDestination, ChunkSink } from "../relay-body.js";
 import { type UpstreamRequest, type UpstreamResponse, UpstreamTimeout } from "../upstream.js";
 import { requestHeadFields } from "./request-fields.js";
+import type { PoolSocket, SocketUser } from "./upstream-pool.js";
 
 /** Body bytes held while the response head travels to the caller (then it relays them). */
 const heldBytesMax = 64 * 1024;
@@ -41,12 +41,11 @@ export interface ExchangeTimeouts {
 export interface ExchangeOwner {
   resolve(response: UpstreamResponse): void;
   reject(error: unknown): void;
+  /** The exchange reads `socket`'s events from now on (the pool's `use`). */
+  use(socket: PoolSocket, user: SocketUser): void;
   /** The exchange no longer uses the socket; `reusable`: it may carry another request. */
-  release(socket: net.Socket, reusable: boolean): void;
+  release(socket: PoolSocket, reusable: boolean): void;
 }
-
-const exchangeOf = Symbol("slipway.exchange");
-type ExchangeSocket = net.Socket & { [exchangeOf]?: RawHttp1Exchange };
 
 const noHeaders: string[] = [];
 
@@ -55,7 +54,7 @@ const noHeaders: string[] = [];
  * parsers: the response head resolves the forwarder's promise, then the body goes from the
  * socket into the client's response (`relay`), pausing the socket while the client is slow.
  */
-export class RawHttp1Exchange implements UpstreamResponse {
+export class RawHttp1Exchange implements UpstreamResponse, SocketUser {
   status = 0;
   headers: string[] = noHeaders;
   private headed = false;
@@ -76,21 +75,20 @@ export class RawHttp1Exchange implements UpstreamResponse {
   private trailerListener: ((trailers: Record<string, string | string[]>) => void) | undefined;
   private waitingForDrain = false;
   private settle: { resolve: () => void; reject: (error: Error) => void } | undefined;
-  private timer: NodeJS.Timeout;
+  /** Checked by the pool's sweep: the head's deadline, then the body's (from its last bytes). */
+  deadline: number;
   private readonly removeCancel: () => void;
 
   constructor(
-    private readonly socket: ExchangeSocket,
+    private readonly socket: PoolSocket,
     private readonly reused: boolean,
     private readonly request: UpstreamRequest,
     private readonly timeouts: ExchangeTimeouts,
     private readonly owner: ExchangeOwner,
   ) {
-    this.timer = setTimeout(() => this.timedOut(), timeouts.headersTimeoutMs);
+    this.deadline = Date.now() + timeouts.headersTimeoutMs;
     this.removeCancel = request.cancel.onCancel((reason) => this.fail(reason));
-    socket[exchangeOf] = this;
-    socket.on("data", onSocketData).on("end", onSocketEnd).on("close", onSocketClose);
-    socket.on("error", onSocketError);
+    owner.use(socket, this);
     const chunked = request.body !== undefined && request.headers["content-length"] === undefined;
     try {
       const fields = requestHeadFields(request.headers, chunked);
@@ -127,7 +125,7 @@ export class RawHttp1Exchange implements UpstreamResponse {
 
   onData(chunk: Buffer): void {
     this.answered = true;
-    this.timer.refresh();
+    if (this.headed) this.deadline = Date.now() + this.timeouts.bodyTimeoutMs;
     if (this.headed) this.body(chunk);
     else this.readHead(this.head ? Buffer.concat([this.head, chunk]) : chunk);
   }
@@ -156,8 +154,7 @@ export class RawHttp1Exchange implements UpstreamResponse {
       this.headers = lowerCaseNames(parsed.rawHeaders);
       this.framing = parsed.framing;
       this.keepAlive = parsed.keepAlive;
-      clearTimeout(this.timer);
-      this.timer = setTimeout(() => this.timedOut(), this.timeouts.bodyTimeoutMs);
+      this.deadline = Date.now() + this.timeouts.bodyTimeoutMs;
       const framing = parsed.framing;
       if (framing.kind === "length") this.remaining = framing.length;
       else if (framing.kind === "chunked") this.decoder = new ChunkedDecoder();
@@ -253,7 +250,7 @@ export class RawHttp1Exchange implements UpstreamResponse {
     );
   }
 
-  private timedOut(): void {
+  expired(): void {
     this.fail(
       this.headed
         ? new Error(
@@ -286,8 +283,7 @@ export class RawHttp1Exchange implements UpstreamResponse {
   private finishExchange(clean: boolean): void {
     if (this.complete) return;
     this.complete = true;
-    clearTimeout(this.timer);
-    this.detach();
+    this.deadline = 0;
     this.removeCancel();
     this.owner.release(this.socket, clean && this.keepAlive && this.requestSent);
     if (this.destination) this.finishRelay(this.destination);
@@ -307,11 +303,10 @@ export class RawHttp1Exchange implements UpstreamResponse {
     const first = this.failure === undefined;
     this.failure ??= error;
     if (first) {
-      clearTimeout(this.timer);
+      this.deadline = 0;
       this.removeCancel();
       if (!this.complete) {
         this.complete = true;
-        this.detach();
         this.owner.release(this.socket, false);
       }
       if (!this.headed) {
@@ -326,14 +321,6 @@ export class RawHttp1Exchange implements UpstreamResponse {
     this.destination?.destroy();
     settle.reject(this.failure);
   }
-
-  private detach(): void {
-    const socket = this.socket;
-    socket[exchangeOf] = undefined;
-    socket.removeListener("data", onSocketData).removeListener("end", onSocketEnd);
-    socket.removeListener("close", onSocketClose).removeListener("error", onSocketError);
-    if (socket.isPaused()) socket.resume();
-  }
 }
 
 function lowerCaseNames(raw: string[]): string[] {
@@ -341,7 +328,7 @@ function lowerCaseNames(raw: string[]): string[] {
   return raw;
 }
 
-function drained(socket: net.Socket): Promise<void> {
+function drained(socket: PoolSocket): Promise<void> {
   return new Promise((resolve, reject) => {
     const done = () => {
       socket.removeListener("drain", done).removeListener("close", closed);
@@ -353,18 +340,4 @@ function drained(socket: net.Socket): Promise<void> {
     };
     socket.once("drain", done).once("close", closed);
   });
-}
-
-// Shared socket listeners: the socket's current exchange is a property, not a closure.
-function onSocketData(this: ExchangeSocket, chunk: Buffer): void {
-  this[exchangeOf]?.onData(chunk);
-}
-function onSocketEnd(this: ExchangeSocket): void {
-  this[exchangeOf]?.onEnd();
-}
-function onSocketClose(this: ExchangeSocket): void {
-  this[exchangeOf]?.onClose();
-}
-function onSocketError(this: ExchangeSocket, error: Error): void {
-  this[exchangeOf]?.onError(error);
 }
