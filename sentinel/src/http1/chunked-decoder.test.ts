@@ -1,19 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../../test/seeded-random.js";
 import { ChunkedDecoder, type ChunkedLimits } from "./chunked-decoder.js";
 
 const bytes = (text: string) => Buffer.from(text, "latin1");
-
-/** mulberry32: a fixed-seed generator, so a failing split can be replayed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `buffer` cut at the given offsets. */
 function cut(buffer: Buffer, offsets: number[]): Buffer[] {

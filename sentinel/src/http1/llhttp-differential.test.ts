@@ -5,6 +5,7 @@
 // smuggling and response splitting need.
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../../test/seeded-random.js";
 import { ChunkedDecoder } from "./chunked-decoder.js";
 import type { BodyFraming } from "./framing-fields.js";
 import { parseRequestHead } from "./request-head.js";
@@ -94,18 +95,6 @@ function llhttpRead(type: number, stream: Buffer): LlhttpMessage[] | Error {
   if (result instanceof Error) return result;
   const end = parser.finish();
   return end instanceof Error ? end : messages;
-}
-
-/** mulberry32 */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const interestingBytes = Buffer.from(
