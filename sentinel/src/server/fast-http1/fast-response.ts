@@ -47,7 +47,6 @@ export class FastResponse {
   /** `headers` as a flat `[name, value…]` list (the forwarded response) or an object. */
   writeHead(status: number, headers?: readonly string[] | Record<string, string>): this {
     if (this.headersSent) throw new Error("headers already sent");
-    this.headersSent = true;
     const fields = flatFields(headers);
     let framed = false;
     let dated = false;
@@ -58,12 +57,13 @@ export class FastResponse {
     }
     this.bodyless = this.method === "HEAD" || status === 204 || status === 304 || status < 200;
     if (!dated) fields.push("date", httpDate());
-    if (!framed && !this.bodyless) {
-      this.chunked = true;
-      fields.push("transfer-encoding", "chunked");
-    }
+    this.chunked = !framed && !this.bodyless;
+    if (this.chunked) fields.push("transfer-encoding", "chunked");
     if (!this.shouldKeepAlive) fields.push("connection", "close");
+    // Serialized before the head counts as sent: a field the serializer refuses leaves the
+    // response able to answer 500 instead.
     this.head = serializeResponseHead(status, STATUS_CODES[status] ?? "Unknown", fields);
+    this.headersSent = true;
     return this;
   }
 
