@@ -21,7 +21,7 @@ import {
   StaticInstanceSource,
 } from "../src/routing/instances.js";
 import { LiveRouteTable } from "../src/routing/route-table.js";
-import { SentinelServer } from "../src/server/listener.js";
+import { type Http1Engine, SentinelServer } from "../src/server/listener.js";
 import type { SentinelDeps } from "../src/server/sentinel-deps.js";
 
 export class FakeKeyVerifier implements KeyVerifier {
@@ -68,6 +68,8 @@ export async function startSentinel(
     trustedProxies?: string[];
     keepAliveTimeoutMs?: number;
     headersTimeoutMs?: number;
+    /** Who serves HTTP/1.1 clients (SENTINEL_HTTP1_ENGINE); Sentinel's own by default. */
+    http1Engine?: Http1Engine;
     upstreamHeadersTimeoutMs?: number;
     upstreamKeepAliveMs?: number;
     /** Defaults to a StaticInstanceSource the test fills. */
@@ -118,12 +120,16 @@ export async function startSentinel(
     newRequestId: () => newId("request"),
     onError: () => undefined,
   };
-  const server = new SentinelServer(deps, {
-    headersTimeoutMs: options.headersTimeoutMs ?? 5000,
-    requestTimeoutMs: 60_000,
-    keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? 5000,
-    connectTimeoutMs: 2000,
-  });
+  const server = new SentinelServer(
+    deps,
+    {
+      headersTimeoutMs: options.headersTimeoutMs ?? 5000,
+      requestTimeoutMs: 60_000,
+      keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? 5000,
+      connectTimeoutMs: 2000,
+    },
+    options.http1Engine,
+  );
   const address = await server.listen(0, "127.0.0.1");
   return {
     url: `http://127.0.0.1:${address.port}`,

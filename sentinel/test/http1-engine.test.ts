@@ -140,4 +140,29 @@ describe("Sentinel's HTTP/1.1 engine", () => {
     expect(closing.text()).toContain("GET /last");
     expect(closedAfter).toBeLessThan(600);
   });
+
+  it("leaves every HTTP/1.1 request to Node's server with SENTINEL_HTTP1_ENGINE=node", async () => {
+    const viaNode = await startSentinel({ http1Engine: "node" });
+    viaNode.setRoutes([route("engine.example", "dep_engine")]);
+    viaNode.instances.set("dep_engine", [upstream.instance("eu-1")]);
+    // Written, not ended: the server closes the connection after its answer (Connection: close).
+    const answer = (head: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(viaNode.port, "127.0.0.1", () => socket.write(head));
+        let text = "";
+        socket.on("data", (chunk) => {
+          text += chunk.toString("latin1");
+        });
+        socket.once("end", () => resolve(text));
+        socket.once("error", reject);
+      });
+    expect(await answer(get("/via-node", "Connection: close\r\n"))).toContain("GET /via-node");
+    // Node's own refusal of the same smuggling shape: a bare 400, no envelope.
+    const refused = await answer(
+      "POST / HTTP/1.1\r\nHost: engine.example\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+    );
+    expect(refused).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(refused).not.toContain("requestId");
+    await viaNode.close();
+  });
 });
