@@ -10,6 +10,7 @@ import {
   summaryValue,
 } from "../../../control-plane/test/local/platform-process.js";
 import { holdRealNodeLock, readSettings, realNodeLockFile } from "../../../testbed/src/index.js";
+import { apiCaller, runStackChild } from "../stack-child.js";
 import type { PlatformInfo } from "./platform-info.js";
 
 /**
@@ -107,15 +108,7 @@ async function main() {
   const rootKey = summaryValue(summary, "Root key:");
   progress(`npm start is ready at ${apiUrl}`);
 
-  const call = async <T>(operation: string, body: unknown): Promise<T> => {
-    const response = await fetch(`${apiUrl}/v2/${operation}`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${rootKey}`, "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`${operation}: ${response.status} ${await response.text()}`);
-    return ((await response.json()) as { data: T }).data;
-  };
+  const call = apiCaller(apiUrl, rootKey);
   const project = "hello";
   const app = "hello";
   await call("projects.createProject", { name: "Hello", slug: project });
@@ -160,20 +153,4 @@ async function linkInstallation(apiUrl: string, link: { url: string }, authorize
   }
 }
 
-let stopping = false;
-async function shutdown(code: number) {
-  if (stopping) return;
-  stopping = true;
-  await stopAll();
-  process.exit(code);
-}
-process.on("SIGTERM", () => void shutdown(0));
-process.on("SIGINT", () => void shutdown(0));
-process.stdin.on("end", () => void shutdown(0));
-process.stdin.resume();
-main().catch(async (error) => {
-  process.stderr.write(
-    `platform stack failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
-  );
-  await shutdown(1);
-});
+runStackChild("platform stack", main, stopAll);

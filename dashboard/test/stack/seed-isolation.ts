@@ -5,6 +5,7 @@ import {
   insertDeployment,
   insertDeploymentScope,
 } from "../../../control-plane/test/harness/deployment-rows.js";
+import { apiCaller } from "../stack-child.js";
 
 export interface OtherWorkspaceObjects {
   projectId: string;
@@ -21,15 +22,7 @@ export async function seedOtherWorkspace(
   apiUrl: string,
   rootKey: string,
 ): Promise<OtherWorkspaceObjects> {
-  const call = async <T>(operation: string, body: unknown): Promise<T> => {
-    const response = await fetch(`${apiUrl}/v2/${operation}`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${rootKey}`, "content-type": "application/json" },
-      body: JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`${operation}: ${response.status} ${await response.text()}`);
-    return ((await response.json()) as { data: T }).data;
-  };
+  const call = apiCaller(apiUrl, rootKey);
   const projectSlug = "b-site";
   const project = await call<{ id: string }>("projects.createProject", {
     name: "B site",

@@ -15,6 +15,7 @@ import { startPostgres } from "../../../control-plane/src/local/postgres.js";
 import { startRedis } from "../../../control-plane/src/local/redis.js";
 import { makePlatformClients } from "../../../control-plane/src/platform-clients.js";
 import { createWorkspaceWithRootKey } from "../../../control-plane/src/services/workspaces.js";
+import { runStackChild } from "../stack-child.js";
 import { connectRepository, stackDns, startOutsideWorld } from "./outside-world.js";
 import { seedWorkspace, sentinelHost } from "./seed.js";
 import { bindInstallation, seedBulkRequestLogs, seedOtherWorkspace } from "./seed-isolation.js";
@@ -144,20 +145,4 @@ async function main() {
   process.stdout.write(`STACK ${JSON.stringify(info)}\n`);
 }
 
-let stopping = false;
-async function shutdown(code: number) {
-  if (stopping) return;
-  stopping = true;
-  await stopAll();
-  process.exit(code);
-}
-process.on("SIGTERM", () => void shutdown(0));
-process.on("SIGINT", () => void shutdown(0));
-process.stdin.on("end", () => void shutdown(0));
-process.stdin.resume();
-main().catch(async (error) => {
-  process.stderr.write(
-    `stack failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
-  );
-  await shutdown(1);
-});
+runStackChild("stack", main, stopAll);
