@@ -30,8 +30,8 @@ const configSchema = z
     SENTINEL_TRUSTED_PROXIES: list.pipe(z.array(cidr)),
     SENTINEL_MAX_HOPS: z.coerce.number().int().min(1).max(50).default(5),
     /**
-     * Who serves HTTP/1.1 clients: Sentinel's own engine (strict parser; request bodies,
-     * upgrades and HTTP/1.0 go on to Node's server) or Node's server for everything.
+     * Who serves HTTP/1.1 clients: Sentinel's own engine (strict parser; upgrades,
+     * `Expect: 100-continue` and HTTP/1.0 go on to Node's server) or Node's server for everything.
      */
     SENTINEL_HTTP1_ENGINE: z.enum(["sentinel", "node"]).default("sentinel"),
     /** Remove the verified API key from the request before it reaches the app. */

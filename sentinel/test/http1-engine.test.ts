@@ -69,17 +69,49 @@ describe("Sentinel's HTTP/1.1 engine", () => {
     connection.socket.destroy();
   });
 
-  it("hands a connection to Node's server at a request with a body, and keeps serving it", async () => {
+  it("streams request bodies, Content-Length or chunked, and keeps the connection in step", async () => {
     const connection = await open();
-    connection.socket.write(get("/before"));
-    await until(() => connection.text().includes("GET /before"));
     connection.socket.write(
-      "POST /upload HTTP/1.1\r\nHost: engine.example\r\nContent-Length: 5\r\n\r\nhello",
+      "POST /sized HTTP/1.1\r\nHost: engine.example\r\nContent-Length: 5\r\n\r\nhel",
     );
-    await until(() => connection.text().includes("POST /upload body=hello"));
-    connection.socket.write(get("/after"));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    connection.socket.write("lo");
+    await until(() => connection.text().includes("POST /sized body=hello"));
+    connection.socket.write(
+      "POST /chunked HTTP/1.1\r\nHost: engine.example\r\nTransfer-Encoding: chunked\r\n\r\n" +
+        "3\r\nabc\r\n4\r\ndefg\r\n0\r\n\r\n" +
+        get("/after"),
+    );
     await until(() => connection.text().includes("GET /after"));
-    expect(upstream.received.find((r) => r.url === "/upload")?.body).toBe("hello");
+    expect(connection.text()).toContain("POST /chunked body=abcdefg");
+    // The app got the chunked body framed anew, with no client framing left over.
+    const chunked = upstream.received.find((r) => r.url === "/chunked")!;
+    expect(chunked.body).toBe("abcdefg");
+    expect(upstream.received.find((r) => r.url === "/sized")?.headers["content-length"]).toBe("5");
+    connection.socket.destroy();
+  });
+
+  it("answers 400 to a malformed chunked body and closes the connection", async () => {
+    const connection = await open();
+    connection.socket.write(
+      "POST /bad-chunks HTTP/1.1\r\nHost: engine.example\r\nTransfer-Encoding: chunked\r\n\r\n" +
+        "3\r\nabc\r\n0x4\r\ndefg\r\n0\r\n\r\n",
+    );
+    await connection.closed;
+    expect(connection.text()).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(connection.text()).toContain("The request body is malformed.");
+  });
+
+  it("hands the connection to Node's server at Expect: 100-continue, which goes on serving it", async () => {
+    const connection = await open();
+    connection.socket.write(
+      "POST /expect HTTP/1.1\r\nHost: engine.example\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n",
+    );
+    await until(() => connection.text().includes("100 Continue"));
+    connection.socket.write("ok");
+    await until(() => connection.text().includes("POST /expect body=ok"));
+    connection.socket.write(get("/after-expect"));
+    await until(() => connection.text().includes("GET /after-expect"));
     connection.socket.destroy();
   });
 

@@ -213,7 +213,10 @@ async function forward(
     finished.upstreamMs = deps.monotonic() - upstreamStart;
     finished.outcome = "error";
     if (cancel.cancelled) finished.status = 499;
-    else if (lastError instanceof UpstreamTimeout) {
+    else if (body?.started() && (req as Readable).errored) {
+      // The client's body broke its own framing (a malformed chunk): the client's fault.
+      answer(res, finished, "bad_request", "The request body is malformed.");
+    } else if (lastError instanceof UpstreamTimeout) {
       answer(res, finished, "gateway_timeout", "The app did not answer in time.");
     } else {
       deps.onError?.(lastError, { stage: "forward", instance: finished.instance?.id });

@@ -24,8 +24,8 @@ export interface ServerTimeouts {
 
 /**
  * Who serves HTTP/1.1 clients: Sentinel's own engine (`src/http1/`, `fast-http1/`), which hands
- * a connection to Node's server for what it does not serve itself (request bodies, upgrades,
- * HTTP/1.0), or Node's server for everything.
+ * a connection to Node's server for what it does not serve itself (upgrades,
+ * `Expect: 100-continue`, HTTP/1.0), or Node's server for everything.
  */
 export type Http1Engine = "sentinel" | "node";
 
@@ -108,6 +108,7 @@ export class SentinelServer {
         draining: () => this.draining,
         headersTimeoutMs: timeouts.headersTimeoutMs,
         keepAliveTimeoutMs: timeouts.keepAliveTimeoutMs,
+        requestTimeoutMs: timeouts.requestTimeoutMs,
       });
     }
     this.h2.setTimeout(timeouts.requestTimeoutMs);

@@ -13,6 +13,7 @@ export interface FastHttp1EngineOptions {
   draining(): boolean;
   headersTimeoutMs: number;
   keepAliveTimeoutMs: number;
+  requestTimeoutMs: number;
 }
 
 /** How often deadlines are checked: a tenth of the shortest timeout, at most once a second. */
