@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from "node:crypto";
 import http from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -92,6 +93,55 @@ describe("streaming", () => {
     );
     uploads[0]!.end("part-2");
     expect(await response).toBe("done");
+  });
+
+  it("relays a large chunked upload byte for byte to a slow reader", async () => {
+    const upstream = await startUpstream("big-upload");
+    upstream.server.removeAllListeners("request");
+    upstream.server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+      const hash = createHash("sha256");
+      let bytes = 0;
+      // A slow reader: Sentinel's socket to it fills, so its writes must wait and resume.
+      req.on("data", (chunk: Buffer) => {
+        hash.update(chunk);
+        bytes += chunk.length;
+        req.pause();
+        setTimeout(() => req.resume(), 10);
+      });
+      req.on("end", () => res.end(`${bytes} ${hash.digest("hex")}`));
+    });
+    sentinel.setRoutes([route("big.example", "dep_big")]);
+    sentinel.instances.set("dep_big", [upstream.instance("eu-1")]);
+    const sent = createHash("sha256");
+    let total = 0;
+    const answer = await new Promise<string>((resolve, reject) => {
+      const req = http.request({
+        host: "127.0.0.1",
+        port: sentinel.port,
+        method: "POST",
+        path: "/big",
+        headers: { host: "big.example", "transfer-encoding": "chunked" },
+        agent: false,
+      });
+      req.on("error", reject);
+      req.on("response", (res) => {
+        let text = "";
+        res.on("data", (chunk: Buffer) => {
+          text += chunk;
+        });
+        res.on("end", () => resolve(text));
+      });
+      // 8 MiB in parts of 16 KiB, more than the sockets' buffers hold while the reader dawdles.
+      for (let i = 0; i < 512; i++) {
+        const part = randomBytes(16 * 1024);
+        sent.update(part);
+        total += part.length;
+        req.write(part);
+      }
+      req.end();
+    });
+    expect(answer).toBe(`${total} ${sent.digest("hex")}`);
+    await upstream.close();
   });
 
   it("cancels the upstream request when the client disconnects", async () => {

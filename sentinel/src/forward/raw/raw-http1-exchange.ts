@@ -86,7 +86,8 @@ export class RawHttp1Exchange implements UpstreamResponse, SocketUser {
     private readonly timeouts: ExchangeTimeouts,
     private readonly owner: ExchangeOwner,
   ) {
-    this.deadline = Date.now() + timeouts.headersTimeoutMs;
+    // With a body, the head's deadline starts when the body has been sent (sendBody).
+    this.deadline = request.body ? 0 : Date.now() + timeouts.headersTimeoutMs;
     this.removeCancel = request.cancel.onCancel((reason) => this.fail(reason));
     owner.use(socket, this);
     const chunked = request.body !== undefined && request.headers["content-length"] === undefined;
@@ -107,16 +108,17 @@ export class RawHttp1Exchange implements UpstreamResponse, SocketUser {
       for await (const chunk of body) {
         if (this.failure || this.complete) return;
         if (chunk.length === 0) continue;
-        const written = chunked
-          ? socket.write(`${chunk.length.toString(16)}\r\n`, "latin1") &&
-            socket.write(chunk) &&
-            socket.write("\r\n", "latin1")
-          : socket.write(chunk);
-        if (!written) await drained(socket);
+        // Every part is queued whatever `write` answers; its answer only says to wait.
+        if (chunked) socket.write(`${chunk.length.toString(16)}\r\n`, "latin1");
+        const written = socket.write(chunk);
+        if (chunked) socket.write("\r\n", "latin1");
+        if (!written || socket.writableNeedDrain) await drained(socket);
       }
       if (this.failure || this.complete) return;
       if (chunked) socket.write("0\r\n\r\n", "latin1");
       this.requestSent = true;
+      // The wait for the head starts once the whole request is out (an upload takes its time).
+      if (!this.headed) this.deadline = Date.now() + this.timeouts.headersTimeoutMs;
     } catch (error) {
       // The client's body failed (it went away): the exchange cannot finish.
       this.fail(error as Error);
@@ -125,9 +127,10 @@ export class RawHttp1Exchange implements UpstreamResponse, SocketUser {
 
   onData(chunk: Buffer): void {
     this.answered = true;
-    if (this.headed) this.deadline = Date.now() + this.timeouts.bodyTimeoutMs;
-    if (this.headed) this.body(chunk);
-    else this.readHead(this.head ? Buffer.concat([this.head, chunk]) : chunk);
+    if (this.headed) {
+      this.deadline = Date.now() + this.timeouts.bodyTimeoutMs;
+      this.body(chunk);
+    } else this.readHead(this.head ? Buffer.concat([this.head, chunk]) : chunk);
   }
 
   private readHead(buffer: Buffer): void {
