@@ -181,7 +181,7 @@ async function forward(
   finished: Finished,
 ): Promise<void> {
   const { cancel } = begun;
-  // Sentinel's own engine serves bodiless requests only: a request with a body is a Readable.
+  // A request with a body is a Readable on every engine (Sentinel's own: FastBodyRequest).
   const body = hasBody(req, begun.headers)
     ? lazyBody(req as Readable, finished.requestCapture)
     : undefined;

@@ -1,12 +1,10 @@
 import cluster from "node:cluster";
-import http, { STATUS_CODES } from "node:http";
+import http from "node:http";
 import http2, { type Http2Session } from "node:http2";
 import net, { type AddressInfo, type Socket } from "node:net";
-import { serializeResponseHead } from "../http1/serialize-head.js";
-import { denyResponse } from "../respond/deny-response.js";
-import type { GatewayErrorCode } from "../respond/gateway-errors.js";
 import { FastHttp1Engine } from "./fast-http1/fast-http1-engine.js";
 import { FastResponse } from "./fast-http1/fast-response.js";
+import { refusal } from "./fast-http1/refusal.js";
 import { createRequestHandler } from "./handle-request.js";
 import { createUpgradeHandler } from "./handle-upgrade.js";
 import type { SentinelDeps } from "./sentinel-deps.js";
@@ -28,29 +26,6 @@ export interface ServerTimeouts {
  * `Expect: 100-continue`, HTTP/1.0), or Node's server for everything.
  */
 export type Http1Engine = "sentinel" | "node";
-
-const refusalCodes: Record<number, GatewayErrorCode> = {
-  400: "bad_request",
-  408: "request_timeout",
-  414: "uri_too_long",
-  431: "header_fields_too_large",
-  501: "not_implemented",
-  505: "http_version_not_supported",
-};
-
-/** The answer to a request head the parser refused: the API's error envelope, then close. */
-function refusal(status: number, reason: string, requestId: string): string {
-  const answer = denyResponse(
-    refusalCodes[status] ?? "bad_request",
-    `The request is malformed: ${reason}.`,
-    requestId,
-    undefined,
-    { connection: "close" },
-  );
-  const fields: string[] = [];
-  for (const name in answer.headers) fields.push(name, answer.headers[name]!);
-  return `${serializeResponseHead(answer.status, STATUS_CODES[answer.status] ?? "Error", fields)}${answer.body}`;
-}
 
 type HandledRequest = Parameters<ReturnType<typeof createRequestHandler>>[0];
 type HandledResponse = Parameters<ReturnType<typeof createRequestHandler>>[1];

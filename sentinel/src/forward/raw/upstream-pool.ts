@@ -141,7 +141,9 @@ export class UpstreamPool {
   private handOver(instance: Instance, pool: InstancePool): void {
     const waiter = pool.waiters.shift();
     if (!waiter) return;
-    this.connect(instance, pool).then(waiter, waiter);
+    // A closed pool opens nothing more: who still waits is told so.
+    if (this.closed) waiter(connectError("the pool is closed", "ECONNREFUSED"));
+    else this.connect(instance, pool).then(waiter, waiter);
   }
 
   /**
