@@ -35,31 +35,66 @@ export function startComponent(
 
 const HAS_PROC = existsSync("/proc/self/stat");
 
-/** True while the pid runs the given binary; guards against killing a recycled pid. */
-export function isComponentAlive(record: ComponentRecord): boolean {
-  if (!HAS_PROC) return isPidAlive(record.pid);
+/**
+ * What /proc says about a recorded component: `running`, `exited` (gone or a zombie),
+ * `runs <argv0>` (the pid now belongs to another program) or `unreadable (<code>)`.
+ */
+export function componentProcessState(record: ComponentRecord): string {
+  if (!HAS_PROC) return isPidAlive(record.pid) ? "running" : "exited";
   try {
     const stat = readFileSync(`/proc/${record.pid}/stat`, "utf8");
     // Field 3 is the state; a zombie has exited already, it only awaits its parent.
     const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
-    if (state === "Z" || state === "X") return false;
-    const cmdline = readFileSync(`/proc/${record.pid}/cmdline`, "utf8");
-    return cmdline.split("\0")[0] === record.binary;
-  } catch {
-    return false;
+    if (state === "Z" || state === "X") return "exited";
+    const argv0 = readFileSync(`/proc/${record.pid}/cmdline`, "utf8").split("\0")[0];
+    return argv0 === record.binary ? "running" : `runs ${JSON.stringify(argv0)}`;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === "ENOENT" || code === "ESRCH" ? "exited" : `unreadable (${code})`;
   }
 }
 
-export async function crashError(component: RunningComponent): Promise<ComponentCrashedError> {
+/** True while the pid runs the given binary; guards against killing a recycled pid. */
+export function isComponentAlive(record: ComponentRecord): boolean {
+  const state = componentProcessState(record);
+  // /proc refusing a read says nothing about the process: ask the kernel whether it exists.
+  return state === "running" || (state.startsWith("unreadable") && isPidAlive(record.pid));
+}
+
+export async function crashError(
+  component: RunningComponent,
+  lastSeen?: string,
+): Promise<ComponentCrashedError> {
   const how = component.exit?.signal
     ? `was killed by ${component.exit.signal}`
-    : `exited with code ${component.exit?.code ?? "unknown"}`;
+    : component.exit
+      ? `exited with code ${component.exit.code ?? "unknown"}`
+      : `is no longer running (/proc/${component.pid}: ${lastSeen}; no exit status arrived)`;
   return new ComponentCrashedError(
     component.name,
     how,
     component.logFile,
     await readLogTail(component.logFile),
   );
+}
+
+/** How long a component /proc calls gone may take to deliver its exit status. */
+const EXIT_STATUS_GRACE_MS = 5_000;
+
+/**
+ * The crash of a component /proc calls gone, once confirmed: its exit status arrives, or it
+ * is still gone after the grace. Undefined when it turns out to be running: the exit status
+ * is the authority for a process this one started, /proc only a hint that can come early.
+ */
+async function confirmedCrash(component: RunningComponent): Promise<Error | undefined> {
+  const deadline = Date.now() + EXIT_STATUS_GRACE_MS;
+  for (;;) {
+    if (component.exit !== undefined) return crashError(component);
+    const state = componentProcessState(component);
+    if (isComponentAlive(component)) return undefined;
+    if (Date.now() >= deadline) return crashError(component, state);
+    await sleep(25);
+  }
 }
 
 export interface WaitOptions {
@@ -81,12 +116,9 @@ export async function waitUntil(
   const deadline = Date.now() + options.timeoutMs;
   let lastError: unknown;
   for (;;) {
-    const dead = options.watch.find((c) => c.exit !== undefined || !isComponentAlive(c));
-    if (dead) {
-      // /proc can notice the death a moment before node delivers the exit status.
-      for (let i = 0; i < 20 && dead.exit === undefined; i++) await sleep(25);
-      throw await crashError(dead);
-    }
+    const suspect = options.watch.find((c) => c.exit !== undefined || !isComponentAlive(c));
+    const crash = suspect && (await confirmedCrash(suspect));
+    if (crash) throw crash;
     try {
       if (await check()) return;
     } catch (error) {

@@ -41,6 +41,40 @@ describe("component processes", () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
+  it("a running component /proc misreads for a moment is not reported as crashed", async () => {
+    const dir = await tempDir();
+    const sleeper = startComponent("sleeper", "/bin/sleep", ["30"], join(dir, "s.log"));
+    // For 300 ms /proc shows a program other than the recorded one, as a misread would.
+    sleeper.binary = "/bin/not-sleep";
+    setTimeout(() => {
+      sleeper.binary = "/bin/sleep";
+    }, 300);
+    let checks = 0;
+    await waitUntil("three checks", async () => ++checks >= 3, {
+      timeoutMs: 10_000,
+      intervalMs: 50,
+      watch: [sleeper],
+    });
+    expect(sleeper.exit).toBeUndefined();
+    await stopComponents([sleeper]);
+  });
+
+  it("a component whose pid runs another program is reported with what /proc showed", async () => {
+    const dir = await tempDir();
+    const sleeper = startComponent("sleeper", "/bin/sleep", ["30"], join(dir, "s.log"));
+    sleeper.binary = "/usr/bin/containerd";
+    const error = await waitUntil("anything", async () => false, {
+      timeoutMs: 30_000,
+      watch: [sleeper],
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ComponentCrashedError);
+    expect((error as Error).message).toContain(
+      `sleeper is no longer running (/proc/${sleeper.pid}: runs "/bin/sleep"; no exit status arrived)`,
+    );
+    sleeper.binary = "/bin/sleep";
+    await stopComponents([sleeper]);
+  });
+
   it("a wait that cannot succeed ends at its deadline with what it waited for", async () => {
     const dir = await tempDir();
     const sleeper = startComponent("sleeper", "/bin/sleep", ["30"], join(dir, "s.log"));
