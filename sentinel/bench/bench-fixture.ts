@@ -1,7 +1,8 @@
 // What bench:sentinel needs in PostgreSQL and in Sentinel's config: one workspace, keyspace and
 // key (verified in-process by the keys package, cache warm after the first request), and a route
 // with keyauth, three firewall rules that the bench's requests do not match, and a logging
-// policy that captures everything it can.
+// policy that captures everything it can. BENCH_POLICIES=pol_keys,pol_log (or `none`) keeps only
+// the named policies, to measure what each costs.
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { createApiKey } from "@slipway/keys";
@@ -63,7 +64,7 @@ export function writeSentinelConfig(
         environmentId: "env_bench",
         deploymentId: "dep_bench",
         upstreamProtocol: "http1",
-        policies: [
+        policies: keptPolicies([
           {
             id: "pol_admin",
             name: "no admin",
@@ -103,7 +104,7 @@ export function writeSentinelConfig(
               query: true,
             },
           },
-        ],
+        ]),
       },
     ],
     instances: {
@@ -111,4 +112,9 @@ export function writeSentinelConfig(
     },
   };
   writeFileSync(file, JSON.stringify(config, null, 2));
+}
+
+function keptPolicies<T extends { id: string }>(policies: T[]): T[] {
+  const kept = process.env.BENCH_POLICIES?.split(",");
+  return kept ? policies.filter((policy) => kept.includes(policy.id)) : policies;
 }

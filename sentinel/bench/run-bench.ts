@@ -1,7 +1,9 @@
 // npm run bench:sentinel
 // wrk through Sentinel (keyauth with a valid, cached key; three firewall rules; logging of
 // everything) and, in the same run, through nginx proxy_pass, Caddy reverse_proxy and HAProxy
-// to the same upstream; then Sentinel's added latency at half its peak rate.
+// to the same upstream, and two Node peers: the floor (node:http + undici, no policies) and the
+// byte copy (net, no HTTP at all: the ceiling of a Node proxy here); then Sentinel's added
+// latency at half its peak rate.
 // Env: BENCH_SECONDS (10), BENCH_ROUNDS (2), BENCH_CONNECTIONS (64), SENTINEL_WORKERS (2), BENCH_CPU_PROF=<dir>,
 // BENCH_METRICS_OVERHEAD=0 to skip the metrics-off run, BENCH_ONLY_SENTINEL=1 to measure Sentinel alone.
 import { execFileSync, execSync } from "node:child_process";
@@ -40,7 +42,7 @@ const sentinelDir = fileURLToPath(new URL("..", import.meta.url));
 // bundling script), plain `node --enable-source-maps`, no tsx loader (whose keepNames wraps every
 // closure created per request). BENCH_TSX=1 runs the TypeScript through tsx instead.
 const useTsx = process.env.BENCH_TSX === "1";
-function entry(name: "bench-sentinel" | "node-floor"): string[] {
+function entry(name: "bench-sentinel" | "node-floor" | "node-copy"): string[] {
   if (useTsx) return ["--import", "tsx", join(sentinelDir, `bench/${name}.ts`)];
   return ["--enable-source-maps", join(sentinelDir, `bundle/bin/${name}.mjs`)];
 }
@@ -128,6 +130,7 @@ try {
         sentinelDir,
         "bench/bench-sentinel.ts",
         "bench/node-floor.ts",
+        "bench/node-copy.ts",
       ],
       { stdio: "inherit" },
     );
@@ -145,8 +148,16 @@ try {
   stops.push(redis.stop);
   const key = await createBenchKey(postgres.url);
 
-  const [upstreamPort, nginxPort, caddyPort, haproxyPort, floorPort, sentinelPort, adminPort] =
-    (await findFreePorts(7)) as [number, number, number, number, number, number, number];
+  const ports = (await findFreePorts(8)) as number[];
+  const [upstreamPort, nginxPort, caddyPort, haproxyPort, floorPort, copyPort] = ports as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const [sentinelPort, adminPort] = ports.slice(6) as [number, number];
   for (const name of ["upstream", "nginx"]) mkdirSync(join(scratch, name));
   running.push(
     startNginx(
@@ -175,6 +186,18 @@ try {
       },
       { name: "node-floor", port: floorPort },
     ),
+    startProcessGroup(
+      process.execPath,
+      entry("node-copy"),
+      join(scratch, "node-copy.log"),
+      {
+        ...process.env,
+        FLOOR_PORT: String(copyPort),
+        FLOOR_UPSTREAM_PORT: String(upstreamPort),
+        SENTINEL_WORKERS: String(workers),
+      },
+      { name: "node-copy", port: copyPort },
+    ),
   );
   const configFile = join(scratch, "sentinel.json");
   writeSentinelConfig(configFile, key, upstreamPort);
@@ -192,6 +215,7 @@ try {
     ["caddy reverse_proxy", caddyPort, running[2]!],
     ["haproxy", haproxyPort, running[3]!],
     ["node http+undici (floor)", floorPort, running[4]!],
+    ["node byte copy (ceiling)", copyPort, running[5]!],
     ["sentinel", sentinelPort, sentinel],
   ] as const;
   for (const [name, port, peer] of targets) {
@@ -236,7 +260,7 @@ try {
   console.log(
     "\nSentinel's throughput as a share of each peer's (goal: ≥ 1.0x Caddy, ≥ 0.6x nginx):",
   );
-  for (const [name] of targets.slice(0, 5)) {
+  for (const [name] of targets.slice(0, 6)) {
     const peer = results.get(name);
     if (!peer) continue;
     console.log(
@@ -264,17 +288,23 @@ try {
   // machine (a second process hop, two cores shared with wrk and the upstream).
   await measure(floorPort, running[4]!, script);
   const floorPaced = await measure(floorPort, running[4]!, script);
+  await measure(copyPort, running[5]!, script);
+  const copyPaced = await measure(copyPort, running[5]!, script);
   console.log(
     `\nat half Sentinel's peak (target ${halfRate.toFixed(0)} req/s: ${pacedConnections} connections, each waiting ${delayMs} ms between requests):`,
   );
   console.log(row("  upstream (direct)", direct));
   console.log(row("  sentinel", through));
   console.log(row("  node http+undici (floor)", floorPaced));
+  console.log(row("  node byte copy (ceiling)", copyPaced));
   const addedP50 = through.p50Ms - direct.p50Ms;
   const addedP99 = through.p99Ms - direct.p99Ms;
   console.log(`  added by Sentinel: p50 ${fmt(addedP50)}, p99 ${fmt(addedP99)} (goal p99 ≤ 1 ms)`);
   console.log(
     `  added by the floor: p50 ${fmt(floorPaced.p50Ms - direct.p50Ms)}, p99 ${fmt(floorPaced.p99Ms - direct.p99Ms)}`,
+  );
+  console.log(
+    `  added by the byte copy: p50 ${fmt(copyPaced.p50Ms - direct.p50Ms)}, p99 ${fmt(copyPaced.p99Ms - direct.p99Ms)}`,
   );
 
   if (process.env.BENCH_METRICS_OVERHEAD !== "0") {

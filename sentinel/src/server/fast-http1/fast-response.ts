@@ -13,12 +13,19 @@ export interface ResponseOwner {
 
 const noListeners: Listener[] = [];
 const lastChunk = "0\r\n\r\n";
+const emptyBuffer = Buffer.alloc(0);
+/**
+ * Up to this many queued bytes leave in one write, copied into one buffer: a head and a small
+ * body cost one system call and no writev bookkeeping. More than this is written at once.
+ */
+const flushBytes = 64 * 1024;
 
 /**
  * The response to one request on a FastHttp1Connection, with the part of ServerResponse's
  * interface the request handler and the relays use (writeHead, write, end, destroy, drain /
- * finish / close events, headersSent, writableFinished, shouldKeepAlive). The head waits for
- * the first body bytes so both leave in one write; a body of unknown length goes chunked.
+ * finish / close events, headersSent, writableFinished, shouldKeepAlive). What is written in
+ * one turn of the event loop (the head, the body's first bytes, often the whole response)
+ * leaves in one write; a body of unknown length goes chunked.
  */
 export class FastResponse {
   headersSent = false;
@@ -30,7 +37,10 @@ export class FastResponse {
   private chunked = false;
   private bodyless = false;
   private ended = false;
-  private corked = false;
+  /** Bytes written since the last flush: the head, body chunks and their framing. */
+  private pending: Array<string | Buffer> = [];
+  private pendingBytes = 0;
+  private flushScheduled = false;
   private closeListeners: Listener[] = noListeners;
   private drainListeners: Listener[] = noListeners;
   private finishListeners: Listener[] = noListeners;
@@ -70,18 +80,24 @@ export class FastResponse {
   write(chunk: Buffer | string): boolean {
     if (this.destroyed || this.ended) return false;
     if (!this.headersSent) this.writeHead(200);
-    const socket = this.socket;
-    this.cork();
     if (this.head !== undefined) {
-      socket.write(this.head, "latin1");
+      this.queue(this.head);
       this.head = undefined;
     }
-    if (this.bodyless || chunk.length === 0) return !socket.writableNeedDrain;
-    if (!this.chunked) return socket.write(chunk);
-    const size = typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
-    socket.write(`${size.toString(16)}\r\n`, "latin1");
-    socket.write(chunk);
-    return socket.write("\r\n", "latin1");
+    if (!this.bodyless && chunk.length > 0) {
+      const data = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+      if (this.chunked) {
+        this.queue(`${data.length.toString(16)}\r\n`);
+        this.queue(data);
+        this.queue("\r\n");
+      } else this.queue(data);
+    }
+    if (this.pendingBytes >= flushBytes) this.flush(undefined);
+    else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      process.nextTick(flushResponse, this);
+    }
+    return !this.socket.writableNeedDrain;
   }
 
   /** Ends the body (after `chunk`); `callback` once the socket has taken the last byte. */
@@ -92,17 +108,48 @@ export class FastResponse {
     if (chunk !== undefined && chunk.length > 0) this.write(chunk);
     else if (!this.headersSent || this.head !== undefined) this.write("");
     this.ended = true;
-    const socket = this.socket;
-    if (this.chunked) socket.write(lastChunk, "latin1");
-    socket.write("", () => {
+    if (this.chunked) this.queue(lastChunk);
+    this.flush(() => {
       this.writableFinished = true;
       for (const listener of this.finishListeners) listener();
       done?.();
       this.owner.finished(this, this.shouldKeepAlive);
       this.emitClose();
     });
-    this.uncork();
     return this;
+  }
+
+  /** The bytes queued since the last flush, to the socket (one write when they are few). */
+  flush(callback: (() => void) | undefined): void {
+    this.flushScheduled = false;
+    const pieces = this.pending;
+    if (pieces.length === 0 && callback === undefined) return;
+    const bytes = this.pendingBytes;
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (this.destroyed) return;
+    const socket = this.socket;
+    if (pieces.length <= 1) {
+      const only = pieces[0] ?? emptyBuffer;
+      if (typeof only === "string") socket.write(only, "latin1", callback);
+      else socket.write(only, callback);
+    } else if (bytes <= flushBytes) socket.write(joined(pieces, bytes), callback);
+    else {
+      socket.cork();
+      for (let i = 0; i < pieces.length; i++) {
+        const piece = pieces[i]!;
+        const last = i === pieces.length - 1 ? callback : undefined;
+        if (typeof piece === "string") socket.write(piece, "latin1", last);
+        else socket.write(piece, last);
+      }
+      socket.uncork();
+    }
+  }
+
+  private queue(piece: string | Buffer): void {
+    this.pending.push(piece);
+    // A string here is latin1 (the head, chunk framing): one byte per character.
+    this.pendingBytes += piece.length;
   }
 
   /** The client's connection goes away with this response unfinished. */
@@ -157,23 +204,21 @@ export class FastResponse {
     this.drainListeners = noListeners;
     for (const listener of listeners) listener();
   }
-
-  private cork(): void {
-    if (this.corked) return;
-    this.corked = true;
-    this.socket.cork();
-    process.nextTick(uncorkSocket, this);
-  }
-
-  uncork(): void {
-    if (!this.corked) return;
-    this.corked = false;
-    this.socket.uncork();
-  }
 }
 
-function uncorkSocket(response: FastResponse): void {
-  response.uncork();
+function flushResponse(response: FastResponse): void {
+  response.flush(undefined);
+}
+
+/** `pieces` (latin1 strings and buffers) as one buffer of `bytes` bytes. */
+function joined(pieces: ReadonlyArray<string | Buffer>, bytes: number): Buffer {
+  const out = Buffer.allocUnsafe(bytes);
+  let offset = 0;
+  for (const piece of pieces) {
+    if (typeof piece === "string") offset += out.write(piece, offset, "latin1");
+    else offset += piece.copy(out, offset);
+  }
+  return out;
 }
 
 function add(listeners: Listener[], listener: Listener): Listener[] {
