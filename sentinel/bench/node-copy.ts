@@ -2,21 +2,13 @@
 // between each client connection and an upstream connection of its own, with nothing read:
 // no HTTP parsing, no routing, no policies, no logs. What separates it from nginx is the
 // runtime and its sockets; what separates Sentinel from it is everything a proxy does.
-import cluster from "node:cluster";
 import net from "node:net";
+import { runWorkers } from "./cluster-workers.js";
 
 const port = Number(process.env.FLOOR_PORT);
 const upstreamPort = Number(process.env.FLOOR_UPSTREAM_PORT);
-const workers = Number(process.env.SENTINEL_WORKERS ?? 2);
 
-if (workers > 1 && cluster.isPrimary) {
-  for (let i = 0; i < workers; i++) cluster.fork();
-  process.once("SIGTERM", () => {
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.kill();
-    process.exit(0);
-  });
-} else {
-  if (!cluster.isWorker) process.once("SIGTERM", () => process.exit(0));
+runWorkers(Number(process.env.SENTINEL_WORKERS ?? 2), () => {
   net
     .createServer((client) => {
       const upstream = net.connect(upstreamPort, "127.0.0.1");
@@ -30,4 +22,4 @@ if (workers > 1 && cluster.isPrimary) {
       upstream.on("error", close).on("close", close);
     })
     .listen(port, "127.0.0.1");
-}
+});

@@ -2,23 +2,14 @@
 // uses (node:http server, undici keep-alive pool, node:cluster with the same worker count) and
 // nothing else: no policies, no header rules, no logs, no metrics. The gap between it and
 // Sentinel is Sentinel's own work; the gap between it and nginx is the runtime's.
-import cluster from "node:cluster";
 import http from "node:http";
 import { Agent } from "undici";
+import { runWorkers } from "./cluster-workers.js";
 
 const port = Number(process.env.FLOOR_PORT);
 const upstream = `http://127.0.0.1:${process.env.FLOOR_UPSTREAM_PORT}`;
-const workers = Number(process.env.SENTINEL_WORKERS ?? 2);
 
-if (workers > 1 && cluster.isPrimary) {
-  for (let i = 0; i < workers; i++) cluster.fork();
-  process.once("SIGTERM", () => {
-    for (const worker of Object.values(cluster.workers ?? {})) worker?.kill();
-    process.exit(0);
-  });
-} else {
-  // Alone (one worker), exit on SIGTERM so --cpu-prof writes its profile.
-  if (!cluster.isWorker) process.once("SIGTERM", () => process.exit(0));
+runWorkers(Number(process.env.SENTINEL_WORKERS ?? 2), () => {
   const agent = new Agent({ connections: 256, pipelining: 1, keepAliveTimeout: 4_000 });
   http
     .createServer(async (req, res) => {
@@ -36,4 +27,4 @@ if (workers > 1 && cluster.isPrimary) {
       }
     })
     .listen(port, "127.0.0.1");
-}
+});

@@ -54,11 +54,15 @@ export function componentProcessState(record: ComponentRecord): string {
   }
 }
 
+/** Whether a process /proc described as `state` runs. */
+function runs(state: string, pid: number): boolean {
+  // /proc refusing a read says nothing about the process: ask the kernel whether it exists.
+  return state === "running" || (state.startsWith("unreadable") && isPidAlive(pid));
+}
+
 /** True while the pid runs the given binary; guards against killing a recycled pid. */
 export function isComponentAlive(record: ComponentRecord): boolean {
-  const state = componentProcessState(record);
-  // /proc refusing a read says nothing about the process: ask the kernel whether it exists.
-  return state === "running" || (state.startsWith("unreadable") && isPidAlive(record.pid));
+  return runs(componentProcessState(record), record.pid);
 }
 
 export async function crashError(
@@ -91,7 +95,7 @@ async function confirmedCrash(component: RunningComponent): Promise<Error | unde
   for (;;) {
     if (component.exit !== undefined) return crashError(component);
     const state = componentProcessState(component);
-    if (isComponentAlive(component)) return undefined;
+    if (runs(state, component.pid)) return undefined;
     if (Date.now() >= deadline) return crashError(component, state);
     await sleep(25);
   }
