@@ -1,5 +1,6 @@
 // Sentinel's cost per request in load-independent units, next to the bare node:http+undici floor
-// (bench/node-floor.ts) measured in the same run under identical driving:
+// (bench/node-floor.ts) and the byte copy (bench/node-copy.ts: no HTTP at all) measured in the
+// same run under identical driving:
 //   --instructions  instructions per request under valgrind's callgrind (collection switched
 //                   on only after a long warm-up, so the JIT has settled), with the share spent in
 //                   V8's optimising compiler and GC printed apart;
@@ -13,28 +14,27 @@
 // Both run when neither flag is given. Sentinel runs as bench:sentinel runs it (the esbuild
 // bundle of bench/bench-sentinel.ts: keyauth with a cached valid key, three firewall rules, a
 // logging policy capturing everything), one worker, in front of an nginx upstream.
-// Env: PR_WARMUP (20000), PR_REQUESTS (5000), PR_CONCURRENCY (8), PR_ONLY=floor,sentinel,
+// Env: PR_WARMUP (20000), PR_REQUESTS (5000), PR_CONCURRENCY (8), PR_ONLY=floor,copy,sentinel,
 // PR_ENTRIES="name=path/to/bundle.mjs,..." (more targets, e.g. an older bundle to compare),
 // PR_NODE_FLAGS="--trace-deopt ..." (for the targets' node), PR_KEEP=1 (keep the scratch directory with the callgrind and strace outputs).
-import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { appendFileSync, chmodSync, cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { chmodSync, cpSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { findFreePorts } from "@slipway/shared/free-ports";
-import { signalGroup, startProcessGroup } from "@slipway/shared/processes";
-import { Pool } from "undici";
+import { signalGroup } from "@slipway/shared/processes";
 import { startPostgres, startRedis } from "../../keys/test/harness/servers.js";
 import { benchHost, createBenchKey, writeSentinelConfig } from "./bench-fixture.js";
 import { type Running, startNginx, stopPeer, upstreamConfig } from "./peers.js";
 import {
-  type GcCounts,
-  parseGcTrace,
-  parseStraceSummary,
-  type SyscallCounts,
-  summarizeAllocationProfile,
-  summarizeCallgrind,
-} from "./per-request-parse.js";
+  allocationsPerRequest,
+  instructionsPerRequest,
+  perfProfile,
+  syscallsPerRequest,
+} from "./per-request-measures.js";
+import type { GcCounts, SyscallCounts, summarizeCallgrind } from "./per-request-parse.js";
+import { type Context, type PerRequestRun, sleep, type Target } from "./per-request-target.js";
 
 const args = new Set(process.argv.slice(2));
 const profile = args.has("--perf");
@@ -52,264 +52,19 @@ const sentinelDir = fileURLToPath(new URL("..", import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), "slipway-per-request-"));
 const bundleCopy = join(sentinelDir, "bundle", `per-request-${process.pid}`);
 chmodSync(scratch, 0o755);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const running: Running[] = [];
+const run: PerRequestRun = {
+  scratch,
+  sentinelDir,
+  warmup,
+  requests,
+  concurrency,
+  callGraph,
+  running,
+};
 const stops: Array<() => Promise<void>> = [];
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
-}
-
-/**
- * Drives one target over one keep-alive pool for its whole life (warm-up and measurement on the
- * same connections, so no connection is opened or closed inside the measured window).
- */
-class Driver {
-  private readonly pool: Pool;
-
-  constructor(
-    port: number,
-    private readonly headers: Record<string, string>,
-  ) {
-    this.pool = new Pool(`http://127.0.0.1:${port}`, {
-      connections: concurrency,
-      pipelining: 1,
-      keepAliveTimeout: 600_000,
-      keepAliveMaxTimeout: 600_000,
-    });
-  }
-
-  /** `total` requests, `concurrency` in flight, each checked. */
-  async send(total: number) {
-    let sent = 0;
-    let failed = 0;
-    const lane = async () => {
-      while (sent < total) {
-        sent++;
-        const r = await this.pool.request({
-          path: "/v1/things?x=1",
-          method: "GET",
-          headers: this.headers,
-        });
-        const body = await r.body.text();
-        if (r.statusCode !== 200 || body !== "hello, world\n") failed++;
-      }
-    };
-    await Promise.all(Array.from({ length: concurrency }, lane));
-    if (failed) throw new Error(`${failed} of ${total} requests failed`);
-  }
-
-  async waitUntilServing(peer: Running) {
-    const deadline = Date.now() + 300_000;
-    for (;;) {
-      try {
-        await this.send(concurrency);
-        return;
-      } catch (error) {
-        if (peer.exit || Date.now() > deadline) throw error;
-        await sleep(500);
-      }
-    }
-  }
-
-  close() {
-    return this.pool.close();
-  }
-}
-
-async function stop(peer: Running) {
-  stopPeer(peer);
-  const end = Date.now() + 60_000;
-  while (!peer.exit && Date.now() < end) await sleep(200);
-  if (!peer.exit) signalGroup(peer.pid, "SIGKILL");
-}
-
-/** A line in the target's log between phases, so traces (PR_NODE_FLAGS) can be read by phase. */
-const mark = (target: Target, phase: string) =>
-  appendFileSync(join(scratch, `${target.name}.log`), `=== per-request: ${phase}\n`);
-
-interface Target {
-  name: string;
-  script: string;
-}
-
-interface Context {
-  env: NodeJS.ProcessEnv;
-  headers: Record<string, string>;
-  port: number;
-}
-
-function start(target: Target, context: Context, wrapper: string[], flags: string[] = []): Running {
-  const nodeFlags = [...flags, ...(process.env.PR_NODE_FLAGS?.split(" ").filter(Boolean) ?? [])];
-  const [binary, ...rest] = [
-    ...wrapper,
-    process.execPath,
-    "--enable-source-maps",
-    ...nodeFlags,
-    target.script,
-  ];
-  const peer = startProcessGroup(binary!, rest, join(scratch, `${target.name}.log`), context.env, {
-    name: target.name,
-    port: context.port,
-  });
-  running.push(peer);
-  return peer;
-}
-
-async function instructionsPerRequest(target: Target, context: Context) {
-  const out = join(scratch, `callgrind.${target.name}.out`);
-  const peer = start(target, context, [
-    "valgrind",
-    "--tool=callgrind",
-    "--instr-atstart=no",
-    `--callgrind-out-file=${out}`,
-  ]);
-  const driver = new Driver(context.port, context.headers);
-  await driver.waitUntilServing(peer);
-  await driver.send(warmup);
-  execFileSync("callgrind_control", ["-i", "on", String(peer.pid)], { stdio: "ignore" });
-  mark(target, "measuring instructions");
-  await driver.send(requests);
-  execFileSync("callgrind_control", ["-i", "off", String(peer.pid)], { stdio: "ignore" });
-  mark(target, "measured");
-  execFileSync("callgrind_control", ["-d", String(peer.pid)], { stdio: "ignore" });
-  await driver.close();
-  await stop(peer);
-  // The dump taken once collection was switched off holds the measured requests (`.1`).
-  const profile = execFileSync(
-    "callgrind_annotate",
-    ["--inclusive=no", "--threshold=100", `${out}.1`],
-    {
-      encoding: "utf8",
-      maxBuffer: 256 * 1024 * 1024,
-    },
-  );
-  return summarizeCallgrind(profile, requests);
-}
-
-async function syscallsPerRequest(target: Target, context: Context): Promise<SyscallCounts> {
-  const peer = start(target, context, []);
-  const driver = new Driver(context.port, context.headers);
-  await driver.waitUntilServing(peer);
-  await driver.send(warmup);
-  const out = join(scratch, `strace.${target.name}.txt`);
-  const strace = spawn("strace", ["-c", "-f", "-o", out, "-p", String(peer.pid)], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  // strace reports each thread it attached to; give it a moment past the last one.
-  await new Promise<void>((resolve, reject) => {
-    let seen = "";
-    strace.stderr.on("data", (chunk: Buffer) => {
-      seen += chunk.toString();
-      if (/attached/.test(seen)) setTimeout(resolve, 500);
-    });
-    strace.once("exit", (code) => reject(new Error(`strace exited (${code}): ${seen}`)));
-  });
-  mark(target, "measuring syscalls");
-  await driver.send(requests);
-  mark(target, "measured");
-  const exited = new Promise((resolve) => strace.once("exit", resolve));
-  strace.kill("SIGINT");
-  await exited;
-  await driver.close();
-  await stop(peer);
-  return parseStraceSummary(readFileSync(out, "utf8"), requests);
-}
-
-async function perfProfile(target: Target, context: Context): Promise<string> {
-  const peer = start(
-    target,
-    context,
-    [],
-    [
-      "--perf-basic-prof",
-      // What the perf map implies besides the map: V8's own log, kept out of the working tree.
-      `--logfile=${join(scratch, `v8.${target.name}.log`)}`,
-      "--no-logfile-per-isolate",
-    ],
-  );
-  const driver = new Driver(context.port, context.headers);
-  await driver.waitUntilServing(peer);
-  await driver.send(warmup);
-  const out = join(scratch, `perf.${target.name}.data`);
-  const perf = spawn(
-    "perf",
-    [
-      "record",
-      ...(callGraph ? ["-g"] : []),
-      ...["-e", "cpu-clock", "-F", "2000", "-o", out, "-p", String(peer.pid)],
-    ],
-    {
-      stdio: ["ignore", "ignore", "pipe"],
-    },
-  );
-  await sleep(1000);
-  await driver.send(requests);
-  const exited = new Promise((resolve) => perf.once("exit", resolve));
-  perf.kill("SIGINT");
-  await exited;
-  await driver.close();
-  await stop(peer);
-  const report = execFileSync(
-    "perf",
-    [
-      "report",
-      "-i",
-      out,
-      "--stdio",
-      "--no-children",
-      "--sort",
-      "dso,sym",
-      "--percent-limit",
-      "0.4",
-    ],
-    { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
-  );
-  if (!process.env.PR_KEEP) rmSync(`/tmp/perf-${peer.pid}.map`, { force: true });
-  return report
-    .split("\n")
-    .filter((line) => line && !line.startsWith("#"))
-    .map((line) => line.slice(0, 160))
-    .join("\n");
-}
-
-async function allocationsPerRequest(target: Target, context: Context) {
-  const profileFile = join(scratch, `allocations.${target.name}.json`);
-  const sampler = join(sentinelDir, "bench/allocation-sampler.mjs");
-  const peer = start(
-    target,
-    { ...context, env: { ...context.env, PR_ALLOCATION_PROFILE: profileFile } },
-    [],
-    ["--trace-gc-nvp", "--import", sampler],
-  );
-  const driver = new Driver(context.port, context.headers);
-  await driver.waitUntilServing(peer);
-  await driver.send(warmup);
-  const log = join(scratch, `${target.name}.log`);
-  const waitForLog = async (text: string) => {
-    const deadline = Date.now() + 60_000;
-    while (!readFileSync(log, "utf8").includes(text)) {
-      if (Date.now() > deadline) throw new Error(`${target.name}: no "${text}" in its log`);
-      await sleep(100);
-    }
-  };
-  process.kill(peer.pid, "SIGUSR2");
-  await waitForLog("allocation sampling started");
-  mark(target, "measuring allocations");
-  await driver.send(requests);
-  mark(target, "measured");
-  process.kill(peer.pid, "SIGWINCH");
-  await waitForLog("allocation profile written");
-  await driver.close();
-  await stop(peer);
-  const text = readFileSync(log, "utf8");
-  const window = text.slice(
-    text.indexOf("=== per-request: measuring allocations"),
-    text.lastIndexOf("=== per-request: measured"),
-  );
-  return {
-    gc: parseGcTrace(window, requests),
-    sampled: summarizeAllocationProfile(JSON.parse(readFileSync(profileFile, "utf8")), requests),
-  };
 }
 
 /** Fails loudly, naming the Debian packages, when a tool a chosen measurement needs is missing. */
@@ -343,6 +98,7 @@ try {
       sentinelDir,
       "bench/bench-sentinel.ts",
       "bench/node-floor.ts",
+      "bench/node-copy.ts",
     ],
     { stdio: "inherit" },
   );
@@ -384,6 +140,7 @@ try {
   };
   const targets: Target[] = [
     { name: "floor", script: join(bundleCopy, "node-floor.mjs") },
+    { name: "copy", script: join(bundleCopy, "node-copy.mjs") },
     { name: "sentinel", script: join(bundleCopy, "bench-sentinel.mjs") },
     ...(process.env.PR_ENTRIES ?? "")
       .split(",")
@@ -397,14 +154,14 @@ try {
   if (profile) {
     for (const target of targets) {
       console.log(`\nperf profile of ${target.name} over ${requests} requests`);
-      console.log(await perfProfile(target, context));
+      console.log(await perfProfile(run, target, context));
     }
   }
 
   if (allocations) {
     const results = new Map<string, GcCounts>();
     for (const target of targets) {
-      const { gc, sampled } = await allocationsPerRequest(target, context);
+      const { gc, sampled } = await allocationsPerRequest(run, target, context);
       results.set(target.name, gc);
       console.log(
         `\n${target.name}: ${(gc.allocatedPerRequest / 1024).toFixed(1)} KiB allocated and ` +
@@ -429,7 +186,7 @@ try {
   if (measureSyscalls) {
     const counts = new Map<string, SyscallCounts>();
     for (const target of targets)
-      counts.set(target.name, await syscallsPerRequest(target, context));
+      counts.set(target.name, await syscallsPerRequest(run, target, context));
     const floor = counts.get("floor");
     const names = [...new Set([...counts.values()].flatMap((c) => Object.keys(c.perRequest)))]
       .filter((name) => [...counts.values()].some((c) => (c.perRequest[name] ?? 0) >= 0.05))
@@ -461,7 +218,7 @@ try {
     console.log("\ninstructions per request (callgrind, collection on after the warm-up)");
     const results = new Map<string, ReturnType<typeof summarizeCallgrind>>();
     for (const target of targets) {
-      const result = await instructionsPerRequest(target, context);
+      const result = await instructionsPerRequest(run, target, context);
       results.set(target.name, result);
       console.log(
         `${target.name.padEnd(12)} ${k(result.perRequest)} instructions/request ` +
