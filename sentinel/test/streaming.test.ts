@@ -67,14 +67,7 @@ describe("streaming", () => {
         });
         sentinel.setRoutes([route("up.example", "dep_up")]);
         sentinel.instances.set("dep_up", [upstream.instance("eu-1")]);
-        const req = http.request({
-          host: "127.0.0.1",
-          port: sentinel.port,
-          method: "POST",
-          path: "/upload",
-          headers: { host: "up.example", "transfer-encoding": "chunked" },
-          agent: false,
-        });
+        const req = chunkedPost("up.example", "/upload");
         req.write("part-1;");
         uploads.push(req);
       });
@@ -82,15 +75,7 @@ describe("streaming", () => {
     const uploads: http.ClientRequest[] = [];
     // The upstream sees the first part although the client has not finished the request.
     expect(await firstChunk).toBe("part-1;");
-    const response = new Promise<string>((resolve) =>
-      uploads[0]!.once("response", (res) => {
-        let text = "";
-        res.on("data", (chunk: Buffer) => {
-          text += chunk;
-        });
-        res.on("end", () => resolve(text));
-      }),
-    );
+    const response = responseText(uploads[0]!);
     uploads[0]!.end("part-2");
     expect(await response).toBe("done");
   });
@@ -114,33 +99,17 @@ describe("streaming", () => {
     sentinel.instances.set("dep_big", [upstream.instance("eu-1")]);
     const sent = createHash("sha256");
     let total = 0;
-    const answer = await new Promise<string>((resolve, reject) => {
-      const req = http.request({
-        host: "127.0.0.1",
-        port: sentinel.port,
-        method: "POST",
-        path: "/big",
-        headers: { host: "big.example", "transfer-encoding": "chunked" },
-        agent: false,
-      });
-      req.on("error", reject);
-      req.on("response", (res) => {
-        let text = "";
-        res.on("data", (chunk: Buffer) => {
-          text += chunk;
-        });
-        res.on("end", () => resolve(text));
-      });
-      // 8 MiB in parts of 16 KiB, more than the sockets' buffers hold while the reader dawdles.
-      for (let i = 0; i < 512; i++) {
-        const part = randomBytes(16 * 1024);
-        sent.update(part);
-        total += part.length;
-        req.write(part);
-      }
-      req.end();
-    });
-    expect(answer).toBe(`${total} ${sent.digest("hex")}`);
+    const req = chunkedPost("big.example", "/big");
+    const answer = responseText(req);
+    // 8 MiB in parts of 16 KiB, more than the sockets' buffers hold while the reader dawdles.
+    for (let i = 0; i < 512; i++) {
+      const part = randomBytes(16 * 1024);
+      sent.update(part);
+      total += part.length;
+      req.write(part);
+    }
+    req.end();
+    expect(await answer).toBe(`${total} ${sent.digest("hex")}`);
     await upstream.close();
   });
 
@@ -265,3 +234,29 @@ describe("WebSocket", () => {
     server.close();
   });
 });
+
+/** A POST to Sentinel for `host` whose body is sent chunked, as it is written. */
+function chunkedPost(host: string, path: string): http.ClientRequest {
+  return http.request({
+    host: "127.0.0.1",
+    port: sentinel.port,
+    method: "POST",
+    path,
+    headers: { host, "transfer-encoding": "chunked" },
+    agent: false,
+  });
+}
+
+/** The response body to `req` as text. */
+function responseText(req: http.ClientRequest): Promise<string> {
+  return new Promise((resolve, reject) => {
+    req.once("error", reject);
+    req.once("response", (res) => {
+      let text = "";
+      res.on("data", (chunk: Buffer) => {
+        text += chunk;
+      });
+      res.on("end", () => resolve(text));
+    });
+  });
+}
